@@ -1,0 +1,135 @@
+// `npm run bench`: Focusline's softphone against the floor (a bare sip.js UA
+// in Node with no app logic) and against baresip, as callees of the same
+// SIPp load through the same Kamailio, in one run. Writes bench/results/.
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { startBaresip, type Baresip } from '../test/harness/baresip.js';
+import { launchChromium, newCallPage } from '../test/harness/chromium.js';
+import { startKamailio, type Kamailio } from '../test/harness/kamailio.js';
+import { delay } from '../test/harness/processes.js';
+import { startSipjsNodeUa, type SipjsNodeUa } from '../test/harness/sipjs-node-ua.js';
+import { runSipp, type SippResult, type Stats } from '../test/harness/sipp.js';
+import { startFocuslineWeb, type FocuslineWeb } from '../test/e2e/focusline-web.js';
+import { waitRegistered } from '../test/e2e/phone-page.js';
+
+const CALLS = 100;
+const RATE = 10;
+const RING_MS = 300;
+const STARTS = 5;
+const USERS = [
+  { user: 'app', password: 'app-secret' },
+  { user: 'floor', password: 'floor-secret' },
+  { user: 'bare', password: 'bare-secret' },
+];
+
+let kamailio: Kamailio;
+let browser: Browser;
+const results: Record<string, unknown> = {};
+
+beforeAll(async () => {
+  kamailio = await startKamailio({ auth: true, users: USERS });
+  browser = await launchChromium({ extraArgs: ['--autoplay-policy=no-user-gesture-required'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await kamailio?.stop();
+  await writeResults();
+});
+
+function pct(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+const ringLoad = (callee: string): Promise<SippResult> =>
+  runSipp({ kamailio, callee, caller: '+15550101', scenario: 'caller-cancels', calls: CALLS, ratePerSec: RATE, holdMs: RING_MS, timeoutMs: 60_000, traceMessages: false });
+
+describe('softphone benchmarks', () => {
+  it('start to registered (web mode) and idle RSS of the Node host', async () => {
+    const host: number[] = [];
+    const total: number[] = [];
+    let idleRss = NaN;
+    for (let i = 0; i < STARTS; i++) {
+      const t0 = performance.now();
+      const app = await startFocuslineWeb({ user: 'app', password: 'app-secret', wsUrl: kamailio.wsUrl });
+      const page = await newCallPage(browser, app.url);
+      await waitRegistered(page);
+      total.push(performance.now() - t0);
+      host.push(app.startupMs);
+      if (i === STARTS - 1) {
+        await delay(5000);
+        idleRss = await rssMb(app.process.pid);
+      }
+      await page.context().close();
+      await app.stop();
+    }
+    results.startToRegistered = {
+      runs: STARTS,
+      hostStartMs: { p50: Math.round(pct(host, 0.5)), max: Math.round(Math.max(...host)) },
+      spawnToRegisteredMs: { p50: Math.round(pct(total, 0.5)), max: Math.round(Math.max(...total)) },
+    };
+    results.nodeHostIdleRssMb = idleRss;
+  });
+
+  it(`INVITE→180 for ${CALLS} calls at ${RATE}/s: Focusline vs bare sip.js vs baresip`, async () => {
+    const rows: Record<string, { ok: number; failed: number; ring: Stats }> = {};
+
+    const app: FocuslineWeb = await startFocuslineWeb({ user: 'app', password: 'app-secret', wsUrl: kamailio.wsUrl });
+    const page = await newCallPage(browser, app.url);
+    await waitRegistered(page);
+    const appRun = await ringLoad('app');
+    rows.focusline = { ok: appRun.successful, failed: appRun.failed, ring: appRun.rtt.ring };
+    await page.context().close();
+    await app.stop();
+
+    const floor: SipjsNodeUa = startSipjsNodeUa({ wsUrl: kamailio.wsUrl, user: 'floor', password: 'floor-secret', policy: { kind: 'ring' } });
+    await floor.registered;
+    const floorRun = await ringLoad('floor');
+    rows.bareSipJs = { ok: floorRun.successful, failed: floorRun.failed, ring: floorRun.rtt.ring };
+    await floor.stop();
+
+    const bare: Baresip = await startBaresip({ callers: [], callee: { user: 'bare', password: 'bare-secret', registrar: kamailio, autoAnswer: false } });
+    const bareRun = await ringLoad('bare');
+    rows.baresip = { ok: bareRun.successful, failed: bareRun.failed, ring: bareRun.rtt.ring };
+    await bare.stop();
+
+    results.inviteTo180 = { calls: CALLS, ratePerSec: RATE, ringMsBeforeCancel: RING_MS, rows };
+  });
+});
+
+async function writeResults(): Promise<void> {
+  const dir = new URL('./results/', import.meta.url);
+  await mkdir(dir, { recursive: true });
+  const stamp = new Date().toISOString();
+  const doc = { stamp, machine: { node: process.version, platform: process.platform }, ...results };
+  await writeFile(new URL('softphone-latest.json', dir), JSON.stringify(doc, null, 2) + '\n');
+  await writeFile(new URL('softphone-latest.md', dir), toMarkdown(doc));
+  console.log(toMarkdown(doc));
+}
+
+function toMarkdown(doc: Record<string, unknown>): string {
+  const lines = [`# Softphone benchmark (${String(doc.stamp)})`, ''];
+  const s = doc.startToRegistered as { runs: number; hostStartMs: { p50: number; max: number }; spawnToRegisteredMs: { p50: number; max: number } } | undefined;
+  if (s) {
+    lines.push(`Start to registered, web mode, ${s.runs} runs: host up p50 ${s.hostStartMs.p50} ms (max ${s.hostStartMs.max}); spawn → registered p50 ${s.spawnToRegisteredMs.p50} ms (max ${s.spawnToRegisteredMs.max}).`, '');
+  }
+  if (doc.nodeHostIdleRssMb !== undefined) lines.push(`Node host RSS when idle and registered: ${String(doc.nodeHostIdleRssMb)} MB.`, '');
+  const r = doc.inviteTo180 as { calls: number; ratePerSec: number; rows: Record<string, { ok: number; failed: number; ring: Stats }> } | undefined;
+  if (r) {
+    lines.push(`INVITE→180 through Kamailio, ${r.calls} calls at ${r.ratePerSec}/s (SIPp, ms, 4 ms resolution):`, '', '| callee | ok/failed | p50 | p95 | p99 | max | p50 ÷ floor |', '|---|---|---|---|---|---|---|');
+    const floor = r.rows.bareSipJs?.ring.p50 ?? NaN;
+    for (const [name, row] of Object.entries(r.rows)) {
+      const ratio = floor > 0 ? (row.ring.p50 / floor).toFixed(2) : 'n/a';
+      lines.push(`| ${name} | ${row.ok}/${row.failed} | ${row.ring.p50} | ${row.ring.p95} | ${row.ring.p99} | ${row.ring.max} | ${ratio} |`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,32 @@
+import { app, BrowserWindow, ipcMain, Menu, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
+import type { ShellPorts, TrayPort } from './electron-shell.js';
+
+/** Real Electron, narrowed to the ports the shell uses. The type checker holds Electron to these shapes. */
+export function createElectronPorts(): ShellPorts {
+  return {
+    app,
+    protocol,
+    ipcMain,
+    defaultSession: () => session.defaultSession,
+    powerMonitor,
+    safeStorage,
+    openExternal: (url) => shell.openExternal(url),
+    notifications: {
+      isSupported: () => Notification.isSupported(),
+      create: (options) => new Notification(options),
+    },
+    createWindow: (options) => new BrowserWindow(options),
+    createTray: (iconPath) => trayPort(new Tray(iconPath)),
+  };
+}
+
+function trayPort(tray: Tray): TrayPort {
+  return {
+    setImage: (iconPath) => tray.setImage(iconPath),
+    setToolTip: (text) => tray.setToolTip(text),
+    setMenu: (template) => tray.setContextMenu(Menu.buildFromTemplate(template)),
+    onClick: (listener) => {
+      tray.on('click', listener);
+    },
+  };
+}

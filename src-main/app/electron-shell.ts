@@ -1,0 +1,234 @@
+import { join, resolve } from 'node:path';
+import type { PhoneStatus } from '../ipc/contract.js';
+import { attachElectronTransport, type EventWindow, type IpcMainLike } from '../ipc/electron-transport.js';
+import { resolveDataDir } from '../storage/data-dir.js';
+import { SafeStorageSecretStore, type SafeStorageLike } from '../storage/safe-storage-secret-store.js';
+import { APP_SCHEME, isAppUrl, RENDERER_URL } from './app-origin.js';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
+import { createDialInbox, type DialInbox } from './dial-inbox.js';
+import type { OpenExternal } from './external-links.js';
+import { createNotifier, type NotificationPort, type Notify } from './notifications.js';
+import { DIAL_SCHEMES, findLinkInArgv, type LinkAction } from './protocol-links.js';
+import { createServices, type Services } from './services.js';
+import { trayIconFile, trayMenuTemplate, trayStateFor, trayTooltip, type TrayActions, type TrayMenuItem } from './tray-menu.js';
+import { guardWebContents, installPermissionHandlers, type GuardedWebContents, type PermissionSession } from './web-guards.js';
+import { mainWindowOptions, type MainWindowOptions } from './window-options.js';
+
+type PreventableEvent = { preventDefault(): void };
+
+/** The slice of Electron's `app` the shell drives. */
+export interface AppPort {
+  readonly isPackaged: boolean;
+  readonly commandLine: { appendSwitch(name: string, value?: string): void };
+  setPath(name: 'userData', path: string): void;
+  setAppUserModelId(id: string): void;
+  getPath(name: 'userData'): string;
+  getAppPath(): string;
+  requestSingleInstanceLock(): boolean;
+  setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean;
+  whenReady(): Promise<void>;
+  quit(): void;
+  on(event: 'second-instance', listener: (event: unknown, argv: string[]) => void): unknown;
+  on(event: 'open-url', listener: (event: PreventableEvent, url: string) => void): unknown;
+  on(event: 'before-quit' | 'activate', listener: () => void): unknown;
+}
+
+export interface WindowPort extends EventWindow {
+  readonly webContents: EventWindow['webContents'] &
+    GuardedWebContents & { on(event: 'did-finish-load', listener: () => void): unknown };
+  loadURL(url: string): Promise<void>;
+  show(): void;
+  hide(): void;
+  focus(): void;
+  restore(): void;
+  isMinimized(): boolean;
+  on(event: 'close', listener: (event: PreventableEvent) => void): unknown;
+  on(event: 'session-end', listener: () => void): unknown;
+  once(event: 'ready-to-show', listener: () => void): unknown;
+}
+
+export interface TrayPort {
+  setImage(iconPath: string): void;
+  setToolTip(text: string): void;
+  setMenu(template: TrayMenuItem[]): void;
+  onClick(listener: () => void): void;
+}
+
+export type ShellPorts = {
+  app: AppPort;
+  protocol: {
+    registerSchemesAsPrivileged(schemes: Array<typeof APP_SCHEME_PRIVILEGES>): void;
+    handle(scheme: string, handler: (request: Request) => Promise<Response>): void;
+  };
+  ipcMain: IpcMainLike;
+  /** A function: Electron's session.defaultSession throws before `ready`. */
+  defaultSession: () => PermissionSession;
+  powerMonitor: { on(event: 'resume' | 'shutdown', listener: () => void): unknown };
+  safeStorage: SafeStorageLike;
+  openExternal: OpenExternal;
+  notifications: NotificationPort;
+  createWindow: (options: MainWindowOptions) => WindowPort;
+  createTray: (iconPath: string) => TrayPort;
+};
+
+export type ShellOptions = {
+  env: NodeJS.ProcessEnv;
+  argv: readonly string[];
+  /** The folder of the built main bundle (out/main); preload and renderer sit beside it. */
+  mainDir: string;
+  /** process.resourcesPath: packaged tray icons live in resources/assets. */
+  resourcesPath: string;
+  /** `electron .` (process.defaultApp): protocol links must relaunch with the app path. */
+  defaultApp: boolean;
+  execPath: string;
+  platform: NodeJS.Platform;
+  version: string;
+  log?: (message: string) => void;
+};
+
+export type Shell = { services: Services; window: WindowPort; tray: TrayPort; notify: Notify; showWindow(): void; quit(): void };
+
+type ShellState = { window?: WindowPort; quitting: boolean };
+
+/** Switch that lets two phones on one machine send media over loopback; test rigs only. */
+export const LOOPBACK_MEDIA_SWITCH = 'allow-loopback-in-peer-connection';
+export const LOOPBACK_MEDIA_ENV = 'FOCUSLINE_TEST_LOOPBACK_MEDIA';
+
+/** electron-builder.yml's appId; Windows shows no notifications for an app without it. */
+export const APP_USER_MODEL_ID = 'com.focusline.app';
+
+/**
+ * Starts Focusline's Electron shell: one window that hides to a tray icon
+ * following the phone's status, OS links turned into dial requests, and the
+ * contract carried over IPC. Returns null when another instance already runs
+ * (it gets our link and comes forward instead).
+ */
+export async function startElectronShell(ports: ShellPorts, options: ShellOptions): Promise<Shell | null> {
+  const log = options.log ?? ((message: string) => console.log(`[focusline] ${message}`));
+  prepareBeforeReady(ports, options);
+  if (!ports.app.requestSingleInstanceLock()) {
+    ports.app.quit();
+    return null;
+  }
+  const state: ShellState = { quitting: false };
+  const inbox = createDialInbox();
+  const showWindow = () => bringForward(state.window);
+  listenBeforeReady(ports.app, state, inbox, showWindow, log);
+  takeLink(findLinkInArgv(options.argv), inbox, log);
+  registerProtocolClients(ports.app, options, log);
+  await ports.app.whenReady();
+  const services = await buildServices(ports, options, log);
+  return startAfterReady(ports, options, { services, state, inbox, showWindow, log });
+}
+
+function prepareBeforeReady(ports: ShellPorts, options: ShellOptions): void {
+  if (options.env[LOOPBACK_MEDIA_ENV] === '1') ports.app.commandLine.appendSwitch(LOOPBACK_MEDIA_SWITCH);
+  ports.protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+  if (options.platform === 'win32') ports.app.setAppUserModelId(APP_USER_MODEL_ID);
+  // Chromium's profile and the single-instance lock follow userData, so
+  // FOCUSLINE_DATA_DIR isolates a test instance completely.
+  ports.app.setPath('userData', resolveDataDir(options.env));
+}
+
+function listenBeforeReady(app: AppPort, state: ShellState, inbox: DialInbox, showWindow: () => void, log: (m: string) => void): void {
+  app.on('before-quit', () => {
+    state.quitting = true;
+  });
+  app.on('second-instance', (_event, argv) => {
+    takeLink(findLinkInArgv(argv), inbox, log);
+    showWindow();
+  });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    takeLink(findLinkInArgv([url]), inbox, log);
+    showWindow();
+  });
+  app.on('activate', showWindow);
+}
+
+function takeLink(link: LinkAction | null, inbox: DialInbox, log: (m: string) => void): void {
+  if (link?.kind === 'dial') inbox.push(link.target);
+  // Hook for focusline:// links: parsed and validated, given meaning by a later issue.
+  if (link?.kind === 'app-link') log(`Ignored ${link.url.protocol} link: Focusline does not handle these yet.`);
+}
+
+function registerProtocolClients(app: AppPort, options: ShellOptions, log: (m: string) => void): void {
+  const devArgs = options.defaultApp && options.argv[1] ? [resolve(options.argv[1])] : undefined;
+  for (const scheme of DIAL_SCHEMES) {
+    const registered = devArgs ? app.setAsDefaultProtocolClient(scheme, options.execPath, devArgs) : app.setAsDefaultProtocolClient(scheme);
+    if (!registered) log(`Could not register Focusline as the handler for ${scheme}: links.`);
+  }
+}
+
+async function buildServices(ports: ShellPorts, options: ShellOptions, log: (m: string) => void): Promise<Services> {
+  const secrets = new SafeStorageSecretStore(ports.safeStorage, ports.app.getPath('userData'));
+  if (secrets.warning) log(`Warning: ${secrets.warning}`);
+  return createServices({
+    mode: 'electron',
+    version: options.version,
+    dataDir: resolveDataDir(options.env),
+    configPath: options.env.FOCUSLINE_CONFIG?.trim() || undefined,
+    secrets,
+    log,
+  });
+}
+
+type Running = { services: Services; state: ShellState; inbox: DialInbox; showWindow: () => void; log: (m: string) => void };
+
+function startAfterReady(ports: ShellPorts, options: ShellOptions, run: Running): Shell {
+  const { services, state } = run;
+  ports.protocol.handle(APP_SCHEME, createAppProtocolHandler(join(options.mainDir, '..', 'renderer')));
+  installPermissionHandlers(ports.defaultSession(), isAppUrl);
+  attachElectronTransport({ ipcMain: ports.ipcMain, services, isAllowedSender: isAppUrl, windows: () => (state.window ? [state.window] : []) });
+  const assetsDir = ports.app.isPackaged ? join(options.resourcesPath, 'assets') : join(ports.app.getAppPath(), 'assets');
+  state.window = openMainWindow(ports, options, run, assetsDir);
+  // app.quit() emits before-quit first, which lets the window close for real.
+  const quit = () => ports.app.quit();
+  const tray = followPhoneStatus(ports.createTray, services, assetsDir, { open: run.showWindow, quit });
+  ports.powerMonitor.on('resume', () => services.bus.emit('phone.reconnectNow', { why: 'resume' }));
+  // The hidden window refuses to close, which would hold up a shutdown or log-off.
+  ports.powerMonitor.on('shutdown', quit);
+  state.window.on('session-end', () => {
+    state.quitting = true;
+  });
+  return { services, window: state.window, tray, notify: createNotifier(ports.notifications), showWindow: run.showWindow, quit };
+}
+
+function openMainWindow(ports: ShellPorts, options: ShellOptions, run: Running, assetsDir: string): WindowPort {
+  const preload = join(options.mainDir, '..', 'preload', 'index.cjs');
+  const window = ports.createWindow(mainWindowOptions(preload, join(assetsDir, 'icon.png')));
+  const dial = (target: string) => run.services.bus.emit('phone.dial', { target });
+  guardWebContents(window.webContents, { isOurUrl: isAppUrl, openExternal: ports.openExternal, dial, log: run.log });
+  window.on('close', (event) => {
+    // Closing the window only hides it: the phone keeps running in the tray.
+    if (run.state.quitting) return;
+    event.preventDefault();
+    window.hide();
+  });
+  if (!options.argv.includes('--hidden')) window.once('ready-to-show', () => window.show());
+  // Not did-finish-load: the renderer subscribes to phone.dial only after it has connected and loaded settings.
+  run.services.onRendererReady(() => run.inbox.open(dial));
+  window.loadURL(RENDERER_URL).catch((err: unknown) => run.log(`Could not load the window: ${err instanceof Error ? err.message : String(err)}`));
+  return window;
+}
+
+function bringForward(window: WindowPort | undefined): void {
+  if (!window || window.isDestroyed()) return;
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+}
+
+function followPhoneStatus(createTray: ShellPorts['createTray'], services: Services, assetsDir: string, actions: TrayActions): TrayPort {
+  const iconFor = (status: PhoneStatus) => join(assetsDir, trayIconFile(trayStateFor(status)));
+  const tray = createTray(iconFor(services.phoneStatus));
+  const show = (status: PhoneStatus) => {
+    tray.setImage(iconFor(status));
+    tray.setToolTip(trayTooltip(status));
+    tray.setMenu(trayMenuTemplate(status, actions));
+  };
+  show(services.phoneStatus);
+  services.onPhoneStatus(show);
+  tray.onClick(actions.open);
+  return tray;
+}

@@ -1,0 +1,61 @@
+import type { PhoneStatus } from '../ipc/contract.js';
+
+export const TRAY_STATES = ['offline', 'registering', 'available', 'in-call', 'reconnecting', 'failed'] as const;
+export type TrayState = (typeof TRAY_STATES)[number];
+
+export type TrayMenuItem = { label: string; enabled?: boolean; click?: () => void } | { type: 'separator' };
+
+export type TrayActions = { open: () => void; quit: () => void };
+
+// Windows cuts tray tooltips at 127 characters.
+const TOOLTIP_LIMIT = 127;
+
+/** A live call outranks the registration state: calls carry on while the registration is being renewed. */
+export function trayStateFor(status: PhoneStatus): TrayState {
+  if (status.activeCalls > 0 || status.ringing) return 'in-call';
+  switch (status.registration) {
+    case 'registered':
+      return 'available';
+    case 'registering':
+    case 'reconnecting':
+    case 'failed':
+    case 'offline':
+      return status.registration;
+    case 'unconfigured':
+      return 'offline';
+  }
+}
+
+export function trayIconFile(state: TrayState): string {
+  return `tray-${state}.png`;
+}
+
+/** The one-line status the technician reads in the tooltip and at the top of the menu. */
+export function trayStatusLabel(status: PhoneStatus): string {
+  if (status.ringing) return 'Incoming call';
+  if (status.activeCalls > 0) return status.activeCalls === 1 ? 'In a call' : `In ${status.activeCalls} calls`;
+  const labels: Record<PhoneStatus['registration'], string> = {
+    unconfigured: 'Not set up: open Focusline to add your phone account',
+    offline: 'Offline',
+    registering: 'Connecting…',
+    registered: 'Available',
+    reconnecting: 'Reconnecting…',
+    failed: 'Not connected',
+  };
+  return labels[status.registration];
+}
+
+export function trayTooltip(status: PhoneStatus): string {
+  const detail = status.registration === 'failed' && status.detail ? `: ${status.detail}` : '';
+  const text = `Focusline: ${trayStatusLabel(status)}${detail}`;
+  return text.length <= TOOLTIP_LIMIT ? text : `${text.slice(0, TOOLTIP_LIMIT - 1)}…`;
+}
+
+export function trayMenuTemplate(status: PhoneStatus, actions: TrayActions): TrayMenuItem[] {
+  return [
+    { label: trayStatusLabel(status), enabled: false },
+    { type: 'separator' },
+    { label: 'Open Focusline', click: actions.open },
+    { label: 'Quit Focusline', click: actions.quit },
+  ];
+}

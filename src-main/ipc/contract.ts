@@ -1,0 +1,183 @@
+import { z } from 'zod';
+
+/**
+ * The ONE list of what crosses between main and the renderer.
+ * Commands go renderer -> main and answer; events go main -> renderer.
+ * Both transports (Electron preload, web-mode WebSocket) carry exactly these,
+ * and main validates every payload against them at runtime.
+ */
+
+export const RegistrationStateSchema = z.enum([
+  'unconfigured',
+  'offline',
+  'registering',
+  'registered',
+  'reconnecting',
+  'failed',
+]);
+export type RegistrationState = z.infer<typeof RegistrationStateSchema>;
+
+export const AccountSchema = z.object({
+  wsServer: z
+    .string()
+    .trim()
+    .refine((s) => /^wss?:\/\/[^\s]+$/i.test(s), 'The server must be a ws:// or wss:// URL, for example wss://pbx.example.com:8089/ws'),
+  sipUri: z
+    .string()
+    .trim()
+    .refine((s) => /^sips?:[^@\s]+@[^\s]+$/i.test(s), 'The SIP URI must look like sip:1001@pbx.example.com'),
+  authUser: z.string().trim().max(128).default(''),
+  displayName: z.string().trim().max(128).default(''),
+});
+export type Account = z.infer<typeof AccountSchema>;
+
+export const IceServerSchema = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServer = z.infer<typeof IceServerSchema>;
+
+export const AudioDevicesSchema = z.object({
+  microphoneId: z.string().default('default'),
+  speakerId: z.string().default('default'),
+  ringDeviceId: z.string().default('default'),
+});
+export type AudioDevices = z.infer<typeof AudioDevicesSchema>;
+
+/** What the renderer may see of the settings: never the password itself. */
+export const SettingsViewSchema = z.object({
+  account: AccountSchema.nullable(),
+  hasPassword: z.boolean(),
+  devices: AudioDevicesSchema,
+  iceServers: z.array(IceServerSchema),
+  secretStorage: z.object({ kind: z.enum(['os-keychain', 'owner-only-file']), warning: z.string().optional() }),
+});
+export type SettingsView = z.infer<typeof SettingsViewSchema>;
+
+/** What the phone needs to register. The password crosses only to the phone. */
+export const PhoneCredentialsSchema = z.object({
+  account: AccountSchema,
+  password: z.string(),
+  iceServers: z.array(IceServerSchema),
+  userAgentString: z.string(),
+});
+export type PhoneCredentials = z.infer<typeof PhoneCredentialsSchema>;
+
+export const CallDirectionSchema = z.enum(['incoming', 'outgoing']);
+export const CallOutcomeSchema = z.enum(['answered', 'missed', 'declined', 'failed', 'cancelled', 'redirected', 'rejected']);
+
+export const HistoryEntrySchema = z.object({
+  id: z.string().min(1).max(200),
+  direction: CallDirectionSchema,
+  remoteUri: z.string().max(512),
+  remoteName: z.string().max(256).default(''),
+  startedAt: z.string().datetime(),
+  answeredAt: z.string().datetime().nullable(),
+  endedAt: z.string().datetime(),
+  outcome: CallOutcomeSchema,
+  /** SIP status or reason, e.g. "486 Busy Here", so the tech can see why a call failed. */
+  reason: z.string().max(256).default(''),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+
+export const IncomingCallSchema = z.object({
+  callId: z.string().min(1).max(512),
+  fromUri: z.string().max(512),
+  fromUser: z.string().max(256),
+  displayName: z.string().max(256),
+  assertedIdentity: z.string().max(512).nullable(),
+  toUri: z.string().max(512),
+});
+export type IncomingCall = z.infer<typeof IncomingCallSchema>;
+
+export const DecisionSchema = z.object({
+  action: z.enum(['ring', 'silent', 'redirect', 'voicemail', 'reject']),
+  target: z.string().optional(),
+  rejectCode: z.number().int().min(400).max(699).optional(),
+  reason: z.string(),
+});
+export type Decision = z.infer<typeof DecisionSchema>;
+
+export const PhoneStatusSchema = z.object({
+  registration: RegistrationStateSchema,
+  detail: z.string().max(1000).default(''),
+  activeCalls: z.number().int().min(0).max(100),
+  ringing: z.boolean(),
+});
+export type PhoneStatus = z.infer<typeof PhoneStatusSchema>;
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  mode: z.enum(['electron', 'web']),
+  platform: z.string(),
+});
+
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+export const commands = {
+  'app.info': { request: Empty, response: AppInfoSchema },
+  /** The renderer is listening for events: main may now deliver what it held back (a dial link that launched the app). */
+  'app.rendererReady': { request: Empty, response: Ok },
+  'settings.get': { request: Empty, response: SettingsViewSchema },
+  'settings.saveAccount': {
+    request: z.object({ account: AccountSchema, password: z.string().max(256).optional() }).strict(),
+    response: SettingsViewSchema,
+  },
+  'settings.saveDevices': { request: z.object({ devices: AudioDevicesSchema }).strict(), response: SettingsViewSchema },
+  'phone.credentials': { request: Empty, response: PhoneCredentialsSchema.nullable() },
+  'phone.reportStatus': { request: z.object({ status: PhoneStatusSchema }).strict(), response: Ok },
+  'calls.decide': { request: z.object({ call: IncomingCallSchema }).strict(), response: DecisionSchema },
+  'history.record': { request: z.object({ entry: HistoryEntrySchema }).strict(), response: Ok },
+  'history.list': {
+    request: z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    response: z.object({ entries: z.array(HistoryEntrySchema) }),
+  },
+} as const;
+
+export const events = {
+  'settings.changed': SettingsViewSchema,
+  'history.changed': z.object({ entries: z.array(HistoryEntrySchema) }),
+  /** Dial request from outside the window: a tel:/sip:/callto: link or the tray. */
+  'phone.dial': z.object({ target: z.string().min(1).max(512) }),
+  /** The OS woke from sleep or the network came back: reconnect now, not at the next backoff step. */
+  'phone.reconnectNow': z.object({ why: z.enum(['resume', 'online']) }),
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandRequest<K extends CommandName> = z.input<Commands[K]['request']>;
+export type CommandRequestParsed<K extends CommandName> = z.output<Commands[K]['request']>;
+export type CommandResponse<K extends CommandName> = z.output<Commands[K]['response']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<K extends EventName> = z.output<Events[K]>;
+
+export const commandNames = Object.keys(commands) as CommandName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.prototype.hasOwnProperty.call(commands, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}
+
+/** The surface the renderer talks to, whichever transport carries it. */
+export type FocuslineApi = {
+  invoke<K extends CommandName>(name: K, request: CommandRequest<K>): Promise<CommandResponse<K>>;
+  on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
+};
+
+/** Electron IPC channel names; a fixed prefix lets the main side refuse anything else. */
+export const channelFor = (name: CommandName | EventName): string => `focusline:${name}`;
+
+/** A failure that crosses the wire. `userMessage` is written for the technician. */
+export const IpcErrorSchema = z.object({
+  code: z.enum(['invalid-request', 'unknown-command', 'forbidden', 'failed']),
+  message: z.string(),
+});
+export type IpcError = z.infer<typeof IpcErrorSchema>;

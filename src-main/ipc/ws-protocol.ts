@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { IpcErrorSchema } from './contract.js';
+
+/** Frames of the web-mode transport. Same commands and events as the Electron preload. */
+export const ClientFrameSchema = z.object({
+  t: z.literal('call'),
+  id: z.number().int().nonnegative(),
+  name: z.string().max(100),
+  payload: z.unknown(),
+});
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+
+export const ServerFrameSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
+  z.object({ t: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: IpcErrorSchema }),
+  z.object({ t: z.literal('event'), name: z.string(), payload: z.unknown() }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+
+export const IPC_WS_PATH = '/ipc';

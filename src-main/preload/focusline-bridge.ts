@@ -1,0 +1,49 @@
+import type { PreloadBridge } from '../ipc/bridge.js';
+import { ipcChannel, isListedCommand, isListedEvent } from '../ipc/names.js';
+import type { RouteResult } from '../ipc/router.js';
+
+type IpcListener = (event: unknown, payload: unknown) => void;
+
+/** The slice of Electron's ipcRenderer the bridge forwards to. */
+export interface IpcRendererLike {
+  invoke(channel: string, payload: unknown): Promise<unknown>;
+  on(channel: string, listener: IpcListener): unknown;
+  removeListener(channel: string, listener: IpcListener): unknown;
+}
+
+/**
+ * Builds what the preload exposes as `window.focusline`. The renderer is
+ * untrusted, so names are checked here (and again in main) and ipcRenderer
+ * itself never crosses the bridge: listeners get the payload, not the event,
+ * because the event carries `sender` (the raw ipcRenderer).
+ */
+export function createPreloadBridge(ipc: IpcRendererLike): PreloadBridge {
+  return {
+    invoke: (name, payload) => invokeListed(ipc, name, payload),
+    on: (name, listener) => subscribeListed(ipc, name, listener),
+  };
+}
+
+async function invokeListed(ipc: IpcRendererLike, name: unknown, payload: unknown): Promise<RouteResult> {
+  if (!isListedCommand(name)) {
+    return { ok: false, error: { code: 'unknown-command', message: `Unknown command "${String(name)}".` } };
+  }
+  try {
+    // Main answers every contract channel with a RouteResult (electron-transport.ts).
+    return (await ipc.invoke(ipcChannel(name), payload)) as RouteResult;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { ok: false, error: { code: 'failed', message: `Focusline's main process did not answer: ${message}` } };
+  }
+}
+
+function subscribeListed(ipc: IpcRendererLike, name: unknown, listener: (payload: unknown) => void): () => void {
+  if (!isListedEvent(name)) throw new Error(`Unknown event "${String(name)}".`);
+  if (typeof listener !== 'function') throw new TypeError('The event listener must be a function.');
+  const channel = ipcChannel(name);
+  const forward: IpcListener = (_event, payload) => listener(payload);
+  ipc.on(channel, forward);
+  return () => {
+    ipc.removeListener(channel, forward);
+  };
+}

@@ -1,0 +1,494 @@
+import {
+  Invitation,
+  Inviter,
+  Registerer,
+  RegistererState,
+  SessionState,
+  UserAgent,
+  Web,
+  Core,
+  type Session,
+} from 'sip.js';
+import type { Decision, FocuslineApi, IncomingCall, PhoneCredentials } from '../../src-main/ipc/contract.js';
+import { usePhoneStore, type CallView } from '../state/phone-store.js';
+import { createCallWaitingTone, createRingtone, microphoneConstraints, playStream, stopElement } from './audio-output.js';
+import { reconnectDelayMs } from './backoff.js';
+import { domainOf, toDialTarget } from './dial-target.js';
+import { isFatalRejection, rejectionMessage, unreachableMessage } from './registration-errors.js';
+import { readAudioStats } from './call-stats.js';
+import { toHistoryEntry, type Disposition } from './history-entry.js';
+
+/** Main must answer a decision within this bound, or the phone rings: a call is never lost to our own fault. */
+export const DECISION_TIMEOUT_MS = 250;
+const REGISTER_EXPIRES_S = 300;
+
+export type DeviceChoice = { microphoneId: string; speakerId: string; ringDeviceId: string };
+
+type LiveCall = {
+  session: Session;
+  view: CallView;
+  remoteAudio?: HTMLAudioElement | undefined;
+  /** The mic track, kept while held so resume can put it back. */
+  heldTrack?: MediaStreamTrack | null;
+  disposition?: Disposition;
+};
+
+/**
+ * The phone's body: one sip.js UserAgent with its Registerer, any number of
+ * calls, and the reconnect loop. It asks main before ringing and reports
+ * everything that matters to main (status, history); the React face reads
+ * the zustand store it keeps up to date.
+ */
+export class Phone {
+  private ua: UserAgent | undefined;
+  private registerer: Registerer | undefined;
+  private creds: PhoneCredentials | undefined;
+  private readonly calls = new Map<string, LiveCall>();
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private reconnectAttempt = 0;
+  private stopping = false;
+  private readonly ringtone = createRingtone();
+  private readonly callWaitingTone = createCallWaitingTone();
+  private statsTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly api: FocuslineApi,
+    private devices: DeviceChoice,
+  ) {}
+
+  private get store() {
+    return usePhoneStore.getState();
+  }
+
+  setDevices(devices: DeviceChoice): void {
+    this.devices = devices;
+  }
+
+  // ---- registration and reconnect -------------------------------------------------
+
+  async start(creds: PhoneCredentials): Promise<void> {
+    await this.stop();
+    this.stopping = false;
+    this.creds = creds;
+    this.ua = this.createUserAgent(creds);
+    this.registerer = new Registerer(this.ua, { expires: REGISTER_EXPIRES_S });
+    this.registerer.stateChange.addListener((state) => this.onRegistererState(state));
+    this.setStatus('registering', `Connecting to ${creds.account.wsServer}…`);
+    await this.connectAndRegister();
+    this.statsTimer = setInterval(() => void this.refreshStats(), 1000);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.statsTimer);
+    for (const id of [...this.calls.keys()]) await this.hangup(id).catch(() => {});
+    const ua = this.ua;
+    const registerer = this.registerer;
+    this.ua = undefined;
+    this.registerer = undefined;
+    if (registerer && registerer.state === RegistererState.Registered) await registerer.unregister().catch(() => {});
+    if (ua) await ua.stop().catch(() => {});
+    this.setStatus('offline');
+  }
+
+  /** The OS woke up or the network came back: don't wait for the next backoff step. */
+  reconnectNow(): void {
+    if (!this.ua || this.stopping) return;
+    if (this.ua.isConnected() && this.registerer?.state === RegistererState.Registered) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectAttempt = 0;
+    void this.connectAndRegister();
+  }
+
+  private createUserAgent(creds: PhoneCredentials): UserAgent {
+    const uri = UserAgent.makeURI(creds.account.sipUri);
+    if (!uri) throw new Error(`"${creds.account.sipUri}" is not a valid SIP URI.`);
+    return new UserAgent({
+      uri,
+      displayName: creds.account.displayName || undefined,
+      authorizationUsername: creds.account.authUser || uri.user,
+      authorizationPassword: creds.password,
+      transportOptions: { server: creds.account.wsServer, connectionTimeout: 5, keepAliveInterval: 25 },
+      // The app decides whether a call rings; sip.js must not send 180 by itself.
+      sendInitialProvisionalResponse: false,
+      userAgentString: creds.userAgentString,
+      logLevel: 'warn',
+      logBuiltinEnabled: true,
+      sessionDescriptionHandlerFactoryOptions: {
+        // Empty by default: sip.js would otherwise ask a public STUN server.
+        peerConnectionConfiguration: { iceServers: creds.iceServers },
+        iceGatheringTimeout: 500,
+      },
+      delegate: {
+        onInvite: (invitation) => void this.onInvite(invitation),
+        onConnect: () => void this.onTransportUp(),
+        onDisconnect: (error) => this.onTransportDown(error),
+      },
+    });
+  }
+
+  private async connectAndRegister(): Promise<void> {
+    const ua = this.ua;
+    if (!ua || this.stopping) return;
+    try {
+      if (ua.isConnected()) await this.register();
+      else if (ua.state === 'Started') await ua.reconnect();
+      else await ua.start();
+      // onConnect registers after reconnect(); start() needs the first REGISTER here.
+      if (this.registerer?.state !== RegistererState.Registered) await this.register();
+    } catch {
+      this.scheduleReconnect();
+    }
+  }
+
+  private async register(): Promise<void> {
+    const registerer = this.registerer;
+    if (!registerer) return;
+    await registerer.register({
+      requestDelegate: {
+        onReject: (response) => this.onRegisterRejected(response.message.statusCode ?? 0, response.message.reasonPhrase ?? ''),
+      },
+    });
+  }
+
+  private onRegisterRejected(statusCode: number, reason: string): void {
+    const message = rejectionMessage(statusCode, reason);
+    if (isFatalRejection(statusCode)) {
+      clearTimeout(this.reconnectTimer);
+      this.setStatus('failed', message);
+    } else {
+      this.setStatus('reconnecting', message);
+      this.scheduleReconnect();
+    }
+  }
+
+  private onRegistererState(state: RegistererState): void {
+    if (state === RegistererState.Registered) {
+      this.reconnectAttempt = 0;
+      this.setStatus('registered', `Registered as ${this.creds?.account.sipUri ?? ''}`);
+    }
+  }
+
+  private async onTransportUp(): Promise<void> {
+    if (this.stopping) return;
+    if (this.reconnectAttempt > 0 || this.store.registration === 'reconnecting') {
+      await this.register().catch(() => this.scheduleReconnect());
+      await this.recoverLiveCalls();
+    }
+  }
+
+  private onTransportDown(error?: Error): void {
+    if (this.stopping || !error) return;
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopping || !this.creds) return;
+    if (this.store.registration === 'failed') return;
+    clearTimeout(this.reconnectTimer);
+    const delay = reconnectDelayMs(++this.reconnectAttempt);
+    this.setStatus('reconnecting', unreachableMessage(this.creds.account.wsServer, delay));
+    this.reconnectTimer = setTimeout(() => void this.connectAndRegister(), delay);
+  }
+
+  /** The transport came back mid-call: a re-INVITE with an ICE restart tells the far end where we are now. */
+  private async recoverLiveCalls(): Promise<void> {
+    for (const call of this.calls.values()) {
+      if (call.session.state !== SessionState.Established) continue;
+      await call.session
+        .invite({ sessionDescriptionHandlerOptions: { offerOptions: { iceRestart: true }, hold: call.view.state === 'held' } as Web.SessionDescriptionHandlerOptions })
+        .catch((err: unknown) => console.warn(`Focusline: could not recover call ${call.view.id}: ${String(err)}`));
+    }
+  }
+
+  private setStatus(registration: Parameters<typeof this.store.setRegistration>[0], detail = ''): void {
+    this.store.setRegistration(registration, detail);
+    this.reportStatus();
+  }
+
+  private reportStatus(): void {
+    const calls = [...this.calls.values()];
+    const status = {
+      registration: this.store.registration,
+      detail: this.store.detail,
+      activeCalls: calls.filter((c) => c.view.state !== 'ringing' && c.view.state !== 'deciding').length,
+      ringing: calls.some((c) => c.view.state === 'ringing'),
+    };
+    void this.api.invoke('phone.reportStatus', { status }).catch(() => {});
+  }
+
+  // ---- incoming calls ----------------------------------------------------------------
+
+  private async onInvite(invitation: Invitation): Promise<void> {
+    const id = invitation.request.callId;
+    const identity = invitation.remoteIdentity;
+    const view = this.newView(id, 'incoming', identity.uri.toString(), identity.displayName || identity.uri.user || '', 'deciding');
+    const live: LiveCall = { session: invitation, view };
+    this.calls.set(id, live);
+    this.store.upsertCall(view);
+    this.watchSession(live);
+    invitation.delegate = { onCancel: () => this.patch(id, { reason: 'Caller hung up' }) };
+    const decision = await this.askMain(toIncomingCall(invitation));
+    if (invitation.state !== SessionState.Initial) return; // the caller gave up while main was deciding
+    await this.carryOut(live, decision);
+  }
+
+  private async askMain(call: IncomingCall): Promise<Decision> {
+    const fallback: Decision = { action: 'ring', reason: `Main did not answer within ${DECISION_TIMEOUT_MS} ms; rang to be safe.` };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<Decision>((resolve) => {
+      timer = setTimeout(() => {
+        console.warn(`Focusline: ${fallback.reason} (call ${call.callId})`);
+        resolve(fallback);
+      }, DECISION_TIMEOUT_MS);
+    });
+    const asked = this.api.invoke('calls.decide', { call }).catch((err: unknown) => ({ ...fallback, reason: `Decision failed (${String(err)}); rang to be safe.` }));
+    const decision = await Promise.race([asked, timeout]);
+    clearTimeout(timer);
+    return decision;
+  }
+
+  private async carryOut(live: LiveCall, decision: Decision): Promise<void> {
+    const invitation = live.session as Invitation;
+    switch (decision.action) {
+      case 'redirect':
+      case 'voicemail':
+        if (decision.target) {
+          live.disposition = 'redirected';
+          this.patch(live.view.id, { reason: decision.reason });
+          await invitation.reject({ statusCode: 302, extraHeaders: [`Contact: <${decision.target}>`] });
+          return;
+        }
+        break;
+      case 'reject':
+        live.disposition = 'rejected';
+        this.patch(live.view.id, { reason: decision.reason });
+        await invitation.reject({ statusCode: decision.rejectCode ?? 486 });
+        return;
+      case 'silent':
+        await invitation.progress({ statusCode: 180 });
+        this.patch(live.view.id, { state: 'ringing', silent: true, reason: decision.reason });
+        return;
+      case 'ring':
+        break;
+    }
+    await invitation.progress({ statusCode: 180 });
+    this.patch(live.view.id, { state: 'ringing' });
+    this.updateAlerting();
+    this.notifyIncoming(live.view);
+  }
+
+  private notifyIncoming(view: CallView): void {
+    if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || document.hasFocus()) return;
+    const n = new Notification(`Incoming call: ${view.remoteName || view.remoteUri}`, { body: view.remoteUri, tag: view.id, requireInteraction: true });
+    n.onclick = () => window.focus();
+  }
+
+  /** Ring on the ring device when idle; a quiet beep in the headset when already on a call. */
+  private updateAlerting(): void {
+    const calls = [...this.calls.values()].map((c) => c.view);
+    const ringing = calls.some((c) => c.state === 'ringing' && c.direction === 'incoming' && !c.silent);
+    const talking = calls.some((c) => c.state === 'active' || c.state === 'held' || c.state === 'early' || c.state === 'dialing');
+    if (ringing && !talking) this.ringtone.start(this.devices.ringDeviceId);
+    else this.ringtone.stop();
+    if (ringing && talking) this.callWaitingTone.start(this.devices.speakerId);
+    else this.callWaitingTone.stop();
+    this.reportStatus();
+  }
+
+  async answer(id: string): Promise<void> {
+    const live = this.calls.get(id);
+    if (!live || !(live.session instanceof Invitation)) return;
+    await this.holdOthers(id);
+    await live.session.accept({ sessionDescriptionHandlerOptions: { constraints: microphoneConstraints(this.devices.microphoneId) } as Web.SessionDescriptionHandlerOptions });
+  }
+
+  async decline(id: string): Promise<void> {
+    const live = this.calls.get(id);
+    if (!live || !(live.session instanceof Invitation)) return;
+    live.disposition = 'declined';
+    await live.session.reject({ statusCode: 486 });
+  }
+
+  // ---- outgoing calls ----------------------------------------------------------------
+
+  async call(input: string): Promise<string> {
+    if (!this.ua || !this.creds) throw new Error('Set up your SIP account in Settings before calling.');
+    if (this.store.registration !== 'registered') throw new Error(`Can't call while the phone is ${this.store.registration}. ${this.store.detail}`);
+    const target = toDialTarget(input, domainOf(this.creds.account.sipUri));
+    if (!target.ok) throw new Error(target.message);
+    const uri = UserAgent.makeURI(target.uri);
+    if (!uri) throw new Error(`"${input}" is not a valid address.`);
+    await this.holdOthers(undefined);
+    const inviter = new Inviter(this.ua, uri, {
+      sessionDescriptionHandlerOptions: { constraints: microphoneConstraints(this.devices.microphoneId) } as Web.SessionDescriptionHandlerOptions,
+    });
+    const id = inviter.request.callId;
+    const live: LiveCall = { session: inviter, view: this.newView(id, 'outgoing', target.uri, target.display, 'dialing') };
+    this.calls.set(id, live);
+    this.store.upsertCall(live.view);
+    this.watchSession(live);
+    await inviter.invite({
+      requestDelegate: {
+        onProgress: (r) => this.onOutgoingProgress(id, r),
+        onReject: (r) => this.patch(id, { reason: `${r.message.statusCode} ${r.message.reasonPhrase}` }),
+      },
+    });
+    return id;
+  }
+
+  private onOutgoingProgress(id: string, response: Core.IncomingResponse): void {
+    const code = response.message.statusCode;
+    if (code === 180 || code === 183) this.patch(id, { state: 'early', reason: `${code} ${response.message.reasonPhrase}` });
+  }
+
+  // ---- in-call controls --------------------------------------------------------------
+
+  async hangup(id: string): Promise<void> {
+    const live = this.calls.get(id);
+    if (!live) return;
+    const s = live.session;
+    if (s.state === SessionState.Established) await s.bye();
+    else if (s instanceof Inviter && (s.state === SessionState.Initial || s.state === SessionState.Establishing)) await s.cancel();
+    else if (s instanceof Invitation && s.state === SessionState.Initial) {
+      live.disposition = 'declined';
+      await s.reject({ statusCode: 486 });
+    }
+  }
+
+  async hold(id: string): Promise<void> {
+    await this.setHold(id, true);
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.holdOthers(id);
+    await this.setHold(id, false);
+  }
+
+  /** Call waiting: only one call talks at a time, the rest wait on hold. */
+  async switchTo(id: string): Promise<void> {
+    await this.resume(id);
+  }
+
+  setMute(id: string, muted: boolean): void {
+    const live = this.calls.get(id);
+    if (!live) return;
+    for (const sender of this.peer(live)?.getSenders() ?? []) if (sender.track) sender.track.enabled = !muted;
+    this.patch(id, { muted });
+  }
+
+  sendDtmf(id: string, tone: string): boolean {
+    const live = this.calls.get(id);
+    if (!live || live.session.state !== SessionState.Established || !/^[0-9A-D*#]$/.test(tone)) return false;
+    const sdh = live.session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+    if (sdh?.sendDtmf(tone)) return true;
+    // No RFC 4733 telephone-event negotiated: fall back to SIP INFO, which most PBXs accept.
+    void live.session.info({
+      requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${tone}\r\nDuration=160` } },
+    });
+    return true;
+  }
+
+  private async holdOthers(exceptId: string | undefined): Promise<void> {
+    for (const [id, live] of this.calls) {
+      if (id !== exceptId && live.view.state === 'active') await this.setHold(id, true);
+    }
+  }
+
+  /**
+   * Hold is a re-INVITE with sendonly; we also take our mic off the sender so
+   * no RTP flows to the held party (we have no music on hold to send).
+   */
+  private async setHold(id: string, hold: boolean): Promise<void> {
+    const live = this.calls.get(id);
+    if (!live || live.session.state !== SessionState.Established) return;
+    if ((live.view.state === 'held') === hold) return;
+    const sender = this.peer(live)?.getSenders().find((s) => s.track?.kind === 'audio' || s.track === null);
+    live.session.sessionDescriptionHandlerOptionsReInvite = { hold } as Web.SessionDescriptionHandlerOptions;
+    await new Promise<void>((resolve, reject) => {
+      live.session
+        .invite({
+          requestDelegate: {
+            onAccept: () => resolve(),
+            onReject: (r) => reject(new Error(`The other side refused ${hold ? 'hold' : 'resume'} (${r.message.statusCode} ${r.message.reasonPhrase}).`)),
+          },
+        })
+        .catch(reject);
+    });
+    if (hold) {
+      live.heldTrack = sender?.track ?? null;
+      await sender?.replaceTrack(null);
+    } else {
+      const track = live.heldTrack ?? (live.session.sessionDescriptionHandler as Web.SessionDescriptionHandler).localMediaStream.getAudioTracks()[0] ?? null;
+      await sender?.replaceTrack(track);
+      live.heldTrack = undefined;
+    }
+    this.patch(id, { state: hold ? 'held' : 'active' });
+    this.updateAlerting();
+  }
+
+  // ---- session lifecycle -------------------------------------------------------------
+
+  private watchSession(live: LiveCall): void {
+    live.session.stateChange.addListener((state) => {
+      if (state === SessionState.Established) this.onEstablished(live);
+      if (state === SessionState.Terminated) void this.onTerminated(live);
+    });
+  }
+
+  private onEstablished(live: LiveCall): void {
+    const sdh = live.session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+    if (sdh) live.remoteAudio = playStream(sdh.remoteMediaStream, this.devices.speakerId);
+    this.patch(live.view.id, { state: 'active', answeredAt: Date.now() });
+    this.updateAlerting();
+  }
+
+  private async onTerminated(live: LiveCall): Promise<void> {
+    // sip.js announces Terminated before it hands the final response to our
+    // request delegate; yield once so the reason ("486 Busy Here") is recorded.
+    await Promise.resolve();
+    stopElement(live.remoteAudio);
+    this.calls.delete(live.view.id);
+    const view = { ...live.view, ...this.store.calls.find((c) => c.id === live.view.id) };
+    this.store.removeCall(view.id);
+    this.updateAlerting();
+    await this.api.invoke('history.record', { entry: toHistoryEntry(view, live.disposition, new Date()) }).catch((err: unknown) => {
+      console.warn(`Focusline: could not save call ${view.id} to history: ${String(err)}`);
+    });
+  }
+
+  private async refreshStats(): Promise<void> {
+    for (const live of this.calls.values()) {
+      const pc = this.peer(live);
+      if (!pc || (live.view.state !== 'active' && live.view.state !== 'held')) continue;
+      this.patch(live.view.id, { stats: await readAudioStats(pc) });
+    }
+  }
+
+  private peer(live: LiveCall): RTCPeerConnection | undefined {
+    return (live.session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)?.peerConnection;
+  }
+
+  private newView(id: string, direction: CallView['direction'], remoteUri: string, remoteName: string, state: CallView['state']): CallView {
+    return { id, direction, remoteUri, remoteName, state, silent: false, muted: false, startedAt: Date.now(), answeredAt: null, reason: '', stats: null };
+  }
+
+  private patch(id: string, patch: Partial<CallView>): void {
+    const live = this.calls.get(id);
+    if (live) live.view = { ...live.view, ...patch };
+    this.store.patchCall(id, patch);
+  }
+}
+
+function toIncomingCall(invitation: Invitation): IncomingCall {
+  const pai = invitation.request.getHeader('P-Asserted-Identity');
+  return {
+    callId: invitation.request.callId,
+    fromUri: invitation.remoteIdentity.uri.toString(),
+    fromUser: invitation.remoteIdentity.uri.user ?? '',
+    displayName: invitation.remoteIdentity.displayName ?? '',
+    assertedIdentity: pai ?? null,
+    toUri: invitation.request.to.uri.toString(),
+  };
+}

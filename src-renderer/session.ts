@@ -1,0 +1,52 @@
+import type { FocuslineApi, SettingsView } from '../src-main/ipc/contract.js';
+import { connectIpc } from './ipc/client.js';
+import { Phone } from './phone/phone.js';
+import { watchForWake } from './phone/wake-detector.js';
+import { useAppStore } from './state/app-store.js';
+import { usePhoneStore } from './state/phone-store.js';
+
+export type Session = { api: FocuslineApi; phone: Phone; restartPhone(): Promise<void> };
+
+/**
+ * Wires the face to the body: connects to main, loads settings and history,
+ * starts the phone, and keeps all three in step with main's events.
+ */
+export async function startSession(): Promise<Session> {
+  const api = await connectIpc();
+  const app = useAppStore.getState();
+  const settings = await api.invoke('settings.get', {});
+  app.setSettings(settings);
+  app.setHistory((await api.invoke('history.list', { limit: 200 })).entries);
+  const phone = new Phone(api, settings.devices);
+
+  const restartPhone = async () => {
+    const creds = await api.invoke('phone.credentials', {});
+    if (!creds) {
+      await phone.stop();
+      usePhoneStore.getState().setRegistration('unconfigured', 'Enter your SIP account in Settings to start.');
+      return;
+    }
+    await phone.start(creds).catch((err: unknown) => usePhoneStore.getState().setRegistration('failed', err instanceof Error ? err.message : String(err)));
+  };
+
+  let lastAccount = JSON.stringify(settings.account);
+  api.on('settings.changed', (next: SettingsView) => {
+    useAppStore.getState().setSettings(next);
+    phone.setDevices(next.devices);
+    if (JSON.stringify(next.account) !== lastAccount) {
+      lastAccount = JSON.stringify(next.account);
+      void restartPhone();
+    }
+  });
+  api.on('history.changed', ({ entries }) => useAppStore.getState().setHistory(entries));
+  api.on('phone.dial', ({ target }) => void phone.call(target).catch((e: unknown) => useAppStore.getState().setNotice(e instanceof Error ? e.message : String(e))));
+  api.on('phone.reconnectNow', () => phone.reconnectNow());
+  window.addEventListener('online', () => phone.reconnectNow());
+  watchForWake(() => phone.reconnectNow());
+  window.addEventListener('beforeunload', () => void phone.stop());
+
+  await restartPhone();
+  // Subscribed to everything: main may now hand over a dial link that launched the app.
+  await api.invoke('app.rendererReady', {});
+  return { api, phone, restartPhone };
+}

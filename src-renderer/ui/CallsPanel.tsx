@@ -1,0 +1,125 @@
+import { useEffect, useState } from 'react';
+import type { Phone } from '../phone/phone.js';
+import { useAppStore } from '../state/app-store.js';
+import { usePhoneStore, type CallView } from '../state/phone-store.js';
+import { KEYS } from './DialPad.js';
+import { formatDuration } from './format.js';
+
+const STATE_LABELS: Record<CallView['state'], string> = {
+  deciding: 'Incoming…',
+  ringing: 'Ringing',
+  dialing: 'Calling…',
+  early: 'Ringing at the other end',
+  active: 'Connected',
+  held: 'On hold',
+  ended: 'Ended',
+};
+
+function report(err: unknown) {
+  useAppStore.getState().setNotice(err instanceof Error ? err.message : String(err));
+}
+
+export function CallsPanel({ phone }: { phone: Phone }) {
+  const calls = usePhoneStore((s) => s.calls);
+  if (calls.length === 0) return <section className="calls empty" data-testid="calls-empty">No calls</section>;
+  return (
+    <section className="calls" aria-label="Calls">
+      {calls.map((call) => (
+        <CallCard key={call.id} call={call} phone={phone} others={calls.length - 1} />
+      ))}
+    </section>
+  );
+}
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
+}
+
+function CallCard({ call, phone, others }: { call: CallView; phone: Phone; others: number }) {
+  const [keypad, setKeypad] = useState(false);
+  const talking = call.state === 'active' || call.state === 'held';
+  const now = useNow(talking);
+  const incomingRinging = call.direction === 'incoming' && call.state === 'ringing';
+  return (
+    <article className={`call call-${call.state}`} data-testid="call" data-call-id={call.id} data-state={call.state} data-direction={call.direction}>
+      <header>
+        <div>
+          <div className="remote" data-testid="call-remote">
+            {call.remoteName || call.remoteUri}
+          </div>
+          <div className="uri">{call.remoteUri}</div>
+        </div>
+        <div className="state" data-testid="call-state">
+          {STATE_LABELS[call.state]}
+          {talking && call.answeredAt !== null && <span className="timer"> {formatDuration(now - call.answeredAt)}</span>}
+        </div>
+      </header>
+      {incomingRinging && (
+        <div className="actions">
+          <button className="answer" onClick={() => phone.answer(call.id).catch(report)} data-testid="answer">
+            {others > 0 ? 'Answer (hold current)' : 'Answer'}
+          </button>
+          <button className="decline" onClick={() => phone.decline(call.id).catch(report)} data-testid="decline">
+            Decline
+          </button>
+        </div>
+      )}
+      {talking && (
+        <div className="actions">
+          <button onClick={() => phone.setMute(call.id, !call.muted)} aria-pressed={call.muted} data-testid="mute">
+            {call.muted ? 'Unmute' : 'Mute'}
+          </button>
+          {call.state === 'held' ? (
+            <button onClick={() => phone.resume(call.id).catch(report)} data-testid="resume">
+              {others > 0 ? 'Switch to this call' : 'Resume'}
+            </button>
+          ) : (
+            <button onClick={() => phone.hold(call.id).catch(report)} data-testid="hold">
+              Hold
+            </button>
+          )}
+          <button onClick={() => setKeypad((k) => !k)} aria-expanded={keypad} data-testid="keypad-toggle">
+            Keypad
+          </button>
+          <button className="hangup" onClick={() => phone.hangup(call.id).catch(report)} data-testid="hangup">
+            Hang up
+          </button>
+        </div>
+      )}
+      {(call.state === 'dialing' || call.state === 'early') && (
+        <div className="actions">
+          <button className="hangup" onClick={() => phone.hangup(call.id).catch(report)} data-testid="hangup">
+            Cancel
+          </button>
+        </div>
+      )}
+      {keypad && talking && (
+        <div className="keys dtmf" aria-label="Send tones">
+          {KEYS.map((k) => (
+            <button key={k} onClick={() => phone.sendDtmf(call.id, k)} data-testid={`dtmf-${k}`}>
+              {k}
+            </button>
+          ))}
+        </div>
+      )}
+      {call.stats && (
+        <div
+          className="stats"
+          data-testid="call-stats"
+          data-packets-in={call.stats.packetsIn}
+          data-packets-out={call.stats.packetsOut}
+          title="Audio packets received and sent, packets lost, and jitter"
+        >
+          Audio: {call.stats.packetsIn} in · {call.stats.packetsOut} out · {call.stats.packetsLost} lost · jitter {call.stats.jitterMs} ms
+        </div>
+      )}
+      {call.reason && !talking && <div className="reason">{call.reason}</div>}
+    </article>
+  );
+}

@@ -1,0 +1,148 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { AccountSchema, type AudioDevices, type FocuslineApi } from '../../src-main/ipc/contract.js';
+import { createRingtone, listAudioDevices, type AudioDeviceList } from '../phone/audio-output.js';
+import { useAppStore } from '../state/app-store.js';
+
+export function SettingsView({ api, onSaved }: { api: FocuslineApi; onSaved: () => void }) {
+  return (
+    <section className="settings">
+      <AccountForm api={api} onSaved={onSaved} />
+      <DevicesForm api={api} />
+    </section>
+  );
+}
+
+type AccountDraft = { wsServer: string; sipUri: string; authUser: string; displayName: string; password: string };
+
+function AccountForm({ api, onSaved }: { api: FocuslineApi; onSaved: () => void }) {
+  const settings = useAppStore((s) => s.settings);
+  const a = settings?.account;
+  const [draft, setDraft] = useState<AccountDraft>({
+    wsServer: a?.wsServer ?? '',
+    sipUri: a?.sipUri ?? '',
+    authUser: a?.authUser ?? '',
+    displayName: a?.displayName ?? '',
+    password: '',
+  });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saving, setSaving] = useState(false);
+  const field = (key: keyof AccountDraft) => ({
+    value: draft[key],
+    onChange: (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value })),
+    'aria-invalid': errors[key] ? true : undefined,
+    'data-testid': `account-${key}`,
+  });
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = AccountSchema.safeParse(draft);
+    if (!parsed.success) {
+      setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
+      return;
+    }
+    if (!settings?.hasPassword && draft.password === '') {
+      setErrors({ password: 'Enter the SIP password.' });
+      return;
+    }
+    setErrors({});
+    setSaving(true);
+    try {
+      await api.invoke('settings.saveAccount', { account: parsed.data, ...(draft.password ? { password: draft.password } : {}) });
+      setDraft((d) => ({ ...d, password: '' }));
+      onSaved();
+    } catch (err) {
+      setErrors({ form: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <form className="card" onSubmit={(e) => void submit(e)} aria-label="SIP account">
+      <h2>SIP account</h2>
+      <label>
+        Server (WebSocket URL)
+        <input placeholder="wss://pbx.example.com:8089/ws" {...field('wsServer')} />
+        {errors.wsServer && <span className="error">{errors.wsServer}</span>}
+      </label>
+      <label>
+        SIP URI
+        <input placeholder="sip:1001@pbx.example.com" {...field('sipUri')} />
+        {errors.sipUri && <span className="error">{errors.sipUri}</span>}
+      </label>
+      <label>
+        Auth user <small>(if different from the SIP URI's user)</small>
+        <input {...field('authUser')} autoComplete="username" />
+      </label>
+      <label>
+        Password
+        <input type="password" placeholder={settings?.hasPassword ? 'Saved (leave blank to keep)' : ''} {...field('password')} autoComplete="current-password" />
+        {errors.password && <span className="error">{errors.password}</span>}
+      </label>
+      <label>
+        Display name
+        <input {...field('displayName')} />
+      </label>
+      {settings?.secretStorage.warning && <p className="warning">{settings.secretStorage.warning}</p>}
+      {errors.form && (
+        <p className="error" role="alert">
+          {errors.form}
+        </p>
+      )}
+      <button type="submit" disabled={saving} data-testid="account-save">
+        {saving ? 'Saving…' : 'Save and connect'}
+      </button>
+    </form>
+  );
+}
+
+function DevicesForm({ api }: { api: FocuslineApi }) {
+  const devices = useAppStore((s) => s.settings?.devices);
+  const [list, setList] = useState<AudioDeviceList>({ microphones: [], speakers: [] });
+  const [error, setError] = useState('');
+  useEffect(() => {
+    const refresh = () => void listAudioDevices().then(setList).catch((e: unknown) => setError(String(e)));
+    refresh();
+    navigator.mediaDevices.addEventListener('devicechange', refresh);
+    return () => navigator.mediaDevices.removeEventListener('devicechange', refresh);
+  }, []);
+  if (!devices) return null;
+  const save = (patch: Partial<AudioDevices>) =>
+    void api.invoke('settings.saveDevices', { devices: { ...devices, ...patch } }).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  const testRing = () => {
+    const tone = createRingtone();
+    tone.start(devices.ringDeviceId);
+    setTimeout(() => tone.stop(), 2500);
+  };
+  return (
+    <div className="card" aria-label="Audio devices">
+      <h2>Audio devices</h2>
+      <DeviceSelect label="Microphone" testId="device-microphone" value={devices.microphoneId} options={list.microphones} onChange={(id) => save({ microphoneId: id })} />
+      <DeviceSelect label="Speaker or headset (voice)" testId="device-speaker" value={devices.speakerId} options={list.speakers} onChange={(id) => save({ speakerId: id })} />
+      <DeviceSelect label="Ring on" testId="device-ring" value={devices.ringDeviceId} options={list.speakers} onChange={(id) => save({ ringDeviceId: id })} />
+      <p className="hint">Ring on your speakers while your voice stays on the headset.</p>
+      <button type="button" className="secondary" onClick={testRing}>
+        Test ring
+      </button>
+      {error && <p className="error">{error}</p>}
+    </div>
+  );
+}
+
+function DeviceSelect(props: { label: string; testId: string; value: string; options: MediaDeviceInfo[]; onChange: (id: string) => void }) {
+  const known = props.options.some((o) => o.deviceId === props.value);
+  return (
+    <label>
+      {props.label}
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)} data-testid={props.testId}>
+        <option value="default">System default</option>
+        {!known && props.value !== 'default' && <option value={props.value}>Unavailable device (unplugged?)</option>}
+        {props.options
+          .filter((o) => o.deviceId !== 'default')
+          .map((o, i) => (
+            <option key={o.deviceId || i} value={o.deviceId}>
+              {o.label || `Device ${i + 1}`}
+            </option>
+          ))}
+      </select>
+    </label>
+  );
+}

@@ -1,0 +1,25 @@
+import { usePhoneStore } from '../state/phone-store.js';
+import type { RegistrationState } from '../../src-main/ipc/contract.js';
+
+const LABELS: Record<RegistrationState, string> = {
+  unconfigured: 'Not set up',
+  offline: 'Offline',
+  registering: 'Registering…',
+  registered: 'Available',
+  reconnecting: 'Reconnecting…',
+  failed: 'Not registered',
+};
+
+export function StatusBar() {
+  const registration = usePhoneStore((s) => s.registration);
+  const detail = usePhoneStore((s) => s.detail);
+  const inCall = usePhoneStore((s) => s.calls.some((c) => c.state === 'active' || c.state === 'held'));
+  const label = registration === 'registered' && inCall ? 'In call' : LABELS[registration];
+  return (
+    <header className={`status status-${registration}`} data-testid="status" data-registration={registration}>
+      <span className="dot" aria-hidden="true" />
+      <strong data-testid="status-label">{label}</strong>
+      {detail && registration !== 'registered' && <span className="detail" data-testid="status-detail">{detail}</span>}
+    </header>
+  );
+}

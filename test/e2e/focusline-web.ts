@@ -1,0 +1,71 @@
+// Starts Focusline the way a tech would in web mode (`node out/main/web.js`),
+// with its own settings file and data folder, and stops it by PID.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnManaged, waitFor, type ManagedProcess } from '../harness/processes.js';
+
+const WEB_ENTRY = fileURLToPath(new URL('../../out/main/web.js', import.meta.url));
+
+export type FocuslineWebOptions = {
+  user: string;
+  password: string;
+  wsUrl: string;
+  domain?: string;
+  displayName?: string;
+};
+
+export type FocuslineWeb = {
+  url: string;
+  dataDir: string;
+  configPath: string;
+  process: ManagedProcess;
+  /** ms from spawn until the host printed its URL. */
+  startupMs: number;
+  stop(): Promise<void>;
+};
+
+export async function startFocuslineWeb(options: FocuslineWebOptions): Promise<FocuslineWeb> {
+  if (!existsSync(WEB_ENTRY)) throw new Error(`${WEB_ENTRY} is missing: run "npm run build" before the end-to-end tests.`);
+  const dir = await mkdtemp(join(tmpdir(), `focusline-${options.user}-`));
+  const configPath = join(dir, 'config.json');
+  const dataDir = join(dir, 'data');
+  const domain = options.domain ?? '127.0.0.1';
+  await writeFile(
+    configPath,
+    JSON.stringify({
+      account: {
+        wsServer: options.wsUrl,
+        sipUri: `sip:${options.user}@${domain}`,
+        authUser: options.user,
+        displayName: options.displayName ?? options.user,
+        password: options.password,
+      },
+    }),
+  );
+  const t0 = Date.now();
+  const proc = await spawnManaged({
+    name: `focusline-web-${options.user}`,
+    command: process.execPath,
+    args: [WEB_ENTRY, '--port', '0'],
+    env: { ...process.env, FOCUSLINE_CONFIG: configPath, FOCUSLINE_DATA_DIR: dataDir },
+  });
+  const url = await waitFor(() => /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(proc.log())?.[0], {
+    timeoutMs: 15_000,
+    what: `Focusline web host for ${options.user} to print its URL`,
+    process: proc,
+  });
+  return {
+    url,
+    dataDir,
+    configPath,
+    process: proc,
+    startupMs: Date.now() - t0,
+    stop: async () => {
+      await proc.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, newCallPage } from '../harness/chromium.js';
+import { startKamailio, type Kamailio } from '../harness/kamailio.js';
+import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
+import { callCard, dial, packetsGained, packetsIn, waitForCall, waitNoCalls, waitRegistered } from './phone-page.js';
+
+// Two technicians in web mode, registered through a real Kamailio with digest
+// auth, call each other through the UI in Chromium with real WebRTC audio.
+let kamailio: Kamailio;
+let browser: Browser;
+let tech1: FocuslineWeb;
+let tech2: FocuslineWeb;
+let page1: Page;
+let page2: Page;
+
+beforeAll(async () => {
+  kamailio = await startKamailio({ auth: true });
+  [tech1, tech2] = await Promise.all([
+    startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: kamailio.wsUrl, displayName: 'Tech One' }),
+    startFocuslineWeb({ user: 'tech2', password: 'secret2', wsUrl: kamailio.wsUrl, displayName: 'Tech Two' }),
+  ]);
+  browser = await launchChromium();
+  page1 = await newCallPage(browser, tech1.url);
+  page2 = await newCallPage(browser, tech2.url);
+  await Promise.all([waitRegistered(page1), waitRegistered(page2)]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([tech1?.stop(), tech2?.stop()]);
+  await kamailio?.stop();
+});
+
+describe('tech1 calls tech2 through the UI', () => {
+  it('rings on tech2 and shows the caller by name', async () => {
+    await dial(page1, 'tech2');
+    await waitForCall(page2, 'ringing');
+    expect(await callCard(page2, 'ringing').locator('[data-testid=call-remote]').textContent()).toBe('Tech One');
+    await waitForCall(page1, 'early');
+  });
+
+  it('connects with audio flowing both ways', async () => {
+    await page2.click('[data-testid=answer]');
+    await Promise.all([waitForCall(page1, 'active'), waitForCall(page2, 'active')]);
+    await page1.waitForSelector('[data-testid=call-stats]');
+    await page2.waitForSelector('[data-testid=call-stats]');
+    const [gain1, gain2] = await Promise.all([packetsGained(page1, 2000), packetsGained(page2, 2000)]);
+    // 20 ms Opus frames: about 100 packets in 2 s. A call that is "Established" with no media fails here.
+    expect(gain1).toBeGreaterThan(40);
+    expect(gain2).toBeGreaterThan(40);
+  });
+
+  it('hold stops the audio on the held side, resume brings it back', async () => {
+    await page1.click('[data-testid=hold]');
+    await waitForCall(page1, 'held');
+    await page2.waitForTimeout(1000); // let packets in flight drain
+    const heldGain = await packetsGained(page2, 2000);
+    expect(heldGain).toBeLessThanOrEqual(2);
+    await page1.click('[data-testid=resume]');
+    await waitForCall(page1, 'active');
+    await page2.waitForTimeout(500);
+    expect(await packetsGained(page2, 2000)).toBeGreaterThan(40);
+  });
+
+  it('mute keeps the call up', async () => {
+    await page1.click('[data-testid=mute]');
+    expect(await page1.getAttribute('[data-testid=mute]', 'aria-pressed')).toBe('true');
+    await page1.click('[data-testid=mute]');
+    expect(await page1.getAttribute('[data-testid=mute]', 'aria-pressed')).toBe('false');
+    expect(await packetsIn(page1)).toBeGreaterThan(0);
+  });
+
+  it('hang up ends the call on both sides and both histories record it', async () => {
+    await page1.click('[data-testid=hangup]');
+    await Promise.all([waitNoCalls(page1), waitNoCalls(page2)]);
+    for (const [page, direction] of [
+      [page1, 'outgoing'],
+      [page2, 'incoming'],
+    ] as const) {
+      await page.click('[data-testid=tab-history]');
+      const entry = page.locator('[data-testid=history-entry]').first();
+      await entry.waitFor();
+      expect(await entry.getAttribute('data-outcome')).toBe('answered');
+      expect(await entry.getAttribute('data-direction')).toBe(direction);
+      expect(await entry.locator('[data-testid=history-duration]').textContent()).toMatch(/^0:\d\d$/);
+      await page.click('[data-testid=tab-phone]');
+    }
+  });
+
+  it('a declined call shows as declined for tech2 and failed for tech1', async () => {
+    await dial(page1, 'tech2');
+    await waitForCall(page2, 'ringing');
+    await page2.click('[data-testid=decline]');
+    await Promise.all([waitNoCalls(page1), waitNoCalls(page2)]);
+    await page2.click('[data-testid=tab-history]');
+    expect(await page2.locator('[data-testid=history-entry]').first().getAttribute('data-outcome')).toBe('declined');
+    await page1.click('[data-testid=tab-history]');
+    expect(await page1.locator('[data-testid=history-entry]').first().getAttribute('data-outcome')).toBe('failed');
+  });
+});

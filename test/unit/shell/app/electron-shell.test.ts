@@ -1,0 +1,391 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RENDERER_URL } from '../../../../src-main/app/app-origin.js';
+import { APP_SCHEME_PRIVILEGES } from '../../../../src-main/app/app-protocol.js';
+import { APP_USER_MODEL_ID, LOOPBACK_MEDIA_SWITCH, startElectronShell, type Shell } from '../../../../src-main/app/electron-shell.js';
+import { channelFor, commandNames, type EventName, type PhoneStatus } from '../../../../src-main/ipc/contract.js';
+import { createFakeElectron, fakeEvent, PROJECT_DIR, type FakeElectron, type FakeElectronOptions } from '../fake-electron.js';
+
+type Started = { fake: FakeElectron; shell: Shell; dataDir: string; events: Array<{ name: EventName; payload: unknown }>; logs: string[]; rendererReady: () => Promise<void> };
+
+const cleanups: Array<() => Promise<void>> = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+type StartOptions = { env?: NodeJS.ProcessEnv; argv?: string[]; defaultApp?: boolean; platform?: NodeJS.Platform; electron?: FakeElectronOptions };
+
+async function boot(options: StartOptions = {}) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'focusline-shell-'));
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  const fake = createFakeElectron(options.electron);
+  vi.resetModules();
+  vi.doMock('electron', () => fake.module);
+  const { createElectronPorts } = await import('../../../../src-main/app/electron-ports.js');
+  const logs: string[] = [];
+  const shell = await startElectronShell(createElectronPorts(), {
+    env: { FOCUSLINE_DATA_DIR: dataDir, ...options.env },
+    argv: options.argv ?? ['/opt/Focusline/focusline'],
+    mainDir: '/opt/Focusline/resources/app.asar/out/main',
+    resourcesPath: '/opt/Focusline/resources',
+    defaultApp: options.defaultApp ?? false,
+    execPath: '/opt/Focusline/focusline',
+    platform: options.platform ?? 'linux',
+    version: '0.0.0-test',
+    log: (m) => logs.push(m),
+  });
+  return { fake, shell, dataDir, logs };
+}
+
+/** Boots a first instance and records every event main pushes to the renderer. */
+async function start(options: StartOptions = {}): Promise<Started> {
+  const booted = await boot(options);
+  if (!booted.shell) throw new Error('expected the single-instance lock');
+  const events: Started['events'] = [];
+  booted.shell.services.bus.subscribe((name, payload) => events.push({ name, payload }));
+  const shell = booted.shell;
+  // What the renderer says once it has subscribed to main's events.
+  const rendererReady = async () => {
+    await shell.services.route('app.rendererReady', {});
+  };
+  return { ...booted, shell, events, rendererReady };
+}
+
+const only = <T>(items: readonly T[]): T => {
+  expect(items).toHaveLength(1);
+  return items[0] as T;
+};
+
+const status = (registration: PhoneStatus['registration'], extra: Partial<PhoneStatus> = {}): PhoneStatus => ({
+  registration,
+  detail: '',
+  activeCalls: 0,
+  ringing: false,
+  ...extra,
+});
+
+describe('the window', () => {
+  it('is a sandboxed window on app://focusline with the CJS preload beside the main bundle', async () => {
+    const { fake } = await start();
+    const window = only(fake.windows);
+    expect(window.options).toMatchObject({
+      webPreferences: {
+        preload: '/opt/Focusline/resources/app.asar/out/preload/index.cjs',
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+      },
+    });
+    expect(window.webContents.getURL()).toBe(RENDERER_URL);
+  });
+
+  it('serves the renderer through app://, registered as privileged before ready', async () => {
+    const { fake } = await start();
+    const { protocol, app } = fake.electron;
+    expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([APP_SCHEME_PRIVILEGES]);
+    expect(protocol.registerSchemesAsPrivileged.mock.invocationCallOrder[0]).toBeLessThan(app.whenReady.mock.invocationCallOrder[0] ?? 0);
+    const serve = fake.protocolHandlers.get('app');
+    // The built renderer doesn't exist under the fake asar path: the handler answers, but with 404.
+    expect((await serve?.(new Request('app://focusline/index.html')))?.status).toBe(404);
+  });
+
+  it('shows once the page is ready, unless started with --hidden', async () => {
+    const shown = await start();
+    only(shown.fake.windows).finishLoad();
+    expect(only(shown.fake.windows).visible).toBe(true);
+    const hidden = await start({ argv: ['/opt/Focusline/focusline', '--hidden'] });
+    only(hidden.fake.windows).finishLoad();
+    expect(only(hidden.fake.windows).visible).toBe(false);
+  });
+
+  it('hides to the tray on close; the app keeps running', async () => {
+    const { fake } = await start();
+    const window = only(fake.windows);
+    window.finishLoad();
+    window.close();
+    expect(window.destroyed).toBe(false);
+    expect(window.visible).toBe(false);
+    expect(fake.electron.app.quit).not.toHaveBeenCalled();
+  });
+
+  it('closes for real once the app is quitting (Cmd+Q, OS quit)', async () => {
+    const { fake } = await start();
+    fake.electron.app.emit('before-quit', fakeEvent());
+    only(fake.windows).close();
+    expect(only(fake.windows).destroyed).toBe(true);
+  });
+
+  it('lets a Windows log-off close the hidden window', async () => {
+    const { fake } = await start();
+    only(fake.windows).emit('session-end');
+    only(fake.windows).close();
+    expect(only(fake.windows).destroyed).toBe(true);
+  });
+});
+
+describe('the tray', () => {
+  it('starts offline, with the status, Open and Quit in its menu', async () => {
+    const { fake } = await start();
+    const tray = only(fake.trays);
+    expect(tray.image).toBe(join(PROJECT_DIR, 'assets', 'tray-offline.png'));
+    expect(tray.tooltip).toBe('Focusline: Offline');
+    expect(tray.menu?.template.map((i) => i.label ?? i.type)).toEqual(['Offline', 'separator', 'Open Focusline', 'Quit Focusline']);
+  });
+
+  it('follows the status the phone reports', async () => {
+    const { fake, shell } = await start();
+    const tray = only(fake.trays);
+    const report = (s: PhoneStatus) => shell.services.route('phone.reportStatus', { status: s });
+    await report(status('registered'));
+    expect([tray.image, tray.tooltip]).toEqual([join(PROJECT_DIR, 'assets', 'tray-available.png'), 'Focusline: Available']);
+    await report(status('registered', { ringing: true }));
+    expect([tray.image, tray.tooltip]).toEqual([join(PROJECT_DIR, 'assets', 'tray-in-call.png'), 'Focusline: Incoming call']);
+    await report(status('failed', { detail: '401 Unauthorized' }));
+    expect([tray.image, tray.tooltip]).toEqual([join(PROJECT_DIR, 'assets', 'tray-failed.png'), 'Focusline: Not connected: 401 Unauthorized']);
+    expect(tray.menu?.template[0]?.label).toBe('Not connected');
+  });
+
+  it('loads packaged icons from resources/assets', async () => {
+    const { fake } = await start({ electron: {} });
+    expect(only(fake.trays).image.startsWith(join(PROJECT_DIR, 'assets'))).toBe(true);
+    const packaged = createFakeElectron();
+    packaged.electron.app.isPackaged = true;
+    vi.resetModules();
+    vi.doMock('electron', () => packaged.module);
+    const { createElectronPorts } = await import('../../../../src-main/app/electron-ports.js');
+    const dataDir = await mkdtemp(join(tmpdir(), 'focusline-shell-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    await startElectronShell(createElectronPorts(), {
+      env: { FOCUSLINE_DATA_DIR: dataDir },
+      argv: [],
+      mainDir: '/r/app.asar/out/main',
+      resourcesPath: '/r',
+      defaultApp: false,
+      execPath: '/x',
+      platform: 'linux',
+      version: '0',
+      log: () => {},
+    });
+    expect(only(packaged.trays).image).toBe(join('/r', 'assets', 'tray-offline.png'));
+  });
+
+  it('Quit really quits: before-quit, then the window closes instead of hiding', async () => {
+    const { fake } = await start();
+    only(fake.windows).finishLoad();
+    only(fake.trays).clickMenu('Quit Focusline');
+    expect(fake.electron.app.quit).toHaveBeenCalledOnce();
+    expect(only(fake.windows).destroyed).toBe(true);
+  });
+
+  it('Open brings the hidden window back and focuses it', async () => {
+    const { fake } = await start();
+    const window = only(fake.windows);
+    window.finishLoad();
+    window.close();
+    only(fake.trays).clickMenu('Open Focusline');
+    expect(window.visible).toBe(true);
+    expect(window.focus).toHaveBeenCalled();
+  });
+});
+
+describe('single instance and dial links', () => {
+  it('a second launch quits at once and opens nothing', async () => {
+    const { fake, shell } = await boot({ electron: { hasLock: false } });
+    expect(shell).toBeNull();
+    expect(fake.electron.app.quit).toHaveBeenCalledOnce();
+    expect(fake.windows).toHaveLength(0);
+    expect(fake.electron.ipcMain.handle).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['sip:alice@pbx.example.com;transport=tls?Subject=urgent', 'sip:alice@pbx.example.com'],
+    ['tel:+1-555-010-0123', '+15550100123'],
+    ['callto://+4930123456', '+4930123456'],
+  ])('the first instance takes a second launch’s %s link: dials and comes forward', async (link, target) => {
+    const { fake, events, rendererReady } = await start();
+    const window = only(fake.windows);
+    window.finishLoad();
+    await rendererReady();
+    window.close();
+    fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', '--no-sandbox', link], '/home/tech');
+    expect(events).toEqual([{ name: 'phone.dial', payload: { target } }]);
+    expect(window.webContents.send).toHaveBeenCalledWith(channelFor('phone.dial'), { target });
+    expect(window.visible).toBe(true);
+    expect(window.focus).toHaveBeenCalled();
+  });
+
+  it('a second launch without a link just brings the window forward', async () => {
+    const { fake, events } = await start();
+    only(fake.windows).finishLoad();
+    fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', 'https://evil.example/']);
+    expect(events).toEqual([]);
+    expect(only(fake.windows).focus).toHaveBeenCalled();
+  });
+
+  it('a link that launched the app is dialled once the renderer listens, not before', async () => {
+    const { fake, events, rendererReady } = await start({ argv: ['/opt/Focusline/focusline', 'tel:+15550100'] });
+    expect(events).toEqual([]);
+    only(fake.windows).finishLoad();
+    expect(events).toEqual([]);
+    await rendererReady();
+    expect(events).toEqual([{ name: 'phone.dial', payload: { target: '+15550100' } }]);
+  });
+
+  it('dials a macOS open-url link and keeps the OS from handling it again', async () => {
+    const { fake, events, rendererReady } = await start();
+    only(fake.windows).finishLoad();
+    await rendererReady();
+    const event = fakeEvent();
+    fake.electron.app.emit('open-url', event, 'sip:bob@pbx.example.com');
+    expect(event.defaultPrevented).toBe(true);
+    expect(events).toEqual([{ name: 'phone.dial', payload: { target: 'sip:bob@pbx.example.com' } }]);
+  });
+
+  it('logs and ignores focusline:// links until they mean something', async () => {
+    const { fake, events, logs } = await start();
+    only(fake.windows).finishLoad();
+    fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', 'focusline://ticket/42']);
+    expect(events).toEqual([]);
+    expect(logs.some((l) => l.includes('focusline:'))).toBe(true);
+  });
+
+  it('registers as the OS handler for tel:, sip: and callto:', async () => {
+    const { fake } = await start();
+    expect(fake.electron.app.setAsDefaultProtocolClient.mock.calls).toEqual([['tel'], ['sip'], ['callto']]);
+  });
+
+  it('registers with the app path when run as `electron .`', async () => {
+    const { fake } = await start({ defaultApp: true, argv: ['/work/node_modules/electron/dist/electron', '.'] });
+    expect(fake.electron.app.setAsDefaultProtocolClient.mock.calls).toEqual(
+      ['tel', 'sip', 'callto'].map((scheme) => [scheme, '/opt/Focusline/focusline', [resolve('.')]]),
+    );
+  });
+});
+
+describe('OS integration', () => {
+  it('asks the phone to reconnect now when the machine wakes up', async () => {
+    const { fake, events } = await start();
+    fake.electron.powerMonitor.emit('resume');
+    expect(events).toEqual([{ name: 'phone.reconnectNow', payload: { why: 'resume' } }]);
+  });
+
+  it('quits on OS shutdown so the hidden window does not hold it up', async () => {
+    const { fake } = await start();
+    fake.electron.powerMonitor.emit('shutdown');
+    expect(fake.electron.app.quit).toHaveBeenCalledOnce();
+    expect(only(fake.windows).destroyed).toBe(true);
+  });
+
+  it.each([
+    [{}, false],
+    [{ FOCUSLINE_TEST_LOOPBACK_MEDIA: '0' }, false],
+    [{ FOCUSLINE_TEST_LOOPBACK_MEDIA: '1' }, true],
+  ])('with env %j the loopback media switch is appended: %s', async (env, appended) => {
+    const { fake } = await start({ env });
+    const switches = fake.electron.app.commandLine.appendSwitch.mock.calls.map(([name]) => name);
+    expect(switches.includes(LOOPBACK_MEDIA_SWITCH)).toBe(appended);
+  });
+
+  it('gives Windows the app id it needs to show notifications', async () => {
+    const windows = await start({ platform: 'win32' });
+    expect(windows.fake.electron.app.setAppUserModelId).toHaveBeenCalledWith(APP_USER_MODEL_ID);
+    const linux = await start({ platform: 'linux' });
+    expect(linux.fake.electron.app.setAppUserModelId).not.toHaveBeenCalled();
+  });
+
+  it('shows OS notifications, silently when asked, and reports when the OS has none', async () => {
+    const { fake, shell } = await start();
+    const onClick = vi.fn();
+    expect(shell.notify({ title: 'Call held back', body: '+15550100 went to voicemail', silent: true, onClick })).toBe(true);
+    const shown = only(fake.notifications);
+    expect(shown.options).toEqual({ title: 'Call held back', body: '+15550100 went to voicemail', silent: true });
+    expect(shown.show).toHaveBeenCalledOnce();
+    shown.emit('click');
+    expect(onClick).toHaveBeenCalledOnce();
+    fake.electron.Notification.isSupported.mockReturnValue(false);
+    expect(shell.notify({ title: 't', body: 'b' })).toBe(false);
+  });
+});
+
+describe('data and secrets', () => {
+  it('keeps Chromium’s profile and the secrets in the data folder, encrypted by safeStorage', async () => {
+    const { fake, shell, dataDir } = await start();
+    expect(fake.electron.app.setPath).toHaveBeenCalledWith('userData', dataDir);
+    const account = { wsServer: 'wss://pbx.example.com/ws', sipUri: 'sip:1001@pbx.example.com', authUser: '', displayName: '' };
+    const saved = await shell.services.route('settings.saveAccount', { account, password: 'hunter2' });
+    expect(saved.ok).toBe(true);
+    const secrets = await readFile(join(dataDir, 'secrets.json'), 'utf8');
+    expect(secrets).not.toContain('hunter2');
+    expect(await shell.services.settings.password()).toBe('hunter2');
+    expect(shell.services.settings.path).toBe(join(dataDir, 'settings.json'));
+  });
+
+  it('reads settings from FOCUSLINE_CONFIG when set', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'focusline-config-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const configPath = join(dir, 'managed.json');
+    await writeFile(configPath, JSON.stringify({ account: { wsServer: 'wss://pbx.corp.example/ws', sipUri: 'sip:2002@pbx.corp.example' } }));
+    const { shell } = await start({ env: { FOCUSLINE_CONFIG: configPath } });
+    expect(shell.services.settings.path).toBe(configPath);
+    const view = await shell.services.route('settings.get', {});
+    expect(view).toMatchObject({ ok: true, value: { account: { sipUri: 'sip:2002@pbx.corp.example' } } });
+  });
+});
+
+describe('web security', () => {
+  it('answers every contract command over IPC, for our page only', async () => {
+    const { fake } = await start();
+    expect([...fake.invokeHandlers.keys()].sort()).toEqual(commandNames.map(channelFor).sort());
+    const handler = fake.invokeHandlers.get(channelFor('app.info'));
+    await expect(handler?.({ senderFrame: { url: RENDERER_URL } }, {})).resolves.toMatchObject({ ok: true, value: { mode: 'electron', version: '0.0.0-test' } });
+    await expect(handler?.({ senderFrame: { url: 'https://evil.example/' } }, {})).resolves.toMatchObject({ ok: false });
+  });
+
+  it('denies every new window; opens https externally, dials tel:, drops file:', async () => {
+    const { fake, events, rendererReady } = await start();
+    only(fake.windows).finishLoad();
+    await rendererReady();
+    const open = only(fake.windows).webContents.windowOpenHandler;
+    expect(open?.({ url: 'https://docs.example.com/' })).toEqual({ action: 'deny' });
+    expect(open?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(open?.({ url: 'tel:+15550100' })).toEqual({ action: 'deny' });
+    await vi.waitFor(() => expect(fake.electron.shell.openExternal).toHaveBeenCalled());
+    expect(fake.electron.shell.openExternal.mock.calls).toEqual([['https://docs.example.com/']]);
+    expect(events).toEqual([{ name: 'phone.dial', payload: { target: '+15550100' } }]);
+  });
+
+  it('stops navigation away from our origin but not within it', async () => {
+    const { fake } = await start();
+    const contents = only(fake.windows).webContents;
+    const away = fakeEvent();
+    contents.emit('will-navigate', away, 'https://evil.example/phish');
+    expect(away.defaultPrevented).toBe(true);
+    const within = fakeEvent();
+    contents.emit('will-navigate', within, 'app://focusline/index.html#/history');
+    expect(within.defaultPrevented).toBe(false);
+    const webview = fakeEvent();
+    contents.emit('will-attach-webview', webview);
+    expect(webview.defaultPrevented).toBe(true);
+  });
+
+  it.each([
+    ['media', RENDERER_URL, 'app://focusline', true],
+    ['notifications', RENDERER_URL, 'app://focusline', true],
+    ['speaker-selection', RENDERER_URL, 'app://focusline', true],
+    ['geolocation', RENDERER_URL, 'app://focusline', false],
+    ['openExternal', RENDERER_URL, 'app://focusline', false],
+    ['clipboard-read', RENDERER_URL, 'app://focusline', false],
+    ['media', 'https://evil.example/', 'https://evil.example', false],
+    ['notifications', 'file:///tmp/x.html', 'file://', false],
+  ])('permission %s for %s: allowed=%s', async (permission, url, origin, allowed) => {
+    const { fake } = await start();
+    const granted = vi.fn();
+    fake.permissions.request?.({}, permission, granted, { requestingUrl: url });
+    expect(granted).toHaveBeenCalledExactlyOnceWith(allowed);
+    expect(fake.permissions.check?.({}, permission, origin)).toBe(allowed);
+  });
+});
