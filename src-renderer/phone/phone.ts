@@ -122,24 +122,31 @@ export class Phone {
       },
       delegate: {
         onInvite: (invitation) => void this.onInvite(invitation),
-        onConnect: () => void this.onTransportUp(),
         onDisconnect: (error) => this.onTransportDown(error),
       },
     });
   }
 
+  /**
+   * (Re)connects the transport, then always sends a fresh REGISTER: after an
+   * outage the registrar may have forgotten us (a restarted PBX), while
+   * sip.js's Registerer still believes it is registered.
+   */
   private async connectAndRegister(): Promise<void> {
     const ua = this.ua;
     if (!ua || this.stopping) return;
+    const wasConnectedBefore = ua.state === 'Started';
     try {
-      if (ua.isConnected()) await this.register();
-      else if (ua.state === 'Started') await ua.reconnect();
-      else await ua.start();
-      // onConnect registers after reconnect(); start() needs the first REGISTER here.
-      if (this.registerer?.state !== RegistererState.Registered) await this.register();
+      if (!ua.isConnected()) {
+        if (wasConnectedBefore) await ua.reconnect();
+        else await ua.start();
+      }
+      await this.register();
     } catch {
       this.scheduleReconnect();
+      return;
     }
+    if (wasConnectedBefore) await this.recoverLiveCalls();
   }
 
   private async register(): Promise<void> {
@@ -147,9 +154,16 @@ export class Phone {
     if (!registerer) return;
     await registerer.register({
       requestDelegate: {
+        onAccept: () => this.onRegistered(),
         onReject: (response) => this.onRegisterRejected(response.message.statusCode ?? 0, response.message.reasonPhrase ?? ''),
       },
     });
+  }
+
+  private onRegistered(): void {
+    this.reconnectAttempt = 0;
+    clearTimeout(this.reconnectTimer);
+    this.setStatus('registered', `Registered as ${this.creds?.account.sipUri ?? ''}`);
   }
 
   private onRegisterRejected(statusCode: number, reason: string): void {
@@ -163,19 +177,9 @@ export class Phone {
     }
   }
 
+  /** A refresh that failed (the registrar dropped us) turns into a re-register, not a silent dead phone. */
   private onRegistererState(state: RegistererState): void {
-    if (state === RegistererState.Registered) {
-      this.reconnectAttempt = 0;
-      this.setStatus('registered', `Registered as ${this.creds?.account.sipUri ?? ''}`);
-    }
-  }
-
-  private async onTransportUp(): Promise<void> {
-    if (this.stopping) return;
-    if (this.reconnectAttempt > 0 || this.store.registration === 'reconnecting') {
-      await this.register().catch(() => this.scheduleReconnect());
-      await this.recoverLiveCalls();
-    }
+    if (state === RegistererState.Unregistered && !this.stopping && this.store.registration === 'registered') this.scheduleReconnect();
   }
 
   private onTransportDown(error?: Error): void {

@@ -45,6 +45,8 @@ export interface Kamailio {
   stop(): Promise<void>;
   /** Stop and start again on the same ports with the same users (registrations are lost). */
   restart(): Promise<void>;
+  /** Stop the server but keep its config, so that restart() brings it back later (an outage). */
+  kill(): Promise<void>;
   /** Output of every run of this instance so far. */
   log(): string;
 }
@@ -200,6 +202,10 @@ class KamailioInstance implements Kamailio {
   async restart(): Promise<void> {
     await this.stopProcess();
     await this.start();
+  }
+
+  async kill(): Promise<void> {
+    await this.stopProcess();
   }
 
   async stop(): Promise<void> {

@@ -57,13 +57,13 @@ describe('registration', () => {
   it('re-registers by itself within 10 s after the SIP server restarts', async () => {
     const page = await open('tech1', 'secret1');
     await waitRegistered(page);
-    await kamailio.stop();
+    await kamailio.kill();
     await waitFor(async () => (await registrationOf(page)).state === 'reconnecting', { timeoutMs: 10_000, what: 'the app to notice the server is gone' });
     await kamailio.restart();
     const t0 = Date.now();
+    // The acceptance bound: registered again within 10 s, with no user action.
     await waitRegistered(page, 10_000);
-    const ms = Date.now() - t0;
-    console.log(`re-registered ${ms} ms after Kamailio was back`);
-    expect(ms).toBeGreaterThanOrEqual(0);
+    console.log(`re-registered ${Date.now() - t0} ms after Kamailio was back`);
+    expect((await registrationOf(page)).state).toBe('registered');
   });
 });
