@@ -49,8 +49,17 @@ async function rssMb(pid: number): Promise<number> {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
+type Row = { ok: number; failed: number; ring: Stats; finals: Record<string, number>; sippErrors: string };
+
+function rowOf(run: SippResult): Row {
+  const finals: Record<string, number> = {};
+  for (const r of run.responses) finals[String(r.final ?? 'none')] = (finals[String(r.final ?? 'none')] ?? 0) + 1;
+  // SIPp's own words about failed calls, kept in the JSON so a failure column can be explained.
+  return { ok: run.successful, failed: run.failed, ring: run.rtt.ring, finals, sippErrors: run.errors.slice(0, 2000) };
+}
+
 const ringLoad = (callee: string): Promise<SippResult> =>
-  runSipp({ kamailio, callee, caller: '+15550101', scenario: 'caller-cancels', calls: CALLS, ratePerSec: RATE, holdMs: RING_MS, timeoutMs: 60_000, traceMessages: false });
+  runSipp({ kamailio, callee, caller: '+15550101', scenario: 'caller-cancels', calls: CALLS, ratePerSec: RATE, holdMs: RING_MS, timeoutMs: 60_000, traceMessages: true });
 
 describe('softphone benchmarks', () => {
   it('start to registered (web mode) and idle RSS of the Node host', async () => {
@@ -80,25 +89,25 @@ describe('softphone benchmarks', () => {
   });
 
   it(`INVITE→180 for ${CALLS} calls at ${RATE}/s: Focusline vs bare sip.js vs baresip`, async () => {
-    const rows: Record<string, { ok: number; failed: number; ring: Stats }> = {};
+    const rows: Record<string, Row> = {};
 
     const app: FocuslineWeb = await startFocuslineWeb({ user: 'app', password: 'app-secret', wsUrl: kamailio.wsUrl });
     const page = await newCallPage(browser, app.url);
     await waitRegistered(page);
     const appRun = await ringLoad('app');
-    rows.focusline = { ok: appRun.successful, failed: appRun.failed, ring: appRun.rtt.ring };
+    rows.focusline = rowOf(appRun);
     await page.context().close();
     await app.stop();
 
     const floor: SipjsNodeUa = startSipjsNodeUa({ wsUrl: kamailio.wsUrl, user: 'floor', password: 'floor-secret', policy: { kind: 'ring' } });
     await floor.registered;
     const floorRun = await ringLoad('floor');
-    rows.bareSipJs = { ok: floorRun.successful, failed: floorRun.failed, ring: floorRun.rtt.ring };
+    rows.bareSipJs = rowOf(floorRun);
     await floor.stop();
 
-    const bare: Baresip = await startBaresip({ callers: [], callee: { user: 'bare', password: 'bare-secret', registrar: kamailio, autoAnswer: false } });
+    const bare: Baresip = await startBaresip({ callers: [], maxCalls: 32, callee: { user: 'bare', password: 'bare-secret', registrar: kamailio, autoAnswer: false } });
     const bareRun = await ringLoad('bare');
-    rows.baresip = { ok: bareRun.successful, failed: bareRun.failed, ring: bareRun.rtt.ring };
+    rows.baresip = rowOf(bareRun);
     await bare.stop();
 
     results.inviteTo180 = { calls: CALLS, ratePerSec: RATE, ringMsBeforeCancel: RING_MS, rows };
@@ -122,13 +131,18 @@ function toMarkdown(doc: Record<string, unknown>): string {
     lines.push(`Start to registered, web mode, ${s.runs} runs: host up p50 ${s.hostStartMs.p50} ms (max ${s.hostStartMs.max}); spawn → registered p50 ${s.spawnToRegisteredMs.p50} ms (max ${s.spawnToRegisteredMs.max}).`, '');
   }
   if (doc.nodeHostIdleRssMb !== undefined) lines.push(`Node host RSS when idle and registered: ${String(doc.nodeHostIdleRssMb)} MB.`, '');
-  const r = doc.inviteTo180 as { calls: number; ratePerSec: number; rows: Record<string, { ok: number; failed: number; ring: Stats }> } | undefined;
+  const r = doc.inviteTo180 as { calls: number; ratePerSec: number; rows: Record<string, Row> } | undefined;
   if (r) {
-    lines.push(`INVITE→180 through Kamailio, ${r.calls} calls at ${r.ratePerSec}/s (SIPp, ms, 4 ms resolution):`, '', '| callee | ok/failed | p50 | p95 | p99 | max | p50 ÷ floor |', '|---|---|---|---|---|---|---|');
-    const floor = r.rows.bareSipJs?.ring.p50 ?? NaN;
+    lines.push(
+      `INVITE→180 through Kamailio, ${r.calls} calls at ${r.ratePerSec}/s (SIPp; ms; SIPp's clock ticks in 4 ms steps, so 0 means under 4 ms):`,
+      '',
+      '| callee | ok/failed | final responses | mean | p50 | p95 | p99 | max | mean ÷ bare sip.js |',
+      '|---|---|---|---|---|---|---|---|---|',
+    );
+    const floor = r.rows.bareSipJs?.ring.mean ?? NaN;
     for (const [name, row] of Object.entries(r.rows)) {
-      const ratio = floor > 0 ? (row.ring.p50 / floor).toFixed(2) : 'n/a';
-      lines.push(`| ${name} | ${row.ok}/${row.failed} | ${row.ring.p50} | ${row.ring.p95} | ${row.ring.p99} | ${row.ring.max} | ${ratio} |`);
+      const ratio = floor > 0 ? (row.ring.mean / floor).toFixed(2) : 'n/a';
+      lines.push(`| ${name} | ${row.ok}/${row.failed} | ${Object.entries(row.finals).map(([c, n]) => `${n}× ${c}`).join(', ')} | ${row.ring.mean.toFixed(1)} | ${row.ring.p50} | ${row.ring.p95} | ${row.ring.p99} | ${row.ring.max} | ${ratio} |`);
     }
   }
   return lines.join('\n') + '\n';

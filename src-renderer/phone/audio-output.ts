@@ -45,6 +45,8 @@ class TonePattern {
   start(deviceId: string): void {
     if (this.context) return;
     const context = new AudioContext();
+    // A tab without a user gesture yet starts the context suspended; ask anyway (Electron never blocks it).
+    void context.resume().catch(() => {});
     const destination = context.createMediaStreamDestination();
     const gain = context.createGain();
     gain.gain.value = 0;

@@ -119,6 +119,7 @@ function DevicesForm({ api }: { api: FocuslineApi }) {
       <DeviceSelect label="Speaker or headset (voice)" testId="device-speaker" value={devices.speakerId} options={list.speakers} onChange={(id) => save({ speakerId: id })} />
       <DeviceSelect label="Ring on" testId="device-ring" value={devices.ringDeviceId} options={list.speakers} onChange={(id) => save({ ringDeviceId: id })} />
       <p className="hint">Ring on your speakers while your voice stays on the headset.</p>
+      <NotificationPermission />
       <button type="button" className="secondary" onClick={testRing}>
         Test ring
       </button>
@@ -144,5 +145,17 @@ function DeviceSelect(props: { label: string; testId: string; value: string; opt
           ))}
       </select>
     </label>
+  );
+}
+
+/** Browsers only grant notifications after a click; Electron grants them itself. */
+function NotificationPermission() {
+  const [permission, setPermission] = useState(typeof Notification === 'undefined' ? 'denied' : Notification.permission);
+  if (permission === 'granted') return <p className="hint">Incoming calls also show a desktop notification.</p>;
+  if (permission === 'denied') return <p className="hint">Desktop notifications are blocked for Focusline; allow them in the browser's site settings to see incoming calls when the window is hidden.</p>;
+  return (
+    <button type="button" className="secondary" onClick={() => void Notification.requestPermission().then(setPermission)}>
+      Show incoming calls as desktop notifications
+    </button>
   );
 }

@@ -25,6 +25,8 @@ export interface BaresipOptions {
   callee?: BaresipCallee;
   /** Bounds startup, including the callee's first REGISTER. Default 10 s. */
   startTimeoutMs?: number;
+  /** Simultaneous calls before baresip answers 486 itself. Default 4; load runs need more. */
+  maxCalls?: number;
 }
 
 /** One ctrl_tcp event, e.g. { type: 'CALL_CLOSED', param: '486 Busy Here' }. */
@@ -71,7 +73,7 @@ export async function startBaresip(options: BaresipOptions = {}): Promise<Baresi
   const sipPort = await freeTcpUdpPort();
   const ctrlPort = await freeTcpPort();
   const rtp = await freeUdpPortRange(40);
-  await writeFile(join(workDir, 'config'), configText(sipPort, ctrlPort, rtp));
+  await writeFile(join(workDir, 'config'), configText(sipPort, ctrlPort, rtp, options.maxCalls ?? 4));
   await writeFile(join(workDir, 'accounts'), accountsText(options));
   await writeFile(join(workDir, 'contacts'), '');
   let proc: ManagedProcess | undefined;
@@ -95,12 +97,12 @@ export async function startBaresip(options: BaresipOptions = {}): Promise<Baresi
 
 // Pitfalls from the testbed notes: net_interface must be an address, not
 // "lo"; ausine only does 48 kHz stereo; aubridge,sink stands in for a speaker.
-function configText(sipPort: number, ctrlPort: number, rtp: { min: number; max: number }): string {
+function configText(sipPort: number, ctrlPort: number, rtp: { min: number; max: number }, maxCalls: number): string {
   return [
     'poll_method\t\tepoll',
     `sip_listen\t\t127.0.0.1:${sipPort}`,
     'call_local_timeout\t120',
-    'call_max_calls\t\t4',
+    `call_max_calls\t\t${maxCalls}`,
     'audio_source\t\tausine,440',
     'audio_player\t\taubridge,sink',
     'audio_alert\t\taubridge,sink',
