@@ -5,8 +5,10 @@ import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { startKamailio, type Kamailio } from '../harness/kamailio.js';
 import { startRtpengine, type Rtpengine } from '../harness/rtpengine.js';
 import { startSippCall } from '../harness/sipp.js';
+import { cutTcpConnectionsTo } from '../harness/network-faults.js';
 import { startFocuslineWeb, type FocuslineWeb } from '../e2e/focusline-web.js';
-import { callCard, packetsGained, waitForCall, waitNoCalls, waitRegistered } from '../e2e/phone-page.js';
+import { callCard, packetsGained, registrationOf, waitForCall, waitNoCalls, waitRegistered } from '../e2e/phone-page.js';
+import { waitFor } from '../harness/processes.js';
 
 // SIPp and baresip are plain-RTP SIP phones. They call Focusline (web mode,
 // in Chromium) through Kamailio, with rtpengine bridging RTP <-> WebRTC as a
@@ -132,6 +134,26 @@ describe('baresip calls the app', () => {
     await baresip.hangup();
     await baresip.waitForEvent('CALL_CLOSED', 5000);
     await waitNoCalls(page);
+  });
+
+  it('survives a dropped connection mid-call: reconnects, re-INVITEs, keeps the audio, and still hears the hang-up', async () => {
+    await baresip.dial('sip:alice@127.0.0.1', kamailio.uri('tech1'));
+    await waitForCall(page, 'ringing');
+    await page.click('[data-testid=answer]');
+    await baresip.waitForEvent('CALL_ESTABLISHED', 5000);
+    await waitForCall(page, 'active');
+
+    expect(await cutTcpConnectionsTo(kamailio.wsPort)).toBeGreaterThan(0);
+    await waitFor(async () => (await registrationOf(page)).state !== 'registered', { timeoutMs: 5000, what: 'the app to notice the dropped connection' });
+    await waitRegistered(page, 10_000);
+    // The re-INVITE told baresip our new address; rtpengine re-anchored the media.
+    await page.waitForTimeout(1000);
+    expect(await packetsGained(page, 1500)).toBeGreaterThan(20);
+
+    // Without the re-INVITE this BYE would go to the dead connection and the call would hang in the UI.
+    await baresip.hangup();
+    await baresip.waitForEvent('CALL_CLOSED', 5000);
+    await waitNoCalls(page, 5000);
   });
 
   it('sees the tech decline as 486 Busy Here', async () => {
