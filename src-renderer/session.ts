@@ -19,24 +19,30 @@ export async function startSession(): Promise<Session> {
   app.setHistory((await api.invoke('history.list', { limit: 200 })).entries);
   const phone = new Phone(api, settings.devices);
 
-  const restartPhone = async () => {
-    const creds = await api.invoke('phone.credentials', {});
-    if (!creds) {
-      await phone.stop();
-      usePhoneStore.getState().setRegistration('unconfigured', 'Enter your SIP account in Settings to start.');
-      return;
-    }
-    await phone.start(creds).catch((err: unknown) => usePhoneStore.getState().setRegistration('failed', err instanceof Error ? err.message : String(err)));
+  // One (re)start at a time; a restart with the credentials already in use is
+  // skipped unless the last attempt failed ("Save and connect" retries it).
+  let running = '';
+  let chain: Promise<void> = Promise.resolve();
+  const restartPhone = (): Promise<void> => {
+    chain = chain.then(async () => {
+      const creds = await api.invoke('phone.credentials', {});
+      const fingerprint = JSON.stringify(creds);
+      if (fingerprint === running && usePhoneStore.getState().registration !== 'failed') return;
+      running = fingerprint;
+      if (!creds) {
+        await phone.stop();
+        usePhoneStore.getState().setRegistration('unconfigured', 'Enter your SIP account in Settings to start.');
+        return;
+      }
+      await phone.start(creds);
+    }).catch((err: unknown) => usePhoneStore.getState().setRegistration('failed', err instanceof Error ? err.message : String(err)));
+    return chain;
   };
 
-  let lastAccount = JSON.stringify(settings.account);
   api.on('settings.changed', (next: SettingsView) => {
     useAppStore.getState().setSettings(next);
     phone.setDevices(next.devices);
-    if (JSON.stringify(next.account) !== lastAccount) {
-      lastAccount = JSON.stringify(next.account);
-      void restartPhone();
-    }
+    void restartPhone();
   });
   api.on('history.changed', ({ entries }) => useAppStore.getState().setHistory(entries));
   api.on('phone.dial', ({ target }) => void phone.call(target).catch((e: unknown) => useAppStore.getState().setNotice(e instanceof Error ? e.message : String(e))));

@@ -119,10 +119,10 @@ function DevicesForm({ api }: { api: FocuslineApi }) {
       <DeviceSelect label="Speaker or headset (voice)" testId="device-speaker" value={devices.speakerId} options={list.speakers} onChange={(id) => save({ speakerId: id })} />
       <DeviceSelect label="Ring on" testId="device-ring" value={devices.ringDeviceId} options={list.speakers} onChange={(id) => save({ ringDeviceId: id })} />
       <p className="hint">Ring on your speakers while your voice stays on the headset.</p>
-      <NotificationPermission />
       <button type="button" className="secondary" onClick={testRing}>
         Test ring
       </button>
+      <NotificationPermission />
       {error && <p className="error">{error}</p>}
     </div>
   );

@@ -15,6 +15,8 @@ export type FocuslineWebOptions = {
   wsUrl: string;
   domain?: string;
   displayName?: string;
+  /** Start like a fresh install: no settings file, so the tech sets the account up in the UI. */
+  firstRun?: boolean;
 };
 
 export type FocuslineWeb = {
@@ -33,7 +35,7 @@ export async function startFocuslineWeb(options: FocuslineWebOptions): Promise<F
   const configPath = join(dir, 'config.json');
   const dataDir = join(dir, 'data');
   const domain = options.domain ?? '127.0.0.1';
-  await writeFile(
+  if (!options.firstRun) await writeFile(
     configPath,
     JSON.stringify({
       account: {

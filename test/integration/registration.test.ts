@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { startKamailio, type Kamailio } from '../harness/kamailio.js';
@@ -29,7 +31,7 @@ async function open(user: string, password: string, wsUrl = kamailio.wsUrl) {
 }
 
 describe('registration', () => {
-  it('a wrong password says so and points at the settings, without retrying', async () => {
+  it('a wrong password says so, points at the settings, does not retry, and registers once the tech fixes it', async () => {
     const page = await open('tech1', 'not-the-password');
     const status = await waitFor(async () => ((await registrationOf(page)).state === 'failed' ? registrationOf(page) : undefined), {
       timeoutMs: 10_000,
@@ -39,6 +41,32 @@ describe('registration', () => {
     expect(status.detail).toMatch(/Check the auth user and password in Settings/);
     await page.waitForTimeout(2000);
     expect((await registrationOf(page)).state).toBe('failed');
+
+    // The tech fixes the password in Settings; only the password changes.
+    await page.click('[data-testid=tab-settings]');
+    await page.fill('[data-testid=account-password]', 'secret1');
+    await page.click('[data-testid=account-save]');
+    await waitRegistered(page);
+    await page.context().close();
+  });
+
+  it('first run: the tech enters the account in Settings, it registers, and the password lands only in the secret store', async () => {
+    const app = await startFocuslineWeb({ user: 'tech2', password: 'unused', wsUrl: kamailio.wsUrl, firstRun: true });
+    apps.push(app);
+    const page = await newCallPage(browser, app.url);
+    expect((await registrationOf(page)).state).toBe('unconfigured');
+    expect(await page.getAttribute('[data-testid=tab-settings]', 'aria-selected')).toBe('true');
+    await page.fill('[data-testid=account-wsServer]', kamailio.wsUrl);
+    await page.fill('[data-testid=account-sipUri]', 'sip:tech2@127.0.0.1');
+    await page.fill('[data-testid=account-password]', 'secret2');
+    await page.click('[data-testid=account-save]');
+    await waitRegistered(page);
+    const settingsFile = await readFile(app.configPath, 'utf8');
+    expect(JSON.parse(settingsFile).account.sipUri).toBe('sip:tech2@127.0.0.1');
+    expect(settingsFile).not.toContain('secret2');
+    const secrets = join(app.dataDir, 'secrets.web.json');
+    expect((await stat(secrets)).mode & 0o777).toBe(0o600);
+    expect(await readFile(secrets, 'utf8')).toContain('secret2');
     await page.context().close();
   });
 
