@@ -17,6 +17,7 @@ export async function startSession(): Promise<Session> {
   const settings = await api.invoke('settings.get', {});
   app.setSettings(settings);
   app.setHistory((await api.invoke('history.list', { limit: 200 })).entries);
+  await loadFocusState(api);
   const phone = new Phone(api, settings.devices);
 
   // One (re)start at a time; a restart with the credentials already in use is
@@ -45,6 +46,16 @@ export async function startSession(): Promise<Session> {
     void restartPhone();
   });
   api.on('history.changed', ({ entries }) => useAppStore.getState().setHistory(entries));
+  api.on('focus.changed', (focus) => {
+    useAppStore.getState().set({ focus });
+    void api.invoke('tickets.list', {}).then(({ tickets }) => useAppStore.getState().set({ tickets }));
+  });
+  api.on('callLog.changed', ({ unhandled }) => useAppStore.getState().set({ unhandled }));
+  api.on('focus.digest', ({ text, calls }) => {
+    if (calls > 0) useAppStore.getState().set({ digest: text });
+  });
+  api.on('policy.changed', (policy) => useAppStore.getState().set({ policy }));
+  api.on('calls.suppressed', (attempt) => notifyQuietly(`${attempt.callerName || attempt.callerNumber}: ${attempt.reason}`));
   api.on('phone.dial', ({ target }) => void phone.call(target).catch((e: unknown) => useAppStore.getState().setNotice(e instanceof Error ? e.message : String(e))));
   api.on('phone.reconnectNow', () => phone.reconnectNow());
   window.addEventListener('online', () => phone.reconnectNow());
@@ -55,4 +66,20 @@ export async function startSession(): Promise<Session> {
   // Subscribed to everything: main may now hand over a dial link that launched the app.
   await api.invoke('app.rendererReady', {});
   return { api, phone, restartPhone };
+}
+
+async function loadFocusState(api: FocuslineApi): Promise<void> {
+  const [focus, tickets, callLog, policy] = await Promise.all([
+    api.invoke('focus.get', {}),
+    api.invoke('tickets.list', {}),
+    api.invoke('callLog.list', { limit: 200, unhandledOnly: true }),
+    api.invoke('policy.get', {}),
+  ]);
+  useAppStore.getState().set({ focus, tickets: tickets.tickets, unhandled: callLog.attempts, policy });
+}
+
+/** A suppressed call is news, not an interruption: a silent notification, only when the window is in the background. */
+function notifyQuietly(body: string): void {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || document.hasFocus()) return;
+  new Notification('Handled while you focus', { body, silent: true });
 }

@@ -1,21 +1,24 @@
+import type { LinkAction } from './protocol-links.js';
+
 /**
- * Holds dial targets that arrive before the renderer can take them (a tel:
- * link that launched the app, a macOS open-url before ready) and lets them
- * through once the window has loaded. After that, targets pass straight on.
+ * Holds links that arrive before the app can act on them (a tel: or
+ * focusline:// link that launched the app, a macOS open-url before ready)
+ * and lets them through once the renderer listens. After that, links pass
+ * straight on.
  */
-export function createDialInbox() {
-  const pending: string[] = [];
-  let deliver: ((target: string) => void) | undefined;
+export function createLinkInbox() {
+  const pending: LinkAction[] = [];
+  let deliver: ((link: LinkAction) => void) | undefined;
   return {
-    push(target: string): void {
-      if (deliver) deliver(target);
-      else pending.push(target);
+    push(link: LinkAction): void {
+      if (deliver) deliver(link);
+      else pending.push(link);
     },
-    open(to: (target: string) => void): void {
+    open(to: (link: LinkAction) => void): void {
       deliver = to;
-      for (const target of pending.splice(0)) to(target);
+      for (const link of pending.splice(0)) to(link);
     },
   };
 }
 
-export type DialInbox = ReturnType<typeof createDialInbox>;
+export type LinkInbox = ReturnType<typeof createLinkInbox>;

@@ -5,7 +5,8 @@ import { resolveDataDir } from '../storage/data-dir.js';
 import { SafeStorageSecretStore, type SafeStorageLike } from '../storage/safe-storage-secret-store.js';
 import { APP_SCHEME, isAppUrl, RENDERER_URL } from './app-origin.js';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
-import { createDialInbox, type DialInbox } from './dial-inbox.js';
+import { createLinkInbox, type LinkInbox } from './dial-inbox.js';
+import { parseFocusLink } from '../focus/focus-commands.js';
 import type { OpenExternal } from './external-links.js';
 import { createNotifier, type NotificationPort, type Notify } from './notifications.js';
 import { DIAL_SCHEMES, findLinkInArgv, type LinkAction } from './protocol-links.js';
@@ -111,7 +112,7 @@ export async function startElectronShell(ports: ShellPorts, options: ShellOption
     return null;
   }
   const state: ShellState = { quitting: false };
-  const inbox = createDialInbox();
+  const inbox = createLinkInbox();
   const showWindow = () => bringForward(state.window);
   listenBeforeReady(ports.app, state, inbox, showWindow, log);
   takeLink(findLinkInArgv(options.argv), inbox, log);
@@ -130,7 +131,7 @@ function prepareBeforeReady(ports: ShellPorts, options: ShellOptions): void {
   ports.app.setPath('userData', resolveDataDir(options.env));
 }
 
-function listenBeforeReady(app: AppPort, state: ShellState, inbox: DialInbox, showWindow: () => void, log: (m: string) => void): void {
+function listenBeforeReady(app: AppPort, state: ShellState, inbox: LinkInbox, showWindow: () => void, log: (m: string) => void): void {
   app.on('before-quit', () => {
     state.quitting = true;
   });
@@ -146,10 +147,22 @@ function listenBeforeReady(app: AppPort, state: ShellState, inbox: DialInbox, sh
   app.on('activate', showWindow);
 }
 
-function takeLink(link: LinkAction | null, inbox: DialInbox, log: (m: string) => void): void {
-  if (link?.kind === 'dial') inbox.push(link.target);
-  // Hook for focusline:// links: parsed and validated, given meaning by a later issue.
-  if (link?.kind === 'app-link') log(`Ignored ${link.url.protocol} link: Focusline does not handle these yet.`);
+function takeLink(link: LinkAction | null, inbox: LinkInbox, _log: (m: string) => void): void {
+  if (link) inbox.push(link);
+}
+
+/** A dial link goes to the phone; a focusline:// link is a focus command (docs/local-api.md). */
+function actOnLink(services: Services, link: LinkAction, log: (m: string) => void): void {
+  if (link.kind === 'dial') {
+    services.bus.emit('phone.dial', { target: link.target });
+    return;
+  }
+  const parsed = parseFocusLink(link.url);
+  if (!parsed.ok) {
+    log(`Ignored ${link.url.href}: ${parsed.message}`);
+    return;
+  }
+  services.runFocusCommand(parsed.command).catch((err: unknown) => log(`${link.url.href} failed: ${err instanceof Error ? err.message : String(err)}`));
 }
 
 function registerProtocolClients(app: AppPort, options: ShellOptions, log: (m: string) => void): void {
@@ -170,10 +183,12 @@ async function buildServices(ports: ShellPorts, options: ShellOptions, log: (m: 
     configPath: options.env.FOCUSLINE_CONFIG?.trim() || undefined,
     secrets,
     log,
+    env: options.env,
+    platform: options.platform,
   });
 }
 
-type Running = { services: Services; state: ShellState; inbox: DialInbox; showWindow: () => void; log: (m: string) => void };
+type Running = { services: Services; state: ShellState; inbox: LinkInbox; showWindow: () => void; log: (m: string) => void };
 
 function startAfterReady(ports: ShellPorts, options: ShellOptions, run: Running): Shell {
   const { services, state } = run;
@@ -207,7 +222,7 @@ function openMainWindow(ports: ShellPorts, options: ShellOptions, run: Running, 
   });
   if (!options.argv.includes('--hidden')) window.once('ready-to-show', () => window.show());
   // Not did-finish-load: the renderer subscribes to phone.dial only after it has connected and loaded settings.
-  run.services.onRendererReady(() => run.inbox.open(dial));
+  run.services.onRendererReady(() => run.inbox.open((link) => actOnLink(run.services, link, run.log)));
   window.loadURL(RENDERER_URL).catch((err: unknown) => run.log(`Could not load the window: ${err instanceof Error ? err.message : String(err)}`));
   return window;
 }

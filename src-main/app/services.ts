@@ -1,11 +1,24 @@
 import { join } from 'node:path';
 import { CallHistory } from '../calls/history.js';
-import { decide } from '../focus/decide.js';
+import { CallLog } from '../calls/call-log.js';
+import { CallScreening, toAttemptView } from '../calls/call-screening.js';
+import type { Clock } from '../focus/clock.js';
+import { summariseSuppressed } from '../focus/focus-digest.js';
+import { FocusController } from '../focus/focus-controller.js';
+import type { FocusCommand } from '../focus/focus-commands.js';
+import type { FocusPeriod } from '../focus/focus-session.js';
+import { FocusStateStore } from '../focus/focus-state-store.js';
+import { systemClock } from '../focus/system-clock.js';
 import { EventBus } from '../ipc/event-bus.js';
 import { createRouter, type CommandHandlers } from '../ipc/router.js';
-import type { PhoneStatus } from '../ipc/contract.js';
+import type { FocusView, HistoryEntry, PhoneStatus } from '../ipc/contract.js';
+import { toAccount } from '../policy/focus-rules.js';
+import { PolicyService } from '../policy/policy-service.js';
+import { createPolicySources } from '../policy/sources/create-sources.js';
 import { UserSettings } from '../policy/user-settings.js';
+import { openDatabase } from '../storage/database.js';
 import type { SecretStore } from '../storage/secret-store.js';
+import { createTicketDesk } from '../tickets/ticket-desk.js';
 
 export type ServiceOptions = {
   mode: 'electron' | 'web';
@@ -15,9 +28,15 @@ export type ServiceOptions = {
   configPath?: string | undefined;
   secrets: SecretStore;
   log?: (message: string) => void;
+  /** Where policy comes from: the process environment and OS by default. */
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  /** Injected in tests so schedules and DND expiry need no sleeping. */
+  clock?: Clock;
 };
 
 export type PhoneStatusListener = (status: PhoneStatus) => void;
+export type FocusListener = (view: FocusView) => void;
 
 /**
  * The composition root for main's services. Electron and web mode both build
@@ -25,17 +44,73 @@ export type PhoneStatusListener = (status: PhoneStatus) => void;
  */
 export async function createServices(options: ServiceOptions) {
   const log = options.log ?? ((m: string) => console.log(`[focusline] ${m}`));
-  const settings = new UserSettings(options.configPath ?? join(options.dataDir, 'settings.json'), options.secrets, log);
-  await settings.load();
-  if (settings.problem) log(`Settings problem: ${settings.problem.message}`);
+  const clock = options.clock ?? systemClock;
+  const userSettings = new UserSettings(options.configPath ?? join(options.dataDir, 'settings.json'), options.secrets, log);
+  await userSettings.load();
+  if (userSettings.problem) log(`Settings problem: ${userSettings.problem.message}`);
+  const policy = new PolicyService({
+    sources: createPolicySources({ platform: options.platform ?? process.platform, env: options.env ?? process.env, dataDir: options.dataDir, log }),
+    userSettings,
+    log,
+  });
+  await policy.start();
+  for (const p of policy.current().problems) log(`Policy problem: ${p.origin}${p.key ? ` ${p.key}` : ''}: ${p.message}`);
   const history = new CallHistory(options.dataDir);
   await history.load();
   if (history.skippedLines > 0) log(`Skipped ${history.skippedLines} damaged line(s) in ${history.path}.`);
 
+  const db = openDatabase(options.dataDir);
+  const callLog = new CallLog(db);
+  const tickets = createTicketDesk(db, clock);
   const bus = new EventBus();
   const statusListeners = new Set<PhoneStatusListener>();
+  const focusListeners = new Set<FocusListener>();
   const rendererReadyListeners = new Set<() => void>();
   let phoneStatus: PhoneStatus = { registration: 'offline', detail: '', activeCalls: 0, ringing: false };
+
+  const emitCallLog = () => bus.emit('callLog.changed', { unhandled: callLog.unhandled(200).map(toAttemptView) });
+  const emitDigest = (period: FocusPeriod) => {
+    const held = callLog.inRange(period.started.getTime(), period.endedAt.getTime() + 1).filter((a) => a.action !== 'ring');
+    bus.emit('focus.digest', { text: summariseSuppressed(held), calls: held.length });
+  };
+  const focus = new FocusController({
+    clock,
+    tickets: tickets.source,
+    store: new FocusStateStore(db),
+    onChange: (view) => {
+      bus.emit('focus.changed', view);
+      for (const listener of focusListeners) listener(view);
+    },
+    onFocusEnded: emitDigest,
+  });
+  const screening = new CallScreening({ callLog, focusState: () => focus.state, settings: () => policy.current().values, now: () => clock.now() });
+  const stopFollowingPolicy = policy.onChange(() => {
+    bus.emit('policy.changed', policy.policyView());
+    void policy.settingsView().then((view) => bus.emit('settings.changed', view));
+  });
+
+  /**
+   * After the tech saved settings: resolve them again and tell every window,
+   * even when no effective value changed (a new password alone must make
+   * the phone log in again).
+   */
+  const settingsSaved = async () => {
+    await policy.reload();
+    const view = await policy.settingsView();
+    bus.emit('settings.changed', view);
+    return view;
+  };
+
+  /** The phone's outcome for an incoming call updates its contact attempt: answered, or a callback to do. */
+  const settleAttempt = (entry: HistoryEntry) => {
+    if (entry.direction !== 'incoming') return;
+    const attempt = callLog.forCall(entry.id);
+    if (!attempt || attempt.handled !== null) return;
+    if (entry.outcome === 'answered') callLog.markHandled(attempt.id, 'answered', clock.now().getTime());
+    else if (entry.outcome === 'missed') callLog.markMissed(attempt.id);
+    else if (entry.outcome === 'declined') callLog.markHandled(attempt.id, 'dismissed', clock.now().getTime());
+    emitCallLog();
+  };
 
   const handlers: CommandHandlers = {
     'app.info': () => ({ version: options.version, mode: options.mode, platform: process.platform }),
@@ -43,49 +118,84 @@ export async function createServices(options: ServiceOptions) {
       for (const listener of rendererReadyListeners) listener();
       return { ok: true as const };
     },
-    'settings.get': () => settings.view(),
+    'settings.get': () => policy.settingsView(),
     'settings.saveAccount': async ({ account, password }) => {
-      await settings.saveAccount(account, password);
-      const view = await settings.view();
-      bus.emit('settings.changed', view);
-      return view;
+      if (policy.isLocked('account.wsServer') && account.wsServer !== policy.current().values['account.wsServer']) {
+        throw new Error('The server is managed by your organization, so it can’t be changed here.');
+      }
+      await userSettings.saveAccount(account, password);
+      return settingsSaved();
     },
     'settings.saveDevices': async ({ devices }) => {
-      await settings.saveDevices(devices);
-      const view = await settings.view();
-      bus.emit('settings.changed', view);
-      return view;
+      await userSettings.saveDevices(devices);
+      return settingsSaved();
+    },
+    'settings.setValue': async ({ key, value }) => {
+      await policy.setUserValue(key, value);
+      return policy.policyView();
     },
     'phone.credentials': async () => {
-      const account = settings.settings.account;
+      const values = policy.current().values;
+      const account = toAccount(values);
       if (!account) return null;
-      const { password: _never, ...publicAccount } = account;
-      return {
-        account: publicAccount,
-        password: (await settings.password()) ?? '',
-        iceServers: settings.settings.iceServers,
-        userAgentString: `Focusline/${options.version}`,
-      };
+      return { account, password: (await userSettings.password()) ?? '', iceServers: values.iceServers, userAgentString: `Focusline/${options.version}` };
     },
     'phone.reportStatus': ({ status }) => {
       phoneStatus = status;
       for (const listener of statusListeners) listener(status);
       return { ok: true as const };
     },
-    'calls.decide': ({ call }) => decide(call, {}),
+    'calls.decide': ({ call }) => {
+      const { decision, attempt } = screening.screen(call);
+      if (decision.action !== 'ring') {
+        bus.emit('calls.suppressed', toAttemptView(attempt));
+        emitCallLog();
+      }
+      return decision;
+    },
     'history.record': async ({ entry }) => {
       await history.record(entry);
       bus.emit('history.changed', { entries: history.list(200) });
+      settleAttempt(entry);
       return { ok: true as const };
     },
     'history.list': ({ limit }) => ({ entries: history.list(limit) }),
+    'focus.get': () => focus.view(),
+    'focus.startTicket': ({ ticketId }) => focus.startTicket(ticketId),
+    'focus.stop': () => focus.stopAll(),
+    'focus.dnd': ({ minutes, until }) => focus.startDnd({ minutes, until: until ? new Date(until) : undefined }),
+    'tickets.list': () => ({ tickets: tickets.listOpen() }),
+    'tickets.create': (input) => {
+      const ticket = tickets.create(input);
+      bus.emit('focus.changed', focus.view());
+      return ticket;
+    },
+    'callLog.list': ({ limit, unhandledOnly }) => ({ attempts: (unhandledOnly ? callLog.unhandled(limit) : callLog.list(limit)).map(toAttemptView) }),
+    'callLog.handle': ({ attemptId, how }) => {
+      const attempt = callLog.markHandled(attemptId, how, clock.now().getTime());
+      if (!attempt) throw new Error('That call is no longer in the call log.');
+      emitCallLog();
+      return toAttemptView(attempt);
+    },
+    'callLog.createTicket': ({ attemptId, summary, notes }) => {
+      const attempt = callLog.get(attemptId);
+      if (!attempt) throw new Error('That call is no longer in the call log.');
+      const ticket = tickets.createFromCall(toAttemptView(attempt), { summary, notes });
+      const handled = callLog.markHandled(attemptId, 'ticket-created', clock.now().getTime()) ?? attempt;
+      emitCallLog();
+      bus.emit('focus.changed', focus.view());
+      return { ticket, attempt: toAttemptView(handled) };
+    },
+    'policy.get': () => policy.policyView(),
   };
 
   return {
     route: createRouter(handlers, log),
     bus,
-    settings,
+    userSettings,
+    policy,
     history,
+    callLog,
     get phoneStatus() {
       return phoneStatus;
     },
@@ -93,9 +203,21 @@ export async function createServices(options: ServiceOptions) {
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);
     },
+    onFocus(listener: FocusListener) {
+      focusListeners.add(listener);
+      return () => focusListeners.delete(listener);
+    },
     onRendererReady(listener: () => void) {
       rendererReadyListeners.add(listener);
       return () => rendererReadyListeners.delete(listener);
+    },
+    focusView: () => focus.view(),
+    runFocusCommand: async (command: FocusCommand) => focus.run(command),
+    close() {
+      stopFollowingPolicy();
+      policy.stop();
+      focus.dispose();
+      db.close();
     },
     log,
   };

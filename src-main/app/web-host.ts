@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ClientFrameSchema, IPC_WS_PATH, type ServerFrame } from '../ipc/ws-protocol.js';
+import { handleLocalApi, LOCAL_API_PREFIX } from './local-api.js';
 import { rendererHeaders, resolveInsideRoot } from './renderer-files.js';
 import type { Services } from './services.js';
 
@@ -32,6 +33,10 @@ const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('hex');
   const server = createServer((req, res) => {
+    if (req.url?.startsWith(LOCAL_API_PREFIX) && isAllowedHost(req.headers.host, port)) {
+      void handleLocalApi(req, res, { token, runner: options.services, tokensMatch, isOurOrigin: (o) => isAllowedOrigin(o, port) });
+      return;
+    }
     void serveStatic(req, res, options.rendererDir, () => port);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });

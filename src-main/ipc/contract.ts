@@ -52,6 +52,8 @@ export const SettingsViewSchema = z.object({
   devices: AudioDevicesSchema,
   iceServers: z.array(IceServerSchema),
   secretStorage: z.object({ kind: z.enum(['os-keychain', 'owner-only-file']), warning: z.string().optional() }),
+  /** Setting keys enforced by policy: the UI shows them read-only, "Managed by your organization". */
+  locked: z.array(z.string()).default([]),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
@@ -96,6 +98,11 @@ export const DecisionSchema = z.object({
   target: z.string().optional(),
   rejectCode: z.number().int().min(400).max(699).optional(),
   reason: z.string(),
+  /** Which rule decided (for the quiet entry and the call log). */
+  rule: z.string().default('ring'),
+  repeatCaller: z.boolean().default(false),
+  /** The call-log row written with this decision, so later steps (answered, missed) update it. */
+  attemptId: z.string().optional(),
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 
@@ -112,6 +119,59 @@ export const AppInfoSchema = z.object({
   mode: z.enum(['electron', 'web']),
   platform: z.string(),
 });
+
+export const TicketViewSchema = z.object({
+  id: z.string(),
+  summary: z.string(),
+  company: z.string(),
+  contactName: z.string(),
+  contactNumbers: z.array(z.string()),
+  status: z.string(),
+  source: z.string(),
+});
+export type TicketView = z.infer<typeof TicketViewSchema>;
+
+export const FocusViewSchema = z.object({
+  mode: z.enum(['off', 'ticket', 'dnd']),
+  ticket: TicketViewSchema.nullable(),
+  since: z.string().datetime().nullable(),
+  /** When a timed do-not-disturb ends by itself. */
+  until: z.string().datetime().nullable(),
+  /** What the tray and the header say, e.g. "Focused: #1042 Acme: printer down". */
+  label: z.string(),
+});
+export type FocusView = z.infer<typeof FocusViewSchema>;
+
+export const AttemptViewSchema = z.object({
+  id: z.string(),
+  at: z.string().datetime(),
+  callerUri: z.string(),
+  callerNumber: z.string(),
+  callerName: z.string(),
+  action: z.enum(['ring', 'silent', 'redirect', 'voicemail', 'reject']),
+  target: z.string(),
+  rule: z.string(),
+  reason: z.string(),
+  ticketId: z.string().nullable(),
+  repeatCaller: z.boolean(),
+  handled: z.string().nullable(),
+  missed: z.boolean(),
+  callbackDueAt: z.string().datetime().nullable(),
+});
+export type AttemptView = z.infer<typeof AttemptViewSchema>;
+
+export const PolicyEntrySchema = z.object({
+  key: z.string(),
+  description: z.string(),
+  /** The effective value as JSON text, so any type renders the same way. */
+  value: z.string(),
+  source: z.enum(['enforced', 'user', 'recommended', 'default']),
+  origin: z.string(),
+  locked: z.boolean(),
+});
+export const PolicyProblemSchema = z.object({ origin: z.string(), key: z.string().optional(), message: z.string() });
+export const PolicyViewSchema = z.object({ entries: z.array(PolicyEntrySchema), problems: z.array(PolicyProblemSchema) });
+export type PolicyView = z.infer<typeof PolicyViewSchema>;
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
@@ -134,6 +194,46 @@ export const commands = {
     request: z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
     response: z.object({ entries: z.array(HistoryEntrySchema) }),
   },
+  'focus.get': { request: Empty, response: FocusViewSchema },
+  'focus.startTicket': { request: z.object({ ticketId: z.string().min(1).max(64) }).strict(), response: FocusViewSchema },
+  /** Ends ticket focus or do-not-disturb, whichever is on (a break, or done for now). */
+  'focus.stop': { request: Empty, response: FocusViewSchema },
+  'focus.dnd': {
+    request: z
+      .object({ minutes: z.number().int().min(1).max(1440).optional(), until: z.string().datetime().optional() })
+      .strict()
+      .refine((r) => !(r.minutes !== undefined && r.until !== undefined), 'Give either minutes or until, not both.'),
+    response: FocusViewSchema,
+  },
+  'tickets.list': { request: Empty, response: z.object({ tickets: z.array(TicketViewSchema) }) },
+  'tickets.create': {
+    request: z
+      .object({
+        summary: z.string().trim().min(1).max(200),
+        company: z.string().max(200).default(''),
+        contactName: z.string().max(200).default(''),
+        contactNumbers: z.array(z.string().max(64)).max(20).default([]),
+        description: z.string().max(20_000).default(''),
+      })
+      .strict(),
+    response: TicketViewSchema,
+  },
+  'callLog.list': {
+    request: z.object({ limit: z.number().int().min(1).max(1000).default(200), unhandledOnly: z.boolean().default(false) }).strict(),
+    response: z.object({ attempts: z.array(AttemptViewSchema) }),
+  },
+  'callLog.handle': {
+    request: z.object({ attemptId: z.string().min(1).max(300), how: z.enum(['dismissed', 'called-back']) }).strict(),
+    response: AttemptViewSchema,
+  },
+  /** "Create ticket instead": a ticket from a call that didn't reach the tech. */
+  'callLog.createTicket': {
+    request: z.object({ attemptId: z.string().min(1).max(300), summary: z.string().max(200).optional(), notes: z.string().max(20_000).default('') }).strict(),
+    response: z.object({ ticket: TicketViewSchema, attempt: AttemptViewSchema }),
+  },
+  'policy.get': { request: Empty, response: PolicyViewSchema },
+  /** The tech changes one setting; refused with "managed by your organization" when policy enforces it. */
+  'settings.setValue': { request: z.object({ key: z.string().min(1).max(100), value: z.unknown() }).strict(), response: PolicyViewSchema },
 } as const;
 
 export const events = {
@@ -143,6 +243,13 @@ export const events = {
   'phone.dial': z.object({ target: z.string().min(1).max(512) }),
   /** The OS woke from sleep or the network came back: reconnect now, not at the next backoff step. */
   'phone.reconnectNow': z.object({ why: z.enum(['resume', 'online']) }),
+  'focus.changed': FocusViewSchema,
+  /** A call was handled without ringing: show a quiet entry. */
+  'calls.suppressed': AttemptViewSchema,
+  'callLog.changed': z.object({ unhandled: z.array(AttemptViewSchema) }),
+  /** Focus ended: "While you were focused: 4 calls, 3 handled by the service manager, 1 voicemail". */
+  'focus.digest': z.object({ text: z.string(), calls: z.number().int() }),
+  'policy.changed': PolicyViewSchema,
 } as const;
 
 export type Commands = typeof commands;

@@ -17,6 +17,17 @@ export const COMMAND_NAMES = [
   'calls.decide',
   'history.record',
   'history.list',
+  'focus.get',
+  'focus.startTicket',
+  'focus.stop',
+  'focus.dnd',
+  'tickets.list',
+  'tickets.create',
+  'callLog.list',
+  'callLog.handle',
+  'callLog.createTicket',
+  'policy.get',
+  'settings.setValue',
 ] as const satisfies readonly CommandName[];
 
 export const EVENT_NAMES = [
@@ -24,6 +35,11 @@ export const EVENT_NAMES = [
   'history.changed',
   'phone.dial',
   'phone.reconnectNow',
+  'focus.changed',
+  'calls.suppressed',
+  'callLog.changed',
+  'focus.digest',
+  'policy.changed',
 ] as const satisfies readonly EventName[];
 
 // A contract name missing from a list turns one of these into an error.

@@ -1,8 +1,126 @@
 import { z } from 'zod';
 import { AccountSchema, AudioDevicesSchema, IceServerSchema } from '../ipc/contract.js';
+import {
+  BlockedCaller,
+  DirectoryEntrySchema,
+  IceServers,
+  OptionalAccountSipUri,
+  OptionalPolicyUrl,
+  OptionalSipUri,
+  OptionalTimeZone,
+  OptionalWsServer,
+  RegionCode,
+  VoicemailTarget,
+  WeeklyHours,
+} from './value-schemas.js';
 
 /**
- * The settings file (FOCUSLINE_CONFIG, or settings.json in the data folder).
+ * Who may set a setting:
+ * - lockable: policy may enforce it (the technician can't change it) or recommend it;
+ * - recommendable: policy may only recommend it; an enforced value is treated as recommended;
+ * - user-only: only the technician sets it (their account, their audio devices);
+ * - policy-only: only policy sets it (where the policy itself comes from).
+ */
+export type Capability = 'lockable' | 'recommendable' | 'user-only' | 'policy-only';
+
+export type SettingSpec<S extends z.ZodType = z.ZodType> = {
+  readonly schema: S;
+  readonly default: z.output<S>;
+  /** One line for service managers: shown in the JSON Schema and the Policy view. */
+  readonly description: string;
+  readonly capability: Capability;
+};
+
+function setting<S extends z.ZodType>(capability: Capability, schema: S, defaultValue: z.output<S>, description: string): SettingSpec<S> {
+  return { schema, default: defaultValue, description, capability };
+}
+
+const Minutes = (max: number) => z.number().int('must be a whole number').min(1).max(max);
+const SuppressAction = z.enum(['redirect', 'voicemail', 'busy', 'silent']);
+
+/** Every setting Focusline has, by its flat dotted key. The one list: files, registry, plist, URL and UI all go through it. */
+export const settingsRegistry = {
+  'account.wsServer': setting('lockable', OptionalWsServer, '', "The PBX's SIP-over-WebSocket URL (wss://…). Empty until set up."),
+  'account.sipUri': setting('user-only', OptionalAccountSipUri, '', "The technician's SIP address, sip:extension@domain."),
+  'account.authUser': setting('user-only', z.string().trim().max(128), '', 'The digest-auth user name, when it differs from the SIP URI user.'),
+  'account.displayName': setting('user-only', z.string().trim().max(128), '', 'The name other phones show for the technician.'),
+  'devices.microphoneId': setting('user-only', z.string().max(512), 'default', "The microphone's device id; default follows the OS."),
+  'devices.speakerId': setting('user-only', z.string().max(512), 'default', "The speaker's device id; default follows the OS."),
+  'devices.ringDeviceId': setting('user-only', z.string().max(512), 'default', 'The device calls ring on; default follows the OS.'),
+  iceServers: setting('lockable', IceServers, [], 'STUN/TURN servers for WebRTC media, e.g. [{"urls": "turn:turn.example.com:3478"}]. Empty: none.'),
+
+  'focus.autoEngage': setting('lockable', z.boolean(), true, 'Engage Focus automatically when ticket work starts.'),
+  'focus.action': setting('lockable', SuppressAction, 'redirect', 'What happens to a call that would interrupt Focus: redirect, voicemail, busy or silent.'),
+  'focus.redirectTarget': setting('lockable', OptionalSipUri, '', "Where redirected calls go: the service manager's or coordinator's SIP URI."),
+  'focus.voicemailTarget': setting('lockable', VoicemailTarget, '', "The PBX voicemail URI for the voicemail action, or 'local' for Focusline's own voicemail."),
+  'focus.busyCode': setting('lockable', z.union([z.literal(486), z.literal(480)]), 486, 'The SIP code for the busy action: 486 (Busy Here) or 480 (Temporarily Unavailable).'),
+
+  'directory.coworkers': setting('lockable', z.array(DirectoryEntrySchema), [], 'Coworkers: their calls always ring, even in Focus.'),
+  'directory.vips': setting('lockable', z.array(DirectoryEntrySchema), [], 'VIP customers: their calls always ring, even in Focus.'),
+  'directory.blocked': setting('lockable', z.array(BlockedCaller), [], 'Numbers, extensions or SIP URIs whose calls are always rejected.'),
+
+  'numbers.defaultRegion': setting('lockable', RegionCode, 'US', 'The country for numbers written without +country code (ISO 3166 alpha-2, e.g. US, GB).'),
+  'numbers.trustAssertedIdentity': setting('lockable', z.boolean(), false, "Trust the PBX's P-Asserted-Identity header for the caller's number. Only when the PBX sets it."),
+
+  'repeatCallers.threshold': setting('lockable', z.number().int('must be a whole number').min(2).max(100), 3, 'Calls from one number within the window that count as a repeat caller.'),
+  'repeatCallers.windowMinutes': setting('lockable', Minutes(1440), 15, 'The repeat-caller window, in minutes.'),
+  'repeatCallers.breakThrough': setting('lockable', z.boolean(), false, "Let a repeat caller's next call ring through Focus."),
+  'repeatCallers.breakThroughWindowMinutes': setting('lockable', Minutes(1440), 3, 'How soon, in minutes, the next call must come to break through.'),
+
+  'hours.timeZone': setting('lockable', OptionalTimeZone, '', "The business hours' IANA time zone, e.g. America/Chicago. Empty: the computer's zone."),
+  'hours.weekly': setting('lockable', WeeklyHours, null, 'Business hours per weekday (sun…sat), e.g. {"mon": [{"start": "08:00", "end": "17:00"}]}. null: no business hours, never after-hours.'),
+  'hours.afterHoursAction': setting('lockable', z.enum(['ring', 'redirect', 'voicemail', 'busy', 'silent']), 'voicemail', 'What happens to calls outside business hours: ring, redirect, voicemail, busy or silent.'),
+  'hours.afterHoursTarget': setting('lockable', VoicemailTarget, '', "The SIP URI for after-hours redirect or voicemail, or 'local' for Focusline's voicemail."),
+
+  'policy.url': setting('policy-only', OptionalPolicyUrl, '', 'An HTTPS URL of a policy document ({"managed": {…}, "recommended": {…}}), polled with ETag.'),
+  'policy.pollSeconds': setting('policy-only', z.number().int('must be a whole number').min(30).max(86_400), 300, 'How often to poll policy.url, in seconds (at least 30).'),
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingsRegistry = Readonly<Record<string, SettingSpec>>;
+export type ValuesOf<R extends SettingsRegistry> = { -readonly [K in keyof R]: z.output<R[K]['schema']> };
+
+export type SettingKey = keyof typeof settingsRegistry & string;
+export type SettingsValues = ValuesOf<typeof settingsRegistry>;
+
+export const settingKeys = Object.keys(settingsRegistry) as SettingKey[];
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(settingsRegistry, key);
+}
+
+export function defaultValues(): SettingsValues {
+  return structuredClone(Object.fromEntries(settingKeys.map((key) => [key, settingsRegistry[key].default])) as SettingsValues);
+}
+
+/** The keys a policy file may contain: everything but the technician's own. */
+export function policyKeys(registry: SettingsRegistry = settingsRegistry): string[] {
+  return Object.keys(registry).filter((key) => registry[key]?.capability !== 'user-only');
+}
+
+/** The keys the technician may set: everything but policy-only. */
+export function userKeys(registry: SettingsRegistry = settingsRegistry): string[] {
+  return Object.keys(registry).filter((key) => registry[key]?.capability !== 'policy-only');
+}
+
+export type ValueCheck = { ok: true; value: unknown } | { ok: false; message: string };
+
+/** Validates one value against its key's schema; the message names what's wrong inside the value, if anywhere. */
+export function checkValue(spec: SettingSpec, value: unknown): ValueCheck {
+  const parsed = spec.schema.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, message: parsed.error.issues.map(describeIssue).join('; ') };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return where ? `${where.replace(/^\./, '')}: ${issue.message}` : issue.message;
+}
+
+/**
+ * The account/devices/ICE part of the settings file, in the shape services
+ * use today (`UserSettings.settings`). The file itself is read key by key
+ * against the registry (user-settings.ts); this schema remains the type of
+ * that view and checks docs/settings.example.json.
  * `account.password` is accepted on input only: it is moved to the secret
  * store on load and never written back.
  */

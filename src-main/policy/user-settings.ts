@@ -2,19 +2,44 @@ import { rename } from 'node:fs/promises';
 import { readJsonFile, writeJsonFileAtomic } from '../storage/json-file.js';
 import { SIP_PASSWORD_KEY, type SecretStore } from '../storage/secret-store.js';
 import type { Account, AudioDevices, SettingsView } from '../ipc/contract.js';
-import { defaultSettings, SettingsFileSchema, type SettingsFile } from './schema.js';
+import { checkValue, defaultValues, isSettingKey, settingKeys, settingsRegistry, type SettingKey, type SettingsFile, type SettingsValues } from './schema.js';
+import { flattenSettings, isPlainObject, nestSettings } from './flatten.js';
+import { resolveEffective } from './effective.js';
+import type { PolicyProblem } from './problems.js';
+import type { PolicyOrigin } from './sources/policy-source.js';
 
 export type SettingsProblem = { path: string; message: string };
+export type UserValues = Partial<SettingsValues>;
+
+/** A value the technician tried to set that Focusline can't use; the message says why, for them. */
+export class SettingValueError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SettingValueError';
+  }
+}
 
 /**
- * The technician's own settings, kept in one JSON file. A damaged file is
- * reported and set aside, never silently overwritten: what was in it stays
- * on disk for the user to fix.
+ * The technician's own settings, kept in one JSON file. It holds only what
+ * they set (not defaults), so a recommended policy value still applies to
+ * everything they haven't chosen themselves. Read key by key with the same
+ * rules as policy: a bad key is reported and skipped, the rest apply.
+ *
+ * A damaged file is reported and set aside, never silently overwritten: what
+ * was in it stays on disk for the user to fix.
  */
 export class UserSettings {
-  private current: SettingsFile = defaultSettings();
+  private values: Record<string, unknown> = {};
+  private schemaRef: string | undefined;
   private brokenFileSetAside = false;
+  private readonly listeners = new Set<() => void>();
+  /** Everything wrong with the file, in one message (logged at start). */
   problem: SettingsProblem | undefined;
+  /** The same, key by key, for the Policy view. */
+  problems: PolicyProblem[] = [];
 
   constructor(
     readonly path: string,
@@ -27,75 +52,159 @@ export class UserSettings {
     try {
       raw = await readJsonFile(this.path);
     } catch (err) {
-      this.problem = { path: this.path, message: (err as Error).message };
+      this.setProblems([{ origin: this.path, message: (err as Error).message }], (err as Error).message);
       return;
     }
     if (raw === undefined) return;
-    const parsed = SettingsFileSchema.safeParse(raw);
-    if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ');
-      this.problem = { path: this.path, message: `${this.path} has settings Focusline can't use: ${detail}` };
+    if (!isPlainObject(raw)) {
+      this.setProblems([{ origin: this.path, message: 'must be a JSON object of settings.' }]);
       return;
     }
-    this.current = parsed.data;
-    await this.movePasswordToSecrets();
+    const { password, rest } = takePassword(raw);
+    this.schemaRef = typeof raw.$schema === 'string' ? raw.$schema : undefined;
+    this.readValues(rest);
+    if (password !== undefined) await this.movePasswordToSecrets(raw, password);
   }
 
+  /** The account, devices and ICE servers in the shape services use. */
   get settings(): SettingsFile {
-    return this.current;
+    const v: SettingsValues = { ...defaultValues(), ...(this.values as UserValues) };
+    return {
+      ...(this.schemaRef !== undefined ? { $schema: this.schemaRef } : {}),
+      account:
+        v['account.wsServer'] && v['account.sipUri']
+          ? { wsServer: v['account.wsServer'], sipUri: v['account.sipUri'], authUser: v['account.authUser'], displayName: v['account.displayName'] }
+          : undefined,
+      devices: { microphoneId: v['devices.microphoneId'], speakerId: v['devices.speakerId'], ringDeviceId: v['devices.ringDeviceId'] },
+      iceServers: v['iceServers'],
+    };
   }
 
-  async view(): Promise<SettingsView> {
-    const account = this.current.account ? stripPassword(this.current.account) : null;
+  /** Only the keys the technician set, validated. */
+  get userValues(): Readonly<UserValues> {
+    return this.values as UserValues;
+  }
+
+  /** The user layer for resolveEffective. */
+  layer(): PolicyOrigin {
+    return { origin: this.path, values: this.values };
+  }
+
+  /** Called after every save, so the effective settings follow. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async view(locked: readonly string[] = []): Promise<SettingsView> {
+    const account = this.settings.account ?? null;
     return {
       account,
       hasPassword: (await this.secrets.get(SIP_PASSWORD_KEY)) !== undefined,
-      devices: this.current.devices,
-      iceServers: this.current.iceServers,
+      devices: this.settings.devices,
+      iceServers: this.settings.iceServers,
       secretStorage: { kind: this.secrets.kind, ...(this.secrets.warning ? { warning: this.secrets.warning } : {}) },
+      locked: [...locked],
     };
   }
 
   async saveAccount(account: Account, password: string | undefined): Promise<void> {
     if (password !== undefined && password !== '') await this.secrets.set(SIP_PASSWORD_KEY, password);
-    await this.write({ ...this.current, account });
+    await this.write({
+      ...this.values,
+      'account.wsServer': account.wsServer,
+      'account.sipUri': account.sipUri,
+      'account.authUser': account.authUser,
+      'account.displayName': account.displayName,
+    });
   }
 
   async saveDevices(devices: AudioDevices): Promise<void> {
-    await this.write({ ...this.current, devices });
+    await this.write({
+      ...this.values,
+      'devices.microphoneId': devices.microphoneId,
+      'devices.speakerId': devices.speakerId,
+      'devices.ringDeviceId': devices.ringDeviceId,
+    });
+  }
+
+  /** Sets one key; throws SettingValueError for an unknown key, a policy-only key or a bad value. Locks are PolicyService's business. */
+  async setValue(key: string, value: unknown): Promise<void> {
+    if (!isSettingKey(key)) throw new SettingValueError(key, `${key} is not a Focusline setting.`);
+    if (settingsRegistry[key].capability === 'policy-only') {
+      throw new SettingValueError(key, `${key} can only be set by your organization's policy.`);
+    }
+    const check = checkValue(settingsRegistry[key], value);
+    if (!check.ok) throw new SettingValueError(key, `${key} ${check.message}`);
+    await this.write({ ...this.values, [key]: check.value });
+  }
+
+  /** Forgets the technician's own value, so policy's recommendation or the default applies again. */
+  async clearValue(key: SettingKey): Promise<void> {
+    const { [key]: _drop, ...rest } = this.values;
+    await this.write(rest);
   }
 
   async password(): Promise<string | undefined> {
     return this.secrets.get(SIP_PASSWORD_KEY);
   }
 
-  private async movePasswordToSecrets(): Promise<void> {
-    const password = this.current.account?.password;
-    if (password === undefined || !this.current.account) return;
+  private readValues(raw: Record<string, unknown>): void {
+    const flat = flattenSettings(raw, this.path);
+    // The same rules as policy layers (policy-only keys refused, values checked key by key).
+    const effective = resolveEffective({ user: { origin: this.path, values: flat.values } });
+    this.values = Object.fromEntries(settingKeys.filter((k) => effective.provenance[k].source === 'user').map((k) => [k, effective.values[k]]));
+    const problems = [...flat.problems, ...effective.problems];
+    if (problems.length > 0) this.setProblems(problems);
+  }
+
+  private setProblems(problems: PolicyProblem[], message?: string): void {
+    this.problems = problems;
+    const detail = problems.map((p) => (p.key ? `${p.key}: ${p.message}` : p.message)).join('; ');
+    this.problem = { path: this.path, message: message ?? `${this.path} has settings Focusline can't use: ${detail}` };
+  }
+
+  /** Stores the password safely, then removes it from the file and changes nothing else there. */
+  private async movePasswordToSecrets(raw: Record<string, unknown>, password: string): Promise<void> {
     await this.secrets.set(SIP_PASSWORD_KEY, password);
-    this.current = { ...this.current, account: stripPassword(this.current.account) };
     try {
-      await writeJsonFileAtomic(this.path, this.current);
+      await writeJsonFileAtomic(this.path, withoutPassword(raw));
       this.log(`Moved the SIP password from ${this.path} to the ${this.secrets.kind === 'os-keychain' ? 'OS keychain' : 'owner-only secrets file'}.`);
     } catch (err) {
       this.log(`The SIP password was stored safely, but ${this.path} could not be rewritten without it: ${(err as Error).message}. Remove the password from that file by hand.`);
     }
   }
 
-  private async write(next: SettingsFile): Promise<void> {
+  private async write(next: Record<string, unknown>): Promise<void> {
     if (this.problem && !this.brokenFileSetAside) {
       const aside = `${this.path}.broken-${Date.now()}`;
       await rename(this.path, aside).catch(() => {});
       this.log(`Set the unreadable settings file aside as ${aside}.`);
       this.brokenFileSetAside = true;
       this.problem = undefined;
+      this.problems = [];
     }
-    this.current = next;
-    await writeJsonFileAtomic(this.path, next);
+    this.values = inRegistryOrder(next);
+    await writeJsonFileAtomic(this.path, { ...(this.schemaRef !== undefined ? { $schema: this.schemaRef } : {}), ...nestSettings(this.values) });
+    for (const listener of this.listeners) listener();
   }
 }
 
-function stripPassword<T extends { password?: string }>(account: T): Omit<T, 'password'> {
-  const { password: _drop, ...rest } = account;
-  return rest;
+function inRegistryOrder(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(settingKeys.filter((k) => Object.hasOwn(values, k)).map((k) => [k, values[k]]));
+}
+
+/** `account.password`, nested or flat, is input only: it goes to the secret store, not into the settings. */
+function takePassword(raw: Record<string, unknown>): { password: string | undefined; rest: Record<string, unknown> } {
+  const rest = withoutPassword(raw);
+  const nested = isPlainObject(raw.account) ? raw.account.password : undefined;
+  const password = nested ?? raw['account.password'];
+  return { password: typeof password === 'string' && password !== '' ? password : undefined, rest };
+}
+
+function withoutPassword(raw: Record<string, unknown>): Record<string, unknown> {
+  const { 'account.password': _flat, ...rest } = raw;
+  if (!isPlainObject(rest.account)) return rest;
+  const { password: _nested, ...account } = rest.account;
+  return { ...rest, account };
 }

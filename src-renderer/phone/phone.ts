@@ -239,7 +239,7 @@ export class Phone {
   }
 
   private async askMain(call: IncomingCall): Promise<Decision> {
-    const fallback: Decision = { action: 'ring', reason: `Main did not answer within ${DECISION_TIMEOUT_MS} ms; rang to be safe.` };
+    const fallback: Decision = { action: 'ring', rule: 'fallback', repeatCaller: false, reason: `Main did not answer within ${DECISION_TIMEOUT_MS} ms; rang to be safe.` };
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<Decision>((resolve) => {
       timer = setTimeout(() => {

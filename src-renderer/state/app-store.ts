@@ -1,11 +1,21 @@
 import { create } from 'zustand';
-import type { HistoryEntry, SettingsView } from '../../src-main/ipc/contract.js';
+import type { AttemptView, FocusView, HistoryEntry, PolicyView, SettingsView, TicketView } from '../../src-main/ipc/contract.js';
+
+export const FOCUS_OFF: FocusView = { mode: 'off', ticket: null, since: null, until: null, label: 'Not focused' };
 
 export type AppState = {
   settings: SettingsView | null;
   history: HistoryEntry[];
+  focus: FocusView;
+  tickets: TicketView[];
+  /** Calls that didn't ring (or rang unanswered) and still need the tech. */
+  unhandled: AttemptView[];
+  policy: PolicyView;
+  /** "While you were focused: …", shown once when focus ends. */
+  digest: string;
   /** A message for the tech about something they just tried, e.g. a call that could not start. */
   notice: string;
+  set(patch: Partial<Omit<AppState, 'set'>>): void;
   setSettings(settings: SettingsView): void;
   setHistory(history: HistoryEntry[]): void;
   setNotice(message: string): void;
@@ -14,8 +24,18 @@ export type AppState = {
 export const useAppStore = create<AppState>((set) => ({
   settings: null,
   history: [],
+  focus: FOCUS_OFF,
+  tickets: [],
+  unhandled: [],
+  policy: { entries: [], problems: [] },
+  digest: '',
   notice: '',
+  set: (patch) => set(patch),
   setSettings: (settings) => set({ settings }),
   setHistory: (history) => set({ history }),
   setNotice: (notice) => set({ notice }),
 }));
+
+export function reportError(err: unknown): void {
+  useAppStore.getState().setNotice(err instanceof Error ? err.message : String(err));
+}

@@ -4,27 +4,44 @@ import { useAppStore } from '../state/app-store.js';
 import { usePhoneStore } from '../state/phone-store.js';
 import { CallsPanel } from './CallsPanel.js';
 import { DialPad } from './DialPad.js';
+import { FocusBar } from './FocusBar.js';
 import { HistoryView } from './HistoryView.js';
+import { QuietCalls } from './QuietCalls.js';
 import { SettingsView } from './SettingsView.js';
 import { StatusBar } from './StatusBar.js';
+import { TicketsView } from './TicketsView.js';
 
-type Tab = 'phone' | 'history' | 'settings';
+type Tab = 'phone' | 'tickets' | 'history' | 'settings';
+const TAB_LABELS: Record<Tab, string> = { phone: 'Phone', tickets: 'Tickets', history: 'History', settings: 'Settings' };
 
 export function App({ session }: { session: Session }) {
   const hasAccount = useAppStore((s) => s.settings?.account != null);
   const [tab, setTab] = useState<Tab>(hasAccount ? 'phone' : 'settings');
   const notice = useAppStore((s) => s.notice);
+  const digest = useAppStore((s) => s.digest);
   const ringing = usePhoneStore((s) => s.calls.some((c) => c.state === 'ringing'));
+  const followUps = useAppStore((s) => s.unhandled.length);
+  const badge = (t: Tab) => (t === 'phone' && (ringing || followUps > 0) ? ' •' : '');
   return (
     <div className="app">
       <StatusBar />
+      <FocusBar api={session.api} />
       <nav className="tabs" role="tablist">
-        {(['phone', 'history', 'settings'] as const).map((t) => (
+        {(Object.keys(TAB_LABELS) as Tab[]).map((t) => (
           <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'tab active' : 'tab'} onClick={() => setTab(t)} data-testid={`tab-${t}`}>
-            {t === 'phone' ? (ringing ? 'Phone •' : 'Phone') : t === 'history' ? 'History' : 'Settings'}
+            {TAB_LABELS[t]}
+            {badge(t)}
           </button>
         ))}
       </nav>
+      {digest && (
+        <div className="notice digest" role="status" data-testid="digest">
+          <span>{digest}</span>
+          <button className="link" onClick={() => useAppStore.getState().set({ digest: '' })} aria-label="Dismiss">
+            ✕
+          </button>
+        </div>
+      )}
       {notice && (
         <div className="notice" role="alert" data-testid="notice">
           <span>{notice}</span>
@@ -36,10 +53,14 @@ export function App({ session }: { session: Session }) {
       <main>
         {tab === 'phone' && (
           <div className="phone">
-            <CallsPanel phone={session.phone} />
+            <div className="column">
+              <CallsPanel phone={session.phone} />
+              <QuietCalls api={session.api} phone={session.phone} />
+            </div>
             <DialPad phone={session.phone} />
           </div>
         )}
+        {tab === 'tickets' && <TicketsView api={session.api} />}
         {tab === 'history' && <HistoryView phone={session.phone} onCall={() => setTab('phone')} />}
         {tab === 'settings' && <SettingsView api={session.api} onSaved={() => setTab('phone')} />}
       </main>

@@ -1,13 +1,16 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { AccountSchema, type AudioDevices, type FocuslineApi } from '../../src-main/ipc/contract.js';
 import { createRingtone, listAudioDevices, type AudioDeviceList } from '../phone/audio-output.js';
-import { useAppStore } from '../state/app-store.js';
+import { reportError, useAppStore } from '../state/app-store.js';
+import { PolicyView } from './PolicyView.js';
 
 export function SettingsView({ api, onSaved }: { api: FocuslineApi; onSaved: () => void }) {
   return (
     <section className="settings">
       <AccountForm api={api} onSaved={onSaved} />
+      <FocusSettings api={api} />
       <DevicesForm api={api} />
+      <PolicyView />
     </section>
   );
 }
@@ -26,8 +29,10 @@ function AccountForm({ api, onSaved }: { api: FocuslineApi; onSaved: () => void 
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
+  const locked = new Set(settings?.locked ?? []);
   const field = (key: keyof AccountDraft) => ({
     value: draft[key],
+    disabled: locked.has(`account.${key}`),
     onChange: (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value })),
     'aria-invalid': errors[key] ? true : undefined,
     'data-testid': `account-${key}`,
@@ -61,6 +66,7 @@ function AccountForm({ api, onSaved }: { api: FocuslineApi; onSaved: () => void 
       <label>
         Server (WebSocket URL)
         <input placeholder="wss://pbx.example.com:8089/ws" {...field('wsServer')} />
+        {locked.has('account.wsServer') && <Managed />}
         {errors.wsServer && <span className="error">{errors.wsServer}</span>}
       </label>
       <label>
@@ -157,5 +163,72 @@ function NotificationPermission() {
     <button type="button" className="secondary" onClick={() => void Notification.requestPermission().then(setPermission)}>
       Show incoming calls as desktop notifications
     </button>
+  );
+}
+
+export function Managed() {
+  return (
+    <span className="managed" data-testid="managed">
+      Managed by your organization
+    </span>
+  );
+}
+
+/** One setting as the tech may change it, or read-only when policy enforces it. */
+function PolicyField(props: { api: FocuslineApi; settingKey: string; label: string; options?: { value: string; label: string }[]; placeholder?: string }) {
+  const entry = useAppStore((s) => s.policy.entries.find((e) => e.key === props.settingKey));
+  const current = entry ? (JSON.parse(entry.value) as unknown) : '';
+  const [draft, setDraft] = useState<string | undefined>(undefined);
+  const shown = draft ?? (typeof current === 'string' ? current : String(current));
+  const locked = entry?.locked === true;
+  const save = (value: string) => {
+    setDraft(undefined);
+    const typed: unknown = typeof current === 'number' ? Number(value) : value;
+    if (JSON.stringify(typed) === entry?.value) return;
+    props.api.invoke('settings.setValue', { key: props.settingKey, value: typed }).catch(reportError);
+  };
+  const testId = `setting-${props.settingKey}`;
+  return (
+    <label>
+      {props.label}
+      {props.options ? (
+        <select value={shown} disabled={locked} onChange={(e) => save(e.target.value)} data-testid={testId}>
+          {props.options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          value={shown}
+          disabled={locked}
+          placeholder={props.placeholder}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={(e) => save(e.target.value)}
+          data-testid={testId}
+        />
+      )}
+      {locked && <Managed />}
+    </label>
+  );
+}
+
+const FOCUS_ACTIONS = [
+  { value: 'redirect', label: 'Send to the service manager' },
+  { value: 'voicemail', label: 'Send to voicemail' },
+  { value: 'busy', label: 'Busy signal' },
+  { value: 'silent', label: 'Show without ringing' },
+];
+
+function FocusSettings({ api }: { api: FocuslineApi }) {
+  return (
+    <div className="card" aria-label="Focus">
+      <h2>Focus</h2>
+      <p className="hint">While you work a ticket, only the ticket's contact, coworkers and VIPs ring. Everyone else:</p>
+      <PolicyField api={api} settingKey="focus.action" label="Calls from others go" options={FOCUS_ACTIONS} />
+      <PolicyField api={api} settingKey="focus.redirectTarget" label="Service manager (SIP URI)" placeholder="sip:manager@pbx.example.com" />
+      <PolicyField api={api} settingKey="focus.voicemailTarget" label="Voicemail (SIP URI)" placeholder="sip:*97@pbx.example.com" />
+    </div>
   );
 }

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { listPackage } from '@electron/asar';
 import { getConfig } from 'app-builder-lib/out/util/config/config.js';
@@ -112,7 +112,15 @@ describe('packaging smoke against a stub Electron (npm run builder:smoke)', () =
         /^\/node_modules\/(react|react-dom|zustand|sip\.js|electron|vitest|typescript)(\/|$)/.test(f),
     );
     expect(forbidden).toEqual([]);
-    expect(files.some((f) => f.startsWith('/node_modules/zod/'))).toBe(true);
+    // Main's pure-JS dependencies are bundled into out/main; only the native SQLite addon ships as a package.
+    expect(files.some((f) => f.startsWith('/node_modules/zod/'))).toBe(false);
+    expect(files.some((f) => f.startsWith('/node_modules/better-sqlite3/lib/'))).toBe(true);
+  });
+
+  it('unpacks the native SQLite addon next to the asar, without its build leftovers', () => {
+    const release = join(dirname(ASAR), 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release');
+    expect(readdirSync(release)).toEqual(['better_sqlite3.node']);
+    expect(files.some((f) => f.startsWith('/node_modules/better-sqlite3/deps/'))).toBe(false);
   });
 
   it('stays small: under 8 MB', () => {

@@ -9,7 +9,7 @@ import { InMemorySecretStore } from '../in-memory-secret-store.js';
 
 async function services() {
   const dataDir = await mkdtemp(join(tmpdir(), 'fl-router-'));
-  return createServices({ mode: 'web', version: '9.9.9', dataDir, secrets: new InMemorySecretStore(), log: () => {} });
+  return createServices({ mode: 'web', version: '9.9.9', dataDir, secrets: new InMemorySecretStore(), log: () => {}, env: { FOCUSLINE_POLICY_DIR: join(dataDir, 'no-policy') } });
 }
 
 describe('the IPC router', () => {
@@ -55,12 +55,13 @@ describe('the IPC router', () => {
     }
   });
 
-  it('rings every call until focus rules exist', async () => {
+  it('rings a call when the tech is not focused, and logs the attempt', async () => {
     const s = await services();
     const r = await s.route('calls.decide', {
       call: { callId: 'x', fromUri: 'sip:+15550199@pbx', fromUser: '+15550199', displayName: '', assertedIdentity: null, toUri: 'sip:tech1@pbx' },
     });
-    expect(r).toMatchObject({ ok: true, value: { action: 'ring' } });
+    expect(r).toMatchObject({ ok: true, value: { action: 'ring', rule: 'ring', repeatCaller: false } });
+    expect(s.callLog.list(5).map((a) => [a.callId, a.action, a.callerKey])).toEqual([['x', 'ring', '+15550199']]);
   });
 });
 

@@ -65,3 +65,66 @@ describe('user settings', () => {
     expect(settings.settings.account?.displayName).toBe('J');
   });
 });
+
+describe('user settings beyond the account', () => {
+  it('reads a file written by earlier versions as before', async () => {
+    const path = join(await dir(), 'settings.json');
+    const legacy = { account, devices: { microphoneId: 'mic', speakerId: 'default', ringDeviceId: 'ring' }, iceServers: [{ urls: 'stun:stun.example.com' }] };
+    await writeFile(path, JSON.stringify(legacy));
+    const settings = new UserSettings(path, new InMemorySecretStore());
+    await settings.load();
+    expect(settings.problem).toBeUndefined();
+    expect(settings.settings).toEqual(legacy);
+  });
+
+  it('keeps other settings the technician sets, nested by group, and only what they set', async () => {
+    const path = join(await dir(), 'settings.json');
+    const settings = new UserSettings(path, new InMemorySecretStore());
+    await settings.saveAccount(account, undefined);
+    await settings.setValue('focus.action', 'voicemail');
+    await settings.setValue('hours.weekly', { mon: [{ start: '09:00', end: '17:00' }] });
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({
+      account,
+      focus: { action: 'voicemail' },
+      hours: { weekly: { mon: [{ start: '09:00', end: '17:00' }] } },
+    });
+    const again = new UserSettings(path, new InMemorySecretStore());
+    await again.load();
+    expect(again.userValues).toEqual({ ...prefixed('account.', account), 'focus.action': 'voicemail', 'hours.weekly': { mon: [{ start: '09:00', end: '17:00' }] } });
+    await again.clearValue('focus.action');
+    expect(JSON.parse(await readFile(path, 'utf8')).focus).toBeUndefined();
+  });
+
+  it('skips a bad or policy-only key, naming it, and applies the rest', async () => {
+    const path = join(await dir(), 'settings.json');
+    await writeFile(path, JSON.stringify({ account, focus: { busyCode: 404, action: 'busy' }, policy: { url: 'https://x.example/p.json' } }));
+    const settings = new UserSettings(path, new InMemorySecretStore());
+    await settings.load();
+    expect(settings.userValues['focus.action']).toBe('busy');
+    expect(settings.userValues['focus.busyCode']).toBeUndefined();
+    expect(settings.userValues['policy.url']).toBeUndefined();
+    expect(settings.settings.account).toEqual(account);
+    expect(settings.problems.map((p) => p.key)).toEqual(['focus.busyCode', 'policy.url']);
+    expect(settings.problem?.message).toMatch(/focus\.busyCode: .*policy\.url: can only be set by your organization's policy/);
+  });
+
+  it('refuses a bad value, a policy-only key and an unknown key when setting one', async () => {
+    const settings = new UserSettings(join(await dir(), 's.json'), new InMemorySecretStore());
+    await expect(settings.setValue('focus.busyCode', 404)).rejects.toThrow(/focus\.busyCode/);
+    await expect(settings.setValue('policy.pollSeconds', 60)).rejects.toThrow(/organization's policy/);
+    await expect(settings.setValue('focus.nope', 1)).rejects.toThrow(/not a Focusline setting/);
+  });
+
+  it('moves the password out without touching the rest of the file', async () => {
+    const path = join(await dir(), 'settings.json');
+    const secrets = new InMemorySecretStore();
+    await writeFile(path, JSON.stringify({ 'account.password': 'flat-secret', account, focus: { busyCode: 404 } }));
+    await new UserSettings(path, secrets).load();
+    expect(secrets.values.get(SIP_PASSWORD_KEY)).toBe('flat-secret');
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ account, focus: { busyCode: 404 } });
+  });
+});
+
+function prefixed(prefix: string, values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [`${prefix}${k}`, v]));
+}

@@ -245,12 +245,22 @@ describe('single instance and dial links', () => {
     expect(events).toEqual([{ name: 'phone.dial', payload: { target: 'sip:bob@pbx.example.com' } }]);
   });
 
-  it('logs and ignores focusline:// links until they mean something', async () => {
-    const { fake, events, logs } = await start();
+  it('a focusline:// link from a second launch starts and stops focus on a ticket', async () => {
+    const { fake, shell, events, logs, rendererReady } = await start();
     only(fake.windows).finishLoad();
-    fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', 'focusline://ticket/42']);
-    expect(events).toEqual([]);
-    expect(logs.some((l) => l.includes('focusline:'))).toBe(true);
+    await rendererReady();
+    const created = await shell.services.route('tickets.create', { summary: 'Printer down', company: 'Acme' });
+    expect(created.ok).toBe(true);
+    const id = created.ok ? (created.value as { id: string }).id : '';
+    fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', `focusline://ticket/${id}/start`]);
+    await vi.waitFor(() => expect(shell.services.focusView().mode).toBe('ticket'));
+    expect(events.some((e) => e.name === 'focus.changed' && (e.payload as { label: string }).label === `Focused: #${id} Acme: Printer down`)).toBe(true);
+    fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', `focusline://ticket/${id}/stop`]);
+    await vi.waitFor(() => expect(shell.services.focusView().mode).toBe('off'));
+    fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', 'focusline://ticket/99999/start']);
+    await vi.waitFor(() => expect(logs.some((l) => l.includes('Ticket #99999 was not found'))).toBe(true));
+    fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', 'focusline://rm/rf']);
+    await vi.waitFor(() => expect(logs.some((l) => l.includes('is not a Focusline command'))).toBe(true));
   });
 
   it('registers as the OS handler for tel:, sip: and callto:', async () => {
@@ -320,8 +330,8 @@ describe('data and secrets', () => {
     expect(saved.ok).toBe(true);
     const secrets = await readFile(join(dataDir, 'secrets.json'), 'utf8');
     expect(secrets).not.toContain('hunter2');
-    expect(await shell.services.settings.password()).toBe('hunter2');
-    expect(shell.services.settings.path).toBe(join(dataDir, 'settings.json'));
+    expect(await shell.services.userSettings.password()).toBe('hunter2');
+    expect(shell.services.userSettings.path).toBe(join(dataDir, 'settings.json'));
   });
 
   it('reads settings from FOCUSLINE_CONFIG when set', async () => {
@@ -330,7 +340,7 @@ describe('data and secrets', () => {
     const configPath = join(dir, 'managed.json');
     await writeFile(configPath, JSON.stringify({ account: { wsServer: 'wss://pbx.corp.example/ws', sipUri: 'sip:2002@pbx.corp.example' } }));
     const { shell } = await start({ env: { FOCUSLINE_CONFIG: configPath } });
-    expect(shell.services.settings.path).toBe(configPath);
+    expect(shell.services.userSettings.path).toBe(configPath);
     const view = await shell.services.route('settings.get', {});
     expect(view).toMatchObject({ ok: true, value: { account: { sipUri: 'sip:2002@pbx.corp.example' } } });
   });

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { migrate, type Db } from '../storage/database.js';
+
+/**
+ * Every contact attempt: who called, when, which rule decided, what was done,
+ * on which ticket, and whether the tech has handled it since. Written in the
+ * same step as the decision, so an attempt is on disk before the caller hears
+ * anything.
+ */
+export const ContactAttemptSchema = z.object({
+  id: z.string(),
+  at: z.number().int(),
+  callId: z.string(),
+  callerUri: z.string(),
+  callerKey: z.string(),
+  callerName: z.string(),
+  rule: z.string(),
+  action: z.enum(['ring', 'silent', 'redirect', 'voicemail', 'reject']),
+  target: z.string(),
+  reason: z.string(),
+  ticketId: z.string().nullable(),
+  repeatCaller: z.boolean(),
+  matchedName: z.string(),
+  /** null while open; how the tech dealt with it otherwise. */
+  handled: z.enum(['answered', 'ticket-created', 'called-back', 'dismissed', 'note-added']).nullable(),
+  handledAt: z.number().int().nullable(),
+  /** Callbacks are due the same day. */
+  callbackDueAt: z.number().int().nullable(),
+  /** It rang, but nobody answered. */
+  missed: z.boolean(),
+});
+export type ContactAttempt = z.infer<typeof ContactAttemptSchema>;
+export type NewContactAttempt = Omit<ContactAttempt, 'handled' | 'handledAt' | 'missed'>;
+
+const MIGRATIONS = [
+  {
+    id: 'call-log-1',
+    sql: `CREATE TABLE contact_attempts (
+      id TEXT PRIMARY KEY,
+      at INTEGER NOT NULL,
+      call_id TEXT NOT NULL,
+      caller_uri TEXT NOT NULL,
+      caller_key TEXT NOT NULL,
+      caller_name TEXT NOT NULL,
+      rule TEXT NOT NULL,
+      action TEXT NOT NULL,
+      target TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      ticket_id TEXT,
+      repeat_caller INTEGER NOT NULL,
+      matched_name TEXT NOT NULL,
+      handled TEXT,
+      handled_at INTEGER,
+      callback_due_at INTEGER,
+      missed INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX contact_attempts_caller_at ON contact_attempts (caller_key, at);
+    CREATE INDEX contact_attempts_at ON contact_attempts (at);`,
+  },
+];
+
+type Row = {
+  id: string;
+  at: number;
+  call_id: string;
+  caller_uri: string;
+  caller_key: string;
+  caller_name: string;
+  rule: string;
+  action: string;
+  target: string;
+  reason: string;
+  ticket_id: string | null;
+  repeat_caller: number;
+  matched_name: string;
+  handled: string | null;
+  handled_at: number | null;
+  callback_due_at: number | null;
+  missed: number;
+};
+
+function fromRow(r: Row): ContactAttempt {
+  return ContactAttemptSchema.parse({
+    id: r.id,
+    at: r.at,
+    callId: r.call_id,
+    callerUri: r.caller_uri,
+    callerKey: r.caller_key,
+    callerName: r.caller_name,
+    rule: r.rule,
+    action: r.action,
+    target: r.target,
+    reason: r.reason,
+    ticketId: r.ticket_id,
+    repeatCaller: r.repeat_caller === 1,
+    matchedName: r.matched_name,
+    handled: r.handled,
+    handledAt: r.handled_at,
+    callbackDueAt: r.callback_due_at,
+    missed: r.missed === 1,
+  });
+}
+
+export class CallLog {
+  private readonly insert;
+  private readonly byCallerSince;
+  private readonly recent;
+  private readonly open;
+  private readonly between;
+  private readonly setHandled;
+  private readonly byId;
+  private readonly byCallId;
+  private readonly setMissed;
+
+  constructor(private readonly db: Db) {
+    migrate(db, MIGRATIONS);
+    this.insert = db.prepare(
+      `INSERT INTO contact_attempts (id, at, call_id, caller_uri, caller_key, caller_name, rule, action, target, reason, ticket_id, repeat_caller, matched_name, handled, handled_at, callback_due_at)
+       VALUES (@id, @at, @callId, @callerUri, @callerKey, @callerName, @rule, @action, @target, @reason, @ticketId, @repeatCaller, @matchedName, NULL, NULL, @callbackDueAt)`,
+    );
+    this.byCallerSince = db.prepare('SELECT at FROM contact_attempts WHERE caller_key = ? AND at >= ? ORDER BY at').pluck();
+    this.recent = db.prepare('SELECT * FROM contact_attempts ORDER BY at DESC LIMIT ?');
+    this.open = db.prepare("SELECT * FROM contact_attempts WHERE handled IS NULL AND (action != 'ring' OR missed = 1) ORDER BY at DESC LIMIT ?");
+    this.between = db.prepare('SELECT * FROM contact_attempts WHERE at >= ? AND at < ? ORDER BY at');
+    this.setHandled = db.prepare('UPDATE contact_attempts SET handled = ?, handled_at = ? WHERE id = ?');
+    this.byId = db.prepare('SELECT * FROM contact_attempts WHERE id = ?');
+    this.byCallId = db.prepare('SELECT * FROM contact_attempts WHERE call_id = ? ORDER BY at DESC LIMIT 1');
+    this.setMissed = db.prepare('UPDATE contact_attempts SET missed = 1 WHERE id = ?');
+  }
+
+  record(attempt: NewContactAttempt): ContactAttempt {
+    this.insert.run({ ...attempt, repeatCaller: attempt.repeatCaller ? 1 : 0 });
+    return { ...attempt, handled: null, handledAt: null, missed: false };
+  }
+
+  /** Earlier attempts by this caller since `sinceMs`, for the repeat-caller window. */
+  attemptTimes(callerKey: string, sinceMs: number): number[] {
+    return this.byCallerSince.all(callerKey, sinceMs) as number[];
+  }
+
+  list(limit: number): ContactAttempt[] {
+    return (this.recent.all(limit) as Row[]).map(fromRow);
+  }
+
+  /** Calls that didn't ring and that nobody has dealt with yet, newest first. */
+  unhandled(limit: number): ContactAttempt[] {
+    return (this.open.all(limit) as Row[]).map(fromRow);
+  }
+
+  inRange(fromMs: number, toMs: number): ContactAttempt[] {
+    return (this.between.all(fromMs, toMs) as Row[]).map(fromRow);
+  }
+
+  get(id: string): ContactAttempt | undefined {
+    const row = this.byId.get(id) as Row | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** The latest attempt for a SIP Call-ID: how the phone's outcome finds its log row. */
+  forCall(callId: string): ContactAttempt | undefined {
+    const row = this.byCallId.get(callId) as Row | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** A call that rang and wasn't answered becomes a callback to do. */
+  markMissed(id: string): void {
+    this.setMissed.run(id);
+  }
+
+  markHandled(id: string, how: NonNullable<ContactAttempt['handled']>, at: number): ContactAttempt | undefined {
+    this.setHandled.run(how, at, id);
+    return this.get(id);
+  }
+}

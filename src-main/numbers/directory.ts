@@ -1,0 +1,108 @@
+import type { CallerIdentity } from './caller-identity.js';
+import { NumberIndex, strengthRank, type IndexHit, type MatchStrength } from './number-index.js';
+import { parsePhoneText } from './phone-number.js';
+import { parseAddress, sipKey } from './sip-uri.js';
+
+/**
+ * The manager's lists (coworkers, VIPs, the block list), compiled once per
+ * change so that a lookup costs a few Map reads, not a scan.
+ *
+ * Which entry wins when a caller matches several:
+ * 1. the strongest match (exact E.164 / extension / SIP URI, then the last
+ *    10 digits, then the last 7: see number-index.ts). The more specific
+ *    evidence names the caller: a coworker whose full number matches beats a
+ *    7-digit block entry that happens to end it;
+ * 2. at equal strength, blocked, then coworker, then VIP: an explicit block
+ *    is the manager's strongest word about a number;
+ * 3. at equal strength and list, the first entry in the list.
+ * A blocked entry counts only on a conclusive hit (exact, 10 digits, or all
+ * of a 7-digit entry); on weaker evidence the caller is not rejected.
+ */
+export type DirectoryList = 'blocked' | 'coworker' | 'vip';
+
+/**
+ * The shape of one listed person or place. focus/types.ts's DirectoryEntry is
+ * one; numbers/ stays below focus/ and doesn't import it.
+ */
+export type ListedContact = {
+  name: string;
+  extensions?: readonly string[];
+  numbers?: readonly string[];
+  sipUris?: readonly string[];
+};
+
+export type DirectoryLists<E extends ListedContact = ListedContact> = {
+  coworkers: readonly E[];
+  vips: readonly E[];
+  blocked: readonly E[];
+};
+
+export type DirectoryMatch<E extends ListedContact = ListedContact> = { list: DirectoryList; entry: E; via: MatchStrength };
+
+/** A stored value that can never match, so the manager can fix it. */
+export type UnusableDirectoryValue = { list: DirectoryList; name: string; value: string; why: string };
+
+export type CompiledDirectory<E extends ListedContact = ListedContact> = {
+  lookup(caller: CallerIdentity): DirectoryMatch<E> | undefined;
+  /** Entries compiled, over all lists. */
+  readonly size: number;
+  readonly unusable: readonly UnusableDirectoryValue[];
+};
+
+type Listed<E> = { list: DirectoryList; entry: E };
+
+const listRank: Record<DirectoryList, number> = { blocked: 3, coworker: 2, vip: 1 };
+
+export function compileDirectory<E extends ListedContact>(lists: DirectoryLists<E>, defaultRegion: string): CompiledDirectory<E> {
+  const index = new NumberIndex<Listed<E>>();
+  const unusable: UnusableDirectoryValue[] = [];
+  const groups: [DirectoryList, readonly E[]][] = [
+    ['blocked', lists.blocked],
+    ['coworker', lists.coworkers],
+    ['vip', lists.vips],
+  ];
+  for (const [list, entries] of groups) {
+    for (const entry of entries) unusable.push(...indexEntry(index, { list, entry }, defaultRegion));
+  }
+  return {
+    lookup: (caller) => (caller.anonymous ? undefined : bestMatch(index.hits(caller))),
+    size: lists.blocked.length + lists.coworkers.length + lists.vips.length,
+    unusable,
+  };
+}
+
+function indexEntry<E extends ListedContact>(index: NumberIndex<Listed<E>>, listed: Listed<E>, region: string): UnusableDirectoryValue[] {
+  const problems: UnusableDirectoryValue[] = [];
+  const problem = (value: string, why: string) => problems.push({ list: listed.list, name: listed.entry.name, value, why });
+  for (const ext of listed.entry.extensions ?? []) {
+    const trimmed = ext.trim();
+    if (trimmed === '') problem(ext, 'is empty');
+    else index.addExact(`ext:${trimmed}`, listed);
+  }
+  for (const number of listed.entry.numbers ?? []) {
+    const parsed = parsePhoneText(number, region);
+    if (parsed.kind === 'none') problem(number, parsed.why);
+    else index.addNumber(parsed, listed);
+  }
+  for (const uri of listed.entry.sipUris ?? []) {
+    const address = parseAddress(uri);
+    const key = address && sipKey(address);
+    if (key === undefined) problem(uri, 'is not a SIP URI like sip:jane@pbx.example.com');
+    else index.addExact(key, listed);
+  }
+  return problems;
+}
+
+function bestMatch<E extends ListedContact>(hits: IndexHit<Listed<E>>[]): DirectoryMatch<E> | undefined {
+  let best: IndexHit<Listed<E>> | undefined;
+  let bestScore = 0;
+  for (const hit of hits) {
+    if (hit.value.list === 'blocked' && !hit.conclusive) continue;
+    const score = strengthRank[hit.via] * 10 + listRank[hit.value.list];
+    if (score > bestScore) {
+      best = hit;
+      bestScore = score;
+    }
+  }
+  return best && { list: best.value.list, entry: best.value.entry, via: best.via };
+}

@@ -1,0 +1,42 @@
+import type { DirectoryEntry, FocusRules } from '../focus/types.js';
+import type { Account } from '../ipc/contract.js';
+import type { SettingsValues } from './schema.js';
+import { toBusinessHours } from './business-hours.js';
+
+/** The rules decide() applies, from the effective settings. */
+export function toFocusRules(values: SettingsValues, systemTimeZone?: string): FocusRules {
+  return {
+    defaultRegion: values['numbers.defaultRegion'],
+    trustAssertedIdentity: values['numbers.trustAssertedIdentity'],
+    focusAction: values['focus.action'],
+    redirectTarget: values['focus.redirectTarget'],
+    voicemailTarget: values['focus.voicemailTarget'],
+    busyCode: values['focus.busyCode'],
+    repeat: {
+      threshold: values['repeatCallers.threshold'],
+      windowMinutes: values['repeatCallers.windowMinutes'],
+      breakThrough: values['repeatCallers.breakThrough'],
+      breakThroughWindowMinutes: values['repeatCallers.breakThroughWindowMinutes'],
+    },
+    hours: toBusinessHours(values, systemTimeZone),
+    afterHoursAction: values['hours.afterHoursAction'],
+    afterHoursTarget: values['hours.afterHoursTarget'],
+  };
+}
+
+export type Directory = { coworkers: DirectoryEntry[]; vips: DirectoryEntry[]; blocked: string[] };
+
+export function toDirectory(values: SettingsValues): Directory {
+  return { coworkers: values['directory.coworkers'], vips: values['directory.vips'], blocked: values['directory.blocked'] };
+}
+
+/** The phone's account from the effective settings (policy may lock the server); null until it is set up. */
+export function toAccount(values: SettingsValues): Account | null {
+  if (!values['account.wsServer'] || !values['account.sipUri']) return null;
+  return {
+    wsServer: values['account.wsServer'],
+    sipUri: values['account.sipUri'],
+    authUser: values['account.authUser'],
+    displayName: values['account.displayName'],
+  };
+}

@@ -1,0 +1,92 @@
+import { useState, type FormEvent } from 'react';
+import type { FocuslineApi, TicketView } from '../../src-main/ipc/contract.js';
+import { reportError, useAppStore } from '../state/app-store.js';
+
+/** The tech's open tickets: start work (Focus engages) or stop, and a quick new ticket. */
+export function TicketsView({ api }: { api: FocuslineApi }) {
+  const tickets = useAppStore((s) => s.tickets);
+  const focus = useAppStore((s) => s.focus);
+  const activeId = focus.mode === 'ticket' ? focus.ticket?.id : undefined;
+  return (
+    <section className="tickets">
+      <NewTicketForm api={api} />
+      {tickets.length === 0 ? (
+        <p className="empty">No open tickets.</p>
+      ) : (
+        <ul>
+          {tickets.map((t) => (
+            <TicketRow key={t.id} ticket={t} active={t.id === activeId} api={api} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function TicketRow({ ticket, active, api }: { ticket: TicketView; active: boolean; api: FocuslineApi }) {
+  return (
+    <li className={active ? 'ticket active' : 'ticket'} data-testid="ticket" data-ticket-id={ticket.id}>
+      <div>
+        <strong>
+          #{ticket.id} {ticket.summary}
+        </strong>
+        <small>
+          {[ticket.company, ticket.contactName, ticket.contactNumbers.join(', ')].filter(Boolean).join(' · ')}
+        </small>
+      </div>
+      {active ? (
+        <button onClick={() => api.invoke('focus.stop', {}).catch(reportError)} data-testid="ticket-stop">
+          Stop work
+        </button>
+      ) : (
+        <button className="primary" onClick={() => api.invoke('focus.startTicket', { ticketId: ticket.id }).catch(reportError)} data-testid="ticket-start">
+          Start work
+        </button>
+      )}
+    </li>
+  );
+}
+
+function NewTicketForm({ api }: { api: FocuslineApi }) {
+  const [open, setOpen] = useState(false);
+  const [draft, setDraft] = useState({ summary: '', company: '', contactName: '', numbers: '' });
+  if (!open)
+    return (
+      <button className="secondary" onClick={() => setOpen(true)} data-testid="ticket-new">
+        New ticket
+      </button>
+    );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const contactNumbers = draft.numbers.split(',').map((n) => n.trim()).filter(Boolean);
+    api
+      .invoke('tickets.create', { summary: draft.summary, company: draft.company, contactName: draft.contactName, contactNumbers })
+      .then(() => {
+        setOpen(false);
+        setDraft({ summary: '', company: '', contactName: '', numbers: '' });
+      })
+      .catch(reportError);
+  };
+  const field = (key: keyof typeof draft, label: string) => (
+    <label>
+      {label}
+      <input value={draft[key]} onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))} data-testid={`ticket-${key}`} />
+    </label>
+  );
+  return (
+    <form className="card" onSubmit={submit} aria-label="New ticket">
+      {field('summary', 'Summary')}
+      {field('company', 'Company')}
+      {field('contactName', 'Contact')}
+      {field('numbers', 'Contact phone numbers (comma-separated)')}
+      <div className="row">
+        <button type="submit" disabled={!draft.summary.trim()} data-testid="ticket-create">
+          Create ticket
+        </button>
+        <button type="button" className="secondary" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
