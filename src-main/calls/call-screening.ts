@@ -114,12 +114,14 @@ function toWireDecision(d: FocusDecision, attemptId: string): Decision {
 }
 
 export function toAttemptView(a: ContactAttempt): AttemptView {
+  const callerNumber = a.callerKey === 'anonymous' ? 'Withheld number' : displayNumber(a.callerUri);
   return {
     id: a.id,
     at: new Date(a.at).toISOString(),
     callerUri: a.callerUri,
-    callerNumber: a.callerKey === 'anonymous' ? 'Withheld number' : displayNumber(a.callerUri),
-    callerName: a.callerName,
+    callerNumber,
+    // Many phones send their number as the display name too: don't say it twice.
+    callerName: a.callerName === callerNumber ? '' : a.callerName,
     action: a.action,
     target: a.target,
     rule: a.rule,

@@ -17,10 +17,15 @@ export type FocuslineWebOptions = {
   displayName?: string;
   /** Start like a fresh install: no settings file, so the tech sets the account up in the UI. */
   firstRun?: boolean;
+  /** Extra environment, e.g. FOCUSLINE_POLICY_DIR for managed policy. */
+  env?: NodeJS.ProcessEnv;
 };
 
 export type FocuslineWeb = {
   url: string;
+  /** The web host's base URL and token, for its local /api/v1 endpoint. */
+  base: string;
+  token: string;
   dataDir: string;
   configPath: string;
   process: ManagedProcess;
@@ -52,15 +57,19 @@ export async function startFocuslineWeb(options: FocuslineWebOptions): Promise<F
     name: `focusline-web-${options.user}`,
     command: process.execPath,
     args: [WEB_ENTRY, '--port', '0'],
-    env: { ...process.env, FOCUSLINE_CONFIG: configPath, FOCUSLINE_DATA_DIR: dataDir },
+    // No OS policy leaks in from the machine running the tests: an empty policy folder unless the test gives one.
+    env: { ...process.env, FOCUSLINE_POLICY_DIR: join(dir, 'no-policy'), ...options.env, FOCUSLINE_CONFIG: configPath, FOCUSLINE_DATA_DIR: dataDir },
   });
   const url = await waitFor(() => /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(proc.log())?.[0], {
     timeoutMs: 15_000,
     what: `Focusline web host for ${options.user} to print its URL`,
     process: proc,
   });
+  const parsed = new URL(url);
   return {
     url,
+    base: parsed.origin,
+    token: parsed.searchParams.get('token') ?? '',
     dataDir,
     configPath,
     process: proc,
