@@ -25,6 +25,8 @@ const TRAY_SHAPES = {
   offline: layers([ring(0.9, 0.62), [138, 143, 152]]),
   registering: layers([disc(0.9), [224, 168, 0]], [disc(0.3), WHITE]),
   available: layers([disc(0.9), [46, 158, 79]]),
+  // Focused: a purple moon, "quiet hours" at a glance.
+  focused: layers([disc(0.9), [124, 58, 237]], [(x, y) => Math.hypot(x - 0.32, y + 0.22) <= 0.5, WHITE]),
   'in-call': layers([disc(0.9), [33, 110, 204]], [ring(0.55, 0.33), WHITE]),
   reconnecting: layers([ring(0.9, 0.62), [232, 120, 20]], [disc(0.3), [232, 120, 20]]),
   failed: layers([disc(0.9), [200, 40, 40]], [bar(0.55, 0.15), WHITE]),

@@ -11,7 +11,7 @@ import type { OpenExternal } from './external-links.js';
 import { createNotifier, type NotificationPort, type Notify } from './notifications.js';
 import { DIAL_SCHEMES, findLinkInArgv, type LinkAction } from './protocol-links.js';
 import { createServices, type Services } from './services.js';
-import { trayIconFile, trayMenuTemplate, trayStateFor, trayTooltip, type TrayActions, type TrayMenuItem } from './tray-menu.js';
+import { trayIconFile, trayMenuTemplate, trayStateFor, type TrayFocus, trayTooltip, type TrayActions, type TrayMenuItem } from './tray-menu.js';
 import { guardWebContents, installPermissionHandlers, type GuardedWebContents, type PermissionSession } from './web-guards.js';
 import { mainWindowOptions, type MainWindowOptions } from './window-options.js';
 
@@ -199,7 +199,9 @@ function startAfterReady(ports: ShellPorts, options: ShellOptions, run: Running)
   state.window = openMainWindow(ports, options, run, assetsDir);
   // app.quit() emits before-quit first, which lets the window close for real.
   const quit = () => ports.app.quit();
-  const tray = followPhoneStatus(ports.createTray, services, assetsDir, { open: run.showWindow, quit });
+  const endFocus = () => void services.runFocusCommand({ kind: 'focus-stop' }).catch((e: unknown) => run.log(String(e)));
+  const dndOneHour = () => void services.runFocusCommand({ kind: 'dnd-start', minutes: 60 }).catch((e: unknown) => run.log(String(e)));
+  const tray = followPhoneStatus(ports.createTray, services, assetsDir, { open: run.showWindow, quit, endFocus, dndOneHour });
   ports.powerMonitor.on('resume', () => services.bus.emit('phone.reconnectNow', { why: 'resume' }));
   // The hidden window refuses to close, which would hold up a shutdown or log-off.
   ports.powerMonitor.on('shutdown', quit);
@@ -234,16 +236,20 @@ function bringForward(window: WindowPort | undefined): void {
   window.focus();
 }
 
+/** The tray follows the phone (registered, in call…) and focus ("Focused: #1042 Acme: printer down"). */
 function followPhoneStatus(createTray: ShellPorts['createTray'], services: Services, assetsDir: string, actions: TrayActions): TrayPort {
-  const iconFor = (status: PhoneStatus) => join(assetsDir, trayIconFile(trayStateFor(status)));
-  const tray = createTray(iconFor(services.phoneStatus));
-  const show = (status: PhoneStatus) => {
-    tray.setImage(iconFor(status));
-    tray.setToolTip(trayTooltip(status));
-    tray.setMenu(trayMenuTemplate(status, actions));
+  const iconFor = (status: PhoneStatus, focus: TrayFocus) => join(assetsDir, trayIconFile(trayStateFor(status, focus)));
+  const tray = createTray(iconFor(services.phoneStatus, services.focusView()));
+  const show = () => {
+    const status = services.phoneStatus;
+    const focus = services.focusView();
+    tray.setImage(iconFor(status, focus));
+    tray.setToolTip(trayTooltip(status, focus));
+    tray.setMenu(trayMenuTemplate(status, actions, focus));
   };
-  show(services.phoneStatus);
+  show();
   services.onPhoneStatus(show);
+  services.onFocus(show);
   tray.onClick(actions.open);
   return tray;
 }

@@ -1,21 +1,25 @@
 import type { PhoneStatus } from '../ipc/contract.js';
 
-export const TRAY_STATES = ['offline', 'registering', 'available', 'in-call', 'reconnecting', 'failed'] as const;
+export const TRAY_STATES = ['offline', 'registering', 'available', 'focused', 'in-call', 'reconnecting', 'failed'] as const;
 export type TrayState = (typeof TRAY_STATES)[number];
 
 export type TrayMenuItem = { label: string; enabled?: boolean; click?: () => void } | { type: 'separator' };
 
-export type TrayActions = { open: () => void; quit: () => void };
+export type TrayActions = { open: () => void; quit: () => void; endFocus?: () => void; dndOneHour?: () => void };
+
+/** Focus as the tray needs it: off, or a label such as "Focused: #1042 Acme: printer down". */
+export type TrayFocus = { mode: 'off' | 'ticket' | 'dnd'; label: string };
+const NOT_FOCUSED: TrayFocus = { mode: 'off', label: 'Not focused' };
 
 // Windows cuts tray tooltips at 127 characters.
 const TOOLTIP_LIMIT = 127;
 
 /** A live call outranks the registration state: calls carry on while the registration is being renewed. */
-export function trayStateFor(status: PhoneStatus): TrayState {
+export function trayStateFor(status: PhoneStatus, focus: TrayFocus = NOT_FOCUSED): TrayState {
   if (status.activeCalls > 0 || status.ringing) return 'in-call';
   switch (status.registration) {
     case 'registered':
-      return 'available';
+      return focus.mode === 'off' ? 'available' : 'focused';
     case 'registering':
     case 'reconnecting':
     case 'failed':
@@ -45,17 +49,27 @@ export function trayStatusLabel(status: PhoneStatus): string {
   return labels[status.registration];
 }
 
-export function trayTooltip(status: PhoneStatus): string {
+export function trayTooltip(status: PhoneStatus, focus: TrayFocus = NOT_FOCUSED): string {
   const detail = status.registration === 'failed' && status.detail ? `: ${status.detail}` : '';
-  const text = `Focusline: ${trayStatusLabel(status)}${detail}`;
+  const focusText = focus.mode !== 'off' ? ` · ${focus.label}` : '';
+  const text = `Focusline: ${trayStatusLabel(status)}${detail}${focusText}`;
   return text.length <= TOOLTIP_LIMIT ? text : `${text.slice(0, TOOLTIP_LIMIT - 1)}…`;
 }
 
-export function trayMenuTemplate(status: PhoneStatus, actions: TrayActions): TrayMenuItem[] {
+export function trayMenuTemplate(status: PhoneStatus, actions: TrayActions, focus: TrayFocus = NOT_FOCUSED): TrayMenuItem[] {
   return [
     { label: trayStatusLabel(status), enabled: false },
+    ...focusItems(focus, actions),
     { type: 'separator' },
     { label: 'Open Focusline', click: actions.open },
     { label: 'Quit Focusline', click: actions.quit },
   ];
+}
+
+function focusItems(focus: TrayFocus, actions: TrayActions): TrayMenuItem[] {
+  if (focus.mode !== 'off') {
+    const end = focus.mode === 'ticket' ? 'Stop work' : 'End do-not-disturb';
+    return [{ label: focus.label, enabled: false }, ...(actions.endFocus ? [{ label: end, click: actions.endFocus }] : [])];
+  }
+  return actions.dndOneHour ? [{ label: 'Do not disturb for 1 hour', click: actions.dndOneHour }] : [];
 }

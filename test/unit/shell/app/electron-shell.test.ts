@@ -133,7 +133,21 @@ describe('the tray', () => {
     const tray = only(fake.trays);
     expect(tray.image).toBe(join(PROJECT_DIR, 'assets', 'tray-offline.png'));
     expect(tray.tooltip).toBe('Focusline: Offline');
-    expect(tray.menu?.template.map((i) => i.label ?? i.type)).toEqual(['Offline', 'separator', 'Open Focusline', 'Quit Focusline']);
+    expect(tray.menu?.template.map((i) => i.label ?? i.type)).toEqual(['Offline', 'Do not disturb for 1 hour', 'separator', 'Open Focusline', 'Quit Focusline']);
+  });
+
+  it('shows focus in the tray: the ticket in the tooltip, a distinct icon, and Stop work in the menu', async () => {
+    const { fake, shell } = await start();
+    const tray = only(fake.trays);
+    await shell.services.route('phone.reportStatus', { status: { registration: 'registered', detail: '', activeCalls: 0, ringing: false } });
+    const created = await shell.services.route('tickets.create', { summary: 'printer down', company: 'Acme' });
+    const id = created.ok ? (created.value as { id: string }).id : '';
+    await shell.services.route('focus.startTicket', { ticketId: id });
+    expect(tray.image).toBe(join(PROJECT_DIR, 'assets', 'tray-focused.png'));
+    expect(tray.tooltip).toBe(`Focusline: Available · Focused: #${id} Acme: printer down`);
+    tray.menu?.template.find((i) => i.label === 'Stop work')?.click?.();
+    await vi.waitFor(() => expect(shell.services.focusView().mode).toBe('off'));
+    expect(tray.image).toBe(join(PROJECT_DIR, 'assets', 'tray-available.png'));
   });
 
   it('follows the status the phone reports', async () => {

@@ -74,3 +74,31 @@ describe('tray icon, tooltip and menu from the phone status', () => {
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
   });
 });
+
+describe('the tray while focused', () => {
+  const registered: PhoneStatus = { registration: 'registered', detail: '', activeCalls: 0, ringing: false };
+  const focused = { mode: 'ticket' as const, label: 'Focused: #1042 Acme: printer down' };
+
+  it('shows a distinct icon and the ticket in the tooltip', () => {
+    expect(trayStateFor(registered, focused)).toBe('focused');
+    expect(trayIconFile(trayStateFor(registered, focused))).toBe('tray-focused.png');
+    expect(trayTooltip(registered, focused)).toBe('Focusline: Available · Focused: #1042 Acme: printer down');
+  });
+
+  it('a call still outranks focus', () => {
+    expect(trayStateFor({ ...registered, activeCalls: 1 }, focused)).toBe('in-call');
+  });
+
+  it('offers Stop work while focused and do-not-disturb when not', () => {
+    const endFocus = vi.fn();
+    const dndOneHour = vi.fn();
+    const actions = { open: vi.fn(), quit: vi.fn(), endFocus, dndOneHour };
+    const whileFocused = trayMenuTemplate(registered, actions, focused);
+    expect(whileFocused.map((i) => ('label' in i ? i.label : '—'))).toEqual(['Available', 'Focused: #1042 Acme: printer down', 'Stop work', '—', 'Open Focusline', 'Quit Focusline']);
+    const stop = whileFocused.find((i) => 'label' in i && i.label === 'Stop work');
+    if (stop && 'click' in stop) stop.click?.();
+    expect(endFocus).toHaveBeenCalledOnce();
+    const off = trayMenuTemplate(registered, actions);
+    expect(off.map((i) => ('label' in i ? i.label : '—'))).toEqual(['Available', 'Do not disturb for 1 hour', '—', 'Open Focusline', 'Quit Focusline']);
+  });
+});
