@@ -187,6 +187,11 @@ export async function createServices(options: ServiceOptions) {
       return { ticket, attempt: toAttemptView(handled) };
     },
     'policy.get': () => policy.policyView(),
+    'reports.repeatCallers': ({ days }) => {
+      const to = clock.now().getTime();
+      const rows = callLog.repeatCallers(to - days * 86_400_000, to + 1);
+      return { rows: rows.map((r) => ({ ...r, callerName: r.callerName ?? '', firstAt: new Date(r.firstAt).toISOString(), lastAt: new Date(r.lastAt).toISOString() })) };
+    },
   };
 
   return {

@@ -30,6 +30,7 @@ export const ContactAttemptSchema = z.object({
   missed: z.boolean(),
 });
 export type ContactAttempt = z.infer<typeof ContactAttemptSchema>;
+export type RepeatCallerRow = { callerKey: string; callerName: string; attempts: number; suppressed: number; firstAt: number; lastAt: number };
 export type NewContactAttempt = Omit<ContactAttempt, 'handled' | 'handledAt' | 'missed'>;
 
 const MIGRATIONS = [
@@ -154,6 +155,27 @@ export class CallLog {
   get(id: string): ContactAttempt | undefined {
     const row = this.byId.get(id) as Row | undefined;
     return row ? fromRow(row) : undefined;
+  }
+
+  /**
+   * The repeat-caller report for managers: callers flagged at least once in
+   * the period, with all their attempts in it. Calling ten extensions never
+   * buys a ring, but the manager should see who is trying that hard.
+   */
+  repeatCallers(fromMs: number, toMs: number): RepeatCallerRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT caller_key AS callerKey, MAX(caller_name) AS callerName, COUNT(*) AS attempts,
+                SUM(CASE WHEN action = 'ring' THEN 0 ELSE 1 END) AS suppressed,
+                MIN(at) AS firstAt, MAX(at) AS lastAt
+           FROM contact_attempts
+          WHERE at >= ? AND at < ?
+            AND caller_key IN (SELECT DISTINCT caller_key FROM contact_attempts WHERE repeat_caller = 1 AND at >= ? AND at < ?)
+          GROUP BY caller_key
+          ORDER BY attempts DESC, lastAt DESC`,
+      )
+      .all(fromMs, toMs, fromMs, toMs) as RepeatCallerRow[];
+    return rows;
   }
 
   /** The latest attempt for a SIP Call-ID: how the phone's outcome finds its log row. */

@@ -232,6 +232,15 @@ export const commands = {
     response: z.object({ ticket: TicketViewSchema, attempt: AttemptViewSchema }),
   },
   'policy.get': { request: Empty, response: PolicyViewSchema },
+  /** Manager-facing: callers flagged as repeat callers in the last `days` days. */
+  'reports.repeatCallers': {
+    request: z.object({ days: z.number().int().min(1).max(90).default(7) }).strict(),
+    response: z.object({
+      rows: z.array(
+        z.object({ callerKey: z.string(), callerName: z.string(), attempts: z.number().int(), suppressed: z.number().int(), firstAt: z.string().datetime(), lastAt: z.string().datetime() }),
+      ),
+    }),
+  },
   /** The tech changes one setting; refused with "managed by your organization" when policy enforces it. */
   'settings.setValue': { request: z.object({ key: z.string().min(1).max(100), value: z.unknown() }).strict(), response: PolicyViewSchema },
 } as const;

@@ -28,6 +28,7 @@ export const COMMAND_NAMES = [
   'callLog.createTicket',
   'policy.get',
   'settings.setValue',
+  'reports.repeatCallers',
 ] as const satisfies readonly CommandName[];
 
 export const EVENT_NAMES = [

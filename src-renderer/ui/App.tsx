@@ -7,6 +7,7 @@ import { DialPad } from './DialPad.js';
 import { FocusBar } from './FocusBar.js';
 import { HistoryView } from './HistoryView.js';
 import { QuietCalls } from './QuietCalls.js';
+import { RepeatCallersReport } from './RepeatCallersReport.js';
 import { SettingsView } from './SettingsView.js';
 import { StatusBar } from './StatusBar.js';
 import { TicketsView } from './TicketsView.js';
@@ -61,7 +62,12 @@ export function App({ session }: { session: Session }) {
           </div>
         )}
         {tab === 'tickets' && <TicketsView api={session.api} />}
-        {tab === 'history' && <HistoryView phone={session.phone} onCall={() => setTab('phone')} />}
+        {tab === 'history' && (
+          <div className="column">
+            <HistoryView phone={session.phone} onCall={() => setTab('phone')} />
+            <RepeatCallersReport api={session.api} />
+          </div>
+        )}
         {tab === 'settings' && <SettingsView api={session.api} onSaved={() => setTab('phone')} />}
       </main>
     </div>

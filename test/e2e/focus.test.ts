@@ -120,6 +120,14 @@ describe('focused on a ticket', () => {
     await expect.poll(() => repeatFlags.count(), { timeout: 5000 }).toBe(3);
   });
 
+  it('the repeat caller shows in the manager-facing report', async () => {
+    await page.click('[data-testid=tab-history]');
+    const row = page.locator('[data-testid=repeat-caller][data-caller="+15550197"]');
+    await row.waitFor();
+    expect(await row.locator('[data-testid=repeat-attempts]').textContent()).toBe('5');
+    await page.click('[data-testid=tab-phone]');
+  });
+
   it('"Create ticket instead" turns a suppressed call into a ticket in one click', async () => {
     const before = await page.locator('[data-testid=quiet-call]').count();
     await page.locator('[data-testid=quiet-call]').first().locator('[data-testid=quiet-create-ticket]').click();

@@ -59,6 +59,16 @@ describe('call log', () => {
     expect(log.inRange(1000, 3000).map((x) => x.id)).toEqual(['s1', 'r1']);
   });
 
+  it('reports callers flagged as repeat callers, with all their attempts in the period', async () => {
+    const log = new CallLog(openDatabase(await dir()));
+    log.record(attempt('a1', 1000));
+    log.record(attempt('a2', 2000));
+    log.record(attempt('a3', 3000, { repeatCaller: true }));
+    log.record(attempt('b1', 2500, { callerKey: '+15550101', action: 'ring' }));
+    expect(log.repeatCallers(0, 10_000)).toEqual([{ callerKey: '+15550199', callerName: '', attempts: 3, suppressed: 3, firstAt: 1000, lastAt: 3000 }]);
+    expect(log.repeatCallers(3500, 10_000)).toEqual([]);
+  });
+
   it('a rung call becomes a callback to do only once it is missed', async () => {
     const log = new CallLog(openDatabase(await dir()));
     log.record(attempt('r1', 1000, { action: 'ring', rule: 'ring', callId: 'abc@pbx' }));
