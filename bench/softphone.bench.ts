@@ -12,6 +12,7 @@ import { startSipjsNodeUa, type SipjsNodeUa } from '../test/harness/sipjs-node-u
 import { runSipp, type SippResult, type Stats } from '../test/harness/sipp.js';
 import { startFocuslineWeb, type FocuslineWeb } from '../test/e2e/focusline-web.js';
 import { waitRegistered } from '../test/e2e/phone-page.js';
+import { makePolicyFolder } from '../test/e2e/policy-files.js';
 
 const CALLS = 100;
 const RATE = 10;
@@ -112,7 +113,61 @@ describe('softphone benchmarks', () => {
 
     results.inviteTo180 = { calls: CALLS, ratePerSec: RATE, ringMsBeforeCancel: RING_MS, rows };
   });
+
+  it('while focused: INVITE→first response at 20 and 100 calls/s, suppressed and allowed callers', async () => {
+    const policy = await makePolicyFolder();
+    await policy.write('managed', 'bench.json', { 'focus.redirectTarget': MANAGER, 'directory.coworkers': [{ name: 'Sam', extensions: ['2002'] }] });
+    const rows: FocusRow[] = [];
+
+    const app = await startFocuslineWeb({ user: 'app', password: 'app-secret', wsUrl: kamailio.wsUrl, env: { FOCUSLINE_POLICY_DIR: policy.dir } });
+    const page = await newCallPage(browser, app.url);
+    await waitRegistered(page);
+    const focused = await fetch(`${app.base}/api/v1/dnd/start`, { method: 'POST', headers: { Authorization: `Bearer ${app.token}` } });
+    if (focused.status !== 200) throw new Error(`could not turn focus on: ${focused.status}`);
+    for (const rate of FOCUS_RATES) for (const caller of ['suppressed', 'allowed'] as const) rows.push(await focusLoad('app', caller, rate));
+    await page.context().close();
+    await app.stop();
+
+    const floor = startSipjsNodeUa({
+      wsUrl: kamailio.wsUrl,
+      user: 'floor',
+      password: 'floor-secret',
+      policy: (caller) => (caller === '2002' ? { kind: 'ring' } : { kind: 'redirect', contact: MANAGER }),
+    });
+    await floor.registered;
+    for (const rate of FOCUS_RATES) for (const caller of ['suppressed', 'allowed'] as const) rows.push(await focusLoad('floor', caller, rate));
+    await floor.stop();
+
+    const bare = await startBaresip({ callers: [], maxCalls: 256, callee: { user: 'bare', password: 'bare-secret', registrar: kamailio, autoAnswer: false } });
+    for (const rate of FOCUS_RATES) rows.push(await focusLoad('bare', 'allowed', rate));
+    await bare.stop();
+
+    results.focused = { seconds: FOCUS_SECONDS, rows };
+  });
 });
+
+const MANAGER = 'sip:manager@127.0.0.1';
+const FOCUS_RATES = [20, 100];
+const FOCUS_SECONDS = 5;
+
+type FocusRow = { callee: string; caller: 'suppressed' | 'allowed'; ratePerSec: number; ok: number; failed: number; firstResponse: Stats; finals: Record<string, number> };
+
+/** INVITE→first response: the 302 for a suppressed caller, the 180 for an allowed one (Kamailio's 100 doesn't count). */
+async function focusLoad(callee: string, caller: 'suppressed' | 'allowed', ratePerSec: number): Promise<FocusRow> {
+  const run = await runSipp({
+    kamailio,
+    callee,
+    caller: caller === 'allowed' ? '2002' : '+15550199',
+    scenario: caller === 'allowed' ? 'caller-cancels' : 'expect-reject',
+    calls: ratePerSec * FOCUS_SECONDS,
+    ratePerSec,
+    holdMs: RING_MS,
+    timeoutMs: 90_000,
+    traceMessages: true,
+  });
+  const row = rowOf(run);
+  return { callee, caller, ratePerSec, ok: row.ok, failed: row.failed, firstResponse: caller === 'allowed' ? run.rtt.ring : run.rtt.final, finals: row.finals };
+}
 
 async function writeResults(): Promise<void> {
   const dir = new URL('./results/', import.meta.url);
@@ -143,6 +198,23 @@ function toMarkdown(doc: Record<string, unknown>): string {
     for (const [name, row] of Object.entries(r.rows)) {
       const ratio = floor > 0 ? (row.ring.mean / floor).toFixed(2) : 'n/a';
       lines.push(`| ${name} | ${row.ok}/${row.failed} | ${Object.entries(row.finals).map(([c, n]) => `${n}× ${c}`).join(', ')} | ${row.ring.mean.toFixed(1)} | ${row.ring.p50} | ${row.ring.p95} | ${row.ring.p99} | ${row.ring.max} | ${ratio} |`);
+    }
+  }
+  const f = doc.focused as { seconds: number; rows: FocusRow[] } | undefined;
+  if (f) {
+    const names: Record<string, string> = { app: 'Focusline (focused, DND)', floor: 'bare sip.js', bare: 'baresip' };
+    lines.push(
+      '',
+      `While focused: INVITE→first response (302 for a suppressed caller, 180 for an allowed coworker), ${f.seconds} s of calls per row (ms):`,
+      '',
+      '| callee | caller | calls/s | ok/failed | mean | p50 | p95 | p99 | max | mean ÷ bare sip.js |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const row of f.rows) {
+      const floor = f.rows.find((r) => r.callee === 'floor' && r.caller === row.caller && r.ratePerSec === row.ratePerSec);
+      const ratio = floor && floor.firstResponse.mean > 0 ? (row.firstResponse.mean / floor.firstResponse.mean).toFixed(2) : 'n/a';
+      const s = row.firstResponse;
+      lines.push(`| ${names[row.callee] ?? row.callee} | ${row.caller} | ${row.ratePerSec} | ${row.ok}/${row.failed} | ${s.mean.toFixed(1)} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} | ${ratio} |`);
     }
   }
   return lines.join('\n') + '\n';

@@ -9,6 +9,7 @@ import type { FocusCommand } from '../focus/focus-commands.js';
 import type { FocusPeriod } from '../focus/focus-session.js';
 import { FocusStateStore } from '../focus/focus-state-store.js';
 import { systemClock } from '../focus/system-clock.js';
+import { coalesce } from '../ipc/coalesce.js';
 import { EventBus } from '../ipc/event-bus.js';
 import { createRouter, type CommandHandlers } from '../ipc/router.js';
 import type { FocusView, HistoryEntry, PhoneStatus } from '../ipc/contract.js';
@@ -68,7 +69,10 @@ export async function createServices(options: ServiceOptions) {
   const rendererReadyListeners = new Set<() => void>();
   let phoneStatus: PhoneStatus = { registration: 'offline', detail: '', activeCalls: 0, ringing: false };
 
-  const emitCallLog = () => bus.emit('callLog.changed', { unhandled: callLog.unhandled(200).map(toAttemptView) });
+  // Lists are pushed coalesced: under a call storm the phone must answer SIP, not re-send lists.
+  const callLogPush = coalesce(() => bus.emit('callLog.changed', { unhandled: callLog.unhandled(200).map(toAttemptView) }), 250);
+  const historyPush = coalesce(() => bus.emit('history.changed', { entries: history.list(200) }), 250);
+  const emitCallLog = () => callLogPush.request();
   const emitDigest = (period: FocusPeriod) => {
     const held = callLog.inRange(period.started.getTime(), period.endedAt.getTime() + 1).filter((a) => a.action !== 'ring');
     bus.emit('focus.digest', { text: summariseSuppressed(held), calls: held.length });
@@ -155,7 +159,7 @@ export async function createServices(options: ServiceOptions) {
     },
     'history.record': async ({ entry }) => {
       await history.record(entry);
-      bus.emit('history.changed', { entries: history.list(200) });
+      historyPush.request();
       settleAttempt(entry);
       return { ok: true as const };
     },
@@ -219,6 +223,8 @@ export async function createServices(options: ServiceOptions) {
     focusView: () => focus.view(),
     runFocusCommand: async (command: FocusCommand) => focus.run(command),
     close() {
+      callLogPush.cancel();
+      historyPush.cancel();
       stopFollowingPolicy();
       policy.stop();
       focus.dispose();

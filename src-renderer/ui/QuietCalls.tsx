@@ -19,14 +19,18 @@ export function describeAttempt(a: AttemptView): string {
 }
 
 /** Calls that didn't reach the tech and still need something done: each one click from a ticket or a callback. */
+/** A screenful is enough to act on; rendering hundreds after a call storm would stall the phone that shares this thread. */
+const SHOWN = 50;
+
 export function QuietCalls({ api, phone }: { api: FocuslineApi; phone: Phone }) {
   const unhandled = useAppStore((s) => s.unhandled);
   if (unhandled.length === 0) return null;
+  const shown = unhandled.slice(0, SHOWN);
   return (
     <section className="quiet" aria-label="Calls to follow up">
       <h2>To follow up ({unhandled.length})</h2>
       <ul>
-        {unhandled.map((a) => (
+        {shown.map((a) => (
           <li key={a.id} data-testid="quiet-call" data-attempt-id={a.id} data-action={a.action} data-repeat={a.repeatCaller}>
             <span className="what" data-testid="quiet-text">
               {describeAttempt(a)}
@@ -55,6 +59,7 @@ export function QuietCalls({ api, phone }: { api: FocuslineApi; phone: Phone }) 
           </li>
         ))}
       </ul>
+      {unhandled.length > SHOWN && <p className="hint">…and {unhandled.length - SHOWN} older ones.</p>}
     </section>
   );
 }
