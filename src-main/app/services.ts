@@ -157,6 +157,12 @@ export async function createServices(options: ServiceOptions) {
       }
       return decision;
     },
+    'calls.decisionFallback': ({ call, reason }) => {
+      log(`Rang call ${call.callId} from ${call.fromUri} without a decision: ${reason}`);
+      screening.recordFallback(call, reason);
+      emitCallLog();
+      return { ok: true as const };
+    },
     'history.record': async ({ entry }) => {
       await history.record(entry);
       historyPush.request();

@@ -184,6 +184,11 @@ export class CallLog {
     return row ? fromRow(row) : undefined;
   }
 
+  /** The phone rang it after all (no decision in time): the row must say what really happened. */
+  correctToFallback(id: string, reason: string): void {
+    this.db.prepare("UPDATE contact_attempts SET action = 'ring', rule = 'fallback', target = '', reason = ? WHERE id = ?").run(reason, id);
+  }
+
   /** A call that rang and wasn't answered becomes a callback to do. */
   markMissed(id: string): void {
     this.setMissed.run(id);

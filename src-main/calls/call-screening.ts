@@ -43,6 +43,36 @@ export class CallScreening {
     return { decision: toWireDecision(decided, attempt.id), attempt };
   }
 
+  /**
+   * The phone rang without waiting for a decision. If the late decision was
+   * logged meanwhile, it is corrected (the call did ring); otherwise the
+   * attempt is logged now, so no contact attempt goes unrecorded.
+   */
+  recordFallback(call: IncomingCall, reason: string): void {
+    const existing = this.deps.callLog.forCall(call.callId);
+    if (existing) {
+      this.deps.callLog.correctToFallback(existing.id, reason);
+      return;
+    }
+    const now = this.deps.now();
+    this.deps.callLog.record({
+      id: randomUUID(),
+      at: now.getTime(),
+      callId: call.callId,
+      callerUri: call.fromUri,
+      callerKey: callerIdentity(call, this.compile().rules).key,
+      callerName: call.displayName,
+      rule: 'fallback',
+      action: 'ring',
+      target: '',
+      reason,
+      ticketId: activeTicketId(this.deps.focusState()),
+      repeatCaller: false,
+      matchedName: '',
+      callbackDueAt: endOfDay(now),
+    });
+  }
+
   /** Compiling a big directory is the slow part: only when the settings changed. */
   private compile(): Compiled {
     const values = this.deps.settings();

@@ -189,6 +189,8 @@ export const commands = {
   'phone.credentials': { request: Empty, response: PhoneCredentialsSchema.nullable() },
   'phone.reportStatus': { request: z.object({ status: PhoneStatusSchema }).strict(), response: Ok },
   'calls.decide': { request: z.object({ call: IncomingCallSchema }).strict(), response: DecisionSchema },
+  /** The phone rang a call because no decision came in time: the call log must say so. */
+  'calls.decisionFallback': { request: z.object({ call: IncomingCallSchema, reason: z.string().max(500) }).strict(), response: Ok },
   'history.record': { request: z.object({ entry: HistoryEntrySchema }).strict(), response: Ok },
   'history.list': {
     request: z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),

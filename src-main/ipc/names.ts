@@ -15,6 +15,7 @@ export const COMMAND_NAMES = [
   'phone.credentials',
   'phone.reportStatus',
   'calls.decide',
+  'calls.decisionFallback',
   'history.record',
   'history.list',
   'focus.get',
@@ -27,8 +28,8 @@ export const COMMAND_NAMES = [
   'callLog.handle',
   'callLog.createTicket',
   'policy.get',
-  'settings.setValue',
   'reports.repeatCallers',
+  'settings.setValue',
 ] as const satisfies readonly CommandName[];
 
 export const EVENT_NAMES = [

@@ -13,13 +13,12 @@ import type { Decision, FocuslineApi, IncomingCall, PhoneCredentials } from '../
 import { usePhoneStore, type CallView } from '../state/phone-store.js';
 import { createCallWaitingTone, createRingtone, microphoneConstraints, playStream, stopElement } from './audio-output.js';
 import { reconnectDelayMs } from './backoff.js';
+import { DECISION_TIMEOUT_MS, decideWithin } from './decision-deadline.js';
 import { domainOf, toDialTarget } from './dial-target.js';
 import { isFatalRejection, rejectionMessage, unreachableMessage } from './registration-errors.js';
 import { readAudioStats } from './call-stats.js';
 import { toHistoryEntry, type Disposition } from './history-entry.js';
 
-/** Main must answer a decision within this bound, or the phone rings: a call is never lost to our own fault. */
-export const DECISION_TIMEOUT_MS = 250;
 const REGISTER_EXPIRES_S = 300;
 
 export type DeviceChoice = { microphoneId: string; speakerId: string; ringDeviceId: string };
@@ -238,19 +237,12 @@ export class Phone {
     await this.carryOut(live, decision);
   }
 
-  private async askMain(call: IncomingCall): Promise<Decision> {
-    const fallback: Decision = { action: 'ring', rule: 'fallback', repeatCaller: false, reason: `Main did not answer within ${DECISION_TIMEOUT_MS} ms; rang to be safe.` };
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<Decision>((resolve) => {
-      timer = setTimeout(() => {
-        console.warn(`Focusline: ${fallback.reason} (call ${call.callId})`);
-        resolve(fallback);
-      }, DECISION_TIMEOUT_MS);
+  private askMain(call: IncomingCall): Promise<Decision> {
+    return decideWithin(() => this.api.invoke('calls.decide', { call }), DECISION_TIMEOUT_MS, (reason) => {
+      console.warn(`Focusline: ${reason} (call ${call.callId})`);
+      // Main logs it too (when it can), so the call log says the call rang by fallback.
+      void this.api.invoke('calls.decisionFallback', { call, reason }).catch(() => {});
     });
-    const asked = this.api.invoke('calls.decide', { call }).catch((err: unknown) => ({ ...fallback, reason: `Decision failed (${String(err)}); rang to be safe.` }));
-    const decision = await Promise.race([asked, timeout]);
-    clearTimeout(timer);
-    return decision;
   }
 
   private async carryOut(live: LiveCall, decision: Decision): Promise<void> {

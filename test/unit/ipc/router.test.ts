@@ -76,3 +76,22 @@ describe('the event bus', () => {
     expect(Object.keys(events)).toContain('phone.reconnectNow');
   });
 });
+
+describe('a call the phone rang without a decision', () => {
+  const call = { callId: 'late@pbx', fromUri: 'sip:+15550199@pbx', fromUser: '+15550199', displayName: '', assertedIdentity: null, toUri: 'sip:tech1@pbx' };
+
+  it('is logged as rung by fallback, even when main never decided it', async () => {
+    const s = await services();
+    expect(await s.route('calls.decisionFallback', { call, reason: 'too slow' })).toEqual({ ok: true, value: { ok: true } });
+    expect(s.callLog.list(5).map((a) => [a.callId, a.action, a.rule, a.reason])).toEqual([['late@pbx', 'ring', 'fallback', 'too slow']]);
+  });
+
+  it('corrects a late decision that main logged meanwhile', async () => {
+    const s = await services();
+    await s.route('focus.dnd', {});
+    await s.route('calls.decide', { call });
+    expect(s.callLog.list(1)[0]?.action).not.toBe('ring');
+    await s.route('calls.decisionFallback', { call, reason: 'too slow' });
+    expect(s.callLog.list(5).map((a) => [a.action, a.rule])).toEqual([['ring', 'fallback']]);
+  });
+});
