@@ -1,26 +1,37 @@
 /**
- * Runs `fn` at most once per `ms`, after the latest request: a burst of calls
- * (a call storm, a queue draining) becomes one list pushed to the UI instead
- * of hundreds, each one serialised, validated and rendered.
+ * Runs `fn` at once, then at most once per `ms` while requests keep coming
+ * (the last request is never dropped): a single change reaches the UI
+ * immediately, and a burst (a call storm, a queue draining) becomes a few
+ * pushes instead of hundreds, each one serialised, validated and rendered.
  */
 export function coalesce(fn: () => void, ms: number): { request(): void; flush(): void; cancel(): void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const run = () => {
+  let pending = false;
+  const windowEnds = () => {
     timer = undefined;
+    if (!pending) return;
+    pending = false;
     fn();
+    timer = setTimeout(windowEnds, ms);
   };
   return {
     request() {
-      if (timer === undefined) timer = setTimeout(run, ms);
+      if (timer !== undefined) {
+        pending = true;
+        return;
+      }
+      fn();
+      timer = setTimeout(windowEnds, ms);
     },
     flush() {
-      if (timer === undefined) return;
-      clearTimeout(timer);
-      run();
+      if (!pending) return;
+      pending = false;
+      fn();
     },
     cancel() {
       clearTimeout(timer);
       timer = undefined;
+      pending = false;
     },
   };
 }

@@ -81,7 +81,7 @@ describe('tech1 calls tech2 through the UI', () => {
       await page.click('[data-testid=tab-history]');
       const entry = page.locator('[data-testid=history-entry]').first();
       await entry.waitFor();
-      expect(await entry.getAttribute('data-outcome')).toBe('answered');
+      await expect.poll(() => entry.getAttribute('data-outcome')).toBe('answered');
       expect(await entry.getAttribute('data-direction')).toBe(direction);
       expect(await entry.locator('[data-testid=history-duration]').textContent()).toMatch(/^0:\d\d$/);
       await page.click('[data-testid=tab-phone]');
@@ -94,8 +94,8 @@ describe('tech1 calls tech2 through the UI', () => {
     await page2.click('[data-testid=decline]');
     await Promise.all([waitNoCalls(page1), waitNoCalls(page2)]);
     await page2.click('[data-testid=tab-history]');
-    expect(await page2.locator('[data-testid=history-entry]').first().getAttribute('data-outcome')).toBe('declined');
+    await expect.poll(() => page2.locator('[data-testid=history-entry]').first().getAttribute('data-outcome')).toBe('declined');
     await page1.click('[data-testid=tab-history]');
-    expect(await page1.locator('[data-testid=history-entry]').first().getAttribute('data-outcome')).toBe('failed');
+    await expect.poll(() => page1.locator('[data-testid=history-entry]').first().getAttribute('data-outcome')).toBe('failed');
   });
 });
