@@ -205,8 +205,11 @@ export class PolicyService {
 
   private commit(next: EffectiveSettings): void {
     const before = this.effective;
-    this.effective = next;
     const changed = changedKeys(before, next) as SettingKey[];
+    // Unchanged values keep their identity, so consumers that cache work per
+    // values object (the compiled caller directory) don't redo it after
+    // every periodic re-read.
+    this.effective = changed.length === 0 ? { ...next, values: before.values } : next;
     if (changed.length === 0 && problemsEqual(before.problems, next.problems)) return;
     for (const listener of this.listeners) {
       try {
