@@ -88,7 +88,9 @@ export async function createServices(options: ServiceOptions) {
     onFocusEnded: emitDigest,
   });
   const screening = new CallScreening({ callLog, focusState: () => focus.state, settings: () => policy.current().values, now: () => clock.now() });
+  screening.warm();
   const stopFollowingPolicy = policy.onChange(() => {
+    screening.warm();
     bus.emit('policy.changed', policy.policyView());
     void policy.settingsView().then((view) => bus.emit('settings.changed', view));
   });

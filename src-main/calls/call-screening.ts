@@ -73,6 +73,11 @@ export class CallScreening {
     });
   }
 
+  /** Compile now (on a policy change), so the next call doesn't wait for it. */
+  warm(): void {
+    this.compile();
+  }
+
   /** Compiling a big directory is the slow part: only when the settings changed. */
   private compile(): Compiled {
     const values = this.deps.settings();
