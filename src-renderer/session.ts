@@ -46,10 +46,8 @@ export async function startSession(): Promise<Session> {
     void restartPhone();
   });
   api.on('history.changed', ({ entries }) => useAppStore.getState().setHistory(entries));
-  api.on('focus.changed', (focus) => {
-    useAppStore.getState().set({ focus });
-    void api.invoke('tickets.list', {}).then(({ tickets }) => useAppStore.getState().set({ tickets }));
-  });
+  api.on('focus.changed', (focus) => useAppStore.getState().set({ focus }));
+  api.on('tickets.changed', ({ tickets }) => useAppStore.getState().set({ tickets }));
   api.on('callLog.changed', ({ unhandled }) => useAppStore.getState().set({ unhandled }));
   api.on('focus.digest', ({ text, calls }) => {
     if (calls > 0) useAppStore.getState().set({ digest: text });

@@ -5,7 +5,7 @@ import { resolveDataDir } from '../storage/data-dir.js';
 import { SafeStorageSecretStore, type SafeStorageLike } from '../storage/safe-storage-secret-store.js';
 import { APP_SCHEME, isAppUrl, RENDERER_URL } from './app-origin.js';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
-import { createLinkInbox, type LinkInbox } from './dial-inbox.js';
+import { createLinkInbox, type LinkInbox } from './link-inbox.js';
 import { parseFocusLink } from '../focus/focus-commands.js';
 import type { OpenExternal } from './external-links.js';
 import { createNotifier, type NotificationPort, type Notify } from './notifications.js';
@@ -115,7 +115,7 @@ export async function startElectronShell(ports: ShellPorts, options: ShellOption
   const inbox = createLinkInbox();
   const showWindow = () => bringForward(state.window);
   listenBeforeReady(ports.app, state, inbox, showWindow, log);
-  takeLink(findLinkInArgv(options.argv), inbox, log);
+  takeLink(findLinkInArgv(options.argv), inbox);
   registerProtocolClients(ports.app, options, log);
   await ports.app.whenReady();
   const services = await buildServices(ports, options, log);
@@ -136,18 +136,18 @@ function listenBeforeReady(app: AppPort, state: ShellState, inbox: LinkInbox, sh
     state.quitting = true;
   });
   app.on('second-instance', (_event, argv) => {
-    takeLink(findLinkInArgv(argv), inbox, log);
+    takeLink(findLinkInArgv(argv), inbox);
     showWindow();
   });
   app.on('open-url', (event, url) => {
     event.preventDefault();
-    takeLink(findLinkInArgv([url]), inbox, log);
+    takeLink(findLinkInArgv([url]), inbox);
     showWindow();
   });
   app.on('activate', showWindow);
 }
 
-function takeLink(link: LinkAction | null, inbox: LinkInbox, _log: (m: string) => void): void {
+function takeLink(link: LinkAction | null, inbox: LinkInbox): void {
   if (link) inbox.push(link);
 }
 

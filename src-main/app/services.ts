@@ -73,6 +73,7 @@ export async function createServices(options: ServiceOptions) {
   const callLogPush = coalesce(() => bus.emit('callLog.changed', { unhandled: callLog.unhandled(200).map(toAttemptView) }), 250);
   const historyPush = coalesce(() => bus.emit('history.changed', { entries: history.list(200) }), 250);
   const emitCallLog = () => callLogPush.request();
+  const emitTickets = () => bus.emit('tickets.changed', { tickets: tickets.listOpen() });
   const emitDigest = (period: FocusPeriod) => {
     const held = callLog.inRange(period.started.getTime(), period.endedAt.getTime() + 1).filter((a) => a.action !== 'ring');
     bus.emit('focus.digest', { text: summariseSuppressed(held), calls: held.length });
@@ -83,6 +84,7 @@ export async function createServices(options: ServiceOptions) {
     store: new FocusStateStore(db),
     onChange: (view) => {
       bus.emit('focus.changed', view);
+      emitTickets();
       for (const listener of focusListeners) listener(view);
     },
     onFocusEnded: emitDigest,
@@ -179,7 +181,7 @@ export async function createServices(options: ServiceOptions) {
     'tickets.list': () => ({ tickets: tickets.listOpen() }),
     'tickets.create': (input) => {
       const ticket = tickets.create(input);
-      bus.emit('focus.changed', focus.view());
+      emitTickets();
       return ticket;
     },
     'callLog.list': ({ limit, unhandledOnly }) => ({ attempts: (unhandledOnly ? callLog.unhandled(limit) : callLog.list(limit)).map(toAttemptView) }),
@@ -195,7 +197,7 @@ export async function createServices(options: ServiceOptions) {
       const ticket = tickets.createFromCall(toAttemptView(attempt), { summary, notes });
       const handled = callLog.markHandled(attemptId, 'ticket-created', clock.now().getTime()) ?? attempt;
       emitCallLog();
-      bus.emit('focus.changed', focus.view());
+      emitTickets();
       return { ticket, attempt: toAttemptView(handled) };
     },
     'policy.get': () => policy.policyView(),

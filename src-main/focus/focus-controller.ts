@@ -52,24 +52,25 @@ export class FocusController {
     if (!ticket) throw new Error(`Ticket #${ticketId} was not found, so Focus can't start on it. Check the ticket number.`);
     const previous = this.activeTicketId();
     if (previous && previous !== ticketId) this.options.tickets.markWorking(previous, false);
-    this.session.startTicket(toActiveTicket(ticket));
+    // Ticket status first: the focus change announces the ticket list too.
     this.options.tickets.markWorking(ticketId, true);
+    this.session.startTicket(toActiveTicket(ticket));
     return this.view();
   }
 
   stopTicket(ticketId?: string): FocusView {
     const active = this.activeTicketId();
     if (ticketId !== undefined && active !== ticketId) return this.view();
-    this.session.stopTicket(ticketId);
     if (active) this.options.tickets.markWorking(active, false);
+    this.session.stopTicket(ticketId);
     return this.view();
   }
 
   /** A break, or done for now: everything off. */
   stopAll(): FocusView {
     const active = this.activeTicketId();
-    this.session.takeBreak();
     if (active) this.options.tickets.markWorking(active, false);
+    this.session.takeBreak();
     return this.view();
   }
 

@@ -255,6 +255,8 @@ export const events = {
   /** The OS woke from sleep or the network came back: reconnect now, not at the next backoff step. */
   'phone.reconnectNow': z.object({ why: z.enum(['resume', 'online']) }),
   'focus.changed': FocusViewSchema,
+  /** The open tickets changed (created, started, stopped). */
+  'tickets.changed': z.object({ tickets: z.array(TicketViewSchema) }),
   /** A call was handled without ringing: show a quiet entry. */
   'calls.suppressed': AttemptViewSchema,
   'callLog.changed': z.object({ unhandled: z.array(AttemptViewSchema) }),

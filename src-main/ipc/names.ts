@@ -38,6 +38,7 @@ export const EVENT_NAMES = [
   'phone.dial',
   'phone.reconnectNow',
   'focus.changed',
+  'tickets.changed',
   'calls.suppressed',
   'callLog.changed',
   'focus.digest',
