@@ -53,6 +53,11 @@ export async function startSession(): Promise<Session> {
     if (calls > 0) useAppStore.getState().set({ digest: text });
   });
   api.on('policy.changed', (policy) => useAppStore.getState().set({ policy }));
+  api.on('handoffs.changed', ({ handoffs }) => useAppStore.getState().set({ handoffs }));
+  api.on('psa.changed', (psa) => useAppStore.getState().set({ psa }));
+  void Promise.all([api.invoke('handoffs.list', {}), api.invoke('psa.status', {})])
+    .then(([{ handoffs }, psa]) => useAppStore.getState().set({ handoffs, psa }))
+    .catch((e: unknown) => useAppStore.getState().setNotice(e instanceof Error ? e.message : String(e)));
   api.on('calls.suppressed', (attempt) => notifyQuietly(`${attempt.callerName || attempt.callerNumber}: ${attempt.reason}`));
   api.on('phone.dial', ({ target }) => void phone.call(target).catch((e: unknown) => useAppStore.getState().setNotice(e instanceof Error ? e.message : String(e))));
   api.on('phone.reconnectNow', () => phone.reconnectNow());

@@ -19,7 +19,13 @@ import { createPolicySources } from '../policy/sources/create-sources.js';
 import { UserSettings } from '../policy/user-settings.js';
 import { openDatabase } from '../storage/database.js';
 import type { SecretStore } from '../storage/secret-store.js';
-import { createTicketDesk } from '../tickets/ticket-desk.js';
+import type { DirectoryEntry } from '../focus/types.js';
+import { handoffKey } from '../handoffs/outbox.js';
+import type { PsaAdapterDeps } from '../tickets/psa-config.js';
+import { createTicketing } from './ticketing.js';
+import { toHandoffView } from '../handoffs/handoff-view.js';
+import { editPayload } from '../handoffs/handoff-edit.js';
+import type { AttemptView } from '../ipc/contract.js';
 
 export type ServiceOptions = {
   mode: 'electron' | 'web';
@@ -34,6 +40,8 @@ export type ServiceOptions = {
   platform?: NodeJS.Platform;
   /** Injected in tests so schedules and DND expiry need no sleeping. */
   clock?: Clock;
+  /** Tests may inject fetch for PSA adapters; the app uses Node's. */
+  psaDeps?: PsaAdapterDeps;
 };
 
 export type PhoneStatusListener = (status: PhoneStatus) => void;
@@ -62,7 +70,6 @@ export async function createServices(options: ServiceOptions) {
 
   const db = openDatabase(options.dataDir);
   const callLog = new CallLog(db);
-  const tickets = createTicketDesk(db, clock);
   const bus = new EventBus();
   const statusListeners = new Set<PhoneStatusListener>();
   const focusListeners = new Set<FocusListener>();
@@ -73,7 +80,27 @@ export async function createServices(options: ServiceOptions) {
   const callLogPush = coalesce(() => bus.emit('callLog.changed', { unhandled: callLog.unhandled(200).map(toAttemptView) }), 250);
   const historyPush = coalesce(() => bus.emit('history.changed', { entries: history.list(200) }), 250);
   const emitCallLog = () => callLogPush.request();
-  const emitTickets = () => bus.emit('tickets.changed', { tickets: tickets.listOpen() });
+  const emitTickets = () => bus.emit('tickets.changed', { tickets: ticketing.listTickets() });
+  const handoffsPush = coalesce(() => bus.emit('handoffs.changed', { handoffs: ticketing.handoffs() }), 250);
+  const psaPush = coalesce(() => void ticketing.status().then((view) => bus.emit('psa.changed', view)), 250);
+  let psaCoworkers: readonly DirectoryEntry[] = [];
+  const ticketing = createTicketing({
+    db,
+    clock,
+    policy,
+    secrets: options.secrets,
+    log,
+    ...(options.psaDeps ? { psaDeps: options.psaDeps } : {}),
+    focus: () => focus,
+    onTickets: emitTickets,
+    onHandoffs: () => handoffsPush.request(),
+    onPsa: () => psaPush.request(),
+    onMembers: () => {
+      psaCoworkers = ticketing.members().map((m) => ({ name: m.name, numbers: m.numbers }));
+      screening.warm();
+    },
+  });
+  const tickets = ticketing.desk;
   const emitDigest = (period: FocusPeriod) => {
     const held = callLog.inRange(period.started.getTime(), period.endedAt.getTime() + 1).filter((a) => a.action !== 'ring');
     bus.emit('focus.digest', { text: summariseSuppressed(held), calls: held.length });
@@ -89,10 +116,19 @@ export async function createServices(options: ServiceOptions) {
     },
     onFocusEnded: emitDigest,
   });
-  const screening = new CallScreening({ callLog, focusState: () => focus.state, settings: () => policy.current().values, now: () => clock.now() });
+  const screening = new CallScreening({
+    callLog,
+    focusState: () => focus.state,
+    settings: () => policy.current().values,
+    now: () => clock.now(),
+    psaCoworkers: () => psaCoworkers,
+  });
   screening.warm();
+  ticketing.outbox.onChange(() => handoffsPush.request());
+  await ticketing.start();
   const stopFollowingPolicy = policy.onChange(() => {
     screening.warm();
+    void ticketing.apply();
     bus.emit('policy.changed', policy.policyView());
     void policy.settingsView().then((view) => bus.emit('settings.changed', view));
   });
@@ -118,6 +154,33 @@ export async function createServices(options: ServiceOptions) {
     else if (entry.outcome === 'missed') callLog.markMissed(attempt.id);
     else if (entry.outcome === 'declined') callLog.markHandled(attempt.id, 'dismissed', clock.now().getTime());
     emitCallLog();
+    if (policy.current().values['psa.logAttempts'] === 'all') void logAttempt(toAttemptView(callLog.get(attempt.id) ?? attempt), entry.outcome === 'answered' ? 'Rang; answered' : entry.outcome === 'missed' ? 'Rang; missed (callback due today)' : 'Rang; declined');
+  };
+
+  /** Every contact attempt goes into the PSA when policy asks; on the ticket only when the caller is its contact. */
+  const logAttempt = async (attempt: AttemptView, outcome: string) => {
+    if (!ticketing.desk.usesPsa()) return;
+    try {
+      const caller = await ticketing.callerOf(attempt);
+      const companyId = caller?.company?.id ?? caller?.person?.companyId;
+      ticketing.outbox.enqueue({
+        kind: 'log-attempt',
+        idempotencyKey: handoffKey('log-attempt', attempt.id),
+        payload: {
+          ...(attempt.rule === 'ticket-contact' && attempt.ticketId ? { ticketId: attempt.ticketId } : {}),
+          ...(caller?.person?.kind === 'contact' ? { contactId: caller.person.id } : {}),
+          ...(companyId ? { companyId } : {}),
+          callerNumber: attempt.callerNumber,
+          callerName: caller?.person?.name ?? attempt.callerName,
+          occurredAt: attempt.at,
+          outcome,
+          text: `${outcome}. ${attempt.reason}`,
+          attemptId: attempt.id,
+        },
+      });
+    } catch (error) {
+      log(`Logging the call from ${attempt.callerNumber} into the PSA failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   };
 
   const handlers: CommandHandlers = {
@@ -156,8 +219,10 @@ export async function createServices(options: ServiceOptions) {
     'calls.decide': ({ call }) => {
       const { decision, attempt } = screening.screen(call);
       if (decision.action !== 'ring') {
-        bus.emit('calls.suppressed', toAttemptView(attempt));
+        const view = toAttemptView(attempt);
+        bus.emit('calls.suppressed', view);
         emitCallLog();
+        if (policy.current().values['psa.logAttempts'] !== 'off') void logAttempt(view, `Held by Focus: ${decision.action}`);
       }
       return decision;
     },
@@ -179,6 +244,26 @@ export async function createServices(options: ServiceOptions) {
     'focus.stop': () => focus.stopAll(),
     'focus.dnd': ({ minutes, until }) => focus.startDnd({ minutes, until: until ? new Date(until) : undefined }),
     'tickets.list': () => ({ tickets: tickets.listOpen() }),
+    'tickets.addNote': async ({ ticketId, text, attemptId }) => {
+      const attempt = attemptId ? callLog.get(attemptId) : undefined;
+      if (attemptId && !attempt) throw new Error('That call is no longer in the call log.');
+      const result = tickets.addNote(ticketId, text, attempt ? toAttemptView(attempt) : null);
+      const handled = attempt ? (callLog.markHandled(attempt.id, 'note-added', clock.now().getTime()) ?? attempt) : undefined;
+      emitCallLog();
+      return { handoff: result.handoff ? toHandoffView(result.handoff) : null, attempt: handled ? toAttemptView(handled) : null };
+    },
+    'calls.lookup': ({ number, attemptId }) => ticketing.lookup(number, attemptId),
+    'handoffs.list': () => ({ handoffs: ticketing.handoffs() }),
+    'handoffs.resend': ({ id, summary, text }) => {
+      const current = ticketing.outbox.get(id);
+      if (!current) throw new Error('That handoff no longer exists.');
+      const edited = summary === undefined && text === undefined ? undefined : editPayload(current.kind, current.payload, summary, text);
+      return toHandoffView(ticketing.outbox.resend(id, edited));
+    },
+    'psa.status': () => ticketing.status(),
+    'psa.test': (form) => ticketing.test(form),
+    'psa.save': (form) => ticketing.save(form),
+    'psa.refresh': () => ticketing.refresh(),
     'tickets.create': (input) => {
       const ticket = tickets.create(input);
       emitTickets();
@@ -191,14 +276,16 @@ export async function createServices(options: ServiceOptions) {
       emitCallLog();
       return toAttemptView(attempt);
     },
-    'callLog.createTicket': ({ attemptId, summary, notes }) => {
+    'callLog.createTicket': async ({ attemptId, summary, notes, description }) => {
       const attempt = callLog.get(attemptId);
       if (!attempt) throw new Error('That call is no longer in the call log.');
-      const ticket = tickets.createFromCall(toAttemptView(attempt), { summary, notes });
+      const view = toAttemptView(attempt);
+      const caller = await ticketing.callerOf(view);
+      const result = tickets.createFromCall(view, { summary, notes, description }, caller);
       const handled = callLog.markHandled(attemptId, 'ticket-created', clock.now().getTime()) ?? attempt;
       emitCallLog();
       emitTickets();
-      return { ticket, attempt: toAttemptView(handled) };
+      return { ticket: result.ticket, handoff: result.handoff ? toHandoffView(result.handoff) : null, attempt: toAttemptView(handled) };
     },
     'policy.get': () => policy.policyView(),
     'reports.repeatCallers': ({ days }) => {
@@ -232,7 +319,11 @@ export async function createServices(options: ServiceOptions) {
     },
     focusView: () => focus.view(),
     runFocusCommand: async (command: FocusCommand) => focus.run(command),
-    close() {
+    ticketing,
+    async close() {
+      await ticketing.stop();
+      handoffsPush.cancel();
+      psaPush.cancel();
       callLogPush.cancel();
       historyPush.cancel();
       stopFollowingPolicy();

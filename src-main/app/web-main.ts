@@ -26,10 +26,10 @@ async function main(): Promise<void> {
   console.log(`Focusline (web mode) data: ${dataDir}`);
   console.log(`Focusline is running. Open this URL in Chromium or Chrome on this machine:\n${host.url}`);
   const stop = () => {
-    void host.close().finally(() => {
-      services.close();
-      process.exit(0);
-    });
+    void host
+      .close()
+      .then(() => services.close())
+      .finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
   };
   process.on('SIGINT', stop);

@@ -15,9 +15,11 @@ export type ScreeningDeps = {
   /** The effective settings; a new object whenever policy or the tech changed something. */
   settings(): SettingsValues;
   now(): Date;
+  /** Coworkers from the PSA's members (policy psa.coworkersFromPsa); a new array whenever the sync changed them. */
+  psaCoworkers?: () => readonly DirectoryEntry[];
 };
 
-type Compiled = { from: SettingsValues; rules: FocusRules; directory: CompiledDirectory<DirectoryEntry> };
+type Compiled = { from: SettingsValues; psaCoworkers: readonly DirectoryEntry[] | undefined; rules: FocusRules; directory: CompiledDirectory<DirectoryEntry> };
 
 /**
  * Step 3 of an incoming call's path: one snapshot of the world, one pure
@@ -81,11 +83,13 @@ export class CallScreening {
   /** Compiling a big directory is the slow part: only when the settings changed. */
   private compile(): Compiled {
     const values = this.deps.settings();
-    if (this.compiled?.from === values) return this.compiled;
+    const psaCoworkers = values['psa.coworkersFromPsa'] ? this.deps.psaCoworkers?.() : undefined;
+    if (this.compiled?.from === values && this.compiled.psaCoworkers === psaCoworkers) return this.compiled;
     const rules = toFocusRules(values);
     const lists = toDirectory(values);
-    const directory = compileDirectory({ coworkers: lists.coworkers, vips: lists.vips, blocked: lists.blocked.map(blockedEntry) }, rules.defaultRegion);
-    this.compiled = { from: values, rules, directory };
+    const coworkers = psaCoworkers ? [...lists.coworkers, ...psaCoworkers] : lists.coworkers;
+    const directory = compileDirectory({ coworkers, vips: lists.vips, blocked: lists.blocked.map(blockedEntry) }, rules.defaultRegion);
+    this.compiled = { from: values, psaCoworkers, rules, directory };
     return this.compiled;
   }
 

@@ -6,9 +6,10 @@ import type { FocusStateStore } from './focus-state-store.js';
 import { ticketLabel } from './ticket-label.js';
 import type { ActiveTicket, FocusState } from './types.js';
 
-/** Where tickets come from (the local store now, a PSA later) as far as focus needs them. */
+/** Where tickets come from (the local store or the connected PSA) as far as focus needs them. */
 export interface TicketSource {
-  get(id: string): TicketView | undefined;
+  /** Async: with a PSA this may ask the PSA; it should fall back to what it knows when the PSA is down. */
+  get(id: string): Promise<TicketView | undefined>;
   /** The tech started or stopped working on it: the source may track that (status "in progress"). */
   markWorking(id: string, working: boolean): void;
 }
@@ -47,9 +48,15 @@ export class FocusController {
     return toFocusView(this.session.state);
   }
 
-  startTicket(ticketId: string): FocusView {
-    const ticket = this.options.tickets.get(ticketId);
+  async startTicket(ticketId: string): Promise<FocusView> {
+    const ticket = await this.options.tickets.get(ticketId);
     if (!ticket) throw new Error(`Ticket #${ticketId} was not found, so Focus can't start on it. Check the ticket number.`);
+    return this.engage(ticket);
+  }
+
+  /** Focus on a ticket already in hand (the PSA just said the tech started work on it). */
+  engage(ticket: TicketView): FocusView {
+    const ticketId = ticket.id;
     const previous = this.activeTicketId();
     if (previous && previous !== ticketId) this.options.tickets.markWorking(previous, false);
     // Ticket status first: the focus change announces the ticket list too.
@@ -87,7 +94,7 @@ export class FocusController {
     return this.view();
   }
 
-  run(command: FocusCommand): FocusView {
+  async run(command: FocusCommand): Promise<FocusView> {
     switch (command.kind) {
       case 'ticket-start':
         return this.startTicket(command.ticketId);
@@ -106,7 +113,7 @@ export class FocusController {
     this.session.dispose();
   }
 
-  private activeTicketId(): string | undefined {
+  activeTicketId(): string | undefined {
     const s = this.session.state;
     if (s.mode === 'ticket') return s.ticket.id;
     if (s.mode === 'dnd') return s.resumeTicket?.id;

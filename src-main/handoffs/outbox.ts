@@ -215,6 +215,7 @@ export class Outbox {
       markFailed: this.db.prepare(
         "UPDATE handoffs SET state = 'failed', next_attempt_at = NULL, last_error = @msg, updated_at = @now WHERE id = @id",
       ),
+      wake: this.db.prepare("UPDATE handoffs SET next_attempt_at = @now WHERE state = 'queued' AND next_attempt_at > @now"),
       requeue: this.db.prepare(
         `UPDATE handoffs SET state = 'queued', payload = @payload, attempts = @attempts, next_attempt_at = @now,
            last_error = NULL, updated_at = @now WHERE id = @id`,
@@ -290,6 +291,15 @@ export class Outbox {
     this.emit(requeued);
     this.kick();
     return requeued;
+  }
+
+  /**
+   * Everything queued is due now (the PSA was just connected or came back):
+   * waiting out a long backoff would leave the tech's tickets unsent for no reason.
+   */
+  wake(): void {
+    const changed = this.sql.wake.run({ now: this.now() }).changes;
+    if (changed > 0) this.kick();
   }
 
   /** Every state change, one handoff at a time. Returns an unsubscribe function. */

@@ -128,6 +128,8 @@ export const TicketViewSchema = z.object({
   contactNumbers: z.array(z.string()),
   status: z.string(),
   source: z.string(),
+  /** Where the tech opens it in the PSA (absent for the built-in store). */
+  url: z.string().optional(),
 });
 export type TicketView = z.infer<typeof TicketViewSchema>;
 
@@ -159,6 +161,83 @@ export const AttemptViewSchema = z.object({
   callbackDueAt: z.string().datetime().nullable(),
 });
 export type AttemptView = z.infer<typeof AttemptViewSchema>;
+
+/** Who is calling, as the PSA knows them: the screen pop. */
+export const CallerMatchViewSchema = z.object({
+  number: z.string(),
+  person: z
+    .object({ id: z.string(), kind: z.enum(['contact', 'member']), name: z.string(), company: z.string(), companyId: z.string().optional(), numbers: z.array(z.string()) })
+    .nullable(),
+  company: z.object({ id: z.string().optional(), name: z.string() }).nullable(),
+  openTickets: z.array(TicketViewSchema),
+  /** index: the local caller index; live: the PSA's own search; none: no match (or no PSA). */
+  via: z.enum(['index', 'live', 'none', 'local']),
+  timedOut: z.boolean(),
+  error: z.string().optional(),
+});
+export type CallerMatchView = z.infer<typeof CallerMatchViewSchema>;
+
+/** One handoff to the PSA, as the UI shows it: queued, sending, sent (with its link), or failed and why. */
+export const HandoffViewSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['create-ticket', 'add-note', 'log-attempt']),
+  state: z.enum(['queued', 'sending', 'sent', 'failed']),
+  /** "New ticket: Call from Alice Caller at 10:02", "Note on #1042" */
+  title: z.string(),
+  attempts: z.number().int(),
+  createdAt: z.string().datetime(),
+  updatedAt: z.string().datetime(),
+  nextAttemptAt: z.string().datetime().nullable(),
+  lastError: z.string().nullable(),
+  ticketId: z.string().nullable(),
+  url: z.string().nullable(),
+  attemptId: z.string().nullable(),
+  /** For "fix and resend": the editable text of the handoff. */
+  summary: z.string(),
+  text: z.string(),
+});
+export type HandoffView = z.infer<typeof HandoffViewSchema>;
+
+export const SyncProgressSchema = z.object({
+  kind: z.enum(['contacts', 'members']),
+  state: z.enum(['idle', 'running', 'done', 'error']),
+  itemsDone: z.number().int(),
+  total: z.number().int().nullable(),
+  error: z.string().nullable(),
+  finishedAt: z.string().datetime().nullable(),
+});
+
+export const PsaStatusViewSchema = z.object({
+  kind: z.enum(['local', 'rt', 'connectwise', 'autotask', 'halopsa']),
+  label: z.string(),
+  /** local: the built-in store; connected: an adapter is running; incomplete: settings missing; error: it can't be built. */
+  state: z.enum(['local', 'connected', 'incomplete', 'error']),
+  missing: z.array(z.string()),
+  problem: z.string().nullable(),
+  /** The active-ticket poll: when it last asked and what went wrong. */
+  lastPollAt: z.string().datetime().nullable(),
+  pollError: z.string().nullable(),
+  sync: z.array(SyncProgressSchema),
+  /** Which secrets are stored (never their values). */
+  secretsStored: z.record(z.string(), z.boolean()),
+});
+export type PsaStatusView = z.infer<typeof PsaStatusViewSchema>;
+
+export const ConnectionReportSchema = z.object({
+  ok: z.boolean(),
+  who: z.string().optional(),
+  checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
+  warnings: z.array(z.string()),
+});
+
+/** The PSA form: the non-secret values (policy keys) and the secrets (keychain); blank secrets keep what's stored. */
+export const PsaFormSchema = z
+  .object({
+    kind: z.enum(['local', 'rt', 'connectwise', 'autotask', 'halopsa']),
+    values: z.record(z.string().regex(/^psa\./), z.unknown()),
+    secrets: z.record(z.string().max(40), z.string().max(4_000)),
+  })
+  .strict();
 
 export const PolicyEntrySchema = z.object({
   key: z.string(),
@@ -230,9 +309,39 @@ export const commands = {
   },
   /** "Create ticket instead": a ticket from a call that didn't reach the tech. */
   'callLog.createTicket': {
-    request: z.object({ attemptId: z.string().min(1).max(300), summary: z.string().max(200).optional(), notes: z.string().max(20_000).default('') }).strict(),
-    response: z.object({ ticket: TicketViewSchema, attempt: AttemptViewSchema }),
+    request: z
+      .object({
+        attemptId: z.string().min(1).max(300),
+        summary: z.string().max(200).optional(),
+        notes: z.string().max(20_000).default(''),
+        /** The expanded form: the tech edited the whole description before sending. */
+        description: z.string().max(20_000).optional(),
+      })
+      .strict(),
+    response: z.object({ ticket: TicketViewSchema.nullable(), handoff: HandoffViewSchema.nullable(), attempt: AttemptViewSchema }),
   },
+  /** "Add note to ticket": the active ticket, or one of the caller's open tickets; from a call (attemptId) or by hand. */
+  'tickets.addNote': {
+    request: z.object({ ticketId: z.string().min(1).max(100), text: z.string().trim().min(1, 'A note needs some text.').max(20_000), attemptId: z.string().max(300).optional() }).strict(),
+    response: z.object({ handoff: HandoffViewSchema.nullable(), attempt: AttemptViewSchema.nullable() }),
+  },
+  /** Screen pop: who is calling (local index first, live PSA search within a hard time bound). */
+  'calls.lookup': {
+    request: z.object({ number: z.string().max(200), attemptId: z.string().max(300).optional() }).strict(),
+    response: CallerMatchViewSchema,
+  },
+  'handoffs.list': { request: Empty, response: z.object({ handoffs: z.array(HandoffViewSchema) }) },
+  /** "Fix and resend" (with the tech's corrected text) or "retry now". */
+  'handoffs.resend': {
+    request: z.object({ id: z.string().min(1).max(100), summary: z.string().max(200).optional(), text: z.string().max(20_000).optional() }).strict(),
+    response: HandoffViewSchema,
+  },
+  'psa.status': { request: Empty, response: PsaStatusViewSchema },
+  /** Checks the form's values without saving them, and says exactly what failed. */
+  'psa.test': { request: PsaFormSchema, response: ConnectionReportSchema },
+  'psa.save': { request: PsaFormSchema, response: PsaStatusViewSchema },
+  /** Ask the PSA for the active ticket and the open list now, not at the next poll. */
+  'psa.refresh': { request: Empty, response: PsaStatusViewSchema },
   'policy.get': { request: Empty, response: PolicyViewSchema },
   /** Manager-facing: callers flagged as repeat callers in the last `days` days. */
   'reports.repeatCallers': {
@@ -263,6 +372,8 @@ export const events = {
   /** Focus ended: "While you were focused: 4 calls, 3 handled by the service manager, 1 voicemail". */
   'focus.digest': z.object({ text: z.string(), calls: z.number().int() }),
   'policy.changed': PolicyViewSchema,
+  'handoffs.changed': z.object({ handoffs: z.array(HandoffViewSchema) }),
+  'psa.changed': PsaStatusViewSchema,
 } as const;
 
 export type Commands = typeof commands;

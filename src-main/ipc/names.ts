@@ -27,6 +27,14 @@ export const COMMAND_NAMES = [
   'callLog.list',
   'callLog.handle',
   'callLog.createTicket',
+  'tickets.addNote',
+  'calls.lookup',
+  'handoffs.list',
+  'handoffs.resend',
+  'psa.status',
+  'psa.test',
+  'psa.save',
+  'psa.refresh',
   'policy.get',
   'reports.repeatCallers',
   'settings.setValue',
@@ -43,6 +51,8 @@ export const EVENT_NAMES = [
   'callLog.changed',
   'focus.digest',
   'policy.changed',
+  'handoffs.changed',
+  'psa.changed',
 ] as const satisfies readonly EventName[];
 
 // A contract name missing from a list turns one of these into an error.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PSA_KINDS } from '../tickets/psa.js';
 import { AccountSchema, AudioDevicesSchema, IceServerSchema } from '../ipc/contract.js';
 import {
   BlockedCaller,
@@ -6,10 +7,12 @@ import {
   IceServers,
   OptionalAccountSipUri,
   OptionalPolicyUrl,
+  OptionalPsaUrl,
   OptionalSipUri,
   OptionalTimeZone,
   OptionalWsServer,
   RegionCode,
+  StatusNames,
   VoicemailTarget,
   WeeklyHours,
 } from './value-schemas.js';
@@ -71,6 +74,25 @@ export const settingsRegistry = {
   'hours.weekly': setting('lockable', WeeklyHours, null, 'Business hours per weekday (sun…sat), e.g. {"mon": [{"start": "08:00", "end": "17:00"}]}. null: no business hours, never after-hours.'),
   'hours.afterHoursAction': setting('lockable', z.enum(['ring', 'redirect', 'voicemail', 'busy', 'silent']), 'voicemail', 'What happens to calls outside business hours: ring, redirect, voicemail, busy or silent.'),
   'hours.afterHoursTarget': setting('lockable', VoicemailTarget, '', "The SIP URI for after-hours redirect or voicemail, or 'local' for Focusline's voicemail."),
+
+  'psa.kind': setting('lockable', z.enum(PSA_KINDS), 'local', 'The PSA tickets go to: local (built-in ticket store), rt, connectwise, autotask or halopsa.'),
+  'psa.url': setting('lockable', OptionalPsaUrl, '', "The PSA's address: ConnectWise site, HaloPSA tenant, RT base URL; Autotask: where zone discovery starts (empty: webservices.autotask.net)."),
+  'psa.connectwise.companyId': setting('lockable', z.string().trim().max(100), '', 'ConnectWise: the company id used to sign in.'),
+  'psa.connectwise.clientId': setting('lockable', z.string().trim().max(100), '', "ConnectWise: the integration's clientId (a GUID from developer.connectwise.com)."),
+  'psa.connectwise.publicKey': setting('user-only', z.string().trim().max(100), '', "ConnectWise: the technician's API public key (the private key is kept in the OS keychain)."),
+  'psa.autotask.username': setting('lockable', z.string().trim().max(200), '', "Autotask: the API user's user name."),
+  'psa.autotask.resourceId': setting('user-only', z.string().trim().regex(/^\d*$/, 'must be a number (the resource id)').max(20), '', "Autotask: the technician's resource id: whose tickets are watched, and who notes are written as."),
+  'psa.halopsa.clientId': setting('lockable', z.string().trim().max(200), '', "HaloPSA: the API application's client id."),
+  'psa.halopsa.tenant': setting('lockable', z.string().trim().max(100), '', 'HaloPSA: the tenant name for hosted Halo; empty when self-hosted.'),
+  'psa.workingStatuses': setting('lockable', StatusNames, [], 'Ticket statuses that mean "being worked on" (e.g. ["In Progress"]). Empty: the PSA\'s usual one (RT: open; others: In Progress).'),
+  'psa.stopwatchMinSeconds': setting('lockable', z.number().int().min(0).max(3600), 60, 'ConnectWise: a running stopwatch on a ticket outside the working statuses counts as work after this many seconds (guards against autoStartStopwatch).'),
+  'psa.queue': setting('lockable', z.string().trim().max(200), '', "Where new tickets go: ConnectWise board, Autotask queue, HaloPSA ticket type, RT queue. Empty: the PSA's default."),
+  'psa.unknownCallerCompany': setting('lockable', z.string().trim().max(200), '', "The catch-all company for callers nobody matches (ConnectWise company identifier, Autotask company id, HaloPSA client id)."),
+  'psa.ringCompanyMainNumber': setting('lockable', z.boolean(), false, "Also ring through calls from the active ticket's company main number."),
+  'psa.coworkersFromPsa': setting('lockable', z.boolean(), false, "Fill the coworker directory from the PSA's members (with their phone numbers), in addition to directory.coworkers."),
+  'psa.logAttempts': setting('lockable', z.enum(['off', 'not-rung', 'all']), 'off', 'Log contact attempts into the PSA: off, not-rung (calls Focus held back), or all calls.'),
+  'psa.pollSeconds': setting('lockable', z.number().int().min(5).max(600), 20, 'How often to ask the PSA for the active ticket, in seconds; it backs off when the PSA is slow or limits the rate.'),
+  'psa.syncMinutes': setting('lockable', z.number().int().min(5).max(1440), 60, "How often contacts and members are synced into the local caller index, in minutes."),
 
   'policy.url': setting('policy-only', OptionalPolicyUrl, '', 'An HTTPS URL of a policy document ({"managed": {…}, "recommended": {…}}), polled with ETag.'),
   'policy.pollSeconds': setting('policy-only', z.number().int('must be a whole number').min(30).max(86_400), 300, 'How often to poll policy.url, in seconds (at least 30).'),

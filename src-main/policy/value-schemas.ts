@@ -138,3 +138,11 @@ export const OptionalPolicyUrl = z
   .string()
   .trim()
   .refine((url) => url === '' || isAllowedPolicyUrl(url), 'must be an https:// URL (http:// only to 127.0.0.1, localhost or [::1])');
+
+/** A PSA's address: its keys travel over it, so https, with the same loopback exception as policy URLs. */
+export const OptionalPsaUrl = z
+  .string()
+  .trim()
+  .refine((url) => url === '' || isAllowedPolicyUrl(url), 'must be an https:// URL, for example https://na.myconnectwise.net (http:// only to 127.0.0.1, localhost or [::1])');
+
+export const StatusNames = z.array(z.string().trim().min(1).max(100)).max(20);

@@ -90,6 +90,8 @@ export type PsaAdapterDeps = {
   fetch?: FetchLike;
   now?: () => Date;
   log?: (message: string) => void;
+  /** numbers.defaultRegion: the country for numbers stored without +country code, for matching callers. */
+  defaultRegion?: string;
 };
 
 export const DEFAULT_PSA_TIMEOUT_MS = 10_000;

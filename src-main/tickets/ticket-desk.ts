@@ -1,40 +1,145 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../focus/clock.js';
 import type { TicketSource } from '../focus/focus-controller.js';
+import type { CreateTicketPayload } from '../handoffs/handoff-payloads.js';
+import { handoffKey, type Handoff, type Outbox } from '../handoffs/outbox.js';
 import type { AttemptView, TicketView } from '../ipc/contract.js';
+import type { SettingsValues } from '../policy/schema.js';
 import type { Db } from '../storage/database.js';
 import { LocalTicketStore, type LocalTicket, type NewLocalTicket } from './local/local-ticket-store.js';
+import type { PsaConnection } from './psa-connection.js';
+import type { CallerMatch, PsaTicket } from './psa.js';
+
+/** How long "Start work on #…" waits for the PSA before starting Focus with what it knows. */
+const TICKET_FETCH_TIMEOUT_MS = 5_000;
+
+export type TicketDeskOptions = {
+  db: Db;
+  clock: Clock;
+  psa: PsaConnection;
+  outbox: Outbox;
+  settings: () => SettingsValues;
+  log: (message: string) => void;
+};
+
+/** What "create ticket instead" or "add note" produced: a local ticket at once, or a PSA handoff on its way. */
+export type DeskResult = { ticket: TicketView | null; handoff: Handoff | null };
 
 /**
- * The tickets Focusline works with. Today that is the embedded local store;
- * the PSA issue puts its adapters behind the same calls, so focus and the UI
- * never learn which one is in use.
+ * The tickets Focusline works with: the connected PSA's, or the embedded
+ * local store when none is set up. Focus and the UI only talk to this desk,
+ * so they never learn which one is in use. Every write to a PSA goes through
+ * the durable outbox.
  */
-export function createTicketDesk(db: Db, clock: Clock) {
-  const store = new LocalTicketStore(db);
+export function createTicketDesk(options: TicketDeskOptions) {
+  const { clock, psa, outbox } = options;
+  const store = new LocalTicketStore(options.db);
   const now = () => clock.now().getTime();
+  /** The PSA's open tickets as last fetched (the list, and Focus when the PSA is down). */
+  let psaOpen: TicketView[] = [];
+  const known = new Map<string, TicketView>();
+
+  const fromPsa = (t: PsaTicket): TicketView => {
+    const withCompany = options.settings()['psa.ringCompanyMainNumber'] ? [...t.contactNumbers, ...t.companyNumbers] : t.contactNumbers;
+    const view: TicketView = { id: t.id, summary: t.summary, company: t.company, contactName: t.contactName, contactNumbers: withCompany, status: t.status, source: psa.kind, ...(t.url ? { url: t.url } : {}) };
+    known.set(view.id, view);
+    return view;
+  };
+
   const source: TicketSource = {
-    get: (id) => {
-      const t = store.get(id);
-      return t ? toTicketView(t) : undefined;
+    get: async (id) => {
+      const adapter = psa.adapter();
+      if (!adapter) {
+        const t = store.get(id);
+        return t ? toTicketView(t) : undefined;
+      }
+      try {
+        const ticket = await adapter.getTicket(id, { signal: AbortSignal.timeout(TICKET_FETCH_TIMEOUT_MS) });
+        return ticket ? fromPsa(ticket) : undefined;
+      } catch (error) {
+        // PSA state lags or the PSA is down: the tech's "start work" must still quiet the phone.
+        options.log(`Ticket #${id}: ${error instanceof Error ? error.message : String(error)}; starting Focus with what is known.`);
+        return known.get(id) ?? { id, summary: `Ticket #${id}`, company: '', contactName: '', contactNumbers: [], status: 'unknown', source: psa.kind };
+      }
     },
     markWorking: (id, working) => {
+      if (psa.adapter()) return; // the PSA's status is the tech's to set there
       const t = store.get(id);
       if (t && t.status !== 'closed') store.setStatus(id, working ? 'in-progress' : 'new', now());
     },
   };
+
   return {
     source,
-    listOpen: (): TicketView[] => store.listOpen().map(toTicketView),
-    create: (input: NewLocalTicket): TicketView => toTicketView(store.create(input, now())),
+    fromPsa,
+    usesPsa: () => psa.adapter() !== null,
+    listOpen: (): TicketView[] => (psa.adapter() ? psaOpen : store.listOpen().map(toTicketView)),
+    /** Asks the PSA for the tech's open tickets; keeps the last list when it can't. */
+    refreshOpen: async (): Promise<TicketView[]> => {
+      const adapter = psa.adapter();
+      if (!adapter) return store.listOpen().map(toTicketView);
+      psaOpen = (await adapter.myOpenTickets({ signal: AbortSignal.timeout(TICKET_FETCH_TIMEOUT_MS) })).map(fromPsa);
+      return psaOpen;
+    },
+    forgetPsaTickets: () => {
+      psaOpen = [];
+      known.clear();
+    },
+    create: (input: NewLocalTicket): TicketView => {
+      if (psa.adapter()) throw new Error(`New tickets are made in ${psa.kind.toUpperCase() === 'RT' ? 'RT' : 'your PSA'}; for a call, use "Create ticket instead".`);
+      return toTicketView(store.create(input, now()));
+    },
     /** "Create ticket instead": the call's details become the ticket, so nothing the caller said is lost. */
-    createFromCall: (attempt: AttemptView, extra: { summary?: string | undefined; notes: string }): TicketView =>
-      toTicketView(store.create(ticketFromCall(attempt, extra), now())),
+    createFromCall: (call: AttemptView, extra: CallTicketExtra, caller: CallerMatch | null): DeskResult => {
+      // The PSA's name for the caller beats whatever display name their phone sent.
+      const attempt = caller?.person ? { ...call, callerName: caller.person.name } : call;
+      const text = callTicketText(attempt, extra);
+      if (!psa.adapter()) {
+        const ticket = store.create({ ...text, company: caller?.company?.name ?? '', contactName: caller?.person?.name ?? attempt.callerName, contactNumbers: callerNumbers(attempt), source: 'Phone' }, now());
+        return { ticket: toTicketView(ticket), handoff: null };
+      }
+      const payload: CreateTicketPayload = {
+        ...text,
+        callerNumber: attempt.callerNumber,
+        callerName: caller?.person?.name ?? attempt.callerName,
+        occurredAt: attempt.at,
+        attemptId: attempt.id,
+        ...(caller?.person?.kind === 'contact' ? { contactId: caller.person.id } : {}),
+        ...(caller?.company?.id ? { companyId: caller.company.id } : caller?.person?.companyId ? { companyId: caller.person.companyId } : {}),
+      };
+      return { ticket: null, handoff: outbox.enqueue({ kind: 'create-ticket', idempotencyKey: handoffKey('create-ticket', attempt.id), payload }) };
+    },
+    /** "Add note to ticket", from a call or by hand. */
+    addNote: (ticketId: string, text: string, attempt: AttemptView | null): DeskResult => {
+      const body = attempt ? `${text}\n\n${callLine(attempt)}` : text;
+      if (!psa.adapter()) {
+        store.addNote(ticketId, body, now());
+        const t = store.get(ticketId);
+        return { ticket: t ? toTicketView(t) : null, handoff: null };
+      }
+      // One note per call and ticket: a double click doesn't write it twice.
+      const key = handoffKey('add-note', attempt ? `${attempt.id}:${ticketId}` : randomUUID());
+      return { ticket: null, handoff: outbox.enqueue({ kind: 'add-note', idempotencyKey: key, payload: { ticketId, text: body, internal: true, ...(attempt ? { attemptId: attempt.id } : {}) } }) };
+    },
+    localNotes: (ticketId: string) => store.notes(ticketId),
   };
 }
 
 export type TicketDesk = ReturnType<typeof createTicketDesk>;
 
-export function ticketFromCall(a: AttemptView, extra: { summary?: string | undefined; notes: string }): NewLocalTicket {
+export type CallTicketExtra = { summary?: string | undefined; notes: string; description?: string | undefined };
+
+function callerNumbers(a: AttemptView): string[] {
+  return a.callerNumber === 'Withheld number' ? [] : [a.callerNumber];
+}
+
+function callLine(a: AttemptView): string {
+  const who = a.callerName ? `${a.callerName} (${a.callerNumber})` : a.callerNumber;
+  return `Call from ${who} at ${new Date(a.at).toISOString().replace('T', ' ').slice(0, 16)} UTC. ${a.reason}`;
+}
+
+/** The summary "Call from <name/number> at <time>" and a description with the call's details, the decision's reason and the tech's notes. */
+export function callTicketText(a: AttemptView, extra: CallTicketExtra): { summary: string; description: string } {
   const who = a.callerName ? `${a.callerName} (${a.callerNumber})` : a.callerNumber;
   const at = new Date(a.at);
   const time = at.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -48,11 +153,7 @@ export function ticketFromCall(a: AttemptView, extra: { summary?: string | undef
   ].filter(Boolean);
   return {
     summary: extra.summary?.trim() || `Call from ${a.callerName || a.callerNumber} at ${at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`,
-    company: '',
-    contactName: a.callerName,
-    contactNumbers: a.callerNumber === 'Withheld number' ? [] : [a.callerNumber],
-    description: details.join('\n'),
-    source: 'Phone',
+    description: extra.description?.trim() || details.join('\n'),
   };
 }
 

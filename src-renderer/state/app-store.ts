@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AttemptView, FocusView, HistoryEntry, PolicyView, SettingsView, TicketView } from '../../src-main/ipc/contract.js';
+import type { AttemptView, CallerMatchView, FocusView, HandoffView, HistoryEntry, PolicyView, PsaStatusView, SettingsView, TicketView } from '../../src-main/ipc/contract.js';
 
 export const FOCUS_OFF: FocusView = { mode: 'off', ticket: null, since: null, until: null, label: 'Not focused' };
 
@@ -15,6 +15,11 @@ export type AppState = {
   digest: string;
   /** A message for the tech about something they just tried, e.g. a call that could not start. */
   notice: string;
+  /** Handoffs to the PSA, newest first: queued, sent (with the ticket's link) or failed and why. */
+  handoffs: HandoffView[];
+  psa: PsaStatusView | null;
+  /** Screen pops by call or contact-attempt id. */
+  pops: Record<string, CallerMatchView>;
   set(patch: Partial<Omit<AppState, 'set'>>): void;
   setSettings(settings: SettingsView): void;
   setHistory(history: HistoryEntry[]): void;
@@ -30,6 +35,9 @@ export const useAppStore = create<AppState>((set) => ({
   policy: { entries: [], problems: [] },
   digest: '',
   notice: '',
+  handoffs: [],
+  psa: null,
+  pops: {},
   set: (patch) => set(patch),
   setSettings: (settings) => set({ settings }),
   setHistory: (history) => set({ history }),

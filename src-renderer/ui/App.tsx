@@ -5,6 +5,7 @@ import { usePhoneStore } from '../state/phone-store.js';
 import { CallsPanel } from './CallsPanel.js';
 import { DialPad } from './DialPad.js';
 import { FocusBar } from './FocusBar.js';
+import { HandoffsView } from './HandoffsView.js';
 import { HistoryView } from './HistoryView.js';
 import { QuietCalls } from './QuietCalls.js';
 import { RepeatCallersReport } from './RepeatCallersReport.js';
@@ -55,8 +56,9 @@ export function App({ session }: { session: Session }) {
         {tab === 'phone' && (
           <div className="phone">
             <div className="column">
-              <CallsPanel phone={session.phone} />
+              <CallsPanel phone={session.phone} api={session.api} />
               <QuietCalls api={session.api} phone={session.phone} />
+              <HandoffsView api={session.api} />
             </div>
             <DialPad phone={session.phone} />
           </div>

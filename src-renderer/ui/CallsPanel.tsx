@@ -4,6 +4,14 @@ import { useAppStore } from '../state/app-store.js';
 import { usePhoneStore, type CallView } from '../state/phone-store.js';
 import { KEYS } from './DialPad.js';
 import { formatDuration } from './format.js';
+import type { FocuslineApi } from '../../src-main/ipc/contract.js';
+import { CallerCard, useCallerPop } from './CallerCard.js';
+
+/** The number part of a caller's SIP URI (sip:+15550101@host → +15550101), which the lookup normalises. */
+function callerNumberOf(uri: string): string {
+  const match = /^sips?:([^@;]+)@/i.exec(uri);
+  return match ? decodeURIComponent(match[1] ?? '') : uri;
+}
 
 const STATE_LABELS: Record<CallView['state'], string> = {
   deciding: 'Incoming…',
@@ -19,13 +27,13 @@ function report(err: unknown) {
   useAppStore.getState().setNotice(err instanceof Error ? err.message : String(err));
 }
 
-export function CallsPanel({ phone }: { phone: Phone }) {
+export function CallsPanel({ phone, api }: { phone: Phone; api: FocuslineApi }) {
   const calls = usePhoneStore((s) => s.calls);
   if (calls.length === 0) return <section className="calls empty" data-testid="calls-empty">No calls</section>;
   return (
     <section className="calls" aria-label="Calls">
       {calls.map((call) => (
-        <CallCard key={call.id} call={call} phone={phone} others={calls.length - 1} />
+        <CallCard key={call.id} call={call} phone={phone} api={api} others={calls.length - 1} />
       ))}
     </section>
   );
@@ -41,8 +49,9 @@ function useNow(active: boolean): number {
   return now;
 }
 
-function CallCard({ call, phone, others }: { call: CallView; phone: Phone; others: number }) {
+function CallCard({ call, phone, api, others }: { call: CallView; phone: Phone; api: FocuslineApi; others: number }) {
   const [keypad, setKeypad] = useState(false);
+  const pop = useCallerPop(api, call.id, call.direction === 'incoming' ? callerNumberOf(call.remoteUri) : '');
   const talking = call.state === 'active' || call.state === 'held';
   const now = useNow(talking);
   const incomingRinging = call.direction === 'incoming' && call.state === 'ringing';
@@ -60,6 +69,7 @@ function CallCard({ call, phone, others }: { call: CallView; phone: Phone; other
           {talking && call.answeredAt !== null && <span className="timer"> {formatDuration(now - call.answeredAt)}</span>}
         </div>
       </header>
+      {call.direction === 'incoming' && <CallerCard pop={pop} />}
       {incomingRinging && (
         <div className="actions">
           <button className="answer" onClick={() => phone.answer(call.id).catch(report)} data-testid="answer">

@@ -3,12 +3,15 @@ import { AccountSchema, type AudioDevices, type FocuslineApi } from '../../src-m
 import { createRingtone, listAudioDevices, type AudioDeviceList } from '../phone/audio-output.js';
 import { reportError, useAppStore } from '../state/app-store.js';
 import { PolicyView } from './PolicyView.js';
+import { PsaSettings } from './PsaSettings.js';
+import { Managed } from './Managed.js';
 
 export function SettingsView({ api, onSaved }: { api: FocuslineApi; onSaved: () => void }) {
   return (
     <section className="settings">
       <AccountForm api={api} onSaved={onSaved} />
       <FocusSettings api={api} />
+      <PsaSettings api={api} />
       <DevicesForm api={api} />
       <PolicyView />
     </section>
@@ -166,13 +169,6 @@ function NotificationPermission() {
   );
 }
 
-export function Managed() {
-  return (
-    <span className="managed" data-testid="managed">
-      Managed by your organization
-    </span>
-  );
-}
 
 /** One setting as the tech may change it, or read-only when policy enforces it. */
 function PolicyField(props: { api: FocuslineApi; settingKey: string; label: string; options?: { value: string; label: string }[]; placeholder?: string }) {

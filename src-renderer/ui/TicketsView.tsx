@@ -1,15 +1,27 @@
 import { useState, type FormEvent } from 'react';
 import type { FocuslineApi, TicketView } from '../../src-main/ipc/contract.js';
 import { reportError, useAppStore } from '../state/app-store.js';
+import { ExternalLink } from './ExternalLink.js';
 
 /** The tech's open tickets: start work (Focus engages) or stop, and a quick new ticket. */
 export function TicketsView({ api }: { api: FocuslineApi }) {
   const tickets = useAppStore((s) => s.tickets);
   const focus = useAppStore((s) => s.focus);
   const activeId = focus.mode === 'ticket' ? focus.ticket?.id : undefined;
+  const psa = useAppStore((s) => s.psa);
+  const fromPsa = psa?.state === 'connected';
   return (
     <section className="tickets">
-      <NewTicketForm api={api} />
+      {fromPsa ? (
+        <div className="row">
+          <span className="hint">Your open tickets in {psa.label}.</span>
+          <button className="secondary" onClick={() => api.invoke('psa.refresh', {}).catch(reportError)} data-testid="tickets-refresh">
+            Refresh
+          </button>
+        </div>
+      ) : (
+        <NewTicketForm api={api} />
+      )}
       {tickets.length === 0 ? (
         <p className="empty">No open tickets.</p>
       ) : (
@@ -28,7 +40,14 @@ function TicketRow({ ticket, active, api }: { ticket: TicketView; active: boolea
     <li className={active ? 'ticket active' : 'ticket'} data-testid="ticket" data-ticket-id={ticket.id}>
       <div>
         <strong>
-          #{ticket.id} {ticket.summary}
+          {ticket.url ? (
+            <ExternalLink href={ticket.url} testId="ticket-link">
+              #{ticket.id}
+            </ExternalLink>
+          ) : (
+            `#${ticket.id}`
+          )}{' '}
+          {ticket.summary}
         </strong>
         <small>
           {[ticket.company, ticket.contactName, ticket.contactNumbers.join(', ')].filter(Boolean).join(' · ')}

@@ -19,6 +19,8 @@ export type FocuslineWebOptions = {
   firstRun?: boolean;
   /** Extra environment, e.g. FOCUSLINE_POLICY_DIR for managed policy. */
   env?: NodeJS.ProcessEnv;
+  /** Start again on an earlier run's folder (its settings, data and queued handoffs): a restart after a crash. */
+  dir?: string;
 };
 
 export type FocuslineWeb = {
@@ -28,19 +30,23 @@ export type FocuslineWeb = {
   token: string;
   dataDir: string;
   configPath: string;
+  /** The run's folder: pass it as `dir` to start again on the same data. */
+  dir: string;
   process: ManagedProcess;
   /** ms from spawn until the host printed its URL. */
   startupMs: number;
   stop(): Promise<void>;
+  /** SIGKILL by PID: no shutdown code runs, as when the OS kills the app. The folder is kept. */
+  kill(): Promise<void>;
 };
 
 export async function startFocuslineWeb(options: FocuslineWebOptions): Promise<FocuslineWeb> {
   if (!existsSync(WEB_ENTRY)) throw new Error(`${WEB_ENTRY} is missing: run "npm run build" before the end-to-end tests.`);
-  const dir = await mkdtemp(join(tmpdir(), `focusline-${options.user}-`));
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), `focusline-${options.user}-`)));
   const configPath = join(dir, 'config.json');
   const dataDir = join(dir, 'data');
   const domain = options.domain ?? '127.0.0.1';
-  if (!options.firstRun) await writeFile(
+  if (!options.firstRun && !options.dir) await writeFile(
     configPath,
     JSON.stringify({
       account: {
@@ -72,11 +78,16 @@ export async function startFocuslineWeb(options: FocuslineWebOptions): Promise<F
     token: parsed.searchParams.get('token') ?? '',
     dataDir,
     configPath,
+    dir,
     process: proc,
     startupMs: Date.now() - t0,
     stop: async () => {
       await proc.stop();
       await rm(dir, { recursive: true, force: true });
+    },
+    kill: async () => {
+      process.kill(proc.pid, 'SIGKILL');
+      await proc.exited;
     },
   };
 }

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { HandoffKind } from './outbox.js';
+
+/**
+ * What each kind of handoff carries on disk. Read back through these schemas
+ * before sending, so a payload damaged on disk (or written by an older
+ * version) fails as "a human must fix this", never as a crash in an adapter.
+ * The shapes are the PSA port's requests (tickets/psa.ts) minus `ref`, which
+ * is the handoff's idempotency key.
+ */
+const Text = (max: number) => z.string().max(max);
+const OptionalId = z.string().min(1).max(100).optional();
+
+export const CreateTicketPayload = z.object({
+  summary: z.string().trim().min(1, 'A ticket needs a summary.').max(200),
+  description: Text(20_000),
+  contactId: OptionalId,
+  companyId: OptionalId,
+  callerNumber: Text(100),
+  callerName: Text(200),
+  occurredAt: z.iso.datetime(),
+  /** The contact attempt it came from, so the call log can link to the ticket. */
+  attemptId: z.string().optional(),
+});
+
+export const AddNotePayload = z.object({
+  ticketId: z.string().min(1).max(100),
+  text: z.string().trim().min(1, 'A note needs some text.').max(20_000),
+  internal: z.boolean(),
+  attemptId: z.string().optional(),
+});
+
+export const LogAttemptPayload = z.object({
+  ticketId: OptionalId,
+  contactId: OptionalId,
+  companyId: OptionalId,
+  callerNumber: Text(100),
+  callerName: Text(200),
+  occurredAt: z.iso.datetime(),
+  outcome: Text(200),
+  text: Text(20_000),
+  attemptId: z.string().optional(),
+});
+
+export type CreateTicketPayload = z.infer<typeof CreateTicketPayload>;
+export type AddNotePayload = z.infer<typeof AddNotePayload>;
+export type LogAttemptPayload = z.infer<typeof LogAttemptPayload>;
+
+export const PAYLOAD_SCHEMAS = {
+  'create-ticket': CreateTicketPayload,
+  'add-note': AddNotePayload,
+  'log-attempt': LogAttemptPayload,
+} as const satisfies Record<HandoffKind, z.ZodType>;

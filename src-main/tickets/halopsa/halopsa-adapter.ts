@@ -1,0 +1,376 @@
+import type { HaloConfig, PsaAdapterDeps } from '../psa-config.js';
+import {
+  PSA_LABELS,
+  PsaError,
+  type AttemptLogRequest,
+  type CallerMatch,
+  type CallOptions,
+  type ConnectionReport,
+  type NewTicketRequest,
+  type NoteRequest,
+  type PsaAdapter,
+  type PsaPage,
+  type PsaPerson,
+  type PsaTicket,
+  type WriteResult,
+} from '../psa.js';
+import { HaloClient } from './halopsa-client.js';
+import { runConnectionTest } from './halopsa-connection-test.js';
+import {
+  agentToPerson,
+  attemptActionBody,
+  bestCallerMatch,
+  callerFromDigits,
+  carriesRef,
+  HALO_MY_TICKETS_MAX,
+  HALO_PAGE_SIZE,
+  HALO_SCREEN_POP_TICKETS,
+  HALO_VENDOR,
+  haloId,
+  newTicketBody,
+  nextCursor,
+  noteActionBody,
+  pageNumber,
+  phoneSearchTerms,
+  resolveNamed,
+  siteBase,
+  statusNameMap,
+  ticketUiUrl,
+  toPsaTicket,
+  userToPerson,
+  workingStatusIds,
+} from './halopsa-mapping.js';
+import {
+  ActionListSchema,
+  AgentListSchema,
+  AgentSchema,
+  ClientProbeSchema,
+  CreatedActionSchema,
+  CreatedTicketSchema,
+  NamedListSchema,
+  SiteSchema,
+  TicketListSchema,
+  TicketSchema,
+  UserListSchema,
+  UserSchema,
+  type HaloAgent,
+  type HaloNamed,
+  type HaloSite,
+  type HaloTicket,
+  type HaloUser,
+} from './halopsa-schemas.js';
+
+/**
+ * The HaloPSA adapter (psa-apis.md §3).
+ *
+ * Decisions worth knowing:
+ * - Active ticket: tickets assigned to the API application's "post as" agent
+ *   (GET /api/agent/me) in one of the working statuses, open only; Halo has
+ *   no documented running-timer endpoint.
+ * - Idempotency: Halo has no external-reference field we can rely on for
+ *   tickets, so createTicket searches for the ref first (search=<ref>) and
+ *   checks the details for refMarker(ref); notes and attempts check the
+ *   ticket's actions for the marker.
+ * - Ticket source: not set. Halo's ticket source is a tenant lookup whose id
+ *   for "Phone" we can't discover reliably [U]; the ticket type (config.queue)
+ *   and the "Phone Call" outcome on logged attempts carry that meaning.
+ * - logAttempt without a ticket: Halo actions need a ticket, so nothing is
+ *   written, the result is {} and the log says so.
+ * - Lists (myOpenTickets, openTicketsForCompany) carry no contact or company
+ *   numbers (one extra request per ticket); activeTicket and getTicket do.
+ */
+
+export type HaloAdapterDeps = PsaAdapterDeps & {
+  /** Region for numbers written without a country code (ISO 3166, e.g. "US"); empty: compare on the last 10/7 digits. */
+  defaultRegion?: string;
+};
+
+/** Lookups (statuses, ticket types, who am I) change rarely; re-read them after this long. */
+const LOOKUP_TTL_MS = 10 * 60_000;
+
+class Memo<T> {
+  private value: { data: T; at: number } | undefined;
+  constructor(
+    private readonly load: (signal?: AbortSignal) => Promise<T>,
+    private readonly now: () => Date,
+  ) {}
+
+  async get(signal?: AbortSignal): Promise<T> {
+    const t = this.now().getTime();
+    if (this.value && t - this.value.at < LOOKUP_TTL_MS) return this.value.data;
+    const data = await this.load(signal);
+    this.value = { data, at: t };
+    return data;
+  }
+}
+
+export function createHaloPsaAdapter(config: HaloConfig, deps: HaloAdapterDeps = {}): PsaAdapter {
+  return new HaloPsaAdapter(config, deps);
+}
+
+class HaloPsaAdapter implements PsaAdapter {
+  readonly kind = 'halopsa' as const;
+  readonly label: string;
+  private readonly client: HaloClient;
+  private readonly log: (message: string) => void;
+  private readonly region: string;
+  private readonly me: Memo<HaloAgent>;
+  private readonly statuses: Memo<HaloNamed[]>;
+  private readonly ticketTypes: Memo<HaloNamed[]>;
+
+  constructor(
+    private readonly config: HaloConfig,
+    deps: HaloAdapterDeps,
+  ) {
+    const now = deps.now ?? (() => new Date());
+    this.log = deps.log ?? (() => undefined);
+    this.region = deps.defaultRegion ?? '';
+    this.client = new HaloClient(config, { fetch: deps.fetch ?? fetch, now, log: this.log });
+    this.label = `${PSA_LABELS.halopsa} (${hostOf(config.url)})`;
+    this.me = new Memo((signal) => this.client.get('/agent/me', {}, AgentSchema, signal), now);
+    this.statuses = new Memo((signal) => this.client.get('/status', { type: 'ticket' }, NamedListSchema, signal), now);
+    this.ticketTypes = new Memo((signal) => this.client.get('/tickettype', {}, NamedListSchema, signal), now);
+  }
+
+  async testConnection(options: CallOptions = {}): Promise<ConnectionReport> {
+    return runConnectionTest(
+      {
+        config: this.config,
+        signIn: (signal) => this.client.signIn(signal),
+        whoAmI: (signal) => this.me.get(signal),
+        readTickets: (signal) => this.client.get('/tickets', { pageinate: true, page_size: 1, page_no: 1 }, TicketListSchema, signal),
+        readUsers: (signal) => this.client.get('/users', { pageinate: true, page_size: 1, page_no: 1 }, UserListSchema, signal),
+        statuses: (signal) => this.statuses.get(signal),
+        ticketTypes: (signal) => this.ticketTypes.get(signal),
+        client: (id, signal) => this.client.get(`/client/${id}`, {}, ClientProbeSchema, signal),
+      },
+      options.signal,
+    );
+  }
+
+  async activeTicket(options: CallOptions = {}): Promise<PsaTicket | null> {
+    const { signal } = options;
+    const statuses = await this.statuses.get(signal);
+    const { ids, unknown } = workingStatusIds(statuses, this.config.workingStatuses);
+    if (unknown.length > 0) this.log(`${HALO_VENDOR}: no ticket status named ${unknown.map((n) => `"${n}"`).join(', ')}; check the working statuses in policy.`);
+    if (ids.length === 0) return null;
+    const me = await this.me.get(signal);
+    // Newest first: when several tickets are in a working status, the one most recently logged wins.
+    const { tickets } = await this.client.get(
+      '/tickets',
+      { agent_id: me.id, status: ids.join(','), open_only: true, order: 'id', orderdesc: true, pageinate: true, page_size: 1, page_no: 1 },
+      TicketListSchema,
+      signal,
+    );
+    const first = tickets[0];
+    return first ? this.fullTicket(first, statuses, signal) : null;
+  }
+
+  async getTicket(id: string, options: CallOptions = {}): Promise<PsaTicket | null> {
+    const { signal } = options;
+    const ticketId = haloId(id);
+    if (ticketId === undefined) return null;
+    let ticket: HaloTicket;
+    try {
+      ticket = await this.client.get(`/tickets/${ticketId}`, {}, TicketSchema, signal);
+    } catch (error) {
+      if (error instanceof PsaError && error.kind === 'not-found') return null;
+      throw error;
+    }
+    return this.fullTicket(ticket, await this.statuses.get(signal), signal);
+  }
+
+  async myOpenTickets(options: CallOptions = {}): Promise<PsaTicket[]> {
+    const { signal } = options;
+    const me = await this.me.get(signal);
+    const { tickets } = await this.client.get(
+      '/tickets',
+      { agent_id: me.id, open_only: true, order: 'id', orderdesc: true, pageinate: true, page_size: HALO_MY_TICKETS_MAX, page_no: 1 },
+      TicketListSchema,
+      signal,
+    );
+    return this.leanTickets(tickets, signal);
+  }
+
+  async findCaller(digits: string, options: CallOptions = {}): Promise<CallerMatch> {
+    const { signal } = options;
+    const none: CallerMatch = { person: null, company: null, openTickets: [] };
+    const caller = callerFromDigits(digits, this.region);
+    if (caller === null) return none;
+    // Halo's phone search compares text, and stored numbers carry punctuation: try the whole number, then its tail.
+    for (const term of phoneSearchTerms(digits)) {
+      const { users } = await this.client.get(
+        '/users',
+        { search: term, search_phonenumbers: true, pageinate: true, page_size: 50, page_no: 1 },
+        UserListSchema,
+        signal,
+      );
+      const match = bestCallerMatch(users, caller, this.region);
+      if (!match) continue;
+      const person = userToPerson(match.user);
+      const companyId = person.companyId;
+      return {
+        person,
+        company: companyId || person.company ? { id: companyId, name: person.company } : null,
+        openTickets: companyId ? await this.openTicketsForCompany(companyId, options) : [],
+      };
+    }
+    return none;
+  }
+
+  async openTicketsForCompany(companyId: string, options: CallOptions = {}): Promise<PsaTicket[]> {
+    const { signal } = options;
+    const clientId = haloId(companyId);
+    if (clientId === undefined) throw new PsaError('invalid-request', `"${companyId}" isn't a HaloPSA client id (a number).`);
+    const { tickets } = await this.client.get(
+      '/tickets',
+      { client_id: clientId, open_only: true, order: 'id', orderdesc: true, pageinate: true, page_size: HALO_SCREEN_POP_TICKETS, page_no: 1 },
+      TicketListSchema,
+      signal,
+    );
+    return this.leanTickets(tickets.slice(0, HALO_SCREEN_POP_TICKETS), signal);
+  }
+
+  async createTicket(request: NewTicketRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
+    const { signal } = options;
+    const clientId = this.clientFor(request.companyId);
+    const ticketTypeId = await this.ticketTypeId(signal);
+    const earlier = await this.ticketWithRef(request.ref, signal);
+    if (earlier !== undefined) return this.written(earlier);
+    const created = await this.client.post('/tickets', newTicketBody(request, clientId, ticketTypeId), CreatedTicketSchema, signal);
+    const ticket = Array.isArray(created) ? created[0] : created;
+    if (!ticket) throw new PsaError('malformed', `${HALO_VENDOR} answered the new ticket without it.`);
+    return this.written(ticket.id);
+  }
+
+  async addNote(request: NoteRequest, options: CallOptions = {}): Promise<WriteResult> {
+    const ticketId = this.ticketIdOf(request.ticketId);
+    await this.addActionOnce(ticketId, request.ref, noteActionBody(request, ticketId), options.signal);
+    return this.written(ticketId);
+  }
+
+  async logAttempt(request: AttemptLogRequest, options: CallOptions = {}): Promise<WriteResult> {
+    if (request.ticketId === undefined || request.ticketId.trim() === '') {
+      this.log(`${HALO_VENDOR}: call attempt ${request.ref} not logged: Halo actions belong to a ticket and this call has none.`);
+      return {};
+    }
+    const ticketId = this.ticketIdOf(request.ticketId);
+    await this.addActionOnce(ticketId, request.ref, attemptActionBody(request, ticketId), options.signal);
+    return this.written(ticketId);
+  }
+
+  async listContacts(cursor: string | null, options: CallOptions = {}): Promise<PsaPage<PsaPerson>> {
+    const pageNo = this.pageOf(cursor);
+    const { record_count, users } = await this.client.get('/users', { pageinate: true, page_size: HALO_PAGE_SIZE, page_no: pageNo }, UserListSchema, options.signal);
+    return { items: users.map(userToPerson), next: nextCursor(pageNo, HALO_PAGE_SIZE, users.length, record_count), total: record_count };
+  }
+
+  async listMembers(cursor: string | null, options: CallOptions = {}): Promise<PsaPage<PsaPerson>> {
+    const pageNo = this.pageOf(cursor);
+    const answer = await this.client.get('/agent', { pageinate: true, page_size: HALO_PAGE_SIZE, page_no: pageNo }, AgentListSchema, options.signal);
+    // A build that ignores paging answers every agent at once as a plain array: that is the only page.
+    if (Array.isArray(answer)) return { items: answer.filter(active).map(agentToPerson), next: null, total: answer.length };
+    const { record_count, agents } = answer;
+    return { items: agents.filter(active).map(agentToPerson), next: nextCursor(pageNo, HALO_PAGE_SIZE, agents.length, record_count), total: record_count };
+  }
+
+  private clientFor(companyId: string | undefined): number {
+    if (companyId !== undefined && companyId.trim() !== '') {
+      const id = haloId(companyId);
+      if (id === undefined) throw new PsaError('invalid-request', `"${companyId}" isn't a HaloPSA client id (a number).`);
+      return id;
+    }
+    const catchAll = this.config.unknownCallerCompany.trim();
+    if (catchAll === '') {
+      throw new PsaError(
+        'invalid-request',
+        `${HALO_VENDOR} needs a client for every ticket, and this caller matched none. Ask your manager to set the catch-all client for unknown callers (a HaloPSA client id) in policy.`,
+      );
+    }
+    const id = haloId(catchAll);
+    if (id === undefined) throw new PsaError('config', `The catch-all client for unknown callers is "${catchAll}", but HaloPSA needs a client id (a number). Fix it in policy.`);
+    return id;
+  }
+
+  private async ticketTypeId(signal?: AbortSignal): Promise<number | undefined> {
+    const queue = this.config.queue.trim();
+    if (queue === '') return undefined;
+    const types = await this.ticketTypes.get(signal);
+    const id = resolveNamed(types, queue);
+    if (id === undefined) {
+      const known = types.map((t) => t.name).slice(0, 10).join(', ');
+      throw new PsaError('config', `${HALO_VENDOR} has no ticket type "${queue}" (the queue in policy). Known ticket types: ${known || 'none visible to this API application'}.`);
+    }
+    return id;
+  }
+
+  /** The ticket an earlier, interrupted createTicket with this ref made, if any. */
+  private async ticketWithRef(ref: string, signal?: AbortSignal): Promise<number | undefined> {
+    const { tickets } = await this.client.get('/tickets', { search: ref, pageinate: true, page_size: 10, page_no: 1 }, TicketListSchema, signal);
+    for (const candidate of tickets.slice(0, 10)) {
+      // List objects may leave out details; read the whole ticket before trusting (or dismissing) a hit.
+      const details = candidate.details ?? (await this.client.get(`/tickets/${candidate.id}`, {}, TicketSchema, signal)).details;
+      if (carriesRef(details, ref)) return candidate.id;
+    }
+    return undefined;
+  }
+
+  private async addActionOnce(ticketId: number, ref: string, body: unknown, signal?: AbortSignal): Promise<void> {
+    const { actions } = await this.client.get('/actions', { ticket_id: ticketId }, ActionListSchema, signal);
+    if (actions.some((a) => carriesRef(a.note, ref))) return;
+    await this.client.post('/actions', body, CreatedActionSchema, signal);
+  }
+
+  private ticketIdOf(id: string): number {
+    const ticketId = haloId(id);
+    if (ticketId === undefined) throw new PsaError('invalid-request', `"${id}" isn't a HaloPSA ticket number.`);
+    return ticketId;
+  }
+
+  private pageOf(cursor: string | null): number {
+    const pageNo = pageNumber(cursor);
+    if (pageNo === undefined) throw new PsaError('invalid-request', `"${String(cursor)}" isn't a HaloPSA page cursor.`);
+    return pageNo;
+  }
+
+  private written(ticketId: number): WriteResult & { ticketId: string } {
+    return { ticketId: String(ticketId), url: ticketUiUrl(this.config.url, ticketId) };
+  }
+
+  private async leanTickets(tickets: HaloTicket[], signal?: AbortSignal): Promise<PsaTicket[]> {
+    if (tickets.length === 0) return [];
+    const names = statusNameMap(await this.statuses.get(signal));
+    return tickets.map((t) => toPsaTicket(t, this.config.url, names));
+  }
+
+  /** A ticket with its contact's numbers and its site's main number, for matching callers against it. */
+  private async fullTicket(ticket: HaloTicket, statuses: HaloNamed[], signal?: AbortSignal): Promise<PsaTicket> {
+    const [user, site] = await Promise.all([
+      ticket.user_id ? this.optional(() => this.client.get(`/users/${ticket.user_id}`, {}, UserSchema, signal)) : Promise.resolve(null),
+      ticket.site_id ? this.optional(() => this.client.get(`/site/${ticket.site_id}`, {}, SiteSchema, signal)) : Promise.resolve(null),
+    ]);
+    return toPsaTicket(ticket, this.config.url, statusNameMap(statuses), { user, site });
+  }
+
+  /** A linked record that is gone (404) leaves its part empty; every other failure is the caller's to see. */
+  private async optional<T extends HaloUser | HaloSite>(load: () => Promise<T>): Promise<T | null> {
+    try {
+      return await load();
+    } catch (error) {
+      if (error instanceof PsaError && error.kind === 'not-found') return null;
+      throw error;
+    }
+  }
+}
+
+function active(agent: HaloAgent): boolean {
+  return agent.is_disabled !== true;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(siteBase(url)).host;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/**
+ * What HaloPSA answers, as far as Focusline reads it (psa-apis.md §3; field
+ * names from the HaloAPI PowerShell module and public clients, [C]). Only the
+ * fields we use are declared; Halo sends many more and they are ignored.
+ * Optional text fields are often null or missing in Halo's answers, so they
+ * are `nullish` and the mapping supplies the default.
+ */
+
+const id = z.number().int();
+const text = z.string().nullish();
+
+/** GET /api/authinfo: where the token endpoint lives (self-hosted Halo may put it elsewhere). */
+export const AuthInfoSchema = z.object({
+  auth_url: z.string().min(1),
+  tenant_id: z.union([z.string(), z.number()]).nullish(),
+});
+
+/** POST {auth_url}/token: the OAuth2 client-credentials answer. */
+export const TokenSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string(),
+  expires_in: z.number().positive(),
+});
+
+/** GET /api/agent/me and the items of GET /api/agent. */
+export const AgentSchema = z.object({
+  id,
+  name: z.string(),
+  email: text,
+  phonenumber: text,
+  mobilenumber: text,
+  mobilenumber2: text,
+  is_disabled: z.boolean().nullish(),
+});
+export type HaloAgent = z.infer<typeof AgentSchema>;
+
+/** GET /api/agent answers a plain array; paged (pageinate=true) builds answer {record_count, agents}. [U] */
+export const AgentListSchema = z.union([z.array(AgentSchema), z.object({ record_count: z.number().int().nonnegative(), agents: z.array(AgentSchema) })]);
+
+/** GET /api/status?type=ticket and GET /api/tickettype: plain arrays of {id, name}. */
+export const NamedSchema = z.object({ id, name: z.string() });
+export const NamedListSchema = z.array(NamedSchema);
+export type HaloNamed = z.infer<typeof NamedSchema>;
+
+/** A client contact ("user" in Halo). Phone fields are free text. */
+export const UserSchema = z.object({
+  id,
+  name: z.string(),
+  client_id: id.nullish(),
+  client_name: text,
+  site_id: id.nullish(),
+  site_name: text,
+  emailaddress: text,
+  phonenumber: text,
+  mobilenumber: text,
+  mobilenumber2: text,
+  homenumber: text,
+});
+export type HaloUser = z.infer<typeof UserSchema>;
+
+export const UserListSchema = z.object({ record_count: z.number().int().nonnegative(), users: z.array(UserSchema) });
+
+/** GET /api/site/{id}: the site's main number counts as the company's number. */
+export const SiteSchema = z.object({ id, name: z.string().nullish(), client_id: id.nullish(), phonenumber: text });
+export type HaloSite = z.infer<typeof SiteSchema>;
+
+/** A ticket. List answers may leave out `details` (lean list objects), GET /api/tickets/{id} has it. */
+export const TicketSchema = z.object({
+  id,
+  summary: text,
+  details: text,
+  status_id: id.nullish(),
+  client_id: id.nullish(),
+  client_name: text,
+  site_id: id.nullish(),
+  user_id: id.nullish(),
+  user_name: text,
+  agent_id: id.nullish(),
+  tickettype_id: id.nullish(),
+});
+export type HaloTicket = z.infer<typeof TicketSchema>;
+
+export const TicketListSchema = z.object({ record_count: z.number().int().nonnegative(), tickets: z.array(TicketSchema) });
+
+/** POST /api/tickets answers the created ticket; some builds wrap it in an array, as the request was. [C] */
+export const CreatedTicketSchema = z.union([TicketSchema, z.array(TicketSchema).min(1)]);
+
+export const ActionSchema = z.object({ id, ticket_id: id.nullish(), note: text, outcome: text });
+export type HaloAction = z.infer<typeof ActionSchema>;
+
+export const ActionListSchema = z.object({ record_count: z.number().int().nonnegative().nullish(), actions: z.array(ActionSchema) });
+
+export const CreatedActionSchema = z.union([ActionSchema, z.array(ActionSchema).min(1)]);
+
+/** GET /api/client/{id}: Test connection only checks that the catch-all client exists. */
+export const ClientProbeSchema = z.object({ id, name: z.string() });

@@ -1,0 +1,150 @@
+import type { Clock } from '../focus/clock.js';
+import type { ConnectionReportSchema, PsaStatusView } from '../ipc/contract.js';
+import { checkValue, isSettingKey, settingsRegistry, type SettingsValues } from '../policy/schema.js';
+import type { SecretStore } from '../storage/secret-store.js';
+import type { PsaAdapterDeps } from './psa-config.js';
+import { createPsaAdapter, PSA_SECRET_FIELDS, psaInstanceKey, psaSecretKey, readPsaSecrets, toAdapterConfig, type PsaSecrets, type RemotePsaKind } from './psa-factory.js';
+import { PSA_LABELS, PsaError, type PsaAdapter, type PsaKind } from './psa.js';
+import type { z } from 'zod';
+
+type ConnectionReport = z.infer<typeof ConnectionReportSchema>;
+
+export type PsaForm = { kind: PsaKind; values: Record<string, unknown>; secrets: Record<string, string> };
+
+type Built = { kind: 'local' } | { kind: RemotePsaKind; state: 'connected'; adapter: PsaAdapter; instanceKey: string } | { kind: RemotePsaKind; state: 'incomplete'; missing: string[] } | { kind: RemotePsaKind; state: 'error'; problem: string };
+
+export type PsaConnectionOptions = {
+  secrets: SecretStore;
+  clock: Clock;
+  log: (message: string) => void;
+  /** Tests inject fetch; the app uses Node's. */
+  deps?: PsaAdapterDeps;
+};
+
+/**
+ * Which PSA is connected, built from the effective settings and the
+ * keychain. Rebuilds the adapter only when its configuration really changed,
+ * and tells listeners (the watcher, the sync, the outbox) when it did.
+ */
+export class PsaConnection {
+  private built: Built = { kind: 'local' };
+  private fingerprint = 'local';
+  private readonly listeners = new Set<(adapter: PsaAdapter | null, instanceKey: string | null) => void>();
+
+  constructor(private readonly options: PsaConnectionOptions) {}
+
+  get kind(): PsaKind {
+    return this.built.kind;
+  }
+
+  adapter(): PsaAdapter | null {
+    return this.built.kind !== 'local' && this.built.state === 'connected' ? this.built.adapter : null;
+  }
+
+  instanceKey(): string | null {
+    return this.built.kind !== 'local' && this.built.state === 'connected' ? this.built.instanceKey : null;
+  }
+
+  onAdapterChange(listener: (adapter: PsaAdapter | null, instanceKey: string | null) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Re-reads the settings and secrets; rebuilds and announces when anything that matters changed. */
+  async apply(values: SettingsValues): Promise<void> {
+    const kind = values['psa.kind'];
+    const secrets = kind === 'local' ? {} : await readPsaSecrets(this.options.secrets, kind);
+    const fingerprint = JSON.stringify({ kind, values: psaValues(values), region: values['numbers.defaultRegion'], secrets });
+    if (fingerprint === this.fingerprint) return;
+    this.fingerprint = fingerprint;
+    this.built = this.build(values, secrets);
+    if (this.built.kind !== 'local' && this.built.state !== 'connected') this.options.log(`PSA not connected: ${describe(this.built)}`);
+    for (const listener of this.listeners) listener(this.adapter(), this.instanceKey());
+  }
+
+  /** "Test connection" on the form's values, before they are saved. */
+  async test(current: SettingsValues, form: PsaForm): Promise<ConnectionReport> {
+    if (form.kind === 'local') return { ok: true, who: PSA_LABELS.local, checks: [{ name: 'Built-in ticket store', ok: true, detail: 'Always available; tickets stay on this computer.' }], warnings: [] };
+    const values = overlay(current, form);
+    const stored = await readPsaSecrets(this.options.secrets, form.kind);
+    const secrets: PsaSecrets = { ...stored, ...nonBlank(form.secrets) };
+    const config = toAdapterConfig(values, secrets);
+    if (!config.ok) return { ok: false, checks: [{ name: 'Settings', ok: false, detail: `Fill in: ${config.missing.join(', ')}.` }], warnings: [] };
+    try {
+      return await createPsaAdapter(config.config, this.deps(values)).testConnection();
+    } catch (error) {
+      return { ok: false, checks: [{ name: 'Connect', ok: false, detail: error instanceof Error ? error.message : String(error) }], warnings: [] };
+    }
+  }
+
+  /** Stores the form's secrets in the keychain (blank: keep what is stored). Values are saved by the caller through policy. */
+  async saveSecrets(form: PsaForm): Promise<void> {
+    if (form.kind === 'local') return;
+    const allowed = new Set(PSA_SECRET_FIELDS[form.kind].map((f) => f.field));
+    for (const [field, value] of Object.entries(nonBlank(form.secrets))) {
+      if (!allowed.has(field)) throw new Error(`${PSA_LABELS[form.kind]} has no secret called "${field}".`);
+      await this.options.secrets.set(psaSecretKey(form.kind, field), value);
+    }
+  }
+
+  async status(extra: Pick<PsaStatusView, 'lastPollAt' | 'pollError' | 'sync'>): Promise<PsaStatusView> {
+    const b = this.built;
+    const secretsStored: Record<string, boolean> = {};
+    if (b.kind !== 'local') {
+      for (const { field } of PSA_SECRET_FIELDS[b.kind]) secretsStored[field] = Boolean(await this.options.secrets.get(psaSecretKey(b.kind, field)));
+    }
+    const label = b.kind === 'local' ? PSA_LABELS.local : b.state === 'connected' ? b.adapter.label : PSA_LABELS[b.kind];
+    return {
+      kind: b.kind,
+      label,
+      state: b.kind === 'local' ? 'local' : b.state,
+      missing: b.kind !== 'local' && b.state === 'incomplete' ? b.missing : [],
+      problem: b.kind !== 'local' && b.state === 'error' ? b.problem : null,
+      secretsStored,
+      ...extra,
+    };
+  }
+
+  private build(values: SettingsValues, secrets: PsaSecrets): Built {
+    const kind = values['psa.kind'];
+    if (kind === 'local') return { kind };
+    const config = toAdapterConfig(values, secrets);
+    if (!config.ok) return { kind, state: 'incomplete', missing: config.missing };
+    try {
+      return { kind, state: 'connected', adapter: createPsaAdapter(config.config, this.deps(values)), instanceKey: psaInstanceKey(config.config) };
+    } catch (error) {
+      return { kind, state: 'error', problem: error instanceof PsaError || error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private deps(values: SettingsValues): PsaAdapterDeps {
+    return { now: () => this.options.clock.now(), log: this.options.log, defaultRegion: values['numbers.defaultRegion'], ...this.options.deps };
+  }
+}
+
+function psaValues(values: SettingsValues): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => key.startsWith('psa.')));
+}
+
+/** The form's values over the effective ones, each checked against its setting's schema. */
+function overlay(current: SettingsValues, form: PsaForm): SettingsValues {
+  const next: Record<string, unknown> = { ...current, 'psa.kind': form.kind };
+  for (const [key, value] of Object.entries(form.values)) {
+    if (!isSettingKey(key)) throw new Error(`Unknown PSA setting "${key}".`);
+    const checked = checkValue(settingsRegistry[key], value);
+    if (!checked.ok) throw new Error(`${key}: ${checked.message}`);
+    next[key] = checked.value;
+  }
+  return next as SettingsValues;
+}
+
+function nonBlank(secrets: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(secrets).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
+}
+
+function describe(b: Built): string {
+  if (b.kind === 'local') return 'built-in store';
+  if (b.state === 'incomplete') return `${PSA_LABELS[b.kind]} settings are incomplete (missing: ${b.missing.join(', ')}).`;
+  if (b.state === 'error') return b.problem;
+  return b.adapter.label;
+}

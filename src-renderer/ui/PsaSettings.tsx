@@ -1,0 +1,198 @@
+import { useState } from 'react';
+import type { FocuslineApi, PsaStatusView } from '../../src-main/ipc/contract.js';
+import { useAppStore } from '../state/app-store.js';
+import { Managed } from './Managed.js';
+
+type Kind = PsaStatusView['kind'];
+
+const KINDS: { value: Kind; label: string }[] = [
+  { value: 'local', label: 'Built-in ticket store (no PSA)' },
+  { value: 'connectwise', label: 'ConnectWise PSA' },
+  { value: 'autotask', label: 'Autotask' },
+  { value: 'halopsa', label: 'HaloPSA' },
+  { value: 'rt', label: 'Request Tracker' },
+];
+
+type Field = { key: string; label: string; placeholder?: string };
+type Secret = { field: string; label: string };
+
+/** What each PSA asks for. Values are settings (policy may pin them); secrets go to the OS keychain only. */
+const FORM: Record<Kind, { fields: Field[]; secrets: Secret[]; hint: string }> = {
+  local: { fields: [], secrets: [], hint: 'Tickets stay on this computer. Connect a PSA to create tickets where your team works.' },
+  connectwise: {
+    fields: [
+      { key: 'psa.url', label: 'Site URL', placeholder: 'https://na.myconnectwise.net' },
+      { key: 'psa.connectwise.companyId', label: 'Company id' },
+      { key: 'psa.connectwise.publicKey', label: 'Public key' },
+      { key: 'psa.connectwise.clientId', label: 'Client id (GUID)' },
+      { key: 'psa.queue', label: 'Board for new tickets', placeholder: 'Help Desk' },
+    ],
+    secrets: [{ field: 'privateKey', label: 'Private key' }],
+    hint: 'API keys from My Account → API Keys in ConnectWise.',
+  },
+  autotask: {
+    fields: [
+      { key: 'psa.autotask.username', label: 'API user name' },
+      { key: 'psa.autotask.resourceId', label: 'Your resource id' },
+      { key: 'psa.queue', label: 'Queue for new tickets' },
+      { key: 'psa.url', label: 'Zone discovery URL (optional)', placeholder: 'https://webservices.autotask.net/atservicesrest' },
+    ],
+    secrets: [
+      { field: 'secret', label: 'API user secret' },
+      { field: 'integrationCode', label: 'Integration code' },
+    ],
+    hint: 'The zone is found through ZoneInformation; you only need the API user.',
+  },
+  halopsa: {
+    fields: [
+      { key: 'psa.url', label: 'Tenant URL', placeholder: 'https://yourcompany.halopsa.com' },
+      { key: 'psa.halopsa.clientId', label: 'Client id' },
+      { key: 'psa.halopsa.tenant', label: 'Tenant (hosted Halo)' },
+      { key: 'psa.queue', label: 'Ticket type for new tickets' },
+    ],
+    secrets: [{ field: 'clientSecret', label: 'Client secret' }],
+    hint: 'An API application with client credentials (Configuration → Integrations → HaloPSA API).',
+  },
+  rt: {
+    fields: [
+      { key: 'psa.url', label: 'RT URL', placeholder: 'https://rt.example.com' },
+      { key: 'psa.queue', label: 'Queue for new tickets', placeholder: 'General' },
+    ],
+    secrets: [{ field: 'token', label: 'Auth token' }],
+    hint: 'Create a token in RT: Logged in as … → Settings → Auth Tokens.',
+  },
+};
+
+function usePolicyValue(key: string): { value: string; locked: boolean } {
+  const entry = useAppStore((s) => s.policy.entries.find((e) => e.key === key));
+  const raw = entry ? (JSON.parse(entry.value) as unknown) : '';
+  return { value: typeof raw === 'string' ? raw : String(raw), locked: entry?.locked === true };
+}
+
+/** Settings → PSA: pick the PSA, fill in its keys, test, save. */
+export function PsaSettings({ api }: { api: FocuslineApi }) {
+  const status = useAppStore((s) => s.psa);
+  const effectiveKind = usePolicyValue('psa.kind');
+  const entries = useAppStore((s) => s.policy.entries);
+  const [kind, setKind] = useState<Kind>((effectiveKind.value || 'local') as Kind);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [secrets, setSecrets] = useState<Record<string, string>>({});
+  const [report, setReport] = useState<{ ok: boolean; who?: string | undefined; checks: { name: string; ok: boolean; detail: string }[]; warnings: string[] } | null>(null);
+  const [busy, setBusy] = useState<'' | 'testing' | 'saving'>('');
+  const [error, setError] = useState('');
+  const form = FORM[kind];
+  const valueOf = (key: string) => values[key] ?? (JSON.parse(entries.find((e) => e.key === key)?.value ?? '""') as string);
+  const lockedKeys = new Set(entries.filter((e) => e.locked).map((e) => e.key));
+  const payload = () => ({ kind, values: Object.fromEntries(form.fields.filter((f) => !lockedKeys.has(f.key)).map((f) => [f.key, valueOf(f.key)])), secrets });
+
+  const run = async (what: 'testing' | 'saving') => {
+    setBusy(what);
+    setError('');
+    try {
+      if (what === 'testing') setReport(await api.invoke('psa.test', payload()));
+      else {
+        const next = await api.invoke('psa.save', payload());
+        useAppStore.getState().set({ psa: next });
+        setSecrets({});
+      }
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy('');
+    }
+  };
+
+  return (
+    <div className="card" aria-label="PSA">
+      <h2>Tickets (PSA)</h2>
+      <PsaStatusLine status={status} />
+      <label>
+        PSA
+        <select value={kind} disabled={effectiveKind.locked} onChange={(e) => (setKind(e.target.value as Kind), setReport(null))} data-testid="psa-kind">
+          {KINDS.map((k) => (
+            <option key={k.value} value={k.value}>
+              {k.label}
+            </option>
+          ))}
+        </select>
+        {effectiveKind.locked && <Managed />}
+      </label>
+      <p className="hint">{form.hint}</p>
+      {form.fields.map((f) => (
+        <label key={f.key}>
+          {f.label}
+          <input
+            value={valueOf(f.key)}
+            placeholder={f.placeholder}
+            disabled={lockedKeys.has(f.key)}
+            onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
+            data-testid={`psa-${f.key}`}
+          />
+          {lockedKeys.has(f.key) && <Managed />}
+        </label>
+      ))}
+      {form.secrets.map((s) => (
+        <label key={s.field}>
+          {s.label}
+          <input
+            type="password"
+            autoComplete="off"
+            value={secrets[s.field] ?? ''}
+            placeholder={status?.kind === kind && status.secretsStored[s.field] ? 'Stored in the keychain (leave blank to keep)' : ''}
+            onChange={(e) => setSecrets((v) => ({ ...v, [s.field]: e.target.value }))}
+            data-testid={`psa-secret-${s.field}`}
+          />
+        </label>
+      ))}
+      <div className="row">
+        <button type="button" className="secondary" disabled={busy !== ''} onClick={() => void run('testing')} data-testid="psa-test">
+          {busy === 'testing' ? 'Testing…' : 'Test connection'}
+        </button>
+        <button type="button" className="primary" disabled={busy !== ''} onClick={() => void run('saving')} data-testid="psa-save">
+          {busy === 'saving' ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+      {error && (
+        <p className="error" role="alert" data-testid="psa-error">
+          {error}
+        </p>
+      )}
+      {report && (
+        <div className={report.ok ? 'report ok' : 'report failed'} data-testid="psa-report" data-ok={report.ok}>
+          <strong>{report.ok ? `Connected${report.who ? ` as ${report.who}` : ''}.` : 'The connection test failed.'}</strong>
+          <ul>
+            {report.checks.map((c) => (
+              <li key={c.name} data-ok={c.ok} data-testid="psa-check">
+                {c.ok ? '✓' : '✗'} {c.name}: {c.detail}
+              </li>
+            ))}
+            {report.warnings.map((w) => (
+              <li key={w} className="warning" data-testid="psa-warning">
+                ⚠ {w}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function PsaStatusLine({ status }: { status: PsaStatusView | null }) {
+  if (!status) return null;
+  const sync = status.sync.map((s) => `${s.kind}: ${s.state === 'running' ? `syncing ${s.itemsDone}${s.total ? ` of ${s.total}` : ''}` : s.state === 'error' ? `sync failed (${s.error ?? ''})` : s.state === 'done' ? `${s.itemsDone} synced` : 'not synced yet'}`);
+  const text =
+    status.state === 'local'
+      ? 'Using the built-in ticket store.'
+      : status.state === 'incomplete'
+        ? `${status.label}: fill in ${status.missing.join(', ')}.`
+        : status.state === 'error'
+          ? `${status.label}: ${status.problem ?? 'not connected'}`
+          : `Connected to ${status.label}.${status.pollError ? ` Last check failed: ${status.pollError}` : ''}`;
+  return (
+    <p className={status.pollError || status.state === 'error' ? 'hint error' : 'hint'} data-testid="psa-status" data-state={status.state}>
+      {text}
+      {sync.length > 0 && <span data-testid="psa-sync"> {sync.join(' · ')}</span>}
+    </p>
+  );
+}

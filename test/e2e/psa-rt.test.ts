@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, newCallPage } from '../harness/chromium.js';
+import { startKamailio, type Kamailio } from '../harness/kamailio.js';
+import { startRt, type RtServer } from '../harness/rt.js';
+import { runSipp, type SippResult } from '../harness/sipp.js';
+import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
+import { makePolicyFolder, type PolicyFolder } from './policy-files.js';
+import { waitRegistered } from './phone-page.js';
+
+// The PSA end to end, with a real Request Tracker 5: the manager pins RT in
+// policy, the tech pastes their token in Settings, tests and saves it. Then
+// RT drives Focus (tech1 opens a ticket in RT → the phone goes quiet), the
+// ticket's requester rings through, a stranger is held back and shows in the
+// UI with the contact RT knows, and one click on "Create ticket instead"
+// makes the RT ticket, whose link the UI shows.
+const MANAGER = 'sip:manager@127.0.0.1';
+
+let rt: RtServer;
+let kamailio: Kamailio;
+let policy: PolicyFolder;
+let app: FocuslineWeb;
+let browser: Browser;
+let page: Page;
+let workTicket: string;
+
+beforeAll(async () => {
+  rt = await startRt();
+  await rt.createUser({ Name: 'alice@acme.example', EmailAddress: 'alice@acme.example', RealName: 'Alice Adams', Organization: 'Acme Corp', WorkPhone: '+1 (555) 010-0101' });
+  await rt.createUser({ Name: 'bob@beta.example', EmailAddress: 'bob@beta.example', RealName: 'Bob Baker', Organization: 'Beta LLC', MobilePhone: '555.010.0202' });
+  workTicket = await rt.createTicket({ Subject: 'Printer down', Requestor: 'alice@acme.example', Queue: 'General' });
+  await rt.createTicket({ Subject: 'VPN drops every hour', Requestor: 'bob@beta.example', Queue: 'General' });
+  kamailio = await startKamailio({ auth: true });
+  policy = await makePolicyFolder();
+  await policy.write('managed', 'focusline.json', {
+    'focus.action': 'redirect',
+    'focus.redirectTarget': MANAGER,
+    'numbers.defaultRegion': 'US',
+    'psa.kind': 'rt',
+    'psa.url': rt.url,
+    'psa.pollSeconds': 5,
+  });
+  app = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: kamailio.wsUrl, env: { FOCUSLINE_POLICY_DIR: policy.dir } });
+  browser = await launchChromium();
+  page = await newCallPage(browser, app.url);
+  await waitRegistered(page);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await kamailio?.stop();
+  await rt?.dispose();
+});
+
+function callFrom(caller: string, expect: 'ring' | 'reject'): Promise<SippResult> {
+  return runSipp({ kamailio, callee: 'tech1', caller, scenario: expect === 'ring' ? 'caller-cancels' : 'expect-reject', holdMs: 300, calls: 1, ratePerSec: 5, timeoutMs: 30_000 });
+}
+
+describe('connecting RT in Settings', () => {
+  it('shows the PSA the manager pinned, and says exactly what a wrong token gets', async () => {
+    await page.click('[data-testid=tab-settings]');
+    expect(await page.locator('[data-testid=psa-kind]').isDisabled()).toBe(true);
+    expect(await page.inputValue('[data-testid="psa-psa.url"]')).toBe(rt.url);
+    await page.fill('[data-testid=psa-secret-token]', '1-99-wrongtoken');
+    await page.click('[data-testid=psa-test]');
+    const report = page.locator('[data-testid=psa-report]');
+    await report.waitFor();
+    expect(await report.getAttribute('data-ok')).toBe('false');
+    expect(await report.textContent()).toMatch(/refused the auth token \(401\)/);
+  });
+
+  it('tests and saves the technician’s token; the token goes to the secret store, not the settings file', async () => {
+    await page.fill('[data-testid=psa-secret-token]', rt.techToken);
+    await page.click('[data-testid=psa-test]');
+    await expect.poll(() => page.locator('[data-testid=psa-report]').getAttribute('data-ok'), { timeout: 15_000 }).toBe('true');
+    expect(await page.textContent('[data-testid=psa-report]')).toMatch(/tech1/);
+    await page.click('[data-testid=psa-save]');
+    await page.locator('[data-testid=psa-status][data-state=connected]').waitFor();
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(app.configPath, 'utf8')).not.toContain(rt.techToken);
+  });
+});
+
+describe('RT drives Focus', () => {
+  it('opening a ticket in RT as tech1 engages Focus on it', async () => {
+    await rt.setOwnerStatus(workTicket, 'tech1', 'open');
+    await page.click('[data-testid=tab-phone]');
+    await expect.poll(() => page.textContent('[data-testid=focus-label]'), { timeout: 20_000 }).toContain('Printer down');
+  });
+
+  it('the ticket’s requester rings through the focused phone', async () => {
+    const r = await callFrom('+15550100101', 'ring');
+    expect(r.responses[0]).toMatchObject({ ringing: true, final: 487 });
+  });
+
+  it('anyone else is held back, and the quiet call shows who it is from RT', async () => {
+    const r = await callFrom('+15550100202', 'reject');
+    expect(r.responses[0]?.final).toBe(302);
+    const quiet = page.locator('[data-testid=quiet-call]').first();
+    await quiet.locator('[data-testid=caller-name]').waitFor({ timeout: 10_000 });
+    expect(await quiet.locator('[data-testid=caller-name]').textContent()).toBe('Bob Baker');
+    expect(await quiet.locator('[data-testid=caller-company]').textContent()).toContain('Beta LLC');
+    expect(await quiet.locator('[data-testid=caller-ticket]').allTextContents()).toEqual([expect.stringContaining('VPN drops every hour')]);
+  });
+
+  it('one click on "Create ticket instead" creates the RT ticket, and the UI shows its link', async () => {
+    const before = await rt.searchTickets("Subject LIKE 'Call from'");
+    await page.locator('[data-testid=quiet-call]').first().locator('[data-testid=quiet-create-ticket]').click();
+    const sent = page.locator('[data-testid=handoff][data-kind=create-ticket][data-state=sent]');
+    await sent.waitFor({ timeout: 20_000 });
+    const link = sent.locator('[data-testid=handoff-link]');
+    const href = (await link.getAttribute('href')) ?? '';
+    const id = /id=(\d+)/.exec(href)?.[1] ?? '';
+    expect(href).toBe(`${rt.url}/Ticket/Display.html?id=${id}`);
+    const after = await rt.searchTickets("Subject LIKE 'Call from'");
+    expect(after.filter((t) => !before.includes(t))).toEqual([id]);
+    const ticket = (await rt.rest('GET', `/ticket/${id}`)).body as { Subject: string; Requestor: { id: string }[] };
+    expect(ticket.Subject).toMatch(/^Call from Bob Baker at /);
+    expect(ticket.Requestor.map((r) => r.id)).toEqual(['bob@beta.example']);
+    const history = await rt.ticketHistory(id);
+    expect(history.find((h) => h.type === 'Create')?.content).toMatch(/What Focusline did: .*service manager|redirect/i);
+  });
+
+  it('"Add note…" on a held-back call writes a comment on the caller’s RT ticket', async () => {
+    const r = await callFrom('+15550100202', 'reject');
+    expect(r.responses[0]?.final).toBe(302);
+    const quiet = page.locator('[data-testid=quiet-call]').first();
+    await quiet.locator('[data-testid=caller-ticket]').first().waitFor({ timeout: 10_000 });
+    await quiet.locator('[data-testid=quiet-add-note]').click();
+    const choice = await quiet.locator('[data-testid=quiet-note-ticket] option', { hasText: 'VPN drops' }).getAttribute('value');
+    await quiet.locator('[data-testid=quiet-note-ticket]').selectOption(choice ?? '');
+    await quiet.locator('[data-testid=quiet-note-text]').fill('Bob called again about the VPN; will call back after lunch.');
+    await quiet.locator('[data-testid=quiet-note-send]').click();
+    await page.locator('[data-testid=handoff][data-kind=add-note][data-state=sent]').waitFor({ timeout: 20_000 });
+    const comments = (await rt.ticketHistory(choice ?? '')).filter((h) => h.type === 'Comment');
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.content).toContain('will call back after lunch');
+    expect(comments[0]?.creator).toBe('tech1');
+  });
+
+  it('resolving the ticket in RT releases Focus', async () => {
+    await rt.setOwnerStatus(workTicket, 'tech1', 'resolved');
+    await expect.poll(() => page.getAttribute('[data-testid=focus]', 'data-mode'), { timeout: 20_000 }).toBe('off');
+  });
+});

@@ -1,0 +1,464 @@
+// HaloPSA played locally for adapter tests, on PsaContractServer. It keeps an
+// in-memory tenant (agents, clients, sites, users with free-text numbers,
+// statuses, ticket types, tickets, actions) and ENFORCES the contract the
+// adapter relies on, citing psa-apis.md §3 (rows in brackets) and the HaloAPI
+// PowerShell module it was taken from:
+// - [Base URLs] GET /api/authinfo → {auth_url}; switched off, it is a 404 and
+//   the token endpoint is {url}/auth/token.
+// - [Auth] POST {auth_url}/token, form-encoded only, grant_type=client_credentials,
+//   client_id, client_secret, scope=all; ?tenant= required for a hosted tenant and
+//   refused for a self-hosted one. Wrong client → 400 {error:"invalid_client"}.
+//   Tokens expire (tokenLifetimeSeconds) and can be revoked (expireTokens()).
+// - [Auth] every other /api call needs "Authorization: Bearer <token>" (missing
+//   or another scheme is a violation; an expired token is a plain 401).
+// - [Phone → user, Ticket's contact, Create ticket, Add note] paths, methods and
+//   each endpoint's query parameters: unknown parameters are violations, ids are
+//   integers, booleans "true"/"false", and paging is pageinate=true + page_size +
+//   page_no together ("pageinate" is Halo's spelling; Get-HaloTicket.ps1).
+// - [Create ticket, Add note] POST bodies are JSON arrays (New-HaloTicket.ps1),
+//   content type application/json, required fields checked, ids must exist.
+// Assumed, not verified against a tenant [U]: search_phonenumbers compares the
+// digits of the phone fields (so "555-0101" is found by "5550101"); ticket list
+// objects leave out `details` (GET /api/tickets/{id} has it).
+import { startContractServer, ContractViolation, type PsaContractServer, type RecordedRequest, type Reply } from '../psa-contract-server.js';
+
+export type HaloAgentRecord = { id: number; name: string; email?: string; phonenumber?: string; mobilenumber?: string; is_disabled?: boolean };
+export type HaloClientRecord = { id: number; name: string };
+export type HaloSiteRecord = { id: number; client_id: number; name: string; phonenumber?: string };
+export type HaloUserRecord = {
+  id: number;
+  name: string;
+  client_id: number;
+  site_id: number;
+  emailaddress?: string;
+  phonenumber?: string;
+  mobilenumber?: string;
+  mobilenumber2?: string;
+  homenumber?: string;
+};
+export type HaloStatusRecord = { id: number; name: string; closed: boolean };
+export type HaloTicketRecord = {
+  id: number;
+  summary: string;
+  details: string;
+  status_id: number;
+  client_id: number;
+  site_id?: number;
+  user_id?: number;
+  agent_id?: number;
+  tickettype_id?: number;
+  dateoccurred?: string;
+};
+export type HaloActionRecord = { id: number; ticket_id: number; note: string; outcome: string; hiddenfromuser: boolean; sendemail: boolean };
+
+export type HaloStore = {
+  agents: HaloAgentRecord[];
+  /** The agent the API application "posts as": GET /api/agent/me. */
+  meAgentId: number;
+  clients: HaloClientRecord[];
+  sites: HaloSiteRecord[];
+  users: HaloUserRecord[];
+  statuses: HaloStatusRecord[];
+  ticketTypes: { id: number; name: string }[];
+  tickets: HaloTicketRecord[];
+  actions: HaloActionRecord[];
+};
+
+export type HaloServerOptions = {
+  clientId?: string;
+  clientSecret?: string;
+  /** Hosted tenant name: the token endpoint requires ?tenant=<it>. Empty: self-hosted, ?tenant= is refused. */
+  tenant?: string;
+  /** false: GET /api/authinfo is 404 (older/self-hosted builds); the token endpoint is {url}/auth/token. */
+  authInfo?: boolean;
+  tokenLifetimeSeconds?: number;
+  /** false: GET /api/agent ignores paging and answers a plain array. */
+  pagedAgents?: boolean;
+  store?: HaloStore;
+};
+
+export const HALO_CLIENT_ID = 'focusline-client';
+export const HALO_CLIENT_SECRET = 'focusline-secret';
+
+/** A small tenant: two agents (one is "me"), two clients with sites, contacts with free-text numbers, one ticket in progress. */
+export function haloFixture(): HaloStore {
+  return {
+    meAgentId: 7,
+    agents: [
+      { id: 7, name: 'Jane Tech', email: 'jane@msp.example', phonenumber: '+1 555 020 0007', mobilenumber: '555-020-1007' },
+      { id: 8, name: 'Bob Tech', email: 'bob@msp.example', phonenumber: '2008' },
+    ],
+    clients: [
+      { id: 10, name: 'Acme Corp' },
+      { id: 99, name: 'Unknown callers' },
+    ],
+    sites: [
+      { id: 100, client_id: 10, name: 'Acme HQ', phonenumber: '(555) 010-0000' },
+      { id: 990, client_id: 99, name: 'Main' },
+    ],
+    users: [
+      { id: 50, name: 'Alice Acme', client_id: 10, site_id: 100, emailaddress: 'alice@acme.example', phonenumber: '(555) 010-1234 x12', mobilenumber: '+1 555 010 9999' },
+      { id: 51, name: 'Al Lookalike', client_id: 10, site_id: 100, phonenumber: '555-099-1234' },
+    ],
+    statuses: [
+      { id: 1, name: 'New', closed: false },
+      { id: 2, name: 'In Progress', closed: false },
+      { id: 3, name: 'Waiting on Customer', closed: false },
+      { id: 9, name: 'Closed', closed: true },
+    ],
+    ticketTypes: [
+      { id: 1, name: 'Incident' },
+      { id: 4, name: 'Phone Call' },
+    ],
+    tickets: [
+      { id: 1001, summary: 'Printer jam', details: 'Paper stuck', status_id: 1, client_id: 10, site_id: 100, user_id: 50, agent_id: 7, tickettype_id: 1 },
+      { id: 1002, summary: 'Email down', details: 'Outlook offline', status_id: 2, client_id: 10, site_id: 100, user_id: 50, agent_id: 7, tickettype_id: 1 },
+      { id: 1003, summary: 'Old issue', details: 'Done', status_id: 9, client_id: 10, site_id: 100, user_id: 50, agent_id: 7, tickettype_id: 1 },
+      { id: 1004, summary: 'Bob works this', details: 'Server', status_id: 2, client_id: 10, site_id: 100, user_id: 51, agent_id: 8, tickettype_id: 1 },
+    ],
+    actions: [],
+  };
+}
+
+type ParamKind = 'int' | 'bool' | 'text' | 'intlist';
+type Params = Record<string, ParamKind>;
+
+const PAGING: Params = { pageinate: 'bool', page_size: 'int', page_no: 'int' };
+
+export class HaloServer {
+  readonly store: HaloStore;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly tenant: string;
+  authInfo: boolean;
+  tokenLifetimeSeconds: number;
+  pagedAgents: boolean;
+  /** Every access token issued, in order; valid until its expiry or expireTokens(). */
+  readonly issuedTokens: string[] = [];
+  private readonly live = new Map<string, number>();
+  http!: PsaContractServer;
+
+  constructor(options: HaloServerOptions = {}) {
+    this.store = options.store ?? haloFixture();
+    this.clientId = options.clientId ?? HALO_CLIENT_ID;
+    this.clientSecret = options.clientSecret ?? HALO_CLIENT_SECRET;
+    this.tenant = options.tenant ?? '';
+    this.authInfo = options.authInfo ?? true;
+    this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
+    this.pagedAgents = options.pagedAgents ?? true;
+  }
+
+  get url(): string {
+    return this.http.url;
+  }
+
+  /** Revokes every token issued so far, as a Halo restart or a secret rotation does. */
+  expireTokens(): void {
+    this.live.clear();
+  }
+
+  /** Requests to the API itself (not the sign-in steps). */
+  apiRequests(): RecordedRequest[] {
+    return this.http.requests.filter((r) => r.path.startsWith('/api/') && r.path !== '/api/authinfo');
+  }
+
+  handle(r: RecordedRequest): Reply {
+    if (r.path === '/api/authinfo') return this.authInfoReply(r);
+    if (r.path === '/auth/token') return this.token(r);
+    if (!r.path.startsWith('/api/')) throw new ContractViolation(`no such Halo path ${r.path}`, 404);
+    const unauthorized = this.checkBearer(r);
+    if (unauthorized) return unauthorized;
+    try {
+      return this.api(r);
+    } catch (error) {
+      if (error instanceof HaloRefusal) return { status: 400, body: { message: error.message } };
+      throw error;
+    }
+  }
+
+  private authInfoReply(r: RecordedRequest): Reply {
+    expectMethod(r, 'GET');
+    if (!this.authInfo) return { status: 404, body: '' };
+    return { status: 200, body: { auth_url: `${this.url}/auth`, tenant_id: this.tenant || null } };
+  }
+
+  private token(r: RecordedRequest): Reply {
+    expectMethod(r, 'POST');
+    const type = String(r.headers['content-type'] ?? '');
+    if (!type.startsWith('application/x-www-form-urlencoded')) throw new ContractViolation(`token endpoint needs a form post, got content type "${type}"`);
+    const tenant = r.query.get('tenant');
+    if (this.tenant && tenant !== this.tenant) throw new ContractViolation(`hosted Halo needs ?tenant=${this.tenant}, got ${tenant ?? 'none'}`);
+    if (!this.tenant && tenant !== null) throw new ContractViolation('self-hosted Halo: ?tenant= must not be sent');
+    for (const key of r.query.keys()) if (key !== 'tenant') throw new ContractViolation(`unknown token query parameter ${key}`);
+    const form = new URLSearchParams(r.rawBody);
+    if (form.get('grant_type') !== 'client_credentials') throw new ContractViolation(`grant_type must be client_credentials, got ${form.get('grant_type')}`);
+    if (form.get('scope') !== 'all') throw new ContractViolation(`scope must be "all", got ${form.get('scope')}`);
+    if (!form.get('client_id') || !form.get('client_secret')) throw new ContractViolation('client_id and client_secret are required');
+    if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret) {
+      return { status: 400, body: { error: 'invalid_client' } };
+    }
+    const token = `halo-token-${this.issuedTokens.length + 1}`;
+    this.issuedTokens.push(token);
+    this.live.set(token, Date.now() + this.tokenLifetimeSeconds * 1000);
+    return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: this.tokenLifetimeSeconds } };
+  }
+
+  private checkBearer(r: RecordedRequest): Reply | undefined {
+    const header = r.headers['authorization'];
+    if (typeof header !== 'string' || !/^Bearer \S+$/.test(header)) throw new ContractViolation(`needs "Authorization: Bearer <token>", got ${String(header)}`, 401);
+    const expires = this.live.get(header.slice('Bearer '.length));
+    if (expires === undefined || expires <= Date.now()) return { status: 401, body: '' };
+    return undefined;
+  }
+
+  private api(r: RecordedRequest): Reply {
+    const p = r.path;
+    if (r.method === 'POST') {
+      const type = String(r.headers['content-type'] ?? '');
+      if (!type.startsWith('application/json')) throw new ContractViolation(`POST ${p} needs application/json, got "${type}"`);
+      if (p === '/api/tickets') return this.createTickets(r.body);
+      if (p === '/api/actions') return this.createActions(r.body);
+      throw new ContractViolation(`no POST ${p} in this contract`, 404);
+    }
+    expectMethod(r, 'GET');
+    let m: RegExpMatchArray | null;
+    if (p === '/api/agent/me') return ok(r, {}, this.agentOut(this.byId(this.store.agents, this.store.meAgentId)));
+    if (p === '/api/agent') return this.agents(r);
+    if (p === '/api/status') {
+      checkQuery(r, { type: 'text' });
+      if (r.query.get('type') !== 'ticket') throw new ContractViolation('GET /api/status needs type=ticket for ticket statuses');
+      return { status: 200, body: this.store.statuses.map(({ id, name }) => ({ id, name })) };
+    }
+    if (p === '/api/tickettype') return ok(r, {}, this.store.ticketTypes);
+    if (p === '/api/users') return this.users(r);
+    if (p === '/api/tickets') return this.tickets(r);
+    if (p === '/api/actions') return this.actions(r);
+    if ((m = /^\/api\/users\/(\d+)$/.exec(p))) return this.one(r, this.store.users, m[1], (u) => this.userOut(u));
+    if ((m = /^\/api\/site\/(\d+)$/.exec(p))) return this.one(r, this.store.sites, m[1], (s) => s);
+    if ((m = /^\/api\/client\/(\d+)$/.exec(p))) return this.one(r, this.store.clients, m[1], (c) => c);
+    if ((m = /^\/api\/tickets\/(\d+)$/.exec(p))) return this.one(r, this.store.tickets, m[1], (t) => this.ticketOut(t, true));
+    throw new ContractViolation(`no GET ${p} in this contract`, 404);
+  }
+
+  private agents(r: RecordedRequest): Reply {
+    const paging = checkQuery(r, PAGING);
+    const agents = this.store.agents.map((a) => this.agentOut(a));
+    if (!paging || !this.pagedAgents) return { status: 200, body: agents };
+    return { status: 200, body: { record_count: agents.length, agents: page(agents, paging) } };
+  }
+
+  private users(r: RecordedRequest): Reply {
+    const paging = checkQuery(r, { ...PAGING, search: 'text', search_phonenumbers: 'bool', client_id: 'int' });
+    const search = r.query.get('search');
+    const byPhone = r.query.get('search_phonenumbers') === 'true';
+    if (r.query.has('search_phonenumbers') && search === null) throw new ContractViolation('search_phonenumbers without search');
+    const clientId = intParam(r, 'client_id');
+    const found = this.store.users.filter((u) => (clientId === undefined || u.client_id === clientId) && (search === null || userMatches(u, search, byPhone)));
+    const users = found.map((u) => this.userOut(u));
+    return { status: 200, body: { record_count: users.length, users: paging ? page(users, paging) : users } };
+  }
+
+  private tickets(r: RecordedRequest): Reply {
+    const paging = checkQuery(r, {
+      ...PAGING,
+      agent_id: 'int',
+      client_id: 'int',
+      status: 'intlist',
+      status_id: 'int',
+      open_only: 'bool',
+      order: 'text',
+      orderdesc: 'bool',
+      search: 'text',
+    });
+    const order = r.query.get('order');
+    if (order !== null && !['id', 'dateoccurred', 'summary'].includes(order)) throw new ContractViolation(`order=${order} isn't a ticket field`);
+    if (r.query.has('orderdesc') && order === null) throw new ContractViolation('orderdesc without order');
+    const agentId = intParam(r, 'agent_id');
+    const clientId = intParam(r, 'client_id');
+    const statusIds = r.query.get('status')?.split(',').map(Number) ?? (r.query.has('status_id') ? [Number(r.query.get('status_id'))] : undefined);
+    const openOnly = r.query.get('open_only') === 'true';
+    const search = r.query.get('search')?.toLowerCase();
+    const closed = new Set(this.store.statuses.filter((s) => s.closed).map((s) => s.id));
+    let found = this.store.tickets.filter(
+      (t) =>
+        (agentId === undefined || t.agent_id === agentId) &&
+        (clientId === undefined || t.client_id === clientId) &&
+        (statusIds === undefined || statusIds.includes(t.status_id)) &&
+        (!openOnly || !closed.has(t.status_id)) &&
+        (search === undefined || `${t.summary}\n${t.details}`.toLowerCase().includes(search)),
+    );
+    if (order === 'id') found = [...found].sort((a, b) => (r.query.get('orderdesc') === 'true' ? b.id - a.id : a.id - b.id));
+    const tickets = found.map((t) => this.ticketOut(t, false));
+    return { status: 200, body: { record_count: tickets.length, tickets: paging ? page(tickets, paging) : tickets } };
+  }
+
+  private actions(r: RecordedRequest): Reply {
+    checkQuery(r, { ticket_id: 'int' });
+    const ticketId = intParam(r, 'ticket_id');
+    if (ticketId === undefined) throw new ContractViolation('GET /api/actions needs ticket_id (Get-HaloAction.ps1: mandatory)');
+    const actions = this.store.actions.filter((a) => a.ticket_id === ticketId);
+    return { status: 200, body: { record_count: actions.length, actions } };
+  }
+
+  private createTickets(body: unknown): Reply {
+    const items = arrayBody(body, '/api/tickets');
+    const created = items.map((item) => this.createTicket(item));
+    return { status: 201, body: created[0] };
+  }
+
+  private createTicket(item: Record<string, unknown>): unknown {
+    const summary = item['summary'];
+    if (typeof summary !== 'string' || summary.trim() === '') throw new ContractViolation('ticket summary is required');
+    if (typeof item['details'] !== 'string') throw new ContractViolation('ticket details must be text');
+    const clientId = requireInt(item, 'client_id');
+    const client = this.store.clients.find((c) => c.id === clientId);
+    if (!client) return invalid(`client ${clientId} does not exist`);
+    const userId = optionalInt(item, 'user_id');
+    const user = userId === undefined ? undefined : this.store.users.find((u) => u.id === userId);
+    if (userId !== undefined && !user) return invalid(`user ${userId} does not exist`);
+    const typeId = optionalInt(item, 'tickettype_id');
+    if (typeId !== undefined && !this.store.ticketTypes.some((t) => t.id === typeId)) return invalid(`ticket type ${typeId} does not exist`);
+    const occurred = item['dateoccurred'];
+    if (occurred !== undefined && (typeof occurred !== 'string' || Number.isNaN(Date.parse(occurred)))) throw new ContractViolation(`dateoccurred must be an ISO date, got ${String(occurred)}`);
+    const known = new Set(['summary', 'details', 'client_id', 'site_id', 'user_id', 'tickettype_id', 'dateoccurred', 'status_id', 'agent_id']);
+    for (const key of Object.keys(item)) if (!known.has(key)) throw new ContractViolation(`unexpected ticket field ${key}`);
+    const ticket: HaloTicketRecord = {
+      id: Math.max(2000, ...this.store.tickets.map((t) => t.id)) + 1,
+      summary,
+      details: item['details'] as string,
+      status_id: 1,
+      client_id: clientId,
+      site_id: user?.site_id,
+      user_id: userId,
+      tickettype_id: typeId,
+      dateoccurred: occurred as string | undefined,
+    };
+    this.store.tickets.push(ticket);
+    return this.ticketOut(ticket, true);
+  }
+
+  private createActions(body: unknown): Reply {
+    const items = arrayBody(body, '/api/actions');
+    const created: HaloActionRecord[] = [];
+    for (const item of items) {
+      const ticketId = requireInt(item, 'ticket_id');
+      if (!this.store.tickets.some((t) => t.id === ticketId)) return invalid(`ticket ${ticketId} does not exist`);
+      const { note, outcome, hiddenfromuser, sendemail } = item;
+      if (typeof note !== 'string' || note.trim() === '') throw new ContractViolation('action note is required');
+      if (typeof outcome !== 'string' || outcome === '') throw new ContractViolation('action outcome is required');
+      if (typeof hiddenfromuser !== 'boolean') throw new ContractViolation('hiddenfromuser must be a boolean');
+      if (sendemail !== false) throw new ContractViolation('sendemail must be false: Focusline never emails the client');
+      const action = { id: this.store.actions.length + 1, ticket_id: ticketId, note, outcome, hiddenfromuser, sendemail };
+      this.store.actions.push(action);
+      created.push(action);
+    }
+    return { status: 201, body: created[0] };
+  }
+
+  private one<T extends { id: number }>(r: RecordedRequest, list: T[], id: string | undefined, out: (item: T) => unknown): Reply {
+    checkQuery(r, {});
+    const item = list.find((x) => x.id === Number(id));
+    return item ? { status: 200, body: out(item) } : { status: 404, body: { message: 'Not found' } };
+  }
+
+  private byId<T extends { id: number }>(list: T[], id: number): T {
+    const item = list.find((x) => x.id === id);
+    if (!item) throw new Error(`fixture has no id ${id}`);
+    return item;
+  }
+
+  private agentOut(a: HaloAgentRecord): unknown {
+    return { ...a };
+  }
+
+  private userOut(u: HaloUserRecord): unknown {
+    const client = this.store.clients.find((c) => c.id === u.client_id);
+    const site = this.store.sites.find((s) => s.id === u.site_id);
+    return { ...u, client_name: client?.name ?? null, site_name: site?.name ?? null };
+  }
+
+  private ticketOut(t: HaloTicketRecord, withDetails: boolean): unknown {
+    const client = this.store.clients.find((c) => c.id === t.client_id);
+    const user = this.store.users.find((u) => u.id === t.user_id);
+    const { details, ...rest } = t;
+    return { ...rest, ...(withDetails ? { details } : {}), client_name: client?.name ?? null, user_name: user?.name ?? null };
+  }
+}
+
+export async function startHaloServer(options: HaloServerOptions = {}): Promise<HaloServer> {
+  const halo = new HaloServer(options);
+  halo.http = await startContractServer('HaloPSA', (r) => halo.handle(r));
+  return halo;
+}
+
+function expectMethod(r: RecordedRequest, method: string): void {
+  if (r.method !== method) throw new ContractViolation(`${r.path} takes ${method}, not ${r.method}`, 405);
+}
+
+function ok(r: RecordedRequest, params: Params, body: unknown): Reply {
+  checkQuery(r, params);
+  return { status: 200, body };
+}
+
+/** Validates the query against the endpoint's parameters; returns the paging when pageinate=true. */
+function checkQuery(r: RecordedRequest, params: Params): { size: number; no: number } | undefined {
+  for (const [key, value] of r.query) {
+    const kind = params[key];
+    if (kind === undefined) throw new ContractViolation(`unknown query parameter ${key} for ${r.path}`);
+    if (r.query.getAll(key).length > 1) throw new ContractViolation(`${key} given more than once`);
+    if (kind === 'int' && !/^\d+$/.test(value)) throw new ContractViolation(`${key} must be an integer, got "${value}"`);
+    if (kind === 'bool' && value !== 'true' && value !== 'false') throw new ContractViolation(`${key} must be true or false, got "${value}"`);
+    if (kind === 'intlist' && !/^\d+(,\d+)*$/.test(value)) throw new ContractViolation(`${key} must be comma-separated ids, got "${value}"`);
+    if (kind === 'text' && value === '') throw new ContractViolation(`${key} is empty`);
+  }
+  const paged = r.query.get('pageinate') === 'true';
+  const size = r.query.get('page_size');
+  const no = r.query.get('page_no');
+  if (!paged && (size !== null || no !== null)) throw new ContractViolation('page_size/page_no only work with pageinate=true');
+  if (!paged) return undefined;
+  if (size === null || no === null) throw new ContractViolation('pageinate=true needs page_size and page_no');
+  if (Number(size) < 1 || Number(no) < 1) throw new ContractViolation('page_size and page_no start at 1');
+  return { size: Number(size), no: Number(no) };
+}
+
+function page<T>(items: T[], paging: { size: number; no: number }): T[] {
+  return items.slice((paging.no - 1) * paging.size, paging.no * paging.size);
+}
+
+function intParam(r: RecordedRequest, key: string): number | undefined {
+  const value = r.query.get(key);
+  return value === null ? undefined : Number(value);
+}
+
+function userMatches(u: HaloUserRecord, search: string, byPhone: boolean): boolean {
+  const term = search.toLowerCase();
+  if (u.name.toLowerCase().includes(term) || (u.emailaddress ?? '').toLowerCase().includes(term)) return true;
+  if (!byPhone) return false;
+  return [u.phonenumber, u.mobilenumber, u.mobilenumber2, u.homenumber].some((n) => n !== undefined && n.replace(/\D/g, '').includes(search));
+}
+
+function arrayBody(body: unknown, path: string): Record<string, unknown>[] {
+  if (!Array.isArray(body)) throw new ContractViolation(`POST ${path} takes a JSON array of objects`);
+  if (body.length === 0) throw new ContractViolation(`POST ${path} with an empty array`);
+  return body.map((item) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new ContractViolation(`POST ${path}: every element must be an object`);
+    return item as Record<string, unknown>;
+  });
+}
+
+function requireInt(item: Record<string, unknown>, key: string): number {
+  const value = item[key];
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ContractViolation(`${key} must be an integer id, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function optionalInt(item: Record<string, unknown>, key: string): number | undefined {
+  return item[key] === undefined ? undefined : requireInt(item, key);
+}
+
+/** Halo refusing a well-formed request (a record that doesn't exist): 400 with a message, not a contract violation. [U] */
+class HaloRefusal extends Error {}
+
+function invalid(message: string): never {
+  throw new HaloRefusal(message);
+}
