@@ -53,6 +53,12 @@ export function createTicketing(options: TicketingOptions) {
   let sync: DirectorySync | undefined;
   let syncProgress: SyncProgress[] = [];
   let members: PsaPerson[] = [];
+  let pollFailing = false;
+
+  // A handoff that got through after failing means the PSA is back: the rest need not wait out their backoff.
+  outbox.onChange((h) => {
+    if (h.state === 'sent' && h.attempts > 1) outbox.wake();
+  });
 
   const refreshTickets = async () => {
     try {
@@ -78,7 +84,12 @@ export function createTicketing(options: TicketingOptions) {
         else options.focus().stopTicket(action.ticketId);
         await refreshTickets();
       },
-      onState: () => options.onPsa(),
+      onState: (state) => {
+        // The PSA answers again after failing: what waited in the outbox goes now, not at its next backoff step.
+        if (state.lastError === null && pollFailing) outbox.wake();
+        pollFailing = state.lastError !== null;
+        options.onPsa();
+      },
       log,
     });
     watcher.start();

@@ -10,7 +10,8 @@ export const ClientFrameSchema = z.object({
 });
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 
-export const ServerFrameSchema = z.discriminatedUnion('t', [
+// A plain union: two frames share t: 'result' (ok true/false), which a discriminated union can't express.
+export const ServerFrameSchema = z.union([
   z.object({ t: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
   z.object({ t: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: IpcErrorSchema }),
   z.object({ t: z.literal('event'), name: z.string(), payload: z.unknown() }),

@@ -1,3 +1,4 @@
+import { createAutotaskAdapter } from './autotask/autotask-adapter.js';
 import { createConnectWiseAdapter } from './connectwise/connectwise-adapter.js';
 import { createHaloPsaAdapter } from './halopsa/halopsa-adapter.js';
 import type { PsaAdapterConfig, PsaAdapterDeps } from './psa-config.js';
@@ -20,5 +21,6 @@ function only<K extends Remote>(kind: K, create: (config: Extract<PsaAdapterConf
 export const ADAPTERS: Partial<Record<Remote, AdapterFactory>> = {
   rt: only('rt', (config, deps) => createRtAdapter(config, deps)),
   connectwise: only('connectwise', (config, deps) => createConnectWiseAdapter(config, deps)),
+  autotask: only('autotask', (config, deps) => createAutotaskAdapter(config, deps)),
   halopsa: only('halopsa', (config, deps) => createHaloPsaAdapter(config, deps)),
 };

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AttemptView, HandoffView } from '../../src-main/ipc/contract.js';
+import { startRt, type RtServer } from '../harness/rt.js';
+import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
+import { connectIpc, type IpcClient } from './ipc-client.js';
+import { makePolicyFolder, type PolicyFolder } from './policy-files.js';
+
+// "Nothing is lost", with the real app and a real RT: while RT is down, 10
+// "create ticket instead" and 10 "add note" handoffs are queued through the
+// same IPC contract the UI uses. The host is killed with SIGKILL (no
+// shutdown code runs), started again on the same data, and RT comes back:
+// exactly 10 new tickets and 10 notes arrive in RT, none twice.
+const CALLS = 10;
+const NOTES = 10;
+
+let rt: RtServer;
+let policy: PolicyFolder;
+let app: FocuslineWeb;
+let ipc: IpcClient;
+let noteTicket: string;
+
+beforeAll(async () => {
+  rt = await startRt();
+  await rt.createUser({ Name: 'carol@gamma.example', EmailAddress: 'carol@gamma.example', RealName: 'Carol Chen', Organization: 'Gamma Inc', WorkPhone: '+1 555 010 0303' });
+  noteTicket = await rt.createTicket({ Subject: 'Server room too warm', Requestor: 'carol@gamma.example', Queue: 'General' });
+  policy = await makePolicyFolder();
+  await policy.write('managed', 'focusline.json', { 'psa.kind': 'rt', 'psa.url': rt.url, 'psa.pollSeconds': 5, 'focus.action': 'voicemail', 'focus.voicemailTarget': 'sip:*97@127.0.0.1' });
+  // No SIP server: this test is about the outbox, so the phone's account points nowhere.
+  app = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: 'ws://127.0.0.1:9/ws', env: { FOCUSLINE_POLICY_DIR: policy.dir } });
+  ipc = await connectIpc(app.base, app.token);
+  const saved = await ipc.invoke('psa.save', { kind: 'rt', values: {}, secrets: { token: rt.techToken } });
+  expect(saved.state).toBe('connected');
+}, 120_000);
+
+afterAll(async () => {
+  ipc?.close();
+  await app?.stop();
+  await rt?.dispose();
+});
+
+async function heldBackCalls(n: number): Promise<AttemptView[]> {
+  await ipc.invoke('focus.dnd', { minutes: 60 });
+  for (let i = 0; i < n; i++) {
+    const number = `+1555010${String(1000 + i)}`;
+    const decision = await ipc.invoke('calls.decide', {
+      call: { callId: `crash-${i}`, fromUri: `sip:${number}@127.0.0.1`, fromUser: number, displayName: `Caller ${i}`, assertedIdentity: null, toUri: 'sip:tech1@127.0.0.1' },
+    });
+    expect(decision.action).toBe('voicemail');
+  }
+  return (await ipc.invoke('callLog.list', { limit: 100, unhandledOnly: true })).attempts;
+}
+
+async function handoffs(client: IpcClient): Promise<HandoffView[]> {
+  return (await client.invoke('handoffs.list', {})).handoffs;
+}
+
+describe('the outbox survives SIGKILL with RT down', () => {
+  it('queues 20 handoffs while RT is down, each one tried and waiting', async () => {
+    const attempts = await heldBackCalls(CALLS + NOTES);
+    expect(attempts).toHaveLength(CALLS + NOTES);
+    await rt.stop();
+    for (const a of attempts.slice(0, CALLS)) {
+      const r = await ipc.invoke('callLog.createTicket', { attemptId: a.id });
+      expect(r.handoff?.state).toMatch(/queued|sending/);
+    }
+    for (const a of attempts.slice(CALLS)) {
+      await ipc.invoke('tickets.addNote', { ticketId: noteTicket, text: `Voicemail from ${a.callerNumber}: please call back.`, attemptId: a.id });
+    }
+    await expect
+      .poll(async () => (await handoffs(ipc)).filter((h) => h.state === 'queued' && h.attempts > 0 && /Can't reach Request Tracker/.test(h.lastError ?? '')).length, { timeout: 30_000 })
+      .toBe(CALLS + NOTES);
+  });
+
+  it('after SIGKILL, a restart and RT coming back, exactly 10 tickets and 10 notes arrive in RT', async () => {
+    ipc.close();
+    await app.kill();
+    app = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: 'ws://127.0.0.1:9/ws', env: { FOCUSLINE_POLICY_DIR: policy.dir }, dir: app.dir });
+    ipc = await connectIpc(app.base, app.token);
+    const restored = await handoffs(ipc);
+    expect(restored.filter((h) => h.state !== 'sent')).toHaveLength(CALLS + NOTES);
+    await rt.restart();
+    // Nobody touches anything: the host notices RT is back (its active-ticket poll answers again) and sends the queue.
+    await expect.poll(async () => (await handoffs(ipc)).filter((h) => h.state === 'sent').length, { timeout: 60_000, interval: 500 }).toBe(CALLS + NOTES);
+
+    const created = await rt.searchTickets("Subject LIKE 'Call from'");
+    expect(created).toHaveLength(CALLS);
+    const sentTickets = (await handoffs(ipc)).filter((h) => h.kind === 'create-ticket').map((h) => h.ticketId);
+    expect(new Set(sentTickets)).toEqual(new Set(created));
+    const comments = (await rt.ticketHistory(noteTicket)).filter((h) => h.type === 'Comment');
+    expect(comments).toHaveLength(NOTES);
+    const refs = comments.map((c) => /\[Focusline ref: ([^\]]+)\]/.exec(c.content)?.[1]);
+    expect(new Set(refs).size).toBe(NOTES);
+  });
+});
