@@ -9,7 +9,7 @@ import type { RtConfig } from '../../src-main/tickets/psa-config.js';
 import { PsaError, refMarker, type PsaAdapter, type PsaPerson } from '../../src-main/tickets/psa.js';
 import { createRtAdapter } from '../../src-main/tickets/rt/rt-adapter.js';
 import { isListening } from '../harness/ports.js';
-import { isPidOrGroupAlive } from '../harness/processes.js';
+import { delay, isPidOrGroupAlive } from '../harness/processes.js';
 import { startRt, type RtServer } from '../harness/rt.js';
 
 const BULK_CONTACTS = 120;
@@ -98,6 +98,8 @@ describe('active ticket and ticket reads', () => {
 
   it('counts configured working statuses too, most recently updated first', async () => {
     const withStalled = createRtAdapter(config({ workingStatuses: ['stalled'] }));
+    // RT keeps LastUpdated in whole seconds: step past the second the other tickets were touched in, or "most recent" is a tie.
+    await delay(1_100);
     await rt.rest('PUT', `/ticket/${ids['bobStalled']}`, { Subject: 'Waiting on vendor (chased)' });
     expect((await withStalled.activeTicket())?.id).toBe(ids['bobStalled']);
     expect((await tech.activeTicket())?.id).toBe(ids['aliceWorking']);

@@ -99,7 +99,7 @@ const PHONE_CALL_ACTION = 'Phone Call';
 
 export function createAutotaskAdapter(config: AutotaskConfig, deps: PsaAdapterDeps = {}, tuning: AutotaskTuning = {}): PsaAdapter {
   const pageSize = Math.max(1, Math.min(AT_MAX_RECORDS, Math.floor(tuning.pageSize ?? AT_MAX_RECORDS)));
-  return new AutotaskAdapter(new AutotaskClient(config, deps, pageSize));
+  return new AutotaskAdapter(new AutotaskClient(config, deps, pageSize), deps.defaultRegion ?? '');
 }
 
 class AutotaskAdapter implements PsaAdapter {
@@ -107,7 +107,10 @@ class AutotaskAdapter implements PsaAdapter {
   readonly label: string;
   private actionTypePromise: Promise<number> | undefined;
 
-  constructor(private readonly client: AutotaskClient) {
+  constructor(
+    private readonly client: AutotaskClient,
+    private readonly region: string,
+  ) {
     this.label = `Autotask (${hostOf(discoveryBase(client.config.url))})`;
   }
 
@@ -167,7 +170,7 @@ class AutotaskAdapter implements PsaAdapter {
       maxRecords: CANDIDATES,
       includeFields: CONTACT_FIELDS,
     });
-    const contact = bestCandidate(digits, contacts.items, contactNumbers);
+    const contact = bestCandidate(digits, contacts.items, contactNumbers, this.region);
     if (contact) {
       const company = contact.companyID == null ? null : await this.client.get('Companies', contact.companyID, atCompanySchema, options);
       const companyName = company?.companyName?.trim() ?? '';
@@ -182,7 +185,7 @@ class AutotaskAdapter implements PsaAdapter {
       maxRecords: CANDIDATES,
       includeFields: COMPANY_FIELDS,
     });
-    const company = bestCandidate(digits, companies.items, companyNumbers);
+    const company = bestCandidate(digits, companies.items, companyNumbers, this.region);
     if (!company) return { person: null, company: null, openTickets: [] };
     return {
       person: null,

@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto';
-import { callerIdentity } from '../../numbers/caller-identity.js';
-import { strengthRank, type MatchStrength } from '../../numbers/number-index.js';
-import { ticketContactMatcher } from '../../numbers/ticket-contacts.js';
 import { withRef, type AttemptLogRequest, type NewTicketRequest, type PsaPerson, type PsaTicket } from '../psa.js';
 import type { AtCompany, AtContact, AtField, AtPicklistValue, AtResource, AtTicket } from './autotask-schemas.js';
 
@@ -99,26 +96,7 @@ export function phoneFilter(fields: readonly string[], fragments: readonly strin
   return f.or(fields.flatMap((field) => fragments.map((fragment) => f.contains(field, fragment))));
 }
 
-/**
- * How well the caller matches any of `numbers`, by the project's own rules
- * (exact E.164, then the last 10, then the last 7 digits), or undefined:
- * `contains` finds the fragment inside other numbers too; this throws those out.
- */
-export function callerMatchStrength(digits: string, numbers: readonly string[]): MatchStrength | undefined {
-  const user = digits.trim().replace(/[^\d+]/g, '');
-  if (user.replace(/\D/g, '').length < 7) return undefined;
-  const caller = callerIdentity({ fromUri: `tel:${user}`, fromUser: user, assertedIdentity: null }, { trustAssertedIdentity: false, defaultRegion: '' });
-  return ticketContactMatcher(numbers, '').lookup(caller)?.via;
-}
 
-export function bestCandidate<T>(digits: string, candidates: readonly T[], numbersOf: (candidate: T) => string[]): T | undefined {
-  let best: { candidate: T; rank: number } | undefined;
-  for (const candidate of candidates) {
-    const via = callerMatchStrength(digits, numbersOf(candidate));
-    if (via !== undefined && (best === undefined || strengthRank[via] > best.rank)) best = { candidate, rank: strengthRank[via] };
-  }
-  return best?.candidate;
-}
 
 // ---------------------------------------------------------------- picklists
 
@@ -391,3 +369,5 @@ export function credentialProblem(status: number, body: unknown, who: { username
   }
   return undefined;
 }
+
+export { bestCandidate, callerMatchStrength } from '../caller-match.js';

@@ -76,7 +76,7 @@ const MAX_STOPWATCHES = 5;
 const MAX_NOTE_PAGES = 10;
 
 export function createConnectWiseAdapter(config: ConnectWiseConfig, deps: PsaAdapterDeps = {}, tuning: ConnectWiseTuning = {}): PsaAdapter {
-  return new ConnectWiseAdapter(new ConnectWiseClient(config, deps, tuning.pageSize));
+  return new ConnectWiseAdapter(new ConnectWiseClient(config, deps, tuning.pageSize), deps.defaultRegion ?? '');
 }
 
 function hostLabel(url: string): string {
@@ -92,7 +92,10 @@ class ConnectWiseAdapter implements PsaAdapter {
   readonly label: string;
   private readonly site: CwSite;
 
-  constructor(private readonly cw: ConnectWiseClient) {
+  constructor(
+    private readonly cw: ConnectWiseClient,
+    private readonly region: string,
+  ) {
     this.label = `ConnectWise PSA (${hostLabel(cw.config.url)})`;
     this.site = { url: cw.config.url, companyId: cw.config.companyId.trim() };
   }
@@ -153,7 +156,7 @@ class ConnectWiseAdapter implements PsaAdapter {
       },
       options,
     );
-    const contact = bestCandidate(digits, contacts.items, contactPhoneNumbers);
+    const contact = bestCandidate(digits, contacts.items, contactPhoneNumbers, this.region);
     if (contact !== undefined) {
       const person = contactToPerson(contact);
       const company = contact.company?.name ? { id: person.companyId, name: contact.company.name } : null;
@@ -161,7 +164,7 @@ class ConnectWiseAdapter implements PsaAdapter {
       return { person, company, openTickets };
     }
     const companies = await this.cw.list('/company/companies', cwCompanySchema, { conditions: `phoneNumber like ${likeAnywhere(tail)}`, pageSize: CANDIDATES }, options);
-    const company = bestCandidate(digits, companies.items, (c) => (c.phoneNumber ? [c.phoneNumber] : []));
+    const company = bestCandidate(digits, companies.items, (c) => (c.phoneNumber ? [c.phoneNumber] : []), this.region);
     if (company === undefined) return { person: null, company: null, openTickets: [] };
     return { person: null, company: { id: String(company.id), name: company.name }, openTickets: await this.openTicketsForCompany(String(company.id), options) };
   }

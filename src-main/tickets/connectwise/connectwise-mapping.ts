@@ -1,6 +1,3 @@
-import { callerIdentity } from '../../numbers/caller-identity.js';
-import { strengthRank, type MatchStrength } from '../../numbers/number-index.js';
-import { ticketContactMatcher } from '../../numbers/ticket-contacts.js';
 import { withRef, type AttemptLogRequest, type NewTicketRequest, type NoteRequest, type PsaPerson, type PsaTicket } from '../psa.js';
 import type { CwCompany, CwContact, CwMember, CwStopwatch, CwTicket } from './connectwise-schemas.js';
 
@@ -185,29 +182,7 @@ export function searchTail(digits: string): string | undefined {
   return only.length >= 7 ? only.slice(-7) : undefined;
 }
 
-/**
- * How well the caller matches any of `numbers`, by the project's own rules
- * (exact E.164, then the last 10, then the last 7 digits), or undefined.
- * CW's `like` can find the 7 digits in the middle of another number; this
- * is the check that throws those out. No default region is configured for
- * the PSA, so numbers without "+" compare on their digits only.
- */
-export function callerMatchStrength(digits: string, numbers: readonly string[]): MatchStrength | undefined {
-  const user = digits.trim().replace(/[^\d+]/g, '');
-  if (user.replace(/\D/g, '').length < 7) return undefined;
-  const caller = callerIdentity({ fromUri: `tel:${user}`, fromUser: user, assertedIdentity: null }, { trustAssertedIdentity: false, defaultRegion: '' });
-  return ticketContactMatcher(numbers, '').lookup(caller)?.via;
-}
 
-/** The best-matching candidate (strongest match; the first on a tie), or undefined when none really matches. */
-export function bestCandidate<T>(digits: string, candidates: readonly T[], numbersOf: (candidate: T) => string[]): T | undefined {
-  let best: { candidate: T; rank: number } | undefined;
-  for (const candidate of candidates) {
-    const via = callerMatchStrength(digits, numbersOf(candidate));
-    if (via !== undefined && (best === undefined || strengthRank[via] > best.rank)) best = { candidate, rank: strengthRank[via] };
-  }
-  return best?.candidate;
-}
 
 // ---------------------------------------------------------------- writes
 
@@ -330,3 +305,5 @@ export function pageFromCursor(cursor: string | null): number | undefined {
   if (cursor === null) return 1;
   return /^[1-9][0-9]{0,6}$/.test(cursor) ? Number(cursor) : undefined;
 }
+
+export { bestCandidate, callerMatchStrength } from '../caller-match.js';

@@ -1,0 +1,125 @@
+// `npx vitest run --project bench bench/click-to-ticket.bench.ts` (part of
+// `npm run bench`): the time from a click on "Create ticket instead" to the
+// ticket existing in a real Request Tracker 5 on 127.0.0.1, measured three
+// ways in the same run:
+// - floor: one bare REST2 POST /ticket with the same body (what RT itself costs);
+// - adapter: the RT adapter's createTicket (its idempotency search + the POST);
+// - app: Chromium clicks the button in Focusline (web mode); timed until the
+//   UI shows the handoff as sent with the ticket's link (IPC, durable outbox
+//   write, adapter, RT, event back to the UI).
+// Writes bench/results/click-to-ticket.{json,md}. Figures only, no timing assertions.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { createRtAdapter } from '../src-main/tickets/rt/rt-adapter.js';
+import { launchChromium, newCallPage } from '../test/harness/chromium.js';
+import { startRt, type RtServer } from '../test/harness/rt.js';
+import { startFocuslineWeb, type FocuslineWeb } from '../test/e2e/focusline-web.js';
+import { connectIpc, type IpcClient } from '../test/e2e/ipc-client.js';
+import { makePolicyFolder } from '../test/e2e/policy-files.js';
+
+const N = 20;
+const WARMUP = 3;
+
+let rt: RtServer;
+let app: FocuslineWeb;
+let ipc: IpcClient;
+let browser: Browser;
+let page: Page;
+const results: Record<string, unknown> = {};
+
+beforeAll(async () => {
+  rt = await startRt();
+  await rt.createUser({ Name: 'dana@delta.example', EmailAddress: 'dana@delta.example', RealName: 'Dana Diaz', Organization: 'Delta Co', WorkPhone: '+1 555 010 0404' });
+  const policy = await makePolicyFolder();
+  await policy.write('managed', 'focusline.json', { 'psa.kind': 'rt', 'psa.url': rt.url, 'focus.action': 'voicemail', 'focus.voicemailTarget': 'sip:*97@127.0.0.1' });
+  app = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: 'ws://127.0.0.1:9/ws', env: { FOCUSLINE_POLICY_DIR: policy.dir } });
+  ipc = await connectIpc(app.base, app.token);
+  await ipc.invoke('psa.save', { kind: 'rt', values: {}, secrets: { token: rt.techToken } });
+  browser = await launchChromium();
+  page = await newCallPage(browser, app.url);
+}, 120_000);
+
+afterAll(async () => {
+  await writeResults();
+  ipc?.close();
+  await browser?.close();
+  await app?.stop();
+  await rt?.dispose();
+});
+
+function stats(ms: number[]) {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (p: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN) * 10) / 10;
+  return { n: ms.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1), mean: Math.round((ms.reduce((a, b) => a + b, 0) / ms.length) * 10) / 10 };
+}
+
+const body = (i: number) => ({ Queue: 'General', Subject: `Floor ${i}: Call from Dana Diaz`, Requestor: 'dana@delta.example', Content: 'Call from Dana Diaz (+15550100404).', ContentType: 'text/plain' });
+
+describe('click to ticket, against RT 5', () => {
+  it('floor: a bare REST2 POST /ticket', async () => {
+    const ms: number[] = [];
+    for (let i = 0; i < N + WARMUP; i++) {
+      const t = performance.now();
+      const r = await fetch(`${rt.url}/REST/2.0/ticket`, { method: 'POST', headers: { Authorization: `token ${rt.techToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body(i)) });
+      expect(r.status).toBe(201);
+      await r.text();
+      if (i >= WARMUP) ms.push(performance.now() - t);
+    }
+    results.floor = stats(ms);
+  });
+
+  it('adapter: createTicket (idempotency search, then create)', async () => {
+    const adapter = createRtAdapter({ kind: 'rt', url: rt.url, token: rt.techToken, workingStatuses: ['open'], queue: 'General', unknownCallerCompany: '', stopwatchMinSeconds: 60, timeoutMs: 10_000 });
+    const ms: number[] = [];
+    for (let i = 0; i < N + WARMUP; i++) {
+      const t = performance.now();
+      const r = await adapter.createTicket({ ref: `bench-adapter-${i}`, summary: `Adapter ${i}: Call from Dana Diaz`, description: 'Call from Dana Diaz.', callerNumber: '+15550100404', callerName: 'Dana Diaz', occurredAt: new Date().toISOString() });
+      expect(r.ticketId).toMatch(/^\d+$/);
+      if (i >= WARMUP) ms.push(performance.now() - t);
+    }
+    results.adapter = stats(ms);
+  });
+
+  it('app: click "Create ticket instead" in Chromium until the UI shows the sent ticket with its link', async () => {
+    await ipc.invoke('focus.dnd', { minutes: 60 });
+    const ms: number[] = [];
+    for (let i = 0; i < N + WARMUP; i++) {
+      await ipc.invoke('calls.decide', { call: { callId: `bench-${i}`, fromUri: 'sip:+15550100404@127.0.0.1', fromUser: '+15550100404', displayName: 'Dana', assertedIdentity: null, toUri: 'sip:tech1@127.0.0.1' } });
+      const row = page.locator('[data-testid=quiet-call]').first();
+      await row.locator('[data-testid=caller-name]').waitFor();
+      const attemptId = (await row.getAttribute('data-attempt-id')) ?? '';
+      const t = await page.evaluate(() => performance.now());
+      await row.locator('[data-testid=quiet-create-ticket]').click();
+      await page.locator(`[data-testid=handoff][data-attempt-id="${attemptId}"][data-state=sent] [data-testid=handoff-link]`).waitFor({ timeout: 20_000 });
+      const done = await page.evaluate(() => performance.now());
+      if (i >= WARMUP) ms.push(done - t);
+    }
+    results.app = stats(ms);
+    const created = await rt.searchTickets("Subject LIKE 'Call from Dana Diaz at'");
+    expect(created).toHaveLength(N + WARMUP);
+  });
+});
+
+async function writeResults(): Promise<void> {
+  const dir = new URL('./results/', import.meta.url);
+  await mkdir(dir, { recursive: true });
+  const doc = { stamp: new Date().toISOString(), rt: 'Request Tracker 5.0.3 (Debian), SQLite, rt-server Starlet with 2 workers, 127.0.0.1', runs: N, warmup: WARMUP, ...results };
+  await writeFile(new URL('click-to-ticket.json', dir), JSON.stringify(doc, null, 2) + '\n');
+  type S = ReturnType<typeof stats>;
+  const row = (name: string, s: S | undefined) => (s ? `| ${name} | ${s.n} | ${s.mean} | ${s.p50} | ${s.p90} | ${s.max} |` : `| ${name} | not run | | | | |`);
+  const md = [
+    `# Click to ticket against RT (${doc.stamp})`,
+    '',
+    `${doc.rt}. ${N} tickets each way after ${WARMUP} warm-up ones, one at a time; milliseconds.`,
+    '',
+    '| path | n | mean | p50 | p90 | max |',
+    '|---|---|---|---|---|---|',
+    row('floor: bare REST2 POST /ticket', results.floor as S | undefined),
+    row('adapter: createTicket (search before create + POST)', results.adapter as S | undefined),
+    row('app: click in Chromium → UI shows the sent ticket and its link', results.app as S | undefined),
+    '',
+  ].join('\n');
+  await writeFile(new URL('click-to-ticket.md', dir), md);
+  console.log(md);
+}
