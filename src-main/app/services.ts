@@ -124,7 +124,11 @@ export async function createServices(options: ServiceOptions) {
     psaCoworkers: () => psaCoworkers,
   });
   screening.warm();
-  ticketing.outbox.onChange(() => handoffsPush.request());
+  ticketing.outbox.onChange((h) => {
+    handoffsPush.request();
+    // A ticket's link or a failure is what the tech waits for: show it now, not at the end of the window.
+    if (h.state === 'sent' || h.state === 'failed') handoffsPush.flush();
+  });
   await ticketing.start();
   const stopFollowingPolicy = policy.onChange(() => {
     screening.warm();

@@ -24,8 +24,13 @@ export type HandoffKind = (typeof HANDOFF_KINDS)[number];
 export const HANDOFF_STATES = ['queued', 'sending', 'sent', 'failed'] as const;
 export type HandoffState = (typeof HANDOFF_STATES)[number];
 
-/** What the sender port receives: enough for an adapter to be idempotent. */
-export type OutgoingHandoff = { id: string; kind: HandoffKind; idempotencyKey: string; payload: unknown };
+/**
+ * What the sender port receives: enough for an adapter to be idempotent.
+ * `firstTry`: no earlier send of this key ever started (not even one a crash
+ * or a resend wiped from view), so nothing can exist in the PSA yet and the
+ * adapter may skip its search-before-create.
+ */
+export type OutgoingHandoff = { id: string; kind: HandoffKind; idempotencyKey: string; payload: unknown; firstTry: boolean };
 
 export type SendResult =
   | { ok: true; ticketId?: string; url?: string }
@@ -102,6 +107,12 @@ const MIGRATIONS = [
       sent_at INTEGER
     );
     CREATE INDEX handoffs_due ON handoffs (state, next_attempt_at);`,
+  },
+  {
+    // Every send ever started, never reset (attempts is reset by "fix and resend" so backoff starts small again).
+    id: 'handoffs-2',
+    sql: `ALTER TABLE handoffs ADD COLUMN sends_started INTEGER NOT NULL DEFAULT 0;
+      UPDATE handoffs SET sends_started = attempts;`,
   },
 ];
 
@@ -193,6 +204,7 @@ export class Outbox {
          ON CONFLICT (idempotency_key) DO NOTHING`,
       ),
       byId: this.db.prepare('SELECT * FROM handoffs WHERE id = ?'),
+      sendsStarted: this.db.prepare('SELECT sends_started FROM handoffs WHERE id = ?').pluck(),
       byKey: this.db.prepare('SELECT * FROM handoffs WHERE idempotency_key = ?'),
       all: this.db.prepare('SELECT * FROM handoffs ORDER BY created_at, rowid'),
       nextDue: this.db.prepare(
@@ -203,7 +215,7 @@ export class Outbox {
         "UPDATE handoffs SET state = 'queued', next_attempt_at = @now, updated_at = @now, last_error = @msg WHERE state = 'sending'",
       ),
       markSending: this.db.prepare(
-        "UPDATE handoffs SET state = 'sending', attempts = attempts + 1, next_attempt_at = NULL, updated_at = @now WHERE id = @id AND state = 'queued'",
+        "UPDATE handoffs SET state = 'sending', attempts = attempts + 1, sends_started = sends_started + 1, next_attempt_at = NULL, updated_at = @now WHERE id = @id AND state = 'queued'",
       ),
       markSent: this.db.prepare(
         `UPDATE handoffs SET state = 'sent', sent_at = @now, updated_at = @now, ticket_id = @ticketId, url = @url,
@@ -374,7 +386,8 @@ export class Outbox {
         resolve({ ok: false, retry: 'later', message: `Send interrupted: ${errorMessage(controller.signal.reason)}` }),
       );
     });
-    const outgoing: OutgoingHandoff = { id: handoff.id, kind: handoff.kind, idempotencyKey: handoff.idempotencyKey, payload: handoff.payload };
+    const firstTry = z.number().parse(this.sql.sendsStarted.get(handoff.id)) === 1;
+    const outgoing: OutgoingHandoff = { id: handoff.id, kind: handoff.kind, idempotencyKey: handoff.idempotencyKey, payload: handoff.payload, firstTry };
     try {
       return await Promise.race([this.sender.send(outgoing, controller.signal), aborted]);
     } catch (error) {

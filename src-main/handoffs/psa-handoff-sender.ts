@@ -29,19 +29,20 @@ export function psaHandoffSender(currentAdapter: () => PsaAdapter | null): Hando
 
 async function deliver(adapter: PsaAdapter, handoff: OutgoingHandoff, signal: AbortSignal): Promise<{ ticketId?: string; url?: string }> {
   const ref = handoff.idempotencyKey;
+  const firstTry = handoff.firstTry;
   switch (handoff.kind) {
     case 'create-ticket': {
       const p = parse(CreateTicketPayload, handoff.payload);
-      return clean(await adapter.createTicket({ ref, ...p }, { signal }));
+      return clean(await adapter.createTicket({ ref, firstTry, ...p }, { signal }));
     }
     case 'add-note': {
       const p = parse(AddNotePayload, handoff.payload);
-      const result = await adapter.addNote({ ref, ticketId: p.ticketId, text: p.text, internal: p.internal }, { signal });
+      const result = await adapter.addNote({ ref, firstTry, ticketId: p.ticketId, text: p.text, internal: p.internal }, { signal });
       return clean({ ticketId: p.ticketId, ...result });
     }
     case 'log-attempt': {
       const p = parse(LogAttemptPayload, handoff.payload);
-      return clean(await adapter.logAttempt({ ref, ...p }, { signal }));
+      return clean(await adapter.logAttempt({ ref, firstTry, ...p }, { signal }));
     }
   }
 }

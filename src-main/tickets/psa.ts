@@ -73,10 +73,16 @@ export type CallerMatch = {
   openTickets: PsaTicket[];
 };
 
+/**
+ * Every write carries `ref` (the idempotency key) and may carry `firstTry`:
+ * true when no earlier send of this ref ever started, so nothing can exist
+ * in the PSA yet and the adapter may skip its search-before-create (which
+ * costs RT and Halo several requests). Absent: search, to be safe.
+ */
+type WriteRequest = { ref: string; firstTry?: boolean | undefined };
+
 /** "Create ticket instead": what the adapter puts into the PSA. */
-export type NewTicketRequest = {
-  /** Idempotency key: the same ref never makes a second ticket. */
-  ref: string;
+export type NewTicketRequest = WriteRequest & {
   summary: string;
   description: string;
   /** The matched contact and company; absent when the caller is unknown (the adapter uses the catch-all company). */
@@ -88,8 +94,7 @@ export type NewTicketRequest = {
   occurredAt: string;
 };
 
-export type NoteRequest = {
-  ref: string;
+export type NoteRequest = WriteRequest & {
   ticketId: string;
   text: string;
   /** Internal (not visible to the client); Focusline's notes are internal unless the tech says otherwise. */
@@ -97,8 +102,7 @@ export type NoteRequest = {
 };
 
 /** One contact attempt, logged where policy asks (CW activity/note, Autotask note, Halo action, RT comment). */
-export type AttemptLogRequest = {
-  ref: string;
+export type AttemptLogRequest = WriteRequest & {
   /** The ticket it belongs to, when there is one (the active ticket, or the caller's). */
   ticketId?: string | undefined;
   contactId?: string | undefined;

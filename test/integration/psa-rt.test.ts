@@ -170,6 +170,16 @@ describe('writes, idempotent on ref', () => {
     expect(await rt.searchTickets(`Subject = '${request.summary}'`)).toEqual([first.ticketId]);
   });
 
+  it("skips the search on the outbox's first try: the flag is trusted, so it must only be set when nothing can exist", async () => {
+    const summary = 'First try: no search';
+    const first = await tech.createTicket({ ...request, summary, ref: 'first-try-1' });
+    const trusted = await tech.createTicket({ ...request, summary, ref: 'first-try-1', firstTry: true });
+    expect(trusted.ticketId).not.toBe(first.ticketId);
+    const retried = await tech.createTicket({ ...request, summary, ref: 'first-try-1' });
+    expect([first.ticketId, trusted.ticketId]).toContain(retried.ticketId);
+    expect(await rt.searchTickets(`Subject = '${summary}'`)).toHaveLength(2);
+  });
+
   it('makes a second ticket for a different ref with the same summary', async () => {
     const other = await tech.createTicket({ ...request, ref: 'create-2', contactId: 'alice@acme.example' });
     const all = await rt.searchTickets(`Subject = '${request.summary}'`);

@@ -235,7 +235,7 @@ class HaloPsaAdapter implements PsaAdapter {
     const { signal } = options;
     const clientId = this.clientFor(request.companyId);
     const ticketTypeId = await this.ticketTypeId(signal);
-    const earlier = await this.ticketWithRef(request.ref, signal);
+    const earlier = request.firstTry ? undefined : await this.ticketWithRef(request.ref, signal);
     if (earlier !== undefined) return this.written(earlier);
     const created = await this.client.post('/tickets', newTicketBody(request, clientId, ticketTypeId), CreatedTicketSchema, signal);
     const ticket = Array.isArray(created) ? created[0] : created;
@@ -245,7 +245,7 @@ class HaloPsaAdapter implements PsaAdapter {
 
   async addNote(request: NoteRequest, options: CallOptions = {}): Promise<WriteResult> {
     const ticketId = this.ticketIdOf(request.ticketId);
-    await this.addActionOnce(ticketId, request.ref, noteActionBody(request, ticketId), options.signal);
+    await this.addActionOnce(ticketId, request, noteActionBody(request, ticketId), options.signal);
     return this.written(ticketId);
   }
 
@@ -255,7 +255,7 @@ class HaloPsaAdapter implements PsaAdapter {
       return {};
     }
     const ticketId = this.ticketIdOf(request.ticketId);
-    await this.addActionOnce(ticketId, request.ref, attemptActionBody(request, ticketId), options.signal);
+    await this.addActionOnce(ticketId, request, attemptActionBody(request, ticketId), options.signal);
     return this.written(ticketId);
   }
 
@@ -315,9 +315,11 @@ class HaloPsaAdapter implements PsaAdapter {
     return undefined;
   }
 
-  private async addActionOnce(ticketId: number, ref: string, body: unknown, signal?: AbortSignal): Promise<void> {
-    const { actions } = await this.client.get('/actions', { ticket_id: ticketId }, ActionListSchema, signal);
-    if (actions.some((a) => carriesRef(a.note, ref))) return;
+  private async addActionOnce(ticketId: number, request: { ref: string; firstTry?: boolean | undefined }, body: unknown, signal?: AbortSignal): Promise<void> {
+    if (!request.firstTry) {
+      const { actions } = await this.client.get('/actions', { ticket_id: ticketId }, ActionListSchema, signal);
+      if (actions.some((a) => carriesRef(a.note, request.ref))) return;
+    }
     await this.client.post('/actions', body, CreatedActionSchema, signal);
   }
 

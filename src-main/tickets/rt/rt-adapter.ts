@@ -144,7 +144,7 @@ class RtAdapter implements PsaAdapter {
 
   async createTicket(request: NewTicketRequest, options?: CallOptions): Promise<WriteResult & { ticketId: string }> {
     const subject = ticketSubject(request);
-    const existing = await this.findTicketByRef(request.ref, subject, options);
+    const existing = request.firstTry ? null : await this.findTicketByRef(request.ref, subject, options);
     if (existing !== null) {
       this.log(`RT: ticket #${existing} already carries ref ${request.ref}; not creating another`);
       return { ticketId: existing, url: ticketUrl(this.client.baseUrl, existing) };
@@ -167,7 +167,7 @@ class RtAdapter implements PsaAdapter {
   }
 
   addNote(request: NoteRequest, options?: CallOptions): Promise<WriteResult> {
-    return this.writeOnce(request.ticketId, request.ref, request.internal ? 'comment' : 'correspond', { Content: withRef(request.text, request.ref) }, options);
+    return this.writeOnce(request.ticketId, request, request.internal ? 'comment' : 'correspond', { Content: withRef(request.text, request.ref) }, options);
   }
 
   /**
@@ -181,7 +181,7 @@ class RtAdapter implements PsaAdapter {
       this.log(`RT: call attempt ${request.ref} has no ticket; RT has no place for it, not logged in RT`);
       return {};
     }
-    return this.writeOnce(request.ticketId, request.ref, 'comment', { Subject: 'Call log', TimeTaken: '0', Content: withRef(attemptBody(request), request.ref) }, options);
+    return this.writeOnce(request.ticketId, request, 'comment', { Subject: 'Call log', TimeTaken: '0', Content: withRef(attemptBody(request), request.ref) }, options);
   }
 
   async listContacts(cursor: string | null, options?: CallOptions): Promise<PsaPage<PsaPerson>> {
@@ -290,7 +290,7 @@ class RtAdapter implements PsaAdapter {
   /** A comment or reply, written once per ref. */
   private async writeOnce(
     ticketId: string,
-    ref: string,
+    { ref, firstTry }: { ref: string; firstTry?: boolean | undefined },
     kind: 'comment' | 'correspond',
     fields: Record<string, string>,
     options: CallOptions | undefined,
@@ -298,7 +298,7 @@ class RtAdapter implements PsaAdapter {
     if (!isTicketId(ticketId)) throw new PsaError('invalid-request', `Request Tracker ticket ids are numbers; "${ticketId}" is not one.`);
     await this.requireTicket(ticketId, options);
     const url = ticketUrl(this.client.baseUrl, ticketId);
-    if (await this.carriesMarker(ticketId, ref, 'DESC', NOTE_LOOKBACK, options)) {
+    if (!firstTry && (await this.carriesMarker(ticketId, ref, 'DESC', NOTE_LOOKBACK, options))) {
       this.log(`RT: ticket #${ticketId} already has the ${kind} for ref ${ref}; not writing it again`);
       return { ticketId, url };
     }

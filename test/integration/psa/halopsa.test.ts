@@ -279,6 +279,15 @@ describe('HaloPSA adapter against the contract server', () => {
       expect(server.http.requestsTo('GET', /^\/api\/tickets$/).map((r) => r.query.get('search'))).toEqual(['call-dup', 'call-dup']);
     });
 
+    it("on the outbox's first try, createTicket and addNote skip the search (nothing can exist yet)", async () => {
+      const ticket = await adapter.createTicket({ ...newTicket('call-first'), firstTry: true });
+      await adapter.addNote({ ref: 'note-first', firstTry: true, ticketId: ticket.ticketId, text: 'First try', internal: true });
+      expect(server.http.requestsTo('GET', /^\/api\/tickets$/)).toHaveLength(0);
+      expect(server.http.requestsTo('GET', /^\/api\/actions$/)).toHaveLength(0);
+      expect(server.http.requestsTo('POST', /^\/api\/tickets$/)).toHaveLength(1);
+      expect(server.http.requestsTo('POST', /^\/api\/actions$/)).toHaveLength(1);
+    });
+
     it('createTicket ignores an earlier ticket whose ref merely contains this one', async () => {
       const first = await adapter.createTicket(newTicket('call-7'));
       // Halo's search for "call" finds the call-7 ticket; its marker is not this ref's, so a new ticket is made.

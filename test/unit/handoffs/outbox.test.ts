@@ -97,7 +97,7 @@ describe('handoff outbox', () => {
     await ctx.outbox.idle();
 
     expect(ctx.sender.calls).toHaveLength(1);
-    expect(ctx.sender.calls[0]?.handoff).toEqual({ id: queued.id, kind: 'create-ticket', idempotencyKey: 'create-ticket:att-1', payload: ticket() });
+    expect(ctx.sender.calls[0]?.handoff).toEqual({ id: queued.id, kind: 'create-ticket', idempotencyKey: 'create-ticket:att-1', payload: ticket(), firstTry: true });
     expect(ctx.outbox.get(queued.id)).toMatchObject({ state: 'sent', attempts: 1, ticketId: '1042', url: 'https://psa.example/tickets/1042', sentAt: t0, lastError: null });
     expect(ctx.changes.map((h) => h.state)).toEqual(['queued', 'sending', 'sent']);
   });
@@ -205,7 +205,7 @@ describe('handoff outbox', () => {
     restarted.outbox.start();
     await restarted.outbox.idle();
 
-    expect(restarted.sender.calls.map((c) => c.handoff)).toEqual([{ id: h.id, kind: 'create-ticket', idempotencyKey: 'create-ticket:att-3', payload: ticket() }]);
+    expect(restarted.sender.calls.map((c) => c.handoff)).toEqual([{ id: h.id, kind: 'create-ticket', idempotencyKey: 'create-ticket:att-3', payload: ticket(), firstTry: false }]);
     expect(restarted.outbox.get(h.id)).toMatchObject({ state: 'sent', attempts: 2 });
     expect(restarted.changes[0]).toMatchObject({ state: 'queued', lastError: expect.stringMatching(/same key/) });
   });
@@ -270,5 +270,39 @@ describe('handoff outbox', () => {
     const h = ctx.outbox.enqueue({ kind: 'add-note', idempotencyKey: 'n', payload: {} });
     ctx.db.prepare("UPDATE handoffs SET kind = 'delete-ticket' WHERE id = ?").run(h.id);
     expect(() => ctx.outbox.get(h.id)).toThrow();
+  });
+});
+
+describe('firstTry: when an adapter may skip its search-before-create', () => {
+  it('is true only for the very first send of a key, never again after a retry or a fix-and-resend', async () => {
+    const ctx = setup([{ ok: false, retry: 'later', message: '503' }, { ok: false, retry: 'never', message: 'A company is required.' }, OK]);
+    ctx.outbox.start();
+    const h = ctx.outbox.enqueue({ kind: 'create-ticket', idempotencyKey: handoffKey('create-ticket', 'a1'), payload: ticket() });
+    await ctx.outbox.idle();
+    expect(ctx.sender.calls).toHaveLength(1);
+    // The retry is due after 1 s (half of the 2 s ceiling); moving further would also fire the send timeout.
+    await advance(ctx, 1_500);
+    expect(ctx.sender.calls).toHaveLength(2);
+    expect(ctx.outbox.get(h.id)).toMatchObject({ state: 'failed' });
+    ctx.outbox.resend(h.id, ticket('Printer offline (Contoso)'));
+    await ctx.outbox.idle();
+    expect(ctx.outbox.get(h.id)?.state).toBe('sent');
+    expect(ctx.sender.calls.map((c) => c.handoff.firstTry)).toEqual([true, false, false]);
+    await ctx.outbox.stop();
+  });
+
+  it('is false after a crash during the first send: that send may have landed', async () => {
+    const first = setup(['hang']);
+    first.outbox.start();
+    first.outbox.enqueue({ kind: 'add-note', idempotencyKey: handoffKey('add-note', 'a2'), payload: { ticketId: '7', text: 'x', internal: true } });
+    await Promise.resolve();
+    await new Promise((r) => setImmediate(r));
+    expect(first.sender.calls.map((c) => c.handoff.firstTry)).toEqual([true]);
+    // The process dies here: no stop(), the row stays 'sending'. A new outbox opens the same folder.
+    const second = setup([OK], { dir: first.dir });
+    second.outbox.start();
+    await second.outbox.idle();
+    expect(second.sender.calls.map((c) => c.handoff.firstTry)).toEqual([false]);
+    await second.outbox.stop();
   });
 });

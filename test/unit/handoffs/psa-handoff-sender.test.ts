@@ -24,26 +24,26 @@ function recordingAdapter(fail?: PsaError) {
 describe('psaHandoffSender', () => {
   it('passes the idempotency key to the adapter as its ref, and reports the ticket and link', async () => {
     const { adapter, calls } = recordingAdapter();
-    const result = await psaHandoffSender(() => adapter).send({ id: 'h1', kind: 'create-ticket', idempotencyKey: 'create-ticket:att-1', payload: ticketPayload }, signal);
+    const result = await psaHandoffSender(() => adapter).send({ id: 'h1', kind: 'create-ticket', idempotencyKey: 'create-ticket:att-1', payload: ticketPayload, firstTry: true }, signal);
     expect(result).toEqual({ ok: true, ticketId: '1042', url: 'https://psa.example/1042' });
-    expect(calls).toEqual([{ op: 'createTicket', request: { ref: 'create-ticket:att-1', ...ticketPayload } }]);
+    expect(calls).toEqual([{ op: 'createTicket', request: { ref: 'create-ticket:att-1', firstTry: true, ...ticketPayload } }]);
   });
 
   it('a note reports the ticket it went on', async () => {
     const { adapter, calls } = recordingAdapter();
-    const result = await psaHandoffSender(() => adapter).send({ id: 'h2', kind: 'add-note', idempotencyKey: 'add-note:x', payload: { ticketId: '77', text: 'Called back', internal: true } }, signal);
+    const result = await psaHandoffSender(() => adapter).send({ id: 'h2', kind: 'add-note', idempotencyKey: 'add-note:x', payload: { ticketId: '77', text: 'Called back', internal: true }, firstTry: false }, signal);
     expect(result).toEqual({ ok: true, ticketId: '77' });
-    expect(calls[0]?.request).toEqual({ ref: 'add-note:x', ticketId: '77', text: 'Called back', internal: true });
+    expect(calls[0]?.request).toEqual({ ref: 'add-note:x', firstTry: false, ticketId: '77', text: 'Called back', internal: true });
   });
 
   it('waits, without failing, while no PSA is connected', async () => {
-    const result = await psaHandoffSender(() => null).send({ id: 'h3', kind: 'create-ticket', idempotencyKey: 'k', payload: ticketPayload }, signal);
+    const result = await psaHandoffSender(() => null).send({ id: 'h3', kind: 'create-ticket', idempotencyKey: 'k', payload: ticketPayload, firstTry: false }, signal);
     expect(result).toMatchObject({ ok: false, retry: 'later', retryAfterMs: NOT_CONNECTED_RETRY_MS });
   });
 
   it('a payload damaged on disk is for a human to fix, never sent', async () => {
     const { adapter, calls } = recordingAdapter();
-    const result = await psaHandoffSender(() => adapter).send({ id: 'h4', kind: 'create-ticket', idempotencyKey: 'k', payload: { ...ticketPayload, summary: '' } }, signal);
+    const result = await psaHandoffSender(() => adapter).send({ id: 'h4', kind: 'create-ticket', idempotencyKey: 'k', payload: { ...ticketPayload, summary: '' }, firstTry: false }, signal);
     expect(result).toMatchObject({ ok: false, retry: 'never' });
     expect(result.ok ? '' : result.message).toMatch(/summary/);
     expect(calls).toEqual([]);
@@ -51,7 +51,7 @@ describe('psaHandoffSender', () => {
 
   it('maps PsaError kinds: transient ones retry (with Retry-After), the rest stop with the message', async () => {
     const { adapter } = recordingAdapter(new PsaError('rate-limited', 'RT is limiting requests (429).', { retryAfterMs: 7000 }));
-    expect(await psaHandoffSender(() => adapter).send({ id: 'h5', kind: 'create-ticket', idempotencyKey: 'k', payload: ticketPayload }, signal)).toEqual({
+    expect(await psaHandoffSender(() => adapter).send({ id: 'h5', kind: 'create-ticket', idempotencyKey: 'k', payload: ticketPayload, firstTry: false }, signal)).toEqual({
       ok: false,
       retry: 'later',
       retryAfterMs: 7000,
