@@ -133,7 +133,7 @@ async function writeResults(): Promise<void> {
     '| path | n | mean | p50 | p90 | max |',
     '|---|---|---|---|---|---|',
     row('floor: bare REST2 POST /ticket', results.floor as S | undefined),
-    row('adapter, a retry'\''s path: search for the ref, then POST', results.adapter as S | undefined),
+    row("adapter, a retry's path: search for the ref, then POST", results.adapter as S | undefined),
     row('app, host side: handoff written to disk → sent (outbox + adapter + RT)', results.appHost as S | undefined),
     row('app: click in Chromium → UI shows the sent ticket and its link', results.app as S | undefined),
     '',
