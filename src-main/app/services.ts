@@ -22,9 +22,10 @@ import type { SecretStore } from '../storage/secret-store.js';
 import type { DirectoryEntry } from '../focus/types.js';
 import { handoffKey } from '../handoffs/outbox.js';
 import type { PsaAdapterDeps } from '../tickets/psa-config.js';
+import type { createPsaAdapter } from '../tickets/psa-factory.js';
 import { createTicketing } from './ticketing.js';
 import { toHandoffView } from '../handoffs/handoff-view.js';
-import { editPayload } from '../handoffs/handoff-edit.js';
+import { editPayload, hasEdits } from '../handoffs/handoff-edit.js';
 import type { AttemptView } from '../ipc/contract.js';
 
 export type ServiceOptions = {
@@ -40,8 +41,9 @@ export type ServiceOptions = {
   platform?: NodeJS.Platform;
   /** Injected in tests so schedules and DND expiry need no sleeping. */
   clock?: Clock;
-  /** Tests may inject fetch for PSA adapters; the app uses Node's. */
+  /** Tests may inject fetch for PSA adapters, or the adapter itself; the app uses Node's fetch and the shipped adapters. */
   psaDeps?: PsaAdapterDeps;
+  createPsaAdapter?: typeof createPsaAdapter;
 };
 
 export type PhoneStatusListener = (status: PhoneStatus) => void;
@@ -91,6 +93,7 @@ export async function createServices(options: ServiceOptions) {
     secrets: options.secrets,
     log,
     ...(options.psaDeps ? { psaDeps: options.psaDeps } : {}),
+    ...(options.createPsaAdapter ? { createPsaAdapter: options.createPsaAdapter } : {}),
     focus: () => focus,
     onTickets: emitTickets,
     onHandoffs: () => handoffsPush.request(),
@@ -258,11 +261,10 @@ export async function createServices(options: ServiceOptions) {
     },
     'calls.lookup': ({ number, attemptId }) => ticketing.lookup(number, attemptId),
     'handoffs.list': () => ({ handoffs: ticketing.handoffs() }),
-    'handoffs.resend': ({ id, summary, text }) => {
+    'handoffs.resend': ({ id, ...edit }) => {
       const current = ticketing.outbox.get(id);
       if (!current) throw new Error('That handoff no longer exists.');
-      const edited = summary === undefined && text === undefined ? undefined : editPayload(current.kind, current.payload, summary, text);
-      return toHandoffView(ticketing.outbox.resend(id, edited));
+      return toHandoffView(ticketing.outbox.resend(id, hasEdits(edit) ? editPayload(current.kind, current.payload, edit) : undefined));
     },
     'psa.status': () => ticketing.status(),
     'psa.test': (form) => ticketing.test(form),

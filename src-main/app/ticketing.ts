@@ -11,6 +11,7 @@ import { ActiveTicketWatcher } from '../tickets/active-ticket-watcher.js';
 import { CallerIndex } from '../tickets/caller-index.js';
 import { DirectorySync, type SyncProgress } from '../tickets/directory-sync.js';
 import type { PsaAdapterDeps } from '../tickets/psa-config.js';
+import type { createPsaAdapter } from '../tickets/psa-factory.js';
 import { PsaConnection, type PsaForm } from '../tickets/psa-connection.js';
 import type { CallerMatch, PsaPerson } from '../tickets/psa.js';
 import { screenPop } from '../tickets/screen-pop.js';
@@ -27,6 +28,7 @@ export type TicketingOptions = {
   secrets: SecretStore;
   log: (message: string) => void;
   psaDeps?: PsaAdapterDeps;
+  createPsaAdapter?: typeof createPsaAdapter;
   focus: () => FocusController;
   /** Something the UI shows changed. */
   onTickets: () => void;
@@ -44,7 +46,13 @@ export type TicketingOptions = {
 export function createTicketing(options: TicketingOptions) {
   const { db, clock, policy, log } = options;
   const values = () => policy.current().values;
-  const psa = new PsaConnection({ secrets: options.secrets, clock, log, ...(options.psaDeps ? { deps: options.psaDeps } : {}) });
+  const psa = new PsaConnection({
+    secrets: options.secrets,
+    clock,
+    log,
+    ...(options.psaDeps ? { deps: options.psaDeps } : {}),
+    ...(options.createPsaAdapter ? { createAdapter: options.createPsaAdapter } : {}),
+  });
   const outbox = new Outbox({ db, clock, sender: psaHandoffSender(() => psa.adapter()) });
   const desk = createTicketDesk({ db, clock, psa, outbox, settings: values, log });
   const index = new CallerIndex(db, { defaultRegion: values()['numbers.defaultRegion'] });

@@ -24,6 +24,7 @@ export function toHandoffView(h: Handoff): HandoffView {
     attemptId: str(p['attemptId']) || null,
     summary: str(p['summary']),
     text: h.kind === 'create-ticket' ? str(p['description']) : str(p['text']),
+    noteTicketId: h.kind === 'add-note' ? str(p['ticketId']) || null : null,
   };
 }
 

@@ -192,9 +192,10 @@ export const HandoffViewSchema = z.object({
   ticketId: z.string().nullable(),
   url: z.string().nullable(),
   attemptId: z.string().nullable(),
-  /** For "fix and resend": the editable text of the handoff. */
+  /** For "fix and resend": the editable text of the handoff, and a note's target ticket. */
   summary: z.string(),
   text: z.string(),
+  noteTicketId: z.string().nullable(),
 });
 export type HandoffView = z.infer<typeof HandoffViewSchema>;
 
@@ -333,7 +334,15 @@ export const commands = {
   'handoffs.list': { request: Empty, response: z.object({ handoffs: z.array(HandoffViewSchema) }) },
   /** "Fix and resend" (with the tech's corrected text) or "retry now". */
   'handoffs.resend': {
-    request: z.object({ id: z.string().min(1).max(100), summary: z.string().max(200).optional(), text: z.string().max(20_000).optional() }).strict(),
+    request: z
+      .object({
+        id: z.string().min(1).max(100),
+        summary: z.string().max(200).optional(),
+        text: z.string().max(20_000).optional(),
+        /** A note sent to the wrong ticket goes to this one instead. */
+        ticketId: z.string().trim().min(1).max(100).optional(),
+      })
+      .strict(),
     response: HandoffViewSchema,
   },
   'psa.status': { request: Empty, response: PsaStatusViewSchema },

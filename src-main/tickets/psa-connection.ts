@@ -19,6 +19,8 @@ export type PsaConnectionOptions = {
   log: (message: string) => void;
   /** Tests inject fetch; the app uses Node's. */
   deps?: PsaAdapterDeps;
+  /** Builds the adapter for a config; the shipped adapters by default (tests pass an in-memory PSA). */
+  createAdapter?: typeof createPsaAdapter;
 };
 
 /**
@@ -71,7 +73,7 @@ export class PsaConnection {
     const config = toAdapterConfig(values, secrets);
     if (!config.ok) return { ok: false, checks: [{ name: 'Settings', ok: false, detail: `Fill in: ${config.missing.join(', ')}.` }], warnings: [] };
     try {
-      return await createPsaAdapter(config.config, this.deps(values)).testConnection();
+      return await this.create(config.config, this.deps(values)).testConnection();
     } catch (error) {
       return { ok: false, checks: [{ name: 'Connect', ok: false, detail: error instanceof Error ? error.message : String(error) }], warnings: [] };
     }
@@ -111,10 +113,14 @@ export class PsaConnection {
     const config = toAdapterConfig(values, secrets);
     if (!config.ok) return { kind, state: 'incomplete', missing: config.missing };
     try {
-      return { kind, state: 'connected', adapter: createPsaAdapter(config.config, this.deps(values)), instanceKey: psaInstanceKey(config.config) };
+      return { kind, state: 'connected', adapter: this.create(config.config, this.deps(values)), instanceKey: psaInstanceKey(config.config) };
     } catch (error) {
       return { kind, state: 'error', problem: error instanceof PsaError || error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  private get create(): typeof createPsaAdapter {
+    return this.options.createAdapter ?? createPsaAdapter;
   }
 
   private deps(values: SettingsValues): PsaAdapterDeps {

@@ -73,9 +73,10 @@ function HandoffRow({ handoff: h, api }: { handoff: HandoffView; api: FocuslineA
 function FixForm({ handoff: h, api, onDone }: { handoff: HandoffView; api: FocuslineApi; onDone: () => void }) {
   const [summary, setSummary] = useState(h.summary);
   const [text, setText] = useState(h.text);
+  const [ticketId, setTicketId] = useState(h.noteTicketId ?? '');
   const send = () =>
     api
-      .invoke('handoffs.resend', { id: h.id, ...(h.kind === 'create-ticket' ? { summary } : {}), text })
+      .invoke('handoffs.resend', { id: h.id, ...(h.kind === 'create-ticket' ? { summary } : {}), ...(h.kind === 'add-note' && ticketId.trim() ? { ticketId } : {}), text })
       .then(onDone)
       .catch(reportError);
   return (
@@ -84,6 +85,12 @@ function FixForm({ handoff: h, api, onDone }: { handoff: HandoffView; api: Focus
         <label>
           Summary
           <input value={summary} onChange={(e) => setSummary(e.target.value)} data-testid="handoff-fix-summary" />
+        </label>
+      )}
+      {h.kind === 'add-note' && (
+        <label>
+          Ticket
+          <input value={ticketId} onChange={(e) => setTicketId(e.target.value)} data-testid="handoff-fix-ticket" />
         </label>
       )}
       <label>

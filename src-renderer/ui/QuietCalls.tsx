@@ -138,17 +138,23 @@ function NoteForm({ attempt: a, pop, api, onDone }: { attempt: AttemptView; pop:
   return (
     <div className="card" aria-label="Add a note to a ticket">
       <label>
-        Ticket
-        {choices.length > 0 ? (
-          <select value={ticketId} onChange={(e) => setTicketId(e.target.value)} data-testid="quiet-note-ticket">
+        Ticket (the one you work on, one of the caller's, or any number)
+        <input list={`note-tickets-${a.id}`} value={ticketId} placeholder="Ticket number" onChange={(e) => setTicketId(e.target.value)} data-testid="quiet-note-ticket" />
+        <datalist id={`note-tickets-${a.id}`}>
+          {choices.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.label}
+            </option>
+          ))}
+        </datalist>
+        {choices.length > 0 && (
+          <span className="chips">
             {choices.map((c) => (
-              <option key={c.id} value={c.id}>
+              <button type="button" key={c.id} className={c.id === ticketId ? 'chip selected' : 'chip'} onClick={() => setTicketId(c.id)} data-testid="quiet-note-choice" data-ticket-id={c.id}>
                 {c.label}
-              </option>
+              </button>
             ))}
-          </select>
-        ) : (
-          <input value={ticketId} placeholder="Ticket number" onChange={(e) => setTicketId(e.target.value)} data-testid="quiet-note-ticket" />
+          </span>
         )}
       </label>
       <label>

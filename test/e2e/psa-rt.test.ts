@@ -128,8 +128,10 @@ describe('RT drives Focus', () => {
     const quiet = page.locator('[data-testid=quiet-call]').first();
     await quiet.locator('[data-testid=caller-ticket]').first().waitFor({ timeout: 10_000 });
     await quiet.locator('[data-testid=quiet-add-note]').click();
-    const choice = await quiet.locator('[data-testid=quiet-note-ticket] option', { hasText: 'VPN drops' }).getAttribute('value');
-    await quiet.locator('[data-testid=quiet-note-ticket]').selectOption(choice ?? '');
+    const vpn = quiet.locator('[data-testid=quiet-note-choice]', { hasText: 'VPN drops' });
+    const choice = await vpn.getAttribute('data-ticket-id');
+    await vpn.click();
+    expect(await quiet.locator('[data-testid=quiet-note-ticket]').inputValue()).toBe(choice);
     await quiet.locator('[data-testid=quiet-note-text]').fill('Bob called again about the VPN; will call back after lunch.');
     await quiet.locator('[data-testid=quiet-note-send]').click();
     await page.locator('[data-testid=handoff][data-kind=add-note][data-state=sent]').waitFor({ timeout: 20_000 });
@@ -137,6 +139,25 @@ describe('RT drives Focus', () => {
     expect(comments).toHaveLength(1);
     expect(comments[0]?.content).toContain('will call back after lunch');
     expect(comments[0]?.creator).toBe('tech1');
+  });
+
+  it('a note to a ticket that does not exist fails saying so; "Fix and resend" to the right ticket delivers it', async () => {
+    const r = await callFrom('+15550100202', 'reject');
+    expect(r.responses[0]?.final).toBe(302);
+    const quiet = page.locator('[data-testid=quiet-call]').first();
+    await quiet.locator('[data-testid=quiet-add-note]').click();
+    await quiet.locator('[data-testid=quiet-note-ticket]').fill('99999');
+    await quiet.locator('[data-testid=quiet-note-text]').fill('Bob asked for a callback about the VPN.');
+    await quiet.locator('[data-testid=quiet-note-send]').click();
+    const failed = page.locator('[data-testid=handoff][data-kind=add-note][data-state=failed]');
+    await failed.waitFor({ timeout: 20_000 });
+    expect(await failed.locator('[data-testid=handoff-error]').textContent()).toMatch(/99999/);
+    const vpnTicket = (await rt.searchTickets("Subject = 'VPN drops every hour'"))[0] ?? '';
+    await failed.locator('[data-testid=handoff-fix]').click();
+    await failed.locator('[data-testid=handoff-fix-ticket]').fill(vpnTicket);
+    await failed.locator('[data-testid=handoff-resend]').click();
+    await expect.poll(async () => (await rt.ticketHistory(vpnTicket)).filter((h) => h.type === 'Comment' && h.content.includes('asked for a callback')).length, { timeout: 20_000 }).toBe(1);
+    await page.locator('[data-testid=handoff][data-kind=add-note][data-state=failed]').waitFor({ state: 'detached', timeout: 10_000 });
   });
 
   it('resolving the ticket in RT releases Focus', async () => {
