@@ -282,13 +282,13 @@ export async function createServices(options: ServiceOptions) {
       emitCallLog();
       return toAttemptView(attempt);
     },
-    'callLog.createTicket': async ({ attemptId, summary, notes, description }) => {
-      const attempt = callLog.get(attemptId);
-      if (!attempt) throw new Error('That call is no longer in the call log.');
+    'callLog.createTicket': async ({ attemptId, callId, summary, notes, description }) => {
+      const attempt = attemptId !== undefined ? callLog.get(attemptId) : callLog.forCall(callId ?? '');
+      if (!attempt) throw new Error(attemptId !== undefined ? 'That call is no longer in the call log.' : 'Focusline has no record of that call (calls you made have no ticket to create).');
       const view = toAttemptView(attempt);
       const caller = await ticketing.callerOf(view);
       const result = tickets.createFromCall(view, { summary, notes, description }, caller);
-      const handled = callLog.markHandled(attemptId, 'ticket-created', clock.now().getTime()) ?? attempt;
+      const handled = callLog.markHandled(attempt.id, 'ticket-created', clock.now().getTime()) ?? attempt;
       emitCallLog();
       emitTickets();
       return { ticket: result.ticket, handoff: result.handoff ? toHandoffView(result.handoff) : null, attempt: toAttemptView(handled) };

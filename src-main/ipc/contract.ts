@@ -312,13 +312,17 @@ export const commands = {
   'callLog.createTicket': {
     request: z
       .object({
-        attemptId: z.string().min(1).max(300),
+        /** The contact attempt (a held-back or missed call)… */
+        attemptId: z.string().min(1).max(300).optional(),
+        /** …or the SIP Call-ID of a call that is ringing now or is in the history. */
+        callId: z.string().min(1).max(512).optional(),
         summary: z.string().max(200).optional(),
         notes: z.string().max(20_000).default(''),
         /** The expanded form: the tech edited the whole description before sending. */
         description: z.string().max(20_000).optional(),
       })
-      .strict(),
+      .strict()
+      .refine((r) => (r.attemptId === undefined) !== (r.callId === undefined), 'Give either attemptId or callId.'),
     response: z.object({ ticket: TicketViewSchema.nullable(), handoff: HandoffViewSchema.nullable(), attempt: AttemptViewSchema }),
   },
   /** "Add note to ticket": the active ticket, or one of the caller's open tickets; from a call (attemptId) or by hand. */

@@ -66,7 +66,7 @@ export function App({ session }: { session: Session }) {
         {tab === 'tickets' && <TicketsView api={session.api} />}
         {tab === 'history' && (
           <div className="column">
-            <HistoryView phone={session.phone} onCall={() => setTab('phone')} />
+            <HistoryView phone={session.phone} api={session.api} onCall={() => setTab('phone')} />
             <RepeatCallersReport api={session.api} />
           </div>
         )}

@@ -78,6 +78,19 @@ function CallCard({ call, phone, api, others }: { call: CallView; phone: Phone; 
           <button className="decline" onClick={() => phone.decline(call.id).catch(report)} data-testid="decline">
             Decline
           </button>
+          <button
+            className="secondary"
+            onClick={() =>
+              phone
+                .decline(call.id)
+                .then(() => api.invoke('callLog.createTicket', { callId: call.id }))
+                .then((r) => r.ticket && useAppStore.getState().setNotice(`Ticket #${r.ticket.id} created: ${r.ticket.summary}`))
+                .catch(report)
+            }
+            data-testid="ringing-create-ticket"
+          >
+            Create ticket instead
+          </button>
         </div>
       )}
       {talking && (

@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../../src-main/ipc/contract.js';
+import type { FocuslineApi, HistoryEntry } from '../../src-main/ipc/contract.js';
 import type { Phone } from '../phone/phone.js';
 import { useAppStore } from '../state/app-store.js';
 import { formatDuration, formatTime } from './format.js';
@@ -18,13 +18,18 @@ function duration(entry: HistoryEntry): string {
   return formatDuration(Date.parse(entry.endedAt) - Date.parse(entry.answeredAt));
 }
 
-export function HistoryView({ phone, onCall }: { phone: Phone; onCall: () => void }) {
+export function HistoryView({ phone, api, onCall }: { phone: Phone; api: FocuslineApi; onCall: () => void }) {
   const history = useAppStore((s) => s.history);
   if (history.length === 0) return <section className="history empty">No calls yet.</section>;
   const callBack = (uri: string) => {
     onCall();
     phone.call(uri).catch((err: unknown) => useAppStore.getState().setNotice(err instanceof Error ? err.message : String(err)));
   };
+  const createTicket = (callId: string) =>
+    api
+      .invoke('callLog.createTicket', { callId })
+      .then((r) => useAppStore.getState().setNotice(r.ticket ? `Ticket #${r.ticket.id} created: ${r.ticket.summary}` : `Sending the ticket: ${r.handoff?.title ?? ''}`))
+      .catch((err: unknown) => useAppStore.getState().setNotice(err instanceof Error ? err.message : String(err)));
   return (
     <section className="history" aria-label="Call history">
       <ul>
@@ -45,6 +50,11 @@ export function HistoryView({ phone, onCall }: { phone: Phone; onCall: () => voi
             <button className="link" onClick={() => callBack(e.remoteUri)}>
               Call back
             </button>
+            {e.direction === 'incoming' && (
+              <button className="link" onClick={() => void createTicket(e.id)} data-testid="history-create-ticket">
+                Create ticket
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -160,6 +160,23 @@ describe('RT drives Focus', () => {
     await page.locator('[data-testid=handoff][data-kind=add-note][data-state=failed]').waitFor({ state: 'detached', timeout: 10_000 });
   });
 
+  it('"Create ticket instead" on a ringing call declines it and makes the RT ticket; the history offers the same ticket, never a second', async () => {
+    const before = await rt.searchTickets("Subject LIKE 'Call from Alice Adams'");
+    const sipp = callFrom('+15550100101', 'reject');
+    const ringing = page.locator('[data-testid=call][data-state=ringing]');
+    await ringing.locator('[data-testid=caller-name]').waitFor({ timeout: 10_000 });
+    expect(await ringing.locator('[data-testid=caller-name]').textContent()).toBe('Alice Adams');
+    await ringing.locator('[data-testid=ringing-create-ticket]').click();
+    expect((await sipp).responses[0]).toMatchObject({ ringing: true });
+    expect((await sipp).responses[0]?.final).toBeGreaterThanOrEqual(400);
+    await expect.poll(async () => (await rt.searchTickets("Subject LIKE 'Call from Alice Adams'")).length, { timeout: 20_000 }).toBe(before.length + 1);
+    await page.click('[data-testid=tab-history]');
+    await page.locator('[data-testid=history-entry][data-outcome=declined]').first().locator('[data-testid=history-create-ticket]').click();
+    await page.locator('[data-testid=notice]').waitFor();
+    await page.click('[data-testid=tab-phone]');
+    expect(await rt.searchTickets("Subject LIKE 'Call from Alice Adams'")).toHaveLength(before.length + 1);
+  });
+
   it('resolving the ticket in RT releases Focus', async () => {
     await rt.setOwnerStatus(workTicket, 'tech1', 'resolved');
     await expect.poll(() => page.getAttribute('[data-testid=focus]', 'data-mode'), { timeout: 20_000 }).toBe('off');
