@@ -13,12 +13,15 @@ export function TicketsView({ api }: { api: FocuslineApi }) {
   return (
     <section className="tickets">
       {fromPsa ? (
-        <div className="row">
-          <span className="hint">Your open tickets in {psa.label}.</span>
-          <button className="secondary" onClick={() => api.invoke('psa.refresh', {}).catch(reportError)} data-testid="tickets-refresh">
-            Refresh
-          </button>
-        </div>
+        <>
+          <div className="row">
+            <span className="hint">Your open tickets in {psa.label}.</span>
+            <button className="secondary" onClick={() => api.invoke('psa.refresh', {}).catch(reportError)} data-testid="tickets-refresh">
+              Refresh
+            </button>
+          </div>
+          <StartByNumber api={api} />
+        </>
       ) : (
         <NewTicketForm api={api} />
       )}
@@ -106,6 +109,29 @@ function NewTicketForm({ api }: { api: FocuslineApi }) {
           Cancel
         </button>
       </div>
+    </form>
+  );
+}
+
+/** The PSA lags: the tech can start work on any ticket number at once, before the PSA says so. */
+function StartByNumber({ api }: { api: FocuslineApi }) {
+  const [id, setId] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    api
+      .invoke('focus.startTicket', { ticketId: id.trim() })
+      .then(() => setId(''))
+      .catch(reportError);
+  };
+  return (
+    <form className="row" onSubmit={submit} aria-label="Start work on a ticket by number">
+      <label>
+        Start work on #
+        <input value={id} inputMode="numeric" onChange={(e) => setId(e.target.value)} placeholder="ticket number" data-testid="ticket-start-number" />
+      </label>
+      <button type="submit" disabled={!id.trim()} data-testid="ticket-start-number-go">
+        Start work
+      </button>
     </form>
   );
 }
