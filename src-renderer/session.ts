@@ -54,7 +54,12 @@ export async function startSession(): Promise<Session> {
   });
   api.on('policy.changed', (policy) => useAppStore.getState().set({ policy }));
   api.on('handoffs.changed', ({ handoffs }) => useAppStore.getState().set({ handoffs }));
-  api.on('psa.changed', (psa) => useAppStore.getState().set({ psa }));
+  api.on('psa.changed', (psa) => {
+    const before = useAppStore.getState().psa;
+    // Another PSA (or reconnected): earlier screen pops named people from the old one.
+    const samePsa = before?.kind === psa.kind && before.label === psa.label && before.state === psa.state;
+    useAppStore.getState().set(samePsa ? { psa } : { psa, pops: {} });
+  });
   void Promise.all([api.invoke('handoffs.list', {}), api.invoke('psa.status', {})])
     .then(([{ handoffs }, psa]) => useAppStore.getState().set({ handoffs, psa }))
     .catch((e: unknown) => useAppStore.getState().setNotice(e instanceof Error ? e.message : String(e)));

@@ -84,7 +84,14 @@ export async function createServices(options: ServiceOptions) {
   const emitCallLog = () => callLogPush.request();
   const emitTickets = () => bus.emit('tickets.changed', { tickets: ticketing.listTickets() });
   const handoffsPush = coalesce(() => bus.emit('handoffs.changed', { handoffs: ticketing.handoffs() }), 250);
-  const psaPush = coalesce(() => void ticketing.status().then((view) => bus.emit('psa.changed', view)), 250);
+  const psaPush = coalesce(
+    () =>
+      void ticketing
+        .status()
+        .then((view) => bus.emit('psa.changed', view))
+        .catch((error: unknown) => log(`PSA status: ${error instanceof Error ? error.message : String(error)}`)),
+    250,
+  );
   let psaCoworkers: readonly DirectoryEntry[] = [];
   const ticketing = createTicketing({
     db,
@@ -135,7 +142,7 @@ export async function createServices(options: ServiceOptions) {
   await ticketing.start();
   const stopFollowingPolicy = policy.onChange(() => {
     screening.warm();
-    void ticketing.apply();
+    ticketing.apply().catch((error: unknown) => log(`Reconnecting the PSA failed: ${error instanceof Error ? error.message : String(error)}`));
     bus.emit('policy.changed', policy.policyView());
     void policy.settingsView().then((view) => bus.emit('settings.changed', view));
   });
@@ -167,8 +174,10 @@ export async function createServices(options: ServiceOptions) {
   /** Every contact attempt goes into the PSA when policy asks; on the ticket only when the caller is its contact. */
   const logAttempt = async (attempt: AttemptView, outcome: string) => {
     if (!ticketing.desk.usesPsa()) return;
+    // After the answer has gone back to the phone, and from the local index only: one live PSA search per held call would invite a 429 in a call storm.
+    await new Promise((resolve) => setImmediate(resolve));
     try {
-      const caller = await ticketing.callerOf(attempt);
+      const caller = ticketing.callerFromIndex(attempt);
       const companyId = caller?.company?.id ?? caller?.person?.companyId;
       ticketing.outbox.enqueue({
         kind: 'log-attempt',

@@ -13,7 +13,7 @@ import { DirectorySync, type SyncProgress } from '../tickets/directory-sync.js';
 import type { PsaAdapterDeps } from '../tickets/psa-config.js';
 import type { createPsaAdapter } from '../tickets/psa-factory.js';
 import { PsaConnection, type PsaForm } from '../tickets/psa-connection.js';
-import type { CallerMatch, PsaPerson } from '../tickets/psa.js';
+import type { CallerMatch, PsaAdapter, PsaPerson, PsaTicket } from '../tickets/psa.js';
 import { screenPop } from '../tickets/screen-pop.js';
 import { createTicketDesk } from '../tickets/ticket-desk.js';
 
@@ -55,13 +55,20 @@ export function createTicketing(options: TicketingOptions) {
   });
   const outbox = new Outbox({ db, clock, sender: psaHandoffSender(() => psa.adapter()) });
   const desk = createTicketDesk({ db, clock, psa, outbox, settings: values, log });
-  const index = new CallerIndex(db, { defaultRegion: values()['numbers.defaultRegion'] });
+  let index = new CallerIndex(db, { defaultRegion: values()['numbers.defaultRegion'] });
+  let indexRegion = values()['numbers.defaultRegion'];
   const pops = new Map<string, CallerMatch>();
-  let watcher: ActiveTicketWatcher | undefined;
-  let sync: DirectorySync | undefined;
+  /** What is following the connected PSA now; replaced as a whole on every change. */
+  let following: { adapter: PsaAdapter; key: string; watcher: ActiveTicketWatcher; sync: DirectorySync } | undefined;
+  /** The PSA's last answer about the active ticket, kept across a reconnect to the same PSA so a manual Stop still holds. */
+  let lastObserved: { key: string; observed: PsaTicket | null } | undefined;
   let syncProgress: SyncProgress[] = [];
   let members: PsaPerson[] = [];
   let pollFailing = false;
+  let closed = false;
+  /** Adapter changes are handled one at a time, in order; a newer one makes an older one moot. */
+  let changes: Promise<void> = Promise.resolve();
+  let generation = 0;
 
   // A handoff that got through after failing means the PSA is back: the rest need not wait out their backoff.
   outbox.onChange((h) => {
@@ -77,14 +84,24 @@ export function createTicketing(options: TicketingOptions) {
     options.onTickets();
   };
 
-  const startFollowing = (instanceKey: string | null) => {
-    const adapter = psa.adapter();
-    if (!adapter || !instanceKey) return;
+  /** National numbers are stored normalised with the region: a new region means a re-read index. */
+  const indexForCurrentRegion = () => {
+    const region = values()['numbers.defaultRegion'];
+    if (region !== indexRegion) {
+      index = new CallerIndex(db, { defaultRegion: region });
+      indexRegion = region;
+    }
+    return index;
+  };
+
+  const startFollowing = (adapter: PsaAdapter, key: string) => {
     const v = values();
-    watcher = new ActiveTicketWatcher({
+    const current = indexForCurrentRegion();
+    const watcher = new ActiveTicketWatcher({
       adapter,
       clock,
-      pace: { baseMs: v['psa.pollSeconds'] * 1000, maxMs: 300_000 },
+      pace: () => ({ baseMs: values()['psa.pollSeconds'] * 1000, maxMs: 300_000 }),
+      ...(lastObserved?.key === key ? { initialObserved: lastObserved.observed } : {}),
       autoEngage: () => values()['focus.autoEngage'],
       focusedTicketId: () => options.focus().activeTicketId(),
       act: async (action) => {
@@ -93,6 +110,7 @@ export function createTicketing(options: TicketingOptions) {
         await refreshTickets();
       },
       onState: (state) => {
+        if (state.observed !== undefined) lastObserved = { key, observed: state.observed };
         // The PSA answers again after failing: what waited in the outbox goes now, not at its next backoff step.
         if (state.lastError === null && pollFailing) outbox.wake();
         pollFailing = state.lastError !== null;
@@ -100,50 +118,54 @@ export function createTicketing(options: TicketingOptions) {
       },
       log,
     });
-    watcher.start();
-    sync = new DirectorySync({ db, index, adapter, psaKey: instanceKey, clock, intervalMinutes: v['psa.syncMinutes'] });
+    const sync = new DirectorySync({ db, index: current, adapter, psaKey: key, clock, intervalMinutes: v['psa.syncMinutes'] });
+    following = { adapter, key, watcher, sync };
     sync.onProgress((p) => {
-      syncProgress = sync?.progress() ?? [];
+      syncProgress = sync.progress();
       if (p.kind === 'members' && p.state === 'done') refreshMembers();
       options.onPsa();
     });
     syncProgress = sync.progress();
+    watcher.start();
     sync.start();
-    refreshMembers();
     void refreshTickets();
     outbox.wake();
   };
 
   const refreshMembers = () => {
-    const key = psa.instanceKey();
-    members = key ? index.members(key) : [];
+    members = following ? index.members(following.key) : [];
     options.onMembers();
   };
 
   const stopFollowing = async () => {
-    watcher?.stop();
-    watcher = undefined;
-    const stopping = sync?.stop();
-    sync = undefined;
+    const was = following;
+    following = undefined;
     syncProgress = [];
     desk.forgetPsaTickets();
     pops.clear();
-    await stopping;
+    if (!was) return;
+    was.watcher.stop();
+    await was.sync.stop();
   };
 
-  psa.onAdapterChange((_adapter, instanceKey) => {
-    void stopFollowing().then(() => {
-      startFollowing(instanceKey);
-      refreshMembers();
-      options.onTickets();
-      options.onPsa();
-    });
+  const stopListening = psa.onAdapterChange((adapter, key) => {
+    const mine = ++generation;
+    changes = changes
+      .then(async () => {
+        await stopFollowing();
+        if (closed || mine !== generation) return;
+        if (adapter && key) startFollowing(adapter, key);
+        refreshMembers();
+        options.onTickets();
+        options.onPsa();
+      })
+      .catch((error: unknown) => log(`Switching PSA failed: ${error instanceof Error ? error.message : String(error)}`));
   });
 
   const status = (): Promise<PsaStatusView> =>
     psa.status({
-      lastPollAt: watcher?.current.lastPollAt ? new Date(watcher.current.lastPollAt).toISOString() : null,
-      pollError: watcher?.current.lastError ?? null,
+      lastPollAt: following?.watcher.current.lastPollAt ? new Date(following.watcher.current.lastPollAt).toISOString() : null,
+      pollError: following?.watcher.current.lastError ?? null,
       sync: syncProgress.map((p) => ({
         kind: p.kind,
         state: p.state,
@@ -156,8 +178,8 @@ export function createTicketing(options: TicketingOptions) {
 
   /** Screen pop: who is calling. Never throws; bounded by SCREEN_POP_DEADLINE_MS. */
   const lookup = async (number: string, attemptId?: string): Promise<CallerMatchView> => {
-    const adapter = psa.adapter();
-    const key = psa.instanceKey();
+    const adapter = following?.adapter;
+    const key = following?.key;
     if (!adapter || !key) return { number, person: null, company: null, openTickets: [], via: 'none', timedOut: false };
     const result = await screenPop(number, { index, psaKey: key, adapter, defaultRegion: values()['numbers.defaultRegion'], deadlineMs: SCREEN_POP_DEADLINE_MS, clock });
     if (attemptId && result.person) remember(attemptId, result);
@@ -181,46 +203,70 @@ export function createTicketing(options: TicketingOptions) {
   const callerOf = async (attempt: AttemptView): Promise<CallerMatch | null> => {
     const cached = pops.get(attempt.id);
     if (cached) return cached;
-    if (!psa.adapter() || attempt.callerNumber === 'Withheld number') return null;
+    if (!following || attempt.callerNumber === 'Withheld number') return null;
     await lookup(attempt.callerNumber, attempt.id);
     return pops.get(attempt.id) ?? null;
+  };
+
+  /**
+   * The caller from the local index only: for logging every attempt, where a
+   * live search per held call would invite the PSA's rate limit in a call storm.
+   */
+  const callerFromIndex = (attempt: AttemptView): CallerMatch | null => {
+    const cached = pops.get(attempt.id);
+    if (cached) return cached;
+    if (!following || attempt.callerNumber === 'Withheld number') return null;
+    const hit = index.lookup(following.key, attempt.callerNumber);
+    if (!hit) return null;
+    const { person } = hit;
+    return { person, company: person.company ? { id: person.companyId, name: person.company } : null, openTickets: [] };
   };
 
   return {
     psa,
     outbox,
     desk,
-    index,
     status,
     lookup,
     callerOf,
+    callerFromIndex,
     /** The PSA's members with numbers, for the coworker directory when policy asks. */
     members: () => members,
     handoffs: (): HandoffView[] => outbox.list().slice(-200).reverse().map(toHandoffView),
     listTickets: (): TicketView[] => desk.listOpen(),
     refresh: async () => {
-      await watcher?.pollNow();
+      await following?.watcher.pollNow();
       await refreshTickets();
       return status();
     },
-    test: (form: PsaForm) => psa.test(values(), form),
+    /** Test connection on the form as typed; locked settings keep their enforced values. */
+    test: (form: PsaForm) => psa.test(values(), form, (key) => policy.isLocked(key)),
+    /**
+     * Save the PSA form: every value checked and the locks respected before
+     * anything is written, then all values in one write, then the secrets,
+     * then one reconnect. Never half a form: one PSA's secret must not meet
+     * another PSA's address.
+     */
     save: async (form: PsaForm) => {
+      const current = values() as Record<string, unknown>;
+      const changed = ([['psa.kind', form.kind], ...Object.entries(form.values)] as [string, unknown][]).filter(
+        ([key, value]) => JSON.stringify(current[key]) !== JSON.stringify(value),
+      );
+      if (changed.length > 0) await policy.setUserValues(changed);
       await psa.saveSecrets(form);
-      const current = values();
-      const changes: [string, unknown][] = [['psa.kind', form.kind], ...Object.entries(form.values)];
-      for (const [key, value] of changes) {
-        if (JSON.stringify(current[key as keyof typeof current]) !== JSON.stringify(value)) await policy.setUserValue(key, value);
-      }
       await psa.apply(values());
       return status();
     },
-    /** Policy or secrets changed: reconnect if the PSA's settings did. */
+    /** Policy or secrets changed: reconnect if the PSA's connection settings did. */
     apply: () => psa.apply(values()),
     async start() {
       await psa.apply(values());
       outbox.start();
     },
     async stop() {
+      closed = true;
+      stopListening();
+      await changes;
       await stopFollowing();
       await outbox.stop();
     },

@@ -112,7 +112,8 @@ const MIGRATIONS = [
     // Every send ever started, never reset (attempts is reset by "fix and resend" so backoff starts small again).
     id: 'handoffs-2',
     sql: `ALTER TABLE handoffs ADD COLUMN sends_started INTEGER NOT NULL DEFAULT 0;
-      UPDATE handoffs SET sends_started = attempts;`,
+      -- attempts was reset by "fix and resend", so a row that was ever touched counts one more send than it shows.
+      UPDATE handoffs SET sends_started = CASE WHEN attempts > 0 OR updated_at > created_at THEN attempts + 1 ELSE 0 END;`,
   },
 ];
 

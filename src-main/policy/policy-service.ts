@@ -105,6 +105,13 @@ export class PolicyService {
     await this.recompute();
   }
 
+  /** Several settings at once, all or nothing: any locked key or bad value refuses the lot before anything is written. */
+  async setUserValues(entries: readonly (readonly [string, unknown])[]): Promise<void> {
+    for (const [key] of entries) this.refuseIfLocked(key);
+    await this.options.userSettings.setValues(entries);
+    await this.recompute();
+  }
+
   /** Back to the organization's recommendation, or the default. */
   async clearUserValue(key: SettingKey): Promise<void> {
     this.refuseIfLocked(key);

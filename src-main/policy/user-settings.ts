@@ -139,6 +139,23 @@ export class UserSettings {
     await this.write({ ...this.values, [key]: check.value });
   }
 
+  /**
+   * Sets several keys in one write: every value is checked first, so a bad
+   * one leaves the file as it was (a half-saved PSA form could pair one
+   * PSA's secret with another's address).
+   */
+  async setValues(entries: readonly (readonly [string, unknown])[]): Promise<void> {
+    const next: Record<string, unknown> = { ...this.values };
+    for (const [key, value] of entries) {
+      if (!isSettingKey(key)) throw new SettingValueError(key, `${key} is not a Focusline setting.`);
+      if (settingsRegistry[key].capability === 'policy-only') throw new SettingValueError(key, `${key} can only be set by your organization's policy.`);
+      const check = checkValue(settingsRegistry[key], value);
+      if (!check.ok) throw new SettingValueError(key, `${key} ${check.message}`);
+      next[key] = check.value;
+    }
+    await this.write(next);
+  }
+
   /** Forgets the technician's own value, so policy's recommendation or the default applies again. */
   async clearValue(key: SettingKey): Promise<void> {
     const { [key]: _drop, ...rest } = this.values;

@@ -54,7 +54,10 @@ export type WatcherState = {
 export type ActiveTicketWatcherOptions = {
   adapter: PsaAdapter;
   clock: Clock;
-  pace: PollPace;
+  /** Read before every wait, so a policy change of the poll interval applies at once. */
+  pace: () => PollPace;
+  /** The PSA's last answer before a reconnect to the same PSA: only changes from it act. */
+  initialObserved?: PsaTicket | null;
   autoEngage: () => boolean;
   focusedTicketId: () => string | undefined;
   act: (action: Exclude<WatchAction, { kind: 'none' }>) => void | Promise<void>;
@@ -69,7 +72,7 @@ export class ActiveTicketWatcher {
   private running = false;
 
   constructor(private readonly options: ActiveTicketWatcherOptions) {
-    this.state = { lastPollAt: null, lastError: null, nextDelayMs: options.pace.baseMs, observed: undefined };
+    this.state = { lastPollAt: null, lastError: null, nextDelayMs: options.pace().baseMs, observed: options.initialObserved };
   }
 
   get current(): WatcherState {
@@ -111,11 +114,11 @@ export class ActiveTicketWatcher {
       const observed = await this.options.adapter.activeTicket({ signal: controller.signal });
       const took = this.options.clock.now().getTime() - started;
       const action = watchAction(this.state.observed, observed, this.options.focusedTicketId(), this.options.autoEngage());
-      delay = nextPollDelayMs(this.options.pace, this.state.nextDelayMs, { ok: true, tookMs: took });
+      delay = nextPollDelayMs(this.options.pace(), this.state.nextDelayMs, { ok: true, tookMs: took });
       this.update({ observed, lastError: null, lastPollAt: started, nextDelayMs: delay });
       if (action.kind !== 'none') await this.options.act(action);
     } catch (error) {
-      delay = nextPollDelayMs(this.options.pace, this.state.nextDelayMs, { ok: false, error });
+      delay = nextPollDelayMs(this.options.pace(), this.state.nextDelayMs, { ok: false, error });
       const message = error instanceof Error ? error.message : String(error);
       if (message !== this.state.lastError) this.options.log?.(`Active ticket: ${message}`);
       this.update({ lastError: message, lastPollAt: started, nextDelayMs: delay });

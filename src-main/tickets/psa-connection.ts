@@ -31,6 +31,7 @@ export type PsaConnectionOptions = {
 export class PsaConnection {
   private built: Built = { kind: 'local' };
   private fingerprint = 'local';
+  private applying: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(adapter: PsaAdapter | null, instanceKey: string | null) => void>();
 
   constructor(private readonly options: PsaConnectionOptions) {}
@@ -52,23 +53,52 @@ export class PsaConnection {
     return () => this.listeners.delete(listener);
   }
 
-  /** Re-reads the settings and secrets; rebuilds and announces when anything that matters changed. */
-  async apply(values: SettingsValues): Promise<void> {
+  /** Re-reads the settings and secrets; rebuilds and announces when anything that matters changed. One at a time, in call order. */
+  apply(values: SettingsValues): Promise<void> {
+    const run = this.applying.then(() => this.applyNow(values));
+    this.applying = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(values: SettingsValues): Promise<void> {
     const kind = values['psa.kind'];
-    const secrets = kind === 'local' ? {} : await readPsaSecrets(this.options.secrets, kind);
-    const fingerprint = JSON.stringify({ kind, values: psaValues(values), region: values['numbers.defaultRegion'], secrets });
+    let secrets: PsaSecrets;
+    try {
+      secrets = kind === 'local' ? {} : await readPsaSecrets(this.options.secrets, kind);
+    } catch (error) {
+      // A damaged keychain entry must not stop the app: the phone works, the PSA says why it doesn't.
+      const problem = `Focusline can't read the ${PSA_LABELS[kind]} secret from the keychain (${error instanceof Error ? error.message : String(error)}). Enter it again in Settings → PSA.`;
+      this.setBuilt(`unreadable:${kind}:${problem}`, kind === 'local' ? { kind } : { kind, state: 'error', problem });
+      return;
+    }
+    // Only what goes into the adapter counts: a change to, say, psa.logAttempts must not reconnect (and restart sync).
+    const config = toAdapterConfig(values, secrets);
+    const fingerprint = JSON.stringify({ kind, config, region: values['numbers.defaultRegion'] });
+    if (fingerprint === this.fingerprint) return;
+    this.setBuilt(fingerprint, this.build(values, secrets));
+  }
+
+  private setBuilt(fingerprint: string, built: Built): void {
     if (fingerprint === this.fingerprint) return;
     this.fingerprint = fingerprint;
-    this.built = this.build(values, secrets);
+    this.built = built;
     if (this.built.kind !== 'local' && this.built.state !== 'connected') this.options.log(`PSA not connected: ${describe(this.built)}`);
     for (const listener of this.listeners) listener(this.adapter(), this.instanceKey());
   }
 
-  /** "Test connection" on the form's values, before they are saved. */
-  async test(current: SettingsValues, form: PsaForm): Promise<ConnectionReport> {
+  /** "Test connection" on the form's values, before they are saved. Locked settings keep their enforced values. */
+  async test(current: SettingsValues, form: PsaForm, isLocked: (key: string) => boolean = () => false): Promise<ConnectionReport> {
     if (form.kind === 'local') return { ok: true, who: PSA_LABELS.local, checks: [{ name: 'Built-in ticket store', ok: true, detail: 'Always available; tickets stay on this computer.' }], warnings: [] };
-    const values = overlay(current, form);
-    const stored = await readPsaSecrets(this.options.secrets, form.kind);
+    if (isLocked('psa.kind') && form.kind !== current['psa.kind']) {
+      return { ok: false, checks: [{ name: 'Settings', ok: false, detail: `Your organization has set the PSA to ${PSA_LABELS[current['psa.kind']]}.` }], warnings: [] };
+    }
+    const values = overlay(current, form, isLocked);
+    let stored: PsaSecrets;
+    try {
+      stored = await readPsaSecrets(this.options.secrets, form.kind);
+    } catch {
+      stored = {};
+    }
     const secrets: PsaSecrets = { ...stored, ...nonBlank(form.secrets) };
     const config = toAdapterConfig(values, secrets);
     if (!config.ok) return { ok: false, checks: [{ name: 'Settings', ok: false, detail: `Fill in: ${config.missing.join(', ')}.` }], warnings: [] };
@@ -93,7 +123,7 @@ export class PsaConnection {
     const b = this.built;
     const secretsStored: Record<string, boolean> = {};
     if (b.kind !== 'local') {
-      for (const { field } of PSA_SECRET_FIELDS[b.kind]) secretsStored[field] = Boolean(await this.options.secrets.get(psaSecretKey(b.kind, field)));
+      for (const { field } of PSA_SECRET_FIELDS[b.kind]) secretsStored[field] = Boolean(await this.options.secrets.get(psaSecretKey(b.kind, field)).catch(() => undefined));
     }
     const label = b.kind === 'local' ? PSA_LABELS.local : b.state === 'connected' ? b.adapter.label : PSA_LABELS[b.kind];
     return {
@@ -128,15 +158,12 @@ export class PsaConnection {
   }
 }
 
-function psaValues(values: SettingsValues): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).filter(([key]) => key.startsWith('psa.')));
-}
-
-/** The form's values over the effective ones, each checked against its setting's schema. */
-function overlay(current: SettingsValues, form: PsaForm): SettingsValues {
+/** The form's values over the effective ones, each checked against its setting's schema; locked ones stay as enforced. */
+function overlay(current: SettingsValues, form: PsaForm, isLocked: (key: string) => boolean): SettingsValues {
   const next: Record<string, unknown> = { ...current, 'psa.kind': form.kind };
   for (const [key, value] of Object.entries(form.values)) {
     if (!isSettingKey(key)) throw new Error(`Unknown PSA setting "${key}".`);
+    if (isLocked(key)) continue;
     const checked = checkValue(settingsRegistry[key], value);
     if (!checked.ok) throw new Error(`${key}: ${checked.message}`);
     next[key] = checked.value;

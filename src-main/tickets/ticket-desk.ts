@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Clock } from '../focus/clock.js';
 import type { TicketSource } from '../focus/focus-controller.js';
 import type { CreateTicketPayload } from '../handoffs/handoff-payloads.js';
@@ -117,8 +117,8 @@ export function createTicketDesk(options: TicketDeskOptions) {
         const t = store.get(ticketId);
         return { ticket: t ? toTicketView(t) : null, handoff: null };
       }
-      // One note per call and ticket: a double click doesn't write it twice.
-      const key = handoffKey('add-note', attempt ? `${attempt.id}:${ticketId}` : randomUUID());
+      // The same note twice (a double click) is one note; a different note about the same call is another.
+      const key = handoffKey('add-note', `${attempt ? attempt.id : 'manual'}:${ticketId}:${createHash('sha256').update(body).digest('hex').slice(0, 16)}`);
       return { ticket: null, handoff: outbox.enqueue({ kind: 'add-note', idempotencyKey: key, payload: { ticketId, text: body, internal: true, ...(attempt ? { attemptId: attempt.id } : {}) } }) };
     },
     localNotes: (ticketId: string) => store.notes(ticketId),

@@ -74,7 +74,9 @@ export function PsaSettings({ api }: { api: FocuslineApi }) {
   const status = useAppStore((s) => s.psa);
   const effectiveKind = usePolicyValue('psa.kind');
   const entries = useAppStore((s) => s.policy.entries);
-  const [kind, setKind] = useState<Kind>((effectiveKind.value || 'local') as Kind);
+  const [chosenKind, setKind] = useState<Kind | null>(null);
+  // Until the tech picks one (and always when policy enforces it), the form shows the PSA in effect.
+  const kind: Kind = effectiveKind.locked || chosenKind === null ? ((effectiveKind.value || 'local') as Kind) : chosenKind;
   const [values, setValues] = useState<Record<string, string>>({});
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [report, setReport] = useState<{ ok: boolean; who?: string | undefined; checks: { name: string; ok: boolean; detail: string }[]; warnings: string[] } | null>(null);
@@ -83,7 +85,9 @@ export function PsaSettings({ api }: { api: FocuslineApi }) {
   const form = FORM[kind];
   const valueOf = (key: string) => values[key] ?? (JSON.parse(entries.find((e) => e.key === key)?.value ?? '""') as string);
   const lockedKeys = new Set(entries.filter((e) => e.locked).map((e) => e.key));
-  const payload = () => ({ kind, values: Object.fromEntries(form.fields.filter((f) => !lockedKeys.has(f.key)).map((f) => [f.key, valueOf(f.key)])), secrets });
+  // Only this PSA's secrets: a token typed before switching PSA must not be offered to another one.
+  const ownSecrets = () => Object.fromEntries(form.secrets.map((f) => [f.field, secrets[f.field] ?? '']).filter(([, v]) => v !== ''));
+  const payload = () => ({ kind, values: Object.fromEntries(form.fields.filter((f) => !lockedKeys.has(f.key)).map((f) => [f.key, valueOf(f.key)])), secrets: ownSecrets() });
 
   const run = async (what: 'testing' | 'saving') => {
     setBusy(what);
@@ -108,7 +112,11 @@ export function PsaSettings({ api }: { api: FocuslineApi }) {
       <PsaStatusLine status={status} />
       <label>
         PSA
-        <select value={kind} disabled={effectiveKind.locked} onChange={(e) => (setKind(e.target.value as Kind), setReport(null))} data-testid="psa-kind">
+        <select value={kind} disabled={effectiveKind.locked} onChange={(e) => {
+            setKind(e.target.value as Kind);
+            setReport(null);
+            setSecrets({});
+          }} data-testid="psa-kind">
           {KINDS.map((k) => (
             <option key={k.value} value={k.value}>
               {k.label}

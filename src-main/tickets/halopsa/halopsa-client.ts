@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { HaloConfig } from '../psa-config.js';
+import { isAllowedPolicyUrl } from '../../policy/value-schemas.js';
 import { DEFAULT_TIMEOUT_MS, psaRequest, type FetchLike } from '../psa-http.js';
 import { PsaError } from '../psa.js';
 import { apiBase, defaultAuthUrl, describeHaloError, HALO_VENDOR, tokenForm, tokenUrl } from './halopsa-mapping.js';
@@ -143,6 +144,10 @@ export class HaloClient {
         this.deps.fetch,
         this.deps.now,
       );
+      // The client secret goes wherever this points: only https (or this computer), never a downgrade or a stranger's http.
+      if (!isAllowedPolicyUrl(data.auth_url)) {
+        throw new PsaError('malformed', `${HALO_VENDOR} named "${data.auth_url}" as its sign-in address; Focusline sends the client secret only over https. Check the HaloPSA URL.`);
+      }
       this.authUrl = data.auth_url;
     } catch (error) {
       // Builds without /api/authinfo serve the token endpoint at {url}/auth. [C] Connect-HaloAPI.ps1

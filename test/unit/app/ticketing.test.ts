@@ -127,6 +127,26 @@ describe('the PSA behind the services', () => {
     expect(psa.callsTo('createTicket')).toHaveLength(1);
   });
 
+  it('two different notes about the same call are two notes; the same note twice is one', async () => {
+    const attempt = (await call('callLog.list', { limit: 50 })).attempts.find((a) => a.callerNumber === '+15550109999');
+    if (!attempt) throw new Error('no attempt');
+    const a = await call('tickets.addNote', { ticketId: '1043', text: 'Asked about the VPN.', attemptId: attempt.id });
+    const again = await call('tickets.addNote', { ticketId: '1043', text: 'Asked about the VPN.', attemptId: attempt.id });
+    const b = await call('tickets.addNote', { ticketId: '1043', text: 'Also: printer on floor 2.', attemptId: attempt.id });
+    expect(again.handoff?.id).toBe(a.handoff?.id);
+    expect(b.handoff?.id).not.toBe(a.handoff?.id);
+    await expect.poll(() => psa.notes.filter((n) => n.ticketId === '1043').length, { timeout: 5_000 }).toBe(2);
+  });
+
+  it('saving the PSA form is all or nothing: a bad address leaves the PSA and its secrets as they were', async () => {
+    // The manager locked psa.kind (rt); a form for another PSA is refused before anything is written.
+    await expect(call('psa.save', { kind: 'halopsa', values: {}, secrets: { clientSecret: 'halo-secret' } })).rejects.toThrow(/managed by your organization|locked|organization/i);
+    expect(secrets.values.has('psa.halopsa.clientSecret')).toBe(false);
+    // psa.queue is the tech's; with it a bad value (a queue name over 200 characters) refuses the lot, token included.
+    await expect(call('psa.save', { kind: 'rt', values: { 'psa.queue': 'x'.repeat(300) }, secrets: { token: 'new-token' } })).rejects.toThrow(/psa\.queue/);
+    expect(secrets.values.get('psa.rt.token')).toBe('1-2-secret');
+  });
+
   it('when work stops in the PSA, Focus on that ticket is released', async () => {
     await call('focus.dnd', { minutes: 1 }); // still in DND from the last test; end it and go back to the ticket
     await call('focus.stop', {});

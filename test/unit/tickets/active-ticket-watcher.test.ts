@@ -63,7 +63,7 @@ describe('ActiveTicketWatcher', () => {
     const watcher = new ActiveTicketWatcher({
       adapter,
       clock,
-      pace: { baseMs: 20_000, maxMs: 300_000 },
+      pace: () => ({ baseMs: 20_000, maxMs: 300_000 }),
       autoEngage: () => true,
       focusedTicketId: () => focused,
       act: (a) => {
