@@ -16,6 +16,7 @@ import type { IncomingCall } from '../src-main/ipc/contract.js';
 import { callerIdentity } from '../src-main/numbers/caller-identity.js';
 import { compileDirectory, type CompiledDirectory } from '../src-main/numbers/directory.js';
 import { ticketContactMatcher } from '../src-main/numbers/ticket-contacts.js';
+import { prng, seededPickers } from './seeded-random.js';
 
 const ENTRIES = 100_000;
 const CALLS = 100_000;
@@ -41,21 +42,8 @@ afterAll(async () => {
 
 // ---- deterministic inputs ---------------------------------------------------
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const random = prng(SEED);
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
-const areaCode = () => `${2 + Math.floor(random() * 8)}${digits(2)}`;
+const { pick, digits, nxx: areaCode } = seededPickers(random);
 
 /** A US number as E.164 and in one of the shapes PSAs store. */
 function usNumber(): { e164: string; stored: string } {

@@ -19,6 +19,7 @@ import { DirectorySync } from '../src-main/tickets/directory-sync.js';
 import type { PsaPerson } from '../src-main/tickets/psa.js';
 import { screenPop, type ScreenPopOptions } from '../src-main/tickets/screen-pop.js';
 import { FakePsaAdapter, ticket } from '../test/unit/tickets/fake-psa-adapter.js';
+import { prng, seededPickers } from './seeded-random.js';
 
 const CONTACTS = 100_000;
 const CONTACTS_PER_COMPANY = 10;
@@ -50,21 +51,8 @@ afterAll(async () => {
 
 // ---- deterministic inputs ---------------------------------------------------
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const random = prng(SEED);
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
-const nxx = () => `${2 + Math.floor(random() * 8)}${digits(2)}`;
+const { pick, digits, nxx } = seededPickers(random);
 
 /** Every number handed out, so each planted answer is unambiguous. */
 const usedE164 = new Set<string>();
