@@ -40,6 +40,45 @@ function setting<S extends z.ZodType>(capability: Capability, schema: S, default
 
 const Minutes = (max: number) => z.number().int('must be a whole number').min(1).max(max);
 const SuppressAction = z.enum(['redirect', 'voicemail', 'busy', 'silent']);
+const GreetingTemplate = z.string().trim().max(1000);
+
+/** The procedure's greetings; voicemail/greeting-template.ts fills them in. */
+const DEFAULT_GREETING = {
+  standard:
+    'Hello. You have reached the voice mail for {name}. Please leave me a detailed message and I will return your call as soon as possible. If this is an urgent issue, please call {serviceManagerNumber} for the Service Manager.',
+  focused:
+    "Hello. You have reached the voice mail for {name}. I'm working on a ticket for a customer right now, so I can't take your call. Please leave me a detailed message with your name, company and number, and I will return your call as soon as I finish. If this is an urgent issue, please call {serviceManagerNumber} for the Service Manager.",
+  afterHours:
+    'Hello. You have reached the voice mail for {name}. Our office is closed right now. Please leave me a detailed message with your name, company and number, and I will return your call on the next business day. If this is an urgent issue, please call {serviceManagerNumber} for the Service Manager.',
+  away:
+    "Hello. You have reached the voice mail for {name}. I'm away from my desk right now. Please leave me a detailed message with your name, company and number, and I will return your call as soon as possible. If this is an urgent issue, please call {serviceManagerNumber} for the Service Manager.",
+} as const;
+
+/**
+ * A number as the greeting reads it out, so free text is allowed
+ * ("extension 2000") but it must hold a digit, and no braces: a value is
+ * never itself a template.
+ */
+const SpokenPhoneNumber = z
+  .string()
+  .trim()
+  .max(64)
+  .regex(/^([^{}]*\d[^{}]*)?$/, 'must be a phone number as callers should hear it, e.g. +1 312 555 0100 or extension 2000 (or empty)');
+
+const REMINDER_TIME = '([01]?\\d|2[0-3]):[0-5]\\d';
+/**
+ * One string, not a list, so the Windows registry and plists hold it as
+ * plain text (native-values.ts reads strings as they are): 'odd-hours',
+ * 'off', or comma-separated local times. voicemail/reminders.ts reads it.
+ */
+const ReminderSchedule = z
+  .string()
+  .trim()
+  .max(400)
+  .regex(
+    new RegExp(`^(odd-hours|off|${REMINDER_TIME}(\\s*,\\s*${REMINDER_TIME})*)$`),
+    'must be odd-hours, off, or times like "09:30, 13:00, 16:30"',
+  );
 
 /** Every setting Focusline has, by its flat dotted key. The one list: files, registry, plist, URL and UI all go through it. */
 export const settingsRegistry = {
@@ -93,6 +132,21 @@ export const settingsRegistry = {
   'psa.logAttempts': setting('lockable', z.enum(['off', 'not-rung', 'all']), 'off', 'Log contact attempts into the PSA: off, not-rung (calls Focus held back), or all calls.'),
   'psa.pollSeconds': setting('lockable', z.number().int().min(5).max(600), 20, 'How often to ask the PSA for the active ticket, in seconds; it backs off when the PSA is slow or limits the rate.'),
   'psa.syncMinutes': setting('lockable', z.number().int().min(5).max(1440), 60, "How often contacts and members are synced into the local caller index, in minutes."),
+
+  'voicemail.greetingTemplate': setting('lockable', GreetingTemplate.min(1, 'must not be empty: callers would hear nothing'), DEFAULT_GREETING.standard, 'The standard voicemail greeting script. Placeholders: {name}, {serviceManagerNumber}, {ticketId}, {ticketSummary}. The tech records it as written.'),
+  'voicemail.greetingTemplateFocused': setting('lockable', GreetingTemplate, DEFAULT_GREETING.focused, 'The greeting while the tech is focused on a ticket. Empty: the standard greeting.'),
+  'voicemail.greetingTemplateAfterHours': setting('lockable', GreetingTemplate, DEFAULT_GREETING.afterHours, 'The greeting outside business hours. Empty: the standard greeting.'),
+  'voicemail.greetingTemplateAway': setting('lockable', GreetingTemplate, DEFAULT_GREETING.away, 'The greeting while the tech is away (do not disturb). Empty: the standard greeting.'),
+  'voicemail.serviceManagerNumber': setting('lockable', SpokenPhoneNumber, '', 'The number urgent callers are told to call for the Service Manager, as it should be read out (e.g. +1 312 555 0100 or extension 2000). Empty: the greeting leaves that sentence out.'),
+  'voicemail.maxGreetingSeconds': setting('lockable', z.number().int('must be a whole number').min(5).max(120), 30, 'The longest greeting a tech may record, in seconds (5–120).'),
+  'voicemail.maxMessageSeconds': setting('lockable', z.number().int('must be a whole number').min(10).max(600), 120, "The longest message a caller may leave in Focusline's voicemail, in seconds (10–600)."),
+  'voicemail.silenceSeconds': setting('lockable', z.number().int('must be a whole number').min(2).max(60), 5, 'Stop recording a message after this many seconds of silence (2–60).'),
+  'voicemail.retentionDays': setting('lockable', z.number().int('must be a whole number').min(1).max(3650), 90, 'Handled voicemails older than this many days are deleted (1–3650). Unhandled ones are kept.'),
+  'voicemail.retentionCount': setting('lockable', z.number().int('must be a whole number').min(10).max(10_000), 500, 'Keep at most this many voicemails; the oldest handled ones go first (10–10000). Unhandled ones are kept.'),
+  'voicemail.accessNumber': setting('lockable', z.string().trim().max(64).regex(/^[0-9*#+]*$/, 'must be what the phone dials, e.g. *97: digits, *, # and + only (or empty)'), '', "The PBX's voicemail access number that the one-click button dials, e.g. *97. Empty: no button."),
+  'voicemail.subscribeMwi': setting('lockable', z.boolean(), false, "Subscribe to the PBX's message-waiting indicator (SIP message-summary) and show its voicemail count."),
+  'voicemail.name': setting('user-only', z.string().trim().max(128), '', "How the tech's name is said in the greeting. Empty: account.displayName."),
+  'reminders.schedule': setting('lockable', ReminderSchedule, 'odd-hours', 'When to remind the tech of unhandled voicemail and callbacks: odd-hours (9:00, 11:00 … 17:00 in business hours), off, or times like "09:30, 13:00, 16:30" (business-hours time zone, working hours only).'),
 
   'policy.url': setting('policy-only', OptionalPolicyUrl, '', 'An HTTPS URL of a policy document ({"managed": {…}, "recommended": {…}}), polled with ETag.'),
   'policy.pollSeconds': setting('policy-only', z.number().int('must be a whole number').min(30).max(86_400), 300, 'How often to poll policy.url, in seconds (at least 30).'),

@@ -13,7 +13,7 @@ describe('the settings registry', () => {
 
   it('gives each key the capability the design asks for', () => {
     const by = (c: string) => settingKeys.filter((k) => settingsRegistry[k].capability === c);
-    expect(by('user-only')).toEqual(['account.sipUri', 'account.authUser', 'account.displayName', 'devices.microphoneId', 'devices.speakerId', 'devices.ringDeviceId', 'psa.connectwise.publicKey', 'psa.autotask.resourceId']);
+    expect(by('user-only')).toEqual(['account.sipUri', 'account.authUser', 'account.displayName', 'devices.microphoneId', 'devices.speakerId', 'devices.ringDeviceId', 'psa.connectwise.publicKey', 'psa.autotask.resourceId', 'voicemail.name']);
     expect(by('policy-only')).toEqual(['policy.url', 'policy.pollSeconds']);
     expect(by('lockable')).toContain('account.wsServer');
     expect(policyKeys()).not.toContain('account.sipUri');
