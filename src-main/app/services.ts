@@ -24,6 +24,7 @@ import { handoffKey } from '../handoffs/outbox.js';
 import type { PsaAdapterDeps } from '../tickets/psa-config.js';
 import type { createPsaAdapter } from '../tickets/psa-factory.js';
 import { createTicketing } from './ticketing.js';
+import { createVoicemailDesk } from './voicemail-desk.js';
 import { toHandoffView } from '../handoffs/handoff-view.js';
 import { editPayload, hasEdits } from '../handoffs/handoff-edit.js';
 import type { AttemptView } from '../ipc/contract.js';
@@ -111,6 +112,7 @@ export async function createServices(options: ServiceOptions) {
     },
   });
   const tickets = ticketing.desk;
+  const voicemailPush = coalesce(() => bus.emit('voicemail.changed', { messages: voicemail.inbox() }), 250);
   const emitDigest = (period: FocusPeriod) => {
     const held = callLog.inRange(period.started.getTime(), period.endedAt.getTime() + 1).filter((a) => a.action !== 'ring');
     bus.emit('focus.digest', { text: summariseSuppressed(held), calls: held.length });
@@ -125,6 +127,17 @@ export async function createServices(options: ServiceOptions) {
       for (const listener of focusListeners) listener(view);
     },
     onFocusEnded: emitDigest,
+  });
+  const voicemail = await createVoicemailDesk({
+    db,
+    dataDir: options.dataDir,
+    clock,
+    policy,
+    callLog,
+    ticketing,
+    focusState: () => focus.state,
+    onChange: () => voicemailPush.request(),
+    log,
   });
   const screening = new CallScreening({
     callLog,
@@ -200,6 +213,7 @@ export async function createServices(options: ServiceOptions) {
   };
 
   const handlers: CommandHandlers = {
+    ...voicemail.handlers,
     'app.info': () => ({ version: options.version, mode: options.mode, platform: process.platform }),
     'app.rendererReady': () => {
       for (const listener of rendererReadyListeners) listener();
@@ -335,10 +349,14 @@ export async function createServices(options: ServiceOptions) {
     focusView: () => focus.view(),
     runFocusCommand: async (command: FocusCommand) => focus.run(command),
     ticketing,
+    voicemail,
     async close() {
       await ticketing.stop();
       handoffsPush.cancel();
       psaPush.cancel();
+      voicemailPush.cancel();
+      voicemail.close();
+      await voicemail.store.idle();
       callLogPush.cancel();
       historyPush.cancel();
       stopFollowingPolicy();

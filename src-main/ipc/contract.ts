@@ -240,6 +240,42 @@ export const PsaFormSchema = z
   })
   .strict();
 
+const GreetingVariantEnum = z.enum(['standard', 'focused', 'after-hours', 'away']);
+/** Audio crosses the wire base64-encoded (JSON in web mode); sizes are bounded here and again by the store. */
+const Base64Audio = (maxBytes: number) => z.string().max(Math.ceil((maxBytes * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const AudioMime = z.string().max(200).regex(/^audio\/[a-z0-9.+-]+(\s*;\s*[a-z0-9-]+=("[^"]*"|[^;"\s]+))*$/i, 'must be an audio MIME type');
+
+/** One voicemail in the inbox. */
+export const VoicemailViewSchema = z.object({
+  id: z.string(),
+  callerUri: z.string(),
+  callerNumber: z.string(),
+  callerName: z.string(),
+  contactName: z.string().nullable(),
+  companyName: z.string().nullable(),
+  ticketId: z.string().nullable(),
+  receivedAt: z.string().datetime(),
+  durationMs: z.number().int().nullable(),
+  state: z.enum(['recording', 'complete', 'recovered', 'empty']),
+  note: z.string().nullable(),
+  handled: z.string().nullable(),
+  callbackDueAt: z.string().datetime().nullable(),
+  greetingVariant: GreetingVariantEnum,
+  sizeBytes: z.number().int(),
+});
+export type VoicemailView = z.infer<typeof VoicemailViewSchema>;
+
+export const GreetingViewSchema = z.object({
+  variant: GreetingVariantEnum,
+  /** The filled-in script the tech reads when recording. */
+  script: z.string(),
+  problems: z.array(z.string()),
+  recorded: z.boolean(),
+  durationMs: z.number().int().nullable(),
+  savedAt: z.string().datetime().nullable(),
+});
+export type GreetingView = z.infer<typeof GreetingViewSchema>;
+
 export const PolicyEntrySchema = z.object({
   key: z.string(),
   description: z.string(),
@@ -355,6 +391,48 @@ export const commands = {
   'psa.save': { request: PsaFormSchema, response: PsaStatusViewSchema },
   /** Ask the PSA for the active ticket and the open list now, not at the next poll. */
   'psa.refresh': { request: Empty, response: PsaStatusViewSchema },
+  /** Focusline's own voicemail answers a call: which greeting, its audio, and the policy's limits. */
+  'voicemail.prepare': {
+    request: z.object({ callId: z.string().min(1).max(512), rule: z.string().max(40).optional() }).strict(),
+    response: z.object({
+      variant: GreetingVariantEnum,
+      script: z.string(),
+      greeting: z.object({ data: z.string(), mimeType: z.string(), durationMs: z.number().int() }).nullable(),
+      maxMessageSeconds: z.number().int(),
+      silenceSeconds: z.number().int(),
+    }),
+  },
+  /** Recording starts (after the beep): main writes the message's row before any audio arrives. */
+  'voicemail.begin': {
+    request: z.object({ callId: z.string().min(1).max(512), mimeType: AudioMime, variant: GreetingVariantEnum, greetingSource: z.enum(['recorded', 'built-in']) }).strict(),
+    response: z.object({ id: z.string() }),
+  },
+  'voicemail.append': {
+    request: z.object({ id: z.string().min(1).max(100), seq: z.number().int().nonnegative(), data: Base64Audio(1_000_000), elapsedMs: z.number().int().nonnegative().optional() }).strict(),
+    response: Ok,
+  },
+  'voicemail.finish': {
+    request: z.object({ id: z.string().min(1).max(100), durationMs: z.number().int().nonnegative(), endedBy: z.enum(['hangup', 'silence', 'max-length', 'error']) }).strict(),
+    response: VoicemailViewSchema,
+  },
+  'voicemail.list': { request: z.object({ includeHandled: z.boolean().default(true) }).strict(), response: z.object({ messages: z.array(VoicemailViewSchema) }) },
+  'voicemail.audio': { request: z.object({ id: z.string().min(1).max(100) }).strict(), response: z.object({ mimeType: z.string(), data: z.string() }) },
+  'voicemail.handle': { request: z.object({ id: z.string().min(1).max(100), how: z.enum(['called-back', 'dismissed']) }).strict(), response: VoicemailViewSchema },
+  /** "Create ticket instead" from a voicemail: the call's ticket, with the message's length and time. */
+  'voicemail.createTicket': {
+    request: z.object({ id: z.string().min(1).max(100) }).strict(),
+    response: z.object({ ticket: TicketViewSchema.nullable(), handoff: HandoffViewSchema.nullable(), message: VoicemailViewSchema }),
+  },
+  'greetings.list': { request: Empty, response: z.object({ greetings: z.array(GreetingViewSchema), maxGreetingSeconds: z.number().int() }) },
+  'greetings.audio': { request: z.object({ variant: GreetingVariantEnum }).strict(), response: z.object({ mimeType: z.string(), data: z.string() }).nullable() },
+  /** The tech's recording (trimmed in the app), and its 8 kHz PCM WAV for PBX voicemail systems. */
+  'greetings.save': {
+    request: z
+      .object({ variant: GreetingVariantEnum, data: Base64Audio(8_000_000), mimeType: AudioMime, durationMs: z.number().int().positive(), wav: Base64Audio(8_000_000).optional() })
+      .strict(),
+    response: GreetingViewSchema,
+  },
+  'greetings.delete': { request: z.object({ variant: GreetingVariantEnum }).strict(), response: Ok },
   'policy.get': { request: Empty, response: PolicyViewSchema },
   /** Manager-facing: callers flagged as repeat callers in the last `days` days. */
   'reports.repeatCallers': {
@@ -387,6 +465,7 @@ export const events = {
   'policy.changed': PolicyViewSchema,
   'handoffs.changed': z.object({ handoffs: z.array(HandoffViewSchema) }),
   'psa.changed': PsaStatusViewSchema,
+  'voicemail.changed': z.object({ messages: z.array(VoicemailViewSchema) }),
 } as const;
 
 export type Commands = typeof commands;

@@ -35,6 +35,18 @@ export const COMMAND_NAMES = [
   'psa.test',
   'psa.save',
   'psa.refresh',
+  'voicemail.prepare',
+  'voicemail.begin',
+  'voicemail.append',
+  'voicemail.finish',
+  'voicemail.list',
+  'voicemail.audio',
+  'voicemail.handle',
+  'voicemail.createTicket',
+  'greetings.list',
+  'greetings.audio',
+  'greetings.save',
+  'greetings.delete',
   'policy.get',
   'reports.repeatCallers',
   'settings.setValue',
@@ -53,6 +65,7 @@ export const EVENT_NAMES = [
   'policy.changed',
   'handoffs.changed',
   'psa.changed',
+  'voicemail.changed',
 ] as const satisfies readonly EventName[];
 
 // A contract name missing from a list turns one of these into an error.

@@ -1,0 +1,210 @@
+import { endOfDay } from '../calls/call-screening.js';
+import type { CallLog } from '../calls/call-log.js';
+import { toAttemptView } from '../calls/call-screening.js';
+import type { Clock } from '../focus/clock.js';
+import type { DecisionRule, FocusState } from '../focus/types.js';
+import type { CommandHandlers } from '../ipc/router.js';
+import type { GreetingView, VoicemailView } from '../ipc/contract.js';
+import type { PolicyService } from '../policy/policy-service.js';
+import type { Db } from '../storage/database.js';
+import { greetingScript, greetingVariantFor, type GreetingVariant } from '../voicemail/greeting-template.js';
+import { retentionPlan } from '../voicemail/retention.js';
+import type { VoicemailMessage } from '../voicemail/voicemail-schema.js';
+import { VoicemailStore } from '../voicemail/voicemail-store.js';
+import { toHandoffView } from '../handoffs/handoff-view.js';
+import type { Ticketing } from './ticketing.js';
+
+export type VoicemailDeskOptions = {
+  db: Db;
+  dataDir: string;
+  clock: Clock;
+  policy: PolicyService;
+  callLog: CallLog;
+  ticketing: Ticketing;
+  focusState: () => FocusState;
+  onChange: () => void;
+  log: (message: string) => void;
+};
+
+type Handlers = Pick<
+  CommandHandlers,
+  | 'voicemail.prepare'
+  | 'voicemail.begin'
+  | 'voicemail.append'
+  | 'voicemail.finish'
+  | 'voicemail.list'
+  | 'voicemail.audio'
+  | 'voicemail.handle'
+  | 'voicemail.createTicket'
+  | 'greetings.list'
+  | 'greetings.audio'
+  | 'greetings.save'
+  | 'greetings.delete'
+>;
+
+const RULES: readonly string[] = ['blocked', 'ticket-contact', 'coworker', 'vip', 'repeat-breakthrough', 'after-hours', 'focus', 'dnd', 'ring', 'fallback'];
+
+/**
+ * Focusline's own voicemail, as main sees it: which greeting a call hears,
+ * the messages on disk (main is their only writer), the inbox, greetings,
+ * and "create ticket instead" from a message. The renderer answers the call
+ * and records; everything it hears or keeps goes through here.
+ */
+export async function createVoicemailDesk(options: VoicemailDeskOptions) {
+  const { policy, clock, callLog, ticketing, log } = options;
+  const values = () => policy.current().values;
+  const store = await VoicemailStore.open({ db: options.db, dataDir: options.dataDir, config: { maxMessageSeconds: values()['voicemail.maxMessageSeconds'] } });
+  for (const m of store.recoveredAtOpen) log(`Voicemail from ${m.callerNumber || 'a withheld number'} was recovered after a crash: ${m.note ?? ''}`);
+  const stopWatching = store.onChange(() => options.onChange());
+  const stopFollowingPolicy = policy.onChange(() => store.configure({ maxMessageSeconds: values()['voicemail.maxMessageSeconds'] }));
+
+  const scriptOf = (variant: GreetingVariant): { text: string; problems: string[] } => {
+    const focus = options.focusState();
+    const ticket = focus.mode === 'ticket' ? { id: focus.ticket.id, summary: focus.ticket.summary } : undefined;
+    const script = greetingScript(variant, values(), ticket ? { ticket } : {});
+    return { text: script.text, problems: script.problems.map((p) => p.message) };
+  };
+
+  const greetingViews = async (): Promise<GreetingView[]> => {
+    const recorded = new Map((await store.greetings()).map((g) => [g.variant, g]));
+    return (['standard', 'focused', 'after-hours', 'away'] as const).map((variant) => {
+      const g = recorded.get(variant);
+      const script = scriptOf(variant);
+      return {
+        variant,
+        script: script.text,
+        problems: script.problems,
+        recorded: g?.recorded === true,
+        durationMs: g?.durationMs ?? null,
+        savedAt: g?.savedAt ? new Date(g.savedAt).toISOString() : null,
+      };
+    });
+  };
+
+  /** Old handled messages go; unhandled ones never do (see retention.ts). */
+  const applyRetention = async () => {
+    const plan = retentionPlan(store.retentionCandidates(), clock.now(), { retentionDays: values()['voicemail.retentionDays'], retentionCount: values()['voicemail.retentionCount'] });
+    if (plan.deleteIds.length > 0) await store.applyRetention(plan.deleteIds);
+    for (const warning of plan.warnings) log(`Voicemail retention: ${warning}`);
+  };
+
+  const handlers: Handlers = {
+    'voicemail.prepare': async ({ callId, rule }) => {
+      const attempt = callLog.forCall(callId);
+      const decisionRule = (rule && RULES.includes(rule) ? rule : attempt?.rule) as DecisionRule | undefined;
+      const variant = greetingVariantFor({ focus: options.focusState().mode, ...(decisionRule ? { rule: decisionRule } : {}) });
+      const audio = await store.greeting(variant);
+      return {
+        variant,
+        script: scriptOf(variant).text,
+        greeting: audio ? { data: Buffer.from(audio.bytes).toString('base64'), mimeType: audio.mimeType, durationMs: audio.durationMs } : null,
+        maxMessageSeconds: values()['voicemail.maxMessageSeconds'],
+        silenceSeconds: values()['voicemail.silenceSeconds'],
+      };
+    },
+    'voicemail.begin': async ({ callId, mimeType, variant, greetingSource }) => {
+      const attempt = callLog.forCall(callId);
+      const view = attempt ? toAttemptView(attempt) : undefined;
+      const caller = view ? ticketing.callerFromIndex(view) : null;
+      const now = clock.now();
+      const id = await store.begin({
+        callId,
+        attemptId: attempt?.id ?? null,
+        callerUri: attempt?.callerUri ?? '',
+        callerNumber: view?.callerNumber ?? '',
+        callerName: caller?.person?.name ?? view?.callerName ?? '',
+        contact: caller?.person ? { id: caller.person.id, name: caller.person.name } : null,
+        company: caller?.company ? { id: caller.company.id ?? null, name: caller.company.name } : null,
+        ticketId: attempt?.ticketId ?? null,
+        greetingVariant: variant,
+        greetingSource,
+        mimeType,
+        startedAt: now.getTime(),
+        callbackDueAt: endOfDay(now),
+      });
+      return { id };
+    },
+    'voicemail.append': async ({ id, seq, data, elapsedMs }) => {
+      await store.append(id, new Uint8Array(Buffer.from(data, 'base64')), seq, elapsedMs);
+      return { ok: true as const };
+    },
+    'voicemail.finish': async ({ id, durationMs, endedBy }) => {
+      const message = await store.finish(id, { durationMs, endedBy });
+      await applyRetention().catch((error: unknown) => log(`Voicemail retention failed: ${error instanceof Error ? error.message : String(error)}`));
+      return toVoicemailView(message);
+    },
+    'voicemail.list': ({ includeHandled }) => ({ messages: store.list({ includeHandled }).map(toVoicemailView) }),
+    'voicemail.audio': async ({ id }) => {
+      const audio = await store.audio(id);
+      if (!audio.ok) throw new Error(audio.message);
+      return { mimeType: audio.mimeType, data: Buffer.from(audio.bytes).toString('base64') };
+    },
+    'voicemail.handle': ({ id, how }) => toVoicemailView(store.markHandled(id, how)),
+    'voicemail.createTicket': async ({ id }) => {
+      const message = store.get(id);
+      if (!message) throw new Error('That voicemail no longer exists.');
+      const attempt = message.attemptId ? callLog.get(message.attemptId) : callLog.forCall(message.callId);
+      if (!attempt) throw new Error('The call this voicemail came from is no longer in the call log.');
+      const view = toAttemptView(attempt);
+      const seconds = Math.round((message.durationMs ?? 0) / 1000);
+      const notes = `Voicemail: ${seconds} s, left ${new Date(message.startedAt).toISOString().replace('T', ' ').slice(0, 16)} UTC. Listen in Focusline's voicemail inbox.`;
+      const result = ticketing.desk.createFromCall(view, { notes }, await ticketing.callerOf(view));
+      callLog.markHandled(attempt.id, 'ticket-created', clock.now().getTime());
+      const handled = store.markHandled(id, 'ticket-created');
+      return { ticket: result.ticket, handoff: result.handoff ? toHandoffView(result.handoff) : null, message: toVoicemailView(handled) };
+    },
+    'greetings.list': async () => ({ greetings: await greetingViews(), maxGreetingSeconds: values()['voicemail.maxGreetingSeconds'] }),
+    'greetings.audio': async ({ variant }) => {
+      const audio = await store.greeting(variant);
+      return audio ? { mimeType: audio.mimeType, data: Buffer.from(audio.bytes).toString('base64') } : null;
+    },
+    'greetings.save': async ({ variant, data, mimeType, durationMs, wav }) => {
+      const limit = values()['voicemail.maxGreetingSeconds'] * 1000;
+      if (durationMs > limit + 500) throw new Error(`A greeting may be at most ${limit / 1000} s long; this one is ${Math.round(durationMs / 1000)} s.`);
+      await store.saveGreeting(variant, { bytes: new Uint8Array(Buffer.from(data, 'base64')), mimeType, durationMs });
+      if (wav) await store.saveGreetingExport(variant, new Uint8Array(Buffer.from(wav, 'base64')));
+      const saved = (await greetingViews()).find((g) => g.variant === variant);
+      if (!saved) throw new Error('The greeting was saved but could not be read back.');
+      return saved;
+    },
+    'greetings.delete': async ({ variant }) => {
+      await store.deleteGreeting(variant);
+      return { ok: true as const };
+    },
+  };
+
+  return {
+    handlers,
+    store,
+    /** Unhandled messages first, then the recent handled ones (the inbox). */
+    inbox: (): VoicemailView[] => store.list({ includeHandled: true }).slice(0, 200).map(toVoicemailView),
+    unhandledCount: () => store.list({ includeHandled: false }).length,
+    close() {
+      stopWatching();
+      stopFollowingPolicy();
+    },
+  };
+}
+
+export type VoicemailDesk = Awaited<ReturnType<typeof createVoicemailDesk>>;
+
+export function toVoicemailView(m: VoicemailMessage): VoicemailView {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: m.id,
+    callerUri: m.callerUri,
+    callerNumber: m.callerNumber,
+    callerName: m.callerName,
+    contactName: m.contact?.name ?? null,
+    companyName: m.company?.name ?? null,
+    ticketId: m.ticketId,
+    receivedAt: new Date(m.startedAt).toISOString(),
+    durationMs: m.durationMs,
+    state: m.state,
+    note: m.note,
+    handled: m.handled,
+    callbackDueAt: iso(m.callbackDueAt),
+    greetingVariant: m.greetingVariant,
+    sizeBytes: m.sizeBytes,
+  };
+}
