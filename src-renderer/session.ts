@@ -60,8 +60,9 @@ export async function startSession(): Promise<Session> {
     const samePsa = before?.kind === psa.kind && before.label === psa.label && before.state === psa.state;
     useAppStore.getState().set(samePsa ? { psa } : { psa, pops: {} });
   });
-  void Promise.all([api.invoke('handoffs.list', {}), api.invoke('psa.status', {})])
-    .then(([{ handoffs }, psa]) => useAppStore.getState().set({ handoffs, psa }))
+  api.on('voicemail.changed', ({ messages }) => useAppStore.getState().set({ voicemails: messages }));
+  void Promise.all([api.invoke('handoffs.list', {}), api.invoke('psa.status', {}), api.invoke('voicemail.list', { includeHandled: true })])
+    .then(([{ handoffs }, psa, { messages }]) => useAppStore.getState().set({ handoffs, psa, voicemails: messages }))
     .catch((e: unknown) => useAppStore.getState().setNotice(e instanceof Error ? e.message : String(e)));
   api.on('calls.suppressed', (attempt) => notifyQuietly(`${attempt.callerName || attempt.callerNumber}: ${attempt.reason}`));
   api.on('phone.dial', ({ target }) => void phone.call(target).catch((e: unknown) => useAppStore.getState().setNotice(e instanceof Error ? e.message : String(e))));

@@ -67,7 +67,7 @@ export const PhoneCredentialsSchema = z.object({
 export type PhoneCredentials = z.infer<typeof PhoneCredentialsSchema>;
 
 export const CallDirectionSchema = z.enum(['incoming', 'outgoing']);
-export const CallOutcomeSchema = z.enum(['answered', 'missed', 'declined', 'failed', 'cancelled', 'redirected', 'rejected']);
+export const CallOutcomeSchema = z.enum(['answered', 'missed', 'declined', 'failed', 'cancelled', 'redirected', 'rejected', 'voicemail']);
 
 export const HistoryEntrySchema = z.object({
   id: z.string().min(1).max(200),

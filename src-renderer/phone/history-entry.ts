@@ -2,9 +2,11 @@ import type { HistoryEntry } from '../../src-main/ipc/contract.js';
 import type { CallView } from '../state/phone-store.js';
 
 /** How a call that did not go to the tech ended: by their click, or by policy. */
-export type Disposition = 'declined' | 'redirected' | 'rejected';
+export type Disposition = 'declined' | 'redirected' | 'rejected' | 'voicemail';
 
 export function historyOutcome(view: Pick<CallView, 'direction' | 'answeredAt' | 'reason'>, disposition: Disposition | undefined): HistoryEntry['outcome'] {
+  // Voicemail answers the SIP call, but the tech never did.
+  if (disposition === 'voicemail') return 'voicemail';
   if (view.answeredAt !== null) return 'answered';
   if (disposition) return disposition;
   if (view.direction === 'incoming') return 'missed';

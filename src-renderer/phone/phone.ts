@@ -18,6 +18,7 @@ import { domainOf, toDialTarget } from './dial-target.js';
 import { isFatalRejection, rejectionMessage, unreachableMessage } from './registration-errors.js';
 import { readAudioStats } from './call-stats.js';
 import { toHistoryEntry, type Disposition } from './history-entry.js';
+import { bytesToBase64, VoicemailTaker } from './local-voicemail.js';
 
 const REGISTER_EXPIRES_S = 300;
 
@@ -30,6 +31,8 @@ type LiveCall = {
   /** The mic track, kept while held so resume can put it back. */
   heldTrack?: MediaStreamTrack | null;
   disposition?: Disposition;
+  /** Focusline's own voicemail is taking this call: no ring, no speaker, no microphone. */
+  voicemail?: VoicemailTaker;
 };
 
 /**
@@ -43,6 +46,8 @@ export class Phone {
   private registerer: Registerer | undefined;
   private creds: PhoneCredentials | undefined;
   private readonly calls = new Map<string, LiveCall>();
+  /** The outgoing audio for calls that voicemail answers, by Call-ID (see the session description handler factory). */
+  private readonly voicemailStreams = new Map<string, MediaStream>();
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private reconnectAttempt = 0;
   private stopping = false;
@@ -114,6 +119,13 @@ export class Phone {
       userAgentString: creds.userAgentString,
       logLevel: 'warn',
       logBuiltinEnabled: true,
+      // Calls that voicemail answers send WebAudio (greeting, beep), never the microphone.
+      sessionDescriptionHandlerFactory: (session, options) => {
+        const callId = session instanceof Invitation ? session.request.callId : undefined;
+        const voicemail = callId === undefined ? undefined : this.voicemailStreams.get(callId);
+        const factory = voicemail ? Web.defaultSessionDescriptionHandlerFactory(() => Promise.resolve(voicemail)) : Web.defaultSessionDescriptionHandlerFactory();
+        return factory(session, options);
+      },
       sessionDescriptionHandlerFactoryOptions: {
         // Empty by default: sip.js would otherwise ask a public STUN server.
         peerConnectionConfiguration: { iceServers: creds.iceServers },
@@ -215,7 +227,7 @@ export class Phone {
     const status = {
       registration: this.store.registration,
       detail: this.store.detail,
-      activeCalls: calls.filter((c) => c.view.state !== 'ringing' && c.view.state !== 'deciding').length,
+      activeCalls: calls.filter((c) => !c.voicemail && c.view.state !== 'ringing' && c.view.state !== 'deciding').length,
       ringing: calls.some((c) => c.view.state === 'ringing'),
     };
     void this.api.invoke('phone.reportStatus', { status }).catch(() => {});
@@ -248,8 +260,13 @@ export class Phone {
   private async carryOut(live: LiveCall, decision: Decision): Promise<void> {
     const invitation = live.session as Invitation;
     switch (decision.action) {
-      case 'redirect':
       case 'voicemail':
+      case 'redirect':
+        if (decision.action === 'voicemail' && decision.target === 'local') {
+          await this.takeVoicemail(live, decision);
+          return;
+        }
+        // A PBX voicemail address is a redirect to it.
         if (decision.target) {
           live.disposition = 'redirected';
           this.patch(live.view.id, { reason: decision.reason });
@@ -273,6 +290,48 @@ export class Phone {
     this.patch(live.view.id, { state: 'ringing' });
     this.updateAlerting();
     this.notifyIncoming(live.view);
+  }
+
+  /**
+   * Focusline's own voicemail: answer without ringing or showing the call,
+   * play the greeting and a beep, record the caller into main, then hang up
+   * politely. A caller who hangs up during the greeting leaves no message
+   * (the call log keeps the attempt, with its callback due).
+   */
+  private async takeVoicemail(live: LiveCall, decision: Decision): Promise<void> {
+    const invitation = live.session as Invitation;
+    const callId = live.view.id;
+    const taker = new VoicemailTaker();
+    live.voicemail = taker;
+    live.disposition = 'voicemail';
+    this.store.removeCall(callId);
+    this.reportStatus();
+    try {
+      const plan = await this.api.invoke('voicemail.prepare', { callId, rule: decision.rule });
+      this.voicemailStreams.set(callId, taker.stream);
+      await invitation.accept();
+      const greetingSource = await taker.playGreeting(plan.greeting);
+      if (taker.hasEnded) return;
+      await taker.beep();
+      if (taker.hasEnded) return;
+      const sdh = invitation.sessionDescriptionHandler as Web.SessionDescriptionHandler;
+      const { id } = await this.api.invoke('voicemail.begin', { callId, mimeType: 'audio/webm;codecs=opus', variant: plan.variant, greetingSource });
+      const result = await taker.record(sdh.remoteMediaStream, {
+        maxMs: plan.maxMessageSeconds * 1000,
+        silenceMs: plan.silenceSeconds * 1000,
+        onChunk: async (seq, bytes, elapsedMs) => {
+          await this.api.invoke('voicemail.append', { id, seq, data: bytesToBase64(bytes), elapsedMs });
+        },
+      });
+      await this.api.invoke('voicemail.finish', { id, durationMs: result.durationMs, endedBy: result.endedBy });
+    } catch (error) {
+      console.warn(`Focusline: voicemail for call ${callId} failed: ${String(error)}`);
+    } finally {
+      this.voicemailStreams.delete(callId);
+      if (invitation.state === SessionState.Established) await invitation.bye().catch(() => undefined);
+      else if (invitation.state === SessionState.Initial) await invitation.reject({ statusCode: 480 }).catch(() => undefined);
+      taker.close();
+    }
   }
 
   private notifyIncoming(view: CallView): void {
@@ -434,6 +493,7 @@ export class Phone {
   }
 
   private onEstablished(live: LiveCall): void {
+    if (live.voicemail) return; // the tech hears nothing of a voicemail call
     const sdh = live.session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
     if (sdh) live.remoteAudio = playStream(sdh.remoteMediaStream, this.devices.speakerId);
     this.patch(live.view.id, { state: 'active', answeredAt: Date.now() });
@@ -445,6 +505,7 @@ export class Phone {
     // request delegate; yield once so the reason ("486 Busy Here") is recorded.
     await Promise.resolve();
     stopElement(live.remoteAudio);
+    live.voicemail?.stop('hangup');
     this.calls.delete(live.view.id);
     const view = { ...live.view, ...this.store.calls.find((c) => c.id === live.view.id) };
     this.store.removeCall(view.id);

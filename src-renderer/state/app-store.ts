@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AttemptView, CallerMatchView, FocusView, HandoffView, HistoryEntry, PolicyView, PsaStatusView, SettingsView, TicketView } from '../../src-main/ipc/contract.js';
+import type { AttemptView, CallerMatchView, FocusView, HandoffView, HistoryEntry, PolicyView, PsaStatusView, SettingsView, TicketView, VoicemailView } from '../../src-main/ipc/contract.js';
 
 export const FOCUS_OFF: FocusView = { mode: 'off', ticket: null, since: null, until: null, label: 'Not focused' };
 
@@ -20,6 +20,8 @@ export type AppState = {
   psa: PsaStatusView | null;
   /** Screen pops by call or contact-attempt id. */
   pops: Record<string, CallerMatchView>;
+  /** Focusline's own voicemail: unhandled first. */
+  voicemails: VoicemailView[];
   set(patch: Partial<Omit<AppState, 'set'>>): void;
   setSettings(settings: SettingsView): void;
   setHistory(history: HistoryEntry[]): void;
@@ -38,6 +40,7 @@ export const useAppStore = create<AppState>((set) => ({
   handoffs: [],
   psa: null,
   pops: {},
+  voicemails: [],
   set: (patch) => set(patch),
   setSettings: (settings) => set({ settings }),
   setHistory: (history) => set({ history }),

@@ -12,9 +12,10 @@ import { RepeatCallersReport } from './RepeatCallersReport.js';
 import { SettingsView } from './SettingsView.js';
 import { StatusBar } from './StatusBar.js';
 import { TicketsView } from './TicketsView.js';
+import { VoicemailInbox } from './VoicemailInbox.js';
 
-type Tab = 'phone' | 'tickets' | 'history' | 'settings';
-const TAB_LABELS: Record<Tab, string> = { phone: 'Phone', tickets: 'Tickets', history: 'History', settings: 'Settings' };
+type Tab = 'phone' | 'voicemail' | 'tickets' | 'history' | 'settings';
+const TAB_LABELS: Record<Tab, string> = { phone: 'Phone', voicemail: 'Voicemail', tickets: 'Tickets', history: 'History', settings: 'Settings' };
 
 export function App({ session }: { session: Session }) {
   const hasAccount = useAppStore((s) => s.settings?.account != null);
@@ -23,7 +24,8 @@ export function App({ session }: { session: Session }) {
   const digest = useAppStore((s) => s.digest);
   const ringing = usePhoneStore((s) => s.calls.some((c) => c.state === 'ringing'));
   const followUps = useAppStore((s) => s.unhandled.length);
-  const badge = (t: Tab) => (t === 'phone' && (ringing || followUps > 0) ? ' •' : '');
+  const voicemailWaiting = useAppStore((s) => s.voicemails.filter((m) => m.handled === null && m.state !== 'recording').length);
+  const badge = (t: Tab) => (t === 'phone' && (ringing || followUps > 0) ? ' •' : t === 'voicemail' && voicemailWaiting > 0 ? ` (${voicemailWaiting})` : '');
   return (
     <div className="app">
       <StatusBar />
@@ -63,6 +65,7 @@ export function App({ session }: { session: Session }) {
             <DialPad phone={session.phone} />
           </div>
         )}
+        {tab === 'voicemail' && <VoicemailInbox api={session.api} phone={session.phone} onCall={() => setTab('phone')} />}
         {tab === 'tickets' && <TicketsView api={session.api} />}
         {tab === 'history' && (
           <div className="column">

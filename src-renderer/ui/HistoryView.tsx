@@ -11,6 +11,7 @@ const OUTCOME_LABELS: Record<HistoryEntry['outcome'], string> = {
   cancelled: 'Cancelled',
   redirected: 'Redirected',
   rejected: 'Rejected',
+  voicemail: 'Voicemail',
 };
 
 function duration(entry: HistoryEntry): string {

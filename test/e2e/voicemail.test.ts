@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { encodeWavPcm16 } from '../../src-main/voicemail/wav.js';
+import { launchChromium, newCallPage } from '../harness/chromium.js';
+import { startKamailio, type Kamailio } from '../harness/kamailio.js';
+import { delay } from '../harness/processes.js';
+import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
+import { connectIpc, type IpcClient } from './ipc-client.js';
+import { callCard, dial, packetsGained, waitForCall, waitNoCalls, waitRegistered } from './phone-page.js';
+import { makePolicyFolder } from './policy-files.js';
+
+// Focusline's own voicemail, end to end in Chromium through Kamailio: tech2
+// is in do-not-disturb and policy sends other callers to the local
+// voicemail. tech1 calls with a fake microphone playing a known tone.
+// tech2's Focusline answers without ringing, plays the (built-in) greeting
+// and the beep; tech1 hears it; tech1 talks for 4 s and hangs up; the
+// message is in tech2's inbox, about 4 s long and not silent.
+const TONE_HZ = 440;
+const TONE_DBFS = -12;
+const TALK_MS = 4_000;
+
+let dir: string;
+let kamailio: Kamailio;
+let browser: Browser;
+let tech1: FocuslineWeb;
+let tech2: FocuslineWeb;
+let page1: Page;
+let page2: Page;
+let ipc2: IpcClient;
+
+function tone(seconds: number, rate = 48_000): Uint8Array {
+  const amplitude = Math.SQRT2 * 10 ** (TONE_DBFS / 20);
+  const samples = new Float32Array(seconds * rate);
+  for (let i = 0; i < samples.length; i++) samples[i] = amplitude * Math.sin((2 * Math.PI * TONE_HZ * i) / rate);
+  return encodeWavPcm16(samples, rate);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fl-voicemail-'));
+  const wav = join(dir, 'tone.wav');
+  await writeFile(wav, tone(10));
+  kamailio = await startKamailio({ auth: true });
+  const policy = await makePolicyFolder();
+  await policy.write('managed', 'focusline.json', { 'focus.action': 'voicemail', 'focus.voicemailTarget': 'local', 'voicemail.silenceSeconds': 10 });
+  [tech1, tech2] = await Promise.all([
+    startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: kamailio.wsUrl, displayName: 'Tech One' }),
+    startFocuslineWeb({ user: 'tech2', password: 'secret2', wsUrl: kamailio.wsUrl, displayName: 'Tech Two', env: { FOCUSLINE_POLICY_DIR: policy.dir } }),
+  ]);
+  browser = await launchChromium({ fakeAudioWav: wav, extraArgs: ['--autoplay-policy=no-user-gesture-required'] });
+  page1 = await newCallPage(browser, tech1.url);
+  page2 = await newCallPage(browser, tech2.url);
+  await Promise.all([waitRegistered(page1), waitRegistered(page2)]);
+  ipc2 = await connectIpc(tech2.base, tech2.token);
+  await ipc2.invoke('focus.dnd', { minutes: 60 });
+}, 120_000);
+
+afterAll(async () => {
+  ipc2?.close();
+  await browser?.close();
+  await Promise.all([tech1?.stop(), tech2?.stop()]);
+  await kamailio?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('Focusline’s own voicemail', () => {
+  it('answers without ringing or showing the call, and the caller hears the greeting', async () => {
+    await dial(page1, 'tech2');
+    await waitForCall(page1, 'active', 15_000);
+    // tech2's window never shows the call.
+    expect(await callCard(page2).count()).toBe(0);
+    await page1.waitForSelector('[data-testid=call-stats]');
+    expect(await packetsGained(page1, 1_500)).toBeGreaterThan(40);
+  });
+
+  it('records what the caller says until they hang up: about 4 s, and not silent', async () => {
+    await page2.click('[data-testid=tab-voicemail]');
+    // Recording starts after the greeting and the beep: the message shows as "recording…".
+    await page2.locator('[data-testid=voicemail][data-state=recording]').waitFor({ timeout: 15_000 });
+    await delay(TALK_MS);
+    await page1.click('[data-testid=hangup]');
+    await waitNoCalls(page1);
+    await expect
+      .poll(async () => (await ipc2.invoke('voicemail.list', { includeHandled: true })).messages.map((m) => `${m.state}:${m.durationMs}:${m.sizeBytes}:${m.note ?? ''}`), { timeout: 10_000 })
+      .toEqual([expect.stringMatching(/^complete:/)]);
+    await page2.locator('[data-testid=voicemail][data-state=complete]').waitFor({ timeout: 5_000 });
+    const { messages } = await ipc2.invoke('voicemail.list', { includeHandled: true });
+    expect(messages).toHaveLength(1);
+    const message = messages[0]!;
+    expect(message.durationMs).toBeGreaterThan(TALK_MS - 700);
+    expect(message.durationMs).toBeLessThan(TALK_MS + 1_500);
+    expect(message.callerName).toBe('Tech One');
+    expect(message.callbackDueAt).not.toBeNull();
+
+    const audio = await ipc2.invoke('voicemail.audio', { id: message.id });
+    const measured = await page2.evaluate(async ({ data }) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      const ctx = new OfflineAudioContext(1, 48_000, 48_000);
+      const buffer = await ctx.decodeAudioData(bytes.buffer);
+      const samples = buffer.getChannelData(0);
+      let sum = 0;
+      for (const s of samples) sum += s * s;
+      return { seconds: buffer.duration, rmsDbfs: 20 * Math.log10(Math.sqrt(sum / samples.length)) };
+    }, audio);
+    const perMinuteKb = Math.round((message.sizeBytes / (message.durationMs ?? 1)) * 60_000 / 1024);
+    console.log(`[voicemail] duration ${message.durationMs} ms, decoded ${measured.seconds.toFixed(2)} s, RMS ${measured.rmsDbfs.toFixed(1)} dBFS (tone sent at ${TONE_DBFS} dBFS), ${message.sizeBytes} bytes ≈ ${perMinuteKb} KB per minute`);
+    expect(measured.seconds).toBeGreaterThan(TALK_MS / 1000 - 1);
+    expect(measured.rmsDbfs).toBeGreaterThan(-30);
+    // History says voicemail, not "answered": the tech never picked up.
+    await page2.click('[data-testid=tab-history]');
+    expect(await page2.locator('[data-testid=history-entry]').first().getAttribute('data-outcome')).toBe('voicemail');
+  });
+
+  it('"Create ticket instead" from the voicemail makes the ticket and marks the message handled', async () => {
+    await page2.click('[data-testid=tab-voicemail]');
+    await page2.locator('[data-testid=voicemail-create-ticket]').click();
+    await page2.locator('[data-testid=voicemail][data-handled=ticket-created]').waitFor({ timeout: 10_000 });
+    const { tickets } = await ipc2.invoke('tickets.list', {});
+    expect(tickets.map((t) => t.summary)).toContainEqual(expect.stringMatching(/^Call from Tech One at /));
+  });
+});
