@@ -60,6 +60,10 @@ export async function startSession(): Promise<Session> {
     const samePsa = before?.kind === psa.kind && before.label === psa.label && before.state === psa.state;
     useAppStore.getState().set(samePsa ? { psa } : { psa, pops: {} });
   });
+  api.on('reminders.due', ({ text }) => {
+    notifyQuietly(text);
+    useAppStore.getState().setNotice(`Reminder: ${text}`);
+  });
   api.on('voicemail.changed', ({ messages }) => useAppStore.getState().set({ voicemails: messages }));
   void Promise.all([api.invoke('handoffs.list', {}), api.invoke('psa.status', {}), api.invoke('voicemail.list', { includeHandled: true })])
     .then(([{ handoffs }, psa, { messages }]) => useAppStore.getState().set({ handoffs, psa, voicemails: messages }))

@@ -25,6 +25,7 @@ import type { PsaAdapterDeps } from '../tickets/psa-config.js';
 import type { createPsaAdapter } from '../tickets/psa-factory.js';
 import { createTicketing } from './ticketing.js';
 import { createVoicemailDesk } from './voicemail-desk.js';
+import { ReminderScheduler, reminderHours } from '../voicemail/reminders.js';
 import { toHandoffView } from '../handoffs/handoff-view.js';
 import { editPayload, hasEdits } from '../handoffs/handoff-edit.js';
 import type { AttemptView } from '../ipc/contract.js';
@@ -117,12 +118,15 @@ export async function createServices(options: ServiceOptions) {
     const held = callLog.inRange(period.started.getTime(), period.endedAt.getTime() + 1).filter((a) => a.action !== 'ring');
     bus.emit('focus.digest', { text: summariseSuppressed(held), calls: held.length });
   };
+  /** Set once the call log and focus exist; focus changes before then have nothing to remind about. */
+  let reminders: ReminderScheduler | undefined;
   const focus = new FocusController({
     clock,
     tickets: tickets.source,
     store: new FocusStateStore(db),
     onChange: (view) => {
       bus.emit('focus.changed', view);
+      if (view.mode === 'off') reminders?.recheck();
       emitTickets();
       for (const listener of focusListeners) listener(view);
     },
@@ -137,8 +141,19 @@ export async function createServices(options: ServiceOptions) {
     ticketing,
     focusState: () => focus.state,
     onChange: () => voicemailPush.request(),
+    onCallLogChange: () => emitCallLog(),
     log,
   });
+  reminders = new ReminderScheduler({
+    clock,
+    schedule: policy.current().values['reminders.schedule'],
+    hours: reminderHours(policy.current().values),
+    unhandledCount: () => callLog.unhandled(1000).length,
+    inCall: () => phoneStatus.activeCalls > 0,
+    focused: () => focus.state.mode !== 'off',
+    onRemind: (r) => bus.emit('reminders.due', { count: r.count, delayed: r.delayed, text: reminderText(r.count) }),
+  });
+  reminders.start();
   const screening = new CallScreening({
     callLog,
     focusState: () => focus.state,
@@ -155,6 +170,7 @@ export async function createServices(options: ServiceOptions) {
   await ticketing.start();
   const stopFollowingPolicy = policy.onChange(() => {
     screening.warm();
+    reminders?.update(policy.current().values['reminders.schedule'], reminderHours(policy.current().values));
     ticketing.apply().catch((error: unknown) => log(`Reconnecting the PSA failed: ${error instanceof Error ? error.message : String(error)}`));
     bus.emit('policy.changed', policy.policyView());
     void policy.settingsView().then((view) => bus.emit('settings.changed', view));
@@ -242,7 +258,9 @@ export async function createServices(options: ServiceOptions) {
       return { account, password: (await userSettings.password()) ?? '', iceServers: values.iceServers, userAgentString: `Focusline/${options.version}` };
     },
     'phone.reportStatus': ({ status }) => {
+      const callEnded = phoneStatus.activeCalls > 0 && status.activeCalls === 0;
       phoneStatus = status;
+      if (callEnded) reminders?.recheck();
       for (const listener of statusListeners) listener(status);
       return { ok: true as const };
     },
@@ -356,6 +374,7 @@ export async function createServices(options: ServiceOptions) {
       psaPush.cancel();
       voicemailPush.cancel();
       voicemail.close();
+      reminders?.stop();
       await voicemail.store.idle();
       callLogPush.cancel();
       historyPush.cancel();
@@ -369,3 +388,7 @@ export async function createServices(options: ServiceOptions) {
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
+
+function reminderText(count: number): string {
+  return count === 1 ? '1 call to return today (voicemail or a missed call).' : `${count} calls to return today (voicemail and missed calls).`;
+}

@@ -23,6 +23,8 @@ export type VoicemailDeskOptions = {
   ticketing: Ticketing;
   focusState: () => FocusState;
   onChange: () => void;
+  /** The call log changed (a message handled here settles its call too). */
+  onCallLogChange: () => void;
   log: (message: string) => void;
 };
 
@@ -139,7 +141,15 @@ export async function createVoicemailDesk(options: VoicemailDeskOptions) {
       if (!audio.ok) throw new Error(audio.message);
       return { mimeType: audio.mimeType, data: Buffer.from(audio.bytes).toString('base64') };
     },
-    'voicemail.handle': ({ id, how }) => toVoicemailView(store.markHandled(id, how)),
+    'voicemail.handle': ({ id, how }) => {
+      const message = store.markHandled(id, how);
+      // The call behind it is settled too: a returned voicemail is a returned call.
+      if (message.attemptId && callLog.get(message.attemptId)?.handled === null) {
+        callLog.markHandled(message.attemptId, how, clock.now().getTime());
+        options.onCallLogChange();
+      }
+      return toVoicemailView(message);
+    },
     'voicemail.createTicket': async ({ id }) => {
       const message = store.get(id);
       if (!message) throw new Error('That voicemail no longer exists.');
@@ -150,6 +160,7 @@ export async function createVoicemailDesk(options: VoicemailDeskOptions) {
       const notes = `Voicemail: ${seconds} s, left ${new Date(message.startedAt).toISOString().replace('T', ' ').slice(0, 16)} UTC. Listen in Focusline's voicemail inbox.`;
       const result = ticketing.desk.createFromCall(view, { notes }, await ticketing.callerOf(view));
       callLog.markHandled(attempt.id, 'ticket-created', clock.now().getTime());
+      options.onCallLogChange();
       const handled = store.markHandled(id, 'ticket-created');
       return { ticket: result.ticket, handoff: result.handoff ? toHandoffView(result.handoff) : null, message: toVoicemailView(handled) };
     },

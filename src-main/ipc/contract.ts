@@ -466,6 +466,8 @@ export const events = {
   'handoffs.changed': z.object({ handoffs: z.array(HandoffViewSchema) }),
   'psa.changed': PsaStatusViewSchema,
   'voicemail.changed': z.object({ messages: z.array(VoicemailViewSchema) }),
+  /** Unhandled voicemail and callbacks, on the policy's schedule: a quiet nudge, never during a call or Focus. */
+  'reminders.due': z.object({ count: z.number().int().positive(), text: z.string(), delayed: z.boolean() }),
 } as const;
 
 export type Commands = typeof commands;

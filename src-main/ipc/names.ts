@@ -66,6 +66,7 @@ export const EVENT_NAMES = [
   'handoffs.changed',
   'psa.changed',
   'voicemail.changed',
+  'reminders.due',
 ] as const satisfies readonly EventName[];
 
 // A contract name missing from a list turns one of these into an error.
