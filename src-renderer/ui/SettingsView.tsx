@@ -4,6 +4,7 @@ import { createRingtone, listAudioDevices, type AudioDeviceList } from '../phone
 import { reportError, useAppStore } from '../state/app-store.js';
 import { PolicyView } from './PolicyView.js';
 import { PsaSettings } from './PsaSettings.js';
+import { GreetingsSettings } from './GreetingsSettings.js';
 import { Managed } from './Managed.js';
 
 export function SettingsView({ api, onSaved }: { api: FocuslineApi; onSaved: () => void }) {
@@ -12,6 +13,7 @@ export function SettingsView({ api, onSaved }: { api: FocuslineApi; onSaved: () 
       <AccountForm api={api} onSaved={onSaved} />
       <FocusSettings api={api} />
       <PsaSettings api={api} />
+      <GreetingsSettings api={api} />
       <DevicesForm api={api} />
       <PolicyView />
     </section>
