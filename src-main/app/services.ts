@@ -27,6 +27,7 @@ import { createTicketing } from './ticketing.js';
 import { createVoicemailDesk } from './voicemail-desk.js';
 import { ReminderScheduler, reminderHours } from '../voicemail/reminders.js';
 import { toHandoffView } from '../handoffs/handoff-view.js';
+import type { AttachmentSource } from '../handoffs/psa-handoff-sender.js';
 import { editPayload, hasEdits } from '../handoffs/handoff-edit.js';
 import type { AttemptView } from '../ipc/contract.js';
 
@@ -103,6 +104,7 @@ export async function createServices(options: ServiceOptions) {
     log,
     ...(options.psaDeps ? { psaDeps: options.psaDeps } : {}),
     ...(options.createPsaAdapter ? { createPsaAdapter: options.createPsaAdapter } : {}),
+    attachmentsFor: (voicemailId) => voicemailAttachments(voicemailId),
     focus: () => focus,
     onTickets: emitTickets,
     onHandoffs: () => handoffsPush.request(),
@@ -118,6 +120,8 @@ export async function createServices(options: ServiceOptions) {
     const held = callLog.inRange(period.started.getTime(), period.endedAt.getTime() + 1).filter((a) => a.action !== 'ring');
     bus.emit('focus.digest', { text: summariseSuppressed(held), calls: held.length });
   };
+  /** Set once the voicemail desk exists; the outbox only sends after start(), which comes later. */
+  let voicemailAttachments: AttachmentSource = async () => [];
   /** Set once the call log and focus exist; focus changes before then have nothing to remind about. */
   let reminders: ReminderScheduler | undefined;
   const focus = new FocusController({
@@ -144,6 +148,7 @@ export async function createServices(options: ServiceOptions) {
     onCallLogChange: () => emitCallLog(),
     log,
   });
+  voicemailAttachments = (id) => voicemail.attachmentsFor(id);
   reminders = new ReminderScheduler({
     clock,
     schedule: policy.current().values['reminders.schedule'],
@@ -255,7 +260,8 @@ export async function createServices(options: ServiceOptions) {
       const values = policy.current().values;
       const account = toAccount(values);
       if (!account) return null;
-      return { account, password: (await userSettings.password()) ?? '', iceServers: values.iceServers, userAgentString: `Focusline/${options.version}` };
+      const mwi = { subscribe: values['voicemail.subscribeMwi'], accessNumber: values['voicemail.accessNumber'] };
+      return { account, password: (await userSettings.password()) ?? '', iceServers: values.iceServers, userAgentString: `Focusline/${options.version}`, mwi };
     },
     'phone.reportStatus': ({ status }) => {
       const callEnded = phoneStatus.activeCalls > 0 && status.activeCalls === 0;

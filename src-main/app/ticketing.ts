@@ -2,7 +2,7 @@ import type { Clock } from '../focus/clock.js';
 import type { FocusController } from '../focus/focus-controller.js';
 import { toHandoffView } from '../handoffs/handoff-view.js';
 import { Outbox } from '../handoffs/outbox.js';
-import { psaHandoffSender } from '../handoffs/psa-handoff-sender.js';
+import { psaHandoffSender, type AttachmentSource } from '../handoffs/psa-handoff-sender.js';
 import type { AttemptView, CallerMatchView, HandoffView, PsaStatusView, TicketView } from '../ipc/contract.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { Db } from '../storage/database.js';
@@ -29,6 +29,8 @@ export type TicketingOptions = {
   log: (message: string) => void;
   psaDeps?: PsaAdapterDeps;
   createPsaAdapter?: typeof createPsaAdapter;
+  /** A voicemail's recording, for PSAs that keep attachments with a ticket. */
+  attachmentsFor?: AttachmentSource;
   focus: () => FocusController;
   /** Something the UI shows changed. */
   onTickets: () => void;
@@ -53,7 +55,7 @@ export function createTicketing(options: TicketingOptions) {
     ...(options.psaDeps ? { deps: options.psaDeps } : {}),
     ...(options.createPsaAdapter ? { createAdapter: options.createPsaAdapter } : {}),
   });
-  const outbox = new Outbox({ db, clock, sender: psaHandoffSender(() => psa.adapter()) });
+  const outbox = new Outbox({ db, clock, sender: psaHandoffSender(() => psa.adapter(), options.attachmentsFor) });
   const desk = createTicketDesk({ db, clock, psa, outbox, settings: values, log });
   let index = new CallerIndex(db, { defaultRegion: values()['numbers.defaultRegion'] });
   let indexRegion = values()['numbers.defaultRegion'];

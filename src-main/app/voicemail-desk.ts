@@ -13,6 +13,7 @@ import type { VoicemailMessage } from '../voicemail/voicemail-schema.js';
 import { VoicemailStore } from '../voicemail/voicemail-store.js';
 import { toHandoffView } from '../handoffs/handoff-view.js';
 import type { Ticketing } from './ticketing.js';
+import type { Attachment } from '../tickets/psa.js';
 
 export type VoicemailDeskOptions = {
   db: Db;
@@ -158,7 +159,7 @@ export async function createVoicemailDesk(options: VoicemailDeskOptions) {
       const view = toAttemptView(attempt);
       const seconds = Math.round((message.durationMs ?? 0) / 1000);
       const notes = `Voicemail: ${seconds} s, left ${new Date(message.startedAt).toISOString().replace('T', ' ').slice(0, 16)} UTC. Listen in Focusline's voicemail inbox.`;
-      const result = ticketing.desk.createFromCall(view, { notes }, await ticketing.callerOf(view));
+      const result = ticketing.desk.createFromCall(view, { notes, voicemailId: message.id }, await ticketing.callerOf(view));
       callLog.markHandled(attempt.id, 'ticket-created', clock.now().getTime());
       options.onCallLogChange();
       const handled = store.markHandled(id, 'ticket-created');
@@ -190,6 +191,15 @@ export async function createVoicemailDesk(options: VoicemailDeskOptions) {
     /** Unhandled messages first, then the recent handled ones (the inbox). */
     inbox: (): VoicemailView[] => store.list({ includeHandled: true }).slice(0, 200).map(toVoicemailView),
     unhandledCount: () => store.list({ includeHandled: false }).length,
+    /** The recording as a ticket attachment: "voicemail-2026-11-23-1042.webm". */
+    attachmentsFor: async (id: string): Promise<Attachment[]> => {
+      const message = store.get(id);
+      const audio = await store.audio(id);
+      if (!message || !audio.ok) return [];
+      const stamp = new Date(message.startedAt).toISOString().slice(0, 16).replace('T', '-').replace(':', '');
+      const extension = audio.mimeType.includes('wav') ? 'wav' : audio.mimeType.includes('ogg') ? 'ogg' : 'webm';
+      return [{ fileName: `voicemail-${stamp}.${extension}`, mimeType: audio.mimeType.split(';')[0] ?? audio.mimeType, bytes: audio.bytes }];
+    },
     close() {
       stopWatching();
       stopFollowingPolicy();

@@ -21,6 +21,8 @@ export const CreateTicketPayload = z.object({
   occurredAt: z.iso.datetime(),
   /** The contact attempt it came from, so the call log can link to the ticket. */
   attemptId: z.string().optional(),
+  /** A voicemail whose recording goes with the ticket where the PSA takes attachments (read from disk when sent). */
+  voicemailId: z.string().max(100).optional(),
 });
 
 export const AddNotePayload = z.object({

@@ -1,4 +1,4 @@
-import type { PsaAdapter } from '../tickets/psa.js';
+import type { Attachment, PsaAdapter } from '../tickets/psa.js';
 import { PsaError } from '../tickets/psa.js';
 import { AddNotePayload, CreateTicketPayload, LogAttemptPayload } from './handoff-payloads.js';
 import type { HandoffSender, OutgoingHandoff, SendResult } from './outbox.js';
@@ -11,7 +11,10 @@ export const NOT_CONNECTED_RETRY_MS = 5 * 60_000;
  * The handoff's idempotency key is the adapter's `ref`, so a retry after a
  * crash finds the earlier write instead of making a second one.
  */
-export function psaHandoffSender(currentAdapter: () => PsaAdapter | null): HandoffSender {
+/** Reads a voicemail's recording for a ticket; empty when it is gone (the ticket still goes, its description says so). */
+export type AttachmentSource = (voicemailId: string) => Promise<Attachment[]>;
+
+export function psaHandoffSender(currentAdapter: () => PsaAdapter | null, attachmentsFor: AttachmentSource = async () => []): HandoffSender {
   return {
     async send(handoff: OutgoingHandoff, signal: AbortSignal): Promise<SendResult> {
       const adapter = currentAdapter();
@@ -19,7 +22,7 @@ export function psaHandoffSender(currentAdapter: () => PsaAdapter | null): Hando
         return { ok: false, retry: 'later', retryAfterMs: NOT_CONNECTED_RETRY_MS, message: 'No PSA is connected; this will be sent when one is (Settings → PSA).' };
       }
       try {
-        return { ok: true, ...(await deliver(adapter, handoff, signal)) };
+        return { ok: true, ...(await deliver(adapter, handoff, signal, attachmentsFor)) };
       } catch (error) {
         return toSendResult(error);
       }
@@ -27,13 +30,14 @@ export function psaHandoffSender(currentAdapter: () => PsaAdapter | null): Hando
   };
 }
 
-async function deliver(adapter: PsaAdapter, handoff: OutgoingHandoff, signal: AbortSignal): Promise<{ ticketId?: string; url?: string }> {
+async function deliver(adapter: PsaAdapter, handoff: OutgoingHandoff, signal: AbortSignal, attachmentsFor: AttachmentSource): Promise<{ ticketId?: string; url?: string }> {
   const ref = handoff.idempotencyKey;
   const firstTry = handoff.firstTry;
   switch (handoff.kind) {
     case 'create-ticket': {
-      const p = parse(CreateTicketPayload, handoff.payload);
-      return clean(await adapter.createTicket({ ref, firstTry, ...p }, { signal }));
+      const { voicemailId, ...p } = parse(CreateTicketPayload, handoff.payload);
+      const attachments = voicemailId && adapter.acceptsAttachments ? await attachmentsFor(voicemailId) : [];
+      return clean(await adapter.createTicket({ ref, firstTry, ...p, ...(attachments.length > 0 ? { attachments } : {}) }, { signal }));
     }
     case 'add-note': {
       const p = parse(AddNotePayload, handoff.payload);

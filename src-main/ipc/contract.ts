@@ -63,6 +63,8 @@ export const PhoneCredentialsSchema = z.object({
   password: z.string(),
   iceServers: z.array(IceServerSchema),
   userAgentString: z.string(),
+  /** PBX voicemail: subscribe to message-waiting (RFC 3842) and the number "Call voicemail" dials ('' = no button). */
+  mwi: z.object({ subscribe: z.boolean(), accessNumber: z.string().max(64) }).default({ subscribe: false, accessNumber: '' }),
 });
 export type PhoneCredentials = z.infer<typeof PhoneCredentialsSchema>;
 

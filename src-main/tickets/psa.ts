@@ -81,6 +81,9 @@ export type CallerMatch = {
  */
 type WriteRequest = { ref: string; firstTry?: boolean | undefined };
 
+/** A file that goes with a new ticket (a voicemail's recording). */
+export type Attachment = { fileName: string; mimeType: string; bytes: Uint8Array };
+
 /** "Create ticket instead": what the adapter puts into the PSA. */
 export type NewTicketRequest = WriteRequest & {
   summary: string;
@@ -92,6 +95,8 @@ export type NewTicketRequest = WriteRequest & {
   callerName: string;
   /** When the call came in (ISO 8601). */
   occurredAt: string;
+  /** Only given to adapters that say `acceptsAttachments`; the others get the description alone (it says where to listen). */
+  attachments?: Attachment[] | undefined;
 };
 
 export type NoteRequest = WriteRequest & {
@@ -136,6 +141,8 @@ export interface PsaAdapter {
   readonly kind: PsaKind;
   /** What the tech sees, e.g. "ConnectWise PSA (na.myconnectwise.net)". */
   readonly label: string;
+  /** createTicket stores `attachments` with the ticket (RT). Absent: it can't, so none are fetched or sent. */
+  readonly acceptsAttachments?: boolean;
 
   testConnection(options?: CallOptions): Promise<ConnectionReport>;
   /**

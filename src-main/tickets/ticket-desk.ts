@@ -104,6 +104,7 @@ export function createTicketDesk(options: TicketDeskOptions) {
         callerName: caller?.person?.name ?? attempt.callerName,
         occurredAt: attempt.at,
         attemptId: attempt.id,
+        ...(extra.voicemailId ? { voicemailId: extra.voicemailId } : {}),
         ...(caller?.person?.kind === 'contact' ? { contactId: caller.person.id } : {}),
         ...(caller?.company?.id ? { companyId: caller.company.id } : caller?.person?.companyId ? { companyId: caller.person.companyId } : {}),
       };
@@ -127,7 +128,7 @@ export function createTicketDesk(options: TicketDeskOptions) {
 
 export type TicketDesk = ReturnType<typeof createTicketDesk>;
 
-export type CallTicketExtra = { summary?: string | undefined; notes: string; description?: string | undefined };
+export type CallTicketExtra = { summary?: string | undefined; notes: string; description?: string | undefined; voicemailId?: string | undefined };
 
 function callerNumbers(a: AttemptView): string[] {
   return a.callerNumber === 'Withheld number' ? [] : [a.callerNumber];

@@ -180,6 +180,13 @@ describe('writes, idempotent on ref', () => {
     expect(await rt.searchTickets(`Subject = '${summary}'`)).toHaveLength(2);
   });
 
+  it("stores a voicemail's recording with the new ticket as an attachment", async () => {
+    const bytes = new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 1, 2, 3, 4, 5]);
+    const created = await tech.createTicket({ ...request, summary: 'Voicemail ticket', ref: 'vm-attach-1', attachments: [{ fileName: 'voicemail-2026-11-23-1042.webm', mimeType: 'audio/webm', bytes }] });
+    const attachments = (await rt.rest('GET', `/ticket/${created.ticketId}/attachments?fields=Filename,ContentType,ContentLength`)).body as { items: { Filename: string; ContentType: string }[] };
+    expect(attachments.items).toContainEqual(expect.objectContaining({ Filename: 'voicemail-2026-11-23-1042.webm', ContentType: 'audio/webm' }));
+  });
+
   it('makes a second ticket for a different ref with the same summary', async () => {
     const other = await tech.createTicket({ ...request, ref: 'create-2', contactId: 'alice@acme.example' });
     const all = await rt.searchTickets(`Subject = '${request.summary}'`);

@@ -82,6 +82,8 @@ export function createRtAdapter(config: RtConfig, deps: RtAdapterDeps = {}): Psa
 
 class RtAdapter implements PsaAdapter {
   readonly kind = 'rt' as const;
+  /** REST2's POST /ticket takes Attachments (FileName, FileType, base64 FileContent) with the first message. */
+  readonly acceptsAttachments = true;
   readonly label: string;
   private readonly client: RtClient;
   private readonly region: string;
@@ -159,6 +161,9 @@ class RtAdapter implements PsaAdapter {
         ...(requestor ? { Requestor: requestor } : {}),
         Content: withRef(ticketBody(request), request.ref),
         ContentType: 'text/plain',
+        ...(request.attachments && request.attachments.length > 0
+          ? { Attachments: request.attachments.map((a) => ({ FileName: a.fileName, FileType: a.mimeType, FileContent: Buffer.from(a.bytes).toString('base64') })) }
+          : {}),
       },
       RtCreatedSchema,
       options?.signal,

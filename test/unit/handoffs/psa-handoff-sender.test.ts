@@ -65,3 +65,39 @@ describe('psaHandoffSender', () => {
     expect(toSendResult(new TypeError('x is undefined'))).toMatchObject({ retry: 'later' });
   });
 });
+
+describe('voicemail attachments', () => {
+  const withVoicemail = { ...ticketPayload, voicemailId: 'vm-1' };
+  const audio = { fileName: 'voicemail.webm', mimeType: 'audio/webm', bytes: new Uint8Array([1, 2, 3]) };
+
+  it('reads the recording at send time and gives it to a PSA that keeps attachments', async () => {
+    const { adapter, calls } = recordingAdapter();
+    Object.assign(adapter, { acceptsAttachments: true });
+    const asked: string[] = [];
+    const sender = psaHandoffSender(
+      () => adapter,
+      async (id) => {
+        asked.push(id);
+        return [audio];
+      },
+    );
+    await sender.send({ id: 'h', kind: 'create-ticket', idempotencyKey: 'k', payload: withVoicemail, firstTry: true }, signal);
+    expect(asked).toEqual(['vm-1']);
+    expect(calls[0]?.request).toMatchObject({ attachments: [audio] });
+    expect(calls[0]?.request).not.toHaveProperty('voicemailId');
+  });
+
+  it('never reads it for a PSA that can’t keep it', async () => {
+    const { adapter, calls } = recordingAdapter();
+    const asked: string[] = [];
+    await psaHandoffSender(
+      () => adapter,
+      async (id) => {
+        asked.push(id);
+        return [audio];
+      },
+    ).send({ id: 'h', kind: 'create-ticket', idempotencyKey: 'k', payload: withVoicemail, firstTry: true }, signal);
+    expect(asked).toEqual([]);
+    expect(calls[0]?.request).not.toHaveProperty('attachments');
+  });
+});

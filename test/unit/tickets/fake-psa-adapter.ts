@@ -32,7 +32,7 @@ import {
  * arrays, so a test may change them between passes (delete someone, add someone).
  */
 
-type Methods = Omit<PsaAdapter, 'kind' | 'label'>;
+type Methods = Omit<PsaAdapter, 'kind' | 'label' | 'acceptsAttachments'>;
 export type FakeMethod = keyof Methods;
 
 export type FakeCall = { method: FakeMethod; args: readonly unknown[]; signal: AbortSignal | undefined };
