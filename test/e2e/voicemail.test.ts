@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { encodeWavPcm16 } from '../../src-main/voicemail/wav.js';
 import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { startKamailio, type Kamailio } from '../harness/kamailio.js';
+import { startRt, type RtServer } from '../harness/rt.js';
 import { delay } from '../harness/processes.js';
 import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
 import { connectIpc, type IpcClient } from './ipc-client.js';
@@ -30,6 +31,7 @@ let tech2: FocuslineWeb;
 let page1: Page;
 let page2: Page;
 let ipc2: IpcClient;
+let rt: RtServer;
 
 function tone(seconds: number, rate = 48_000): Uint8Array {
   const amplitude = Math.SQRT2 * 10 ** (TONE_DBFS / 20);
@@ -42,9 +44,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fl-voicemail-'));
   const wav = join(dir, 'tone.wav');
   await writeFile(wav, tone(10));
-  kamailio = await startKamailio({ auth: true });
+  [kamailio, rt] = await Promise.all([startKamailio({ auth: true }), startRt()]);
   const policy = await makePolicyFolder();
-  await policy.write('managed', 'focusline.json', { 'focus.action': 'voicemail', 'focus.voicemailTarget': 'local', 'voicemail.silenceSeconds': 10 });
+  await policy.write('managed', 'focusline.json', { 'focus.action': 'voicemail', 'focus.voicemailTarget': 'local', 'voicemail.silenceSeconds': 10, 'psa.kind': 'rt', 'psa.url': rt.url });
   [tech1, tech2] = await Promise.all([
     startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: kamailio.wsUrl, displayName: 'Tech One' }),
     startFocuslineWeb({ user: 'tech2', password: 'secret2', wsUrl: kamailio.wsUrl, displayName: 'Tech Two', env: { FOCUSLINE_POLICY_DIR: policy.dir } }),
@@ -54,6 +56,7 @@ beforeAll(async () => {
   page2 = await newCallPage(browser, tech2.url);
   await Promise.all([waitRegistered(page1), waitRegistered(page2)]);
   ipc2 = await connectIpc(tech2.base, tech2.token);
+  expect((await ipc2.invoke('psa.save', { kind: 'rt', values: {}, secrets: { token: rt.techToken } })).state).toBe('connected');
   await ipc2.invoke('focus.dnd', { minutes: 60 });
 }, 120_000);
 
@@ -62,6 +65,7 @@ afterAll(async () => {
   await browser?.close();
   await Promise.all([tech1?.stop(), tech2?.stop()]);
   await kamailio?.stop();
+  await rt?.dispose();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -113,11 +117,17 @@ describe('Focusline’s own voicemail', () => {
     expect(await page2.locator('[data-testid=history-entry]').first().getAttribute('data-outcome')).toBe('voicemail');
   });
 
-  it('"Create ticket instead" from the voicemail makes the ticket and marks the message handled', async () => {
+  it('"Create ticket instead" from the voicemail makes the RT ticket, with the recording attached, and marks the message handled', async () => {
     await page2.click('[data-testid=tab-voicemail]');
     await page2.locator('[data-testid=voicemail-create-ticket]').click();
     await page2.locator('[data-testid=voicemail][data-handled=ticket-created]').waitFor({ timeout: 10_000 });
-    const { tickets } = await ipc2.invoke('tickets.list', {});
-    expect(tickets.map((t) => t.summary)).toContainEqual(expect.stringMatching(/^Call from Tech One at /));
+    await expect.poll(async () => (await ipc2.invoke('handoffs.list', {})).handoffs.find((h) => h.kind === 'create-ticket')?.state, { timeout: 20_000 }).toBe('sent');
+    const handoff = (await ipc2.invoke('handoffs.list', {})).handoffs.find((h) => h.kind === 'create-ticket');
+    const ticket = (await rt.rest('GET', `/ticket/${handoff?.ticketId ?? ''}`)).body as { Subject: string };
+    expect(ticket.Subject).toMatch(/^Call from Tech One at /);
+    const attachments = (await rt.rest('GET', `/ticket/${handoff?.ticketId ?? ''}/attachments?fields=Filename,ContentType,ContentLength`)).body as { items: { Filename: string; ContentType: string; ContentLength: string }[] };
+    const recording = attachments.items.find((a) => a.Filename.startsWith('voicemail-'));
+    expect(recording?.ContentType).toBe('audio/webm');
+    expect(Number(recording?.ContentLength)).toBeGreaterThan(5_000);
   });
 });
