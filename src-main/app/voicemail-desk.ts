@@ -45,6 +45,9 @@ type Handlers = Pick<
   | 'greetings.delete'
 >;
 
+/** A recording that hears nothing from the renderer this long has lost it (window closed, renderer crashed). */
+export const RECORDING_IDLE_MS = 30_000;
+
 const RULES: readonly string[] = ['blocked', 'ticket-contact', 'coworker', 'vip', 'repeat-breakthrough', 'after-hours', 'focus', 'dnd', 'ring', 'fallback'];
 
 /**
@@ -60,6 +63,31 @@ export async function createVoicemailDesk(options: VoicemailDeskOptions) {
   for (const m of store.recoveredAtOpen) log(`Voicemail from ${m.callerNumber || 'a withheld number'} was recovered after a crash: ${m.note ?? ''}`);
   const stopWatching = store.onChange(() => options.onChange());
   const stopFollowingPolicy = policy.onChange(() => store.configure({ maxMessageSeconds: values()['voicemail.maxMessageSeconds'] }));
+
+  // When each recording last heard from the renderer; a silent one is settled as interrupted, never left "recording".
+  const lastHeard = new Map<string, number>();
+  let cancelWatchdog: (() => void) | undefined;
+  const armWatchdog = () => {
+    cancelWatchdog?.();
+    cancelWatchdog = undefined;
+    if (lastHeard.size === 0) return;
+    cancelWatchdog = clock.setTimer(new Date(clock.now().getTime() + RECORDING_IDLE_MS / 2), () => void checkIdle());
+  };
+  const checkIdle = async () => {
+    const now = clock.now().getTime();
+    for (const [id, at] of [...lastHeard]) {
+      if (now - at < RECORDING_IDLE_MS) continue;
+      lastHeard.delete(id);
+      await store
+        .interrupt(id, 'Focusline lost the recording (its window closed or stopped responding) while this message was being recorded')
+        .catch((error: unknown) => log(`Voicemail ${id}: ${error instanceof Error ? error.message : String(error)}`));
+    }
+    armWatchdog();
+  };
+  const heard = (id: string) => {
+    lastHeard.set(id, clock.now().getTime());
+    if (!cancelWatchdog) armWatchdog();
+  };
 
   const scriptOf = (variant: GreetingVariant): { text: string; problems: string[] } => {
     const focus = options.focusState();
@@ -125,13 +153,16 @@ export async function createVoicemailDesk(options: VoicemailDeskOptions) {
         startedAt: now.getTime(),
         callbackDueAt: endOfDay(now),
       });
+      heard(id);
       return { id };
     },
     'voicemail.append': async ({ id, seq, data, elapsedMs }) => {
+      heard(id);
       await store.append(id, new Uint8Array(Buffer.from(data, 'base64')), seq, elapsedMs);
       return { ok: true as const };
     },
     'voicemail.finish': async ({ id, durationMs, endedBy }) => {
+      lastHeard.delete(id);
       const message = await store.finish(id, { durationMs, endedBy });
       await applyRetention().catch((error: unknown) => log(`Voicemail retention failed: ${error instanceof Error ? error.message : String(error)}`));
       return toVoicemailView(message);
@@ -201,6 +232,7 @@ export async function createVoicemailDesk(options: VoicemailDeskOptions) {
       return [{ fileName: `voicemail-${stamp}.${extension}`, mimeType: audio.mimeType.split(';')[0] ?? audio.mimeType, bytes: audio.bytes }];
     },
     close() {
+      cancelWatchdog?.();
       stopWatching();
       stopFollowingPolicy();
     },
