@@ -19,6 +19,7 @@ import { isFatalRejection, rejectionMessage, unreachableMessage } from './regist
 import { readAudioStats } from './call-stats.js';
 import { toHistoryEntry, type Disposition } from './history-entry.js';
 import { bytesToBase64, VoicemailTaker } from './local-voicemail.js';
+import { MwiSubscription, toMwiView, type MwiUpdate } from './mwi-subscription.js';
 
 const REGISTER_EXPIRES_S = 300;
 
@@ -54,6 +55,8 @@ export class Phone {
   private readonly ringtone = createRingtone();
   private readonly callWaitingTone = createCallWaitingTone();
   private statsTimer: ReturnType<typeof setInterval> | undefined;
+  /** The PBX voicemail count, when policy asks for it. */
+  private mwi: MwiSubscription | undefined;
 
   constructor(
     private readonly api: FocuslineApi,
@@ -77,6 +80,7 @@ export class Phone {
     this.ua = this.createUserAgent(creds);
     this.registerer = new Registerer(this.ua, { expires: REGISTER_EXPIRES_S });
     this.registerer.stateChange.addListener((state) => this.onRegistererState(state));
+    this.startMwi(this.ua, creds);
     this.setStatus('registering', `Connecting to ${creds.account.wsServer}…`);
     await this.connectAndRegister();
     this.statsTimer = setInterval(() => void this.refreshStats(), 1000);
@@ -87,6 +91,7 @@ export class Phone {
     clearTimeout(this.reconnectTimer);
     clearInterval(this.statsTimer);
     for (const id of [...this.calls.keys()]) await this.hangup(id).catch(() => {});
+    this.stopMwi();
     const ua = this.ua;
     const registerer = this.registerer;
     this.ua = undefined;
@@ -175,6 +180,8 @@ export class Phone {
     this.reconnectAttempt = 0;
     clearTimeout(this.reconnectTimer);
     this.setStatus('registered', `Registered as ${this.creds?.account.sipUri ?? ''}`);
+    // Only start and transport recovery register explicitly: both need a fresh subscription.
+    this.mwi?.subscribe();
   }
 
   private onRegisterRejected(statusCode: number, reason: string): void {
@@ -233,6 +240,34 @@ export class Phone {
     void this.api.invoke('phone.reportStatus', { status }).catch(() => {});
   }
 
+  // ---- PBX voicemail (message waiting) ----------------------------------------------
+
+  private startMwi(ua: UserAgent, creds: PhoneCredentials): void {
+    this.store.setVoicemailDialer(() => this.callVoicemail());
+    const mailbox = UserAgent.makeURI(creds.account.sipUri);
+    if (!creds.mwi.subscribe || !mailbox) return;
+    this.mwi = new MwiSubscription(ua, mailbox, (update) => this.onMwiUpdate(update));
+  }
+
+  private stopMwi(): void {
+    this.mwi?.stop();
+    this.mwi = undefined;
+    this.store.setMwi(null);
+    this.store.setVoicemailDialer(null);
+  }
+
+  private onMwiUpdate(update: MwiUpdate): void {
+    if (!this.mwi) return;
+    this.store.setMwi(toMwiView(update, this.creds?.mwi.accessNumber ?? '', this.store.mwi));
+  }
+
+  /** One click to the PBX's voicemail, dialled like anything the tech types. */
+  async callVoicemail(): Promise<void> {
+    const number = this.creds?.mwi.accessNumber ?? '';
+    if (!number) throw new Error('No voicemail access number is set. Ask your administrator to set voicemail.accessNumber in policy.');
+    await this.call(number);
+  }
+
   // ---- incoming calls ----------------------------------------------------------------
 
   private async onInvite(invitation: Invitation): Promise<void> {
@@ -241,7 +276,7 @@ export class Phone {
     const view = this.newView(id, 'incoming', identity.uri.toString(), identity.displayName || identity.uri.user || '', 'deciding');
     const live: LiveCall = { session: invitation, view };
     this.calls.set(id, live);
-    this.store.upsertCall(view);
+    // No card until main has decided: a call that voicemail takes, or that is rejected or redirected, never shows.
     this.watchSession(live);
     invitation.delegate = { onCancel: () => this.patch(id, { reason: 'Caller hung up' }) };
     const decision = await this.askMain(toIncomingCall(invitation));
@@ -281,13 +316,13 @@ export class Phone {
         return;
       case 'silent':
         await invitation.progress({ statusCode: 180 });
-        this.patch(live.view.id, { state: 'ringing', silent: true, reason: decision.reason });
+        this.show(live, { state: 'ringing', silent: true, reason: decision.reason });
         return;
       case 'ring':
         break;
     }
     await invitation.progress({ statusCode: 180 });
-    this.patch(live.view.id, { state: 'ringing' });
+    this.show(live, { state: 'ringing' });
     this.updateAlerting();
     this.notifyIncoming(live.view);
   }
@@ -529,6 +564,13 @@ export class Phone {
 
   private newView(id: string, direction: CallView['direction'], remoteUri: string, remoteName: string, state: CallView['state']): CallView {
     return { id, direction, remoteUri, remoteName, state, silent: false, muted: false, startedAt: Date.now(), answeredAt: null, reason: '', stats: null };
+  }
+
+  /** Puts the call's card on screen (an incoming call is off screen while main decides). */
+  private show(live: LiveCall, patch: Partial<CallView>): void {
+    live.view = { ...live.view, ...patch };
+    // A caller who hung up meanwhile is already gone: don't bring the card back.
+    if (this.calls.get(live.view.id) === live) this.store.upsertCall(live.view);
   }
 
   private patch(id: string, patch: Partial<CallView>): void {

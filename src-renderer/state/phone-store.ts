@@ -20,11 +20,31 @@ export type CallView = {
   stats: AudioStats | null;
 };
 
+/**
+ * The PBX's message-waiting indicator, when policy subscribes to it.
+ * 'pending' until the first NOTIFY; 'unavailable' when the PBX refused or
+ * dropped the subscription (calls are unaffected).
+ */
+export type MwiView = {
+  state: 'pending' | 'active' | 'unavailable';
+  waiting: boolean;
+  newCount: number;
+  oldCount: number;
+  /** What "Call voicemail" dials; '' = no number set by policy. */
+  accessNumber: string;
+};
+
 export type PhoneState = {
   registration: RegistrationState;
   detail: string;
   calls: CallView[];
+  /** null: not subscribed (policy off, or the phone is not running). */
+  mwi: MwiView | null;
+  /** Dials the voicemail access number through the phone; set by the running phone. */
+  dialVoicemail: (() => Promise<void>) | null;
   setRegistration(registration: RegistrationState, detail?: string): void;
+  setMwi(mwi: MwiView | null): void;
+  setVoicemailDialer(dial: (() => Promise<void>) | null): void;
   upsertCall(call: CallView): void;
   patchCall(id: string, patch: Partial<CallView>): void;
   removeCall(id: string): void;
@@ -34,7 +54,11 @@ export const usePhoneStore = create<PhoneState>((set) => ({
   registration: 'unconfigured',
   detail: '',
   calls: [],
+  mwi: null,
+  dialVoicemail: null,
   setRegistration: (registration, detail = '') => set({ registration, detail }),
+  setMwi: (mwi) => set({ mwi }),
+  setVoicemailDialer: (dialVoicemail) => set({ dialVoicemail }),
   upsertCall: (call) =>
     set((s) => ({ calls: s.calls.some((c) => c.id === call.id) ? s.calls.map((c) => (c.id === call.id ? call : c)) : [...s.calls, call] })),
   patchCall: (id, patch) => set((s) => ({ calls: s.calls.map((c) => (c.id === id ? { ...c, ...patch } : c)) })),

@@ -1,5 +1,6 @@
 import { usePhoneStore } from '../state/phone-store.js';
 import type { RegistrationState } from '../../src-main/ipc/contract.js';
+import { MessageWaiting } from './MessageWaiting.js';
 
 const LABELS: Record<RegistrationState, string> = {
   unconfigured: 'Not set up',
@@ -19,6 +20,7 @@ export function StatusBar() {
     <header className={`status status-${registration}`} data-testid="status" data-registration={registration}>
       <span className="dot" aria-hidden="true" />
       <strong data-testid="status-label">{label}</strong>
+      <MessageWaiting />
       {detail && registration !== 'registered' && <span className="detail" data-testid="status-detail">{detail}</span>}
     </header>
   );

@@ -26,6 +26,8 @@ export interface KamailioOptions {
   users?: readonly SipUser[];
   /** Anchor UDP<->WS calls' media through the rtpengine on this ng port. */
   rtpengineNgPort?: number;
+  /** Relay SUBSCRIBEs for message-summary to a voicemail server (e.g. a SIPp UAS) on this UDP port of 127.0.0.1. */
+  mwiServerPort?: number;
   udpPort?: number;
   wsPort?: number;
   startTimeoutMs?: number;
@@ -63,7 +65,7 @@ interface Layout {
 }
 
 export async function startKamailio(options: KamailioOptions = {}): Promise<Kamailio> {
-  [options.udpPort, options.wsPort, options.rtpengineNgPort].forEach(assertPort);
+  [options.udpPort, options.wsPort, options.rtpengineNgPort, options.mwiServerPort].forEach(assertPort);
   const udpPort = options.udpPort ?? (await freeUdpPort());
   const wsPort = options.wsPort ?? (await freeTcpPort());
   const layout = await writeInstanceFiles(options, udpPort, wsPort);
@@ -89,6 +91,7 @@ async function writeInstanceFiles(options: KamailioOptions, udpPort: number, wsP
     HARNESS_WS_PORT: String(wsPort),
     HARNESS_DB_URL: `text://${dbDir}`,
     HARNESS_RTPENGINE_SOCK: `udp:127.0.0.1:${options.rtpengineNgPort ?? 0}`,
+    HARNESS_MWI_PORT: String(options.mwiServerPort ?? 0),
   };
   const cfgPath = join(workDir, 'kamailio.cfg');
   await writeFile(cfgPath, substituteDefaults(await readFile(TEMPLATE, 'utf8'), values));
@@ -98,6 +101,7 @@ async function writeInstanceFiles(options: KamailioOptions, udpPort: number, wsP
     defines.push('WITH_AUTH');
   }
   if (options.rtpengineNgPort !== undefined) defines.push('WITH_RTPENGINE');
+  if (options.mwiServerPort !== undefined) defines.push('WITH_MWI_SERVER');
   return { workDir, cfgPath, defines };
 }
 

@@ -4,11 +4,11 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freeUdpPort, freeUdpPortRange } from './ports.js';
-import { spawnManaged, type ExitStatus, type ManagedProcess } from './processes.js';
+import { freeUdpPort, freeUdpPortRange, isListening } from './ports.js';
+import { spawnManaged, waitFor, type ExitStatus, type ManagedProcess } from './processes.js';
 import { makeWorkDir, removeWorkDir } from './workdirs.js';
 
-export type SippScenario = 'answer-then-bye' | 'expect-reject' | 'callee-hangs-up' | 'caller-cancels';
+export type SippScenario = 'answer-then-bye' | 'expect-reject' | 'callee-hangs-up' | 'caller-cancels' | 'caller-talks-then-bye';
 
 export interface SippOptions {
   /** The proxy to send to (a harness Kamailio or anything with a UDP port on 127.0.0.1). */
@@ -22,9 +22,11 @@ export interface SippOptions {
   scenario: SippScenario;
   calls?: number;
   ratePerSec?: number;
-  /** Call hold before BYE (answer-then-bye) or ring time before CANCEL (caller-cancels). */
+  /** Call hold before BYE (answer-then-bye, caller-talks-then-bye) or ring time before CANCEL (caller-cancels). */
   holdMs?: number;
-  /** Play sip-tester's g711a.pcap (PCMA, ~2.7 s) once the call is answered. */
+  /** caller-talks-then-bye: silence after the ACK (the greeting) before the pcap plays. Default 0. */
+  listenMs?: number;
+  /** Play sip-tester's g711a.pcap (PCMA, 236 packets of 30 ms: ~7 s of speech) once the call is answered. */
   playPcap?: boolean;
   /** Hard limit for the whole run; SIPp fails calls still open then. */
   timeoutMs: number;
@@ -114,8 +116,10 @@ async function renderScenario(options: SippOptions): Promise<string> {
   const play = options.playPcap
     ? `  <nop>\n    <action>\n      <exec play_pcap_audio="${G711A_PCAP}"/>\n    </action>\n  </nop>\n`
     : '';
+  const listen = options.listenMs ? `  <pause milliseconds="${Math.round(options.listenMs)}"/>\n` : '';
   return template
     .replace(/^[ \t]*<!-- HARNESS_EXTRA_HEADERS -->\n/m, headers)
+    .replace(/^[ \t]*<!-- HARNESS_LISTEN -->\n/m, listen)
     .replace(/^[ \t]*<!-- HARNESS_PLAY_PCAP -->\n/m, play);
 }
 
@@ -280,5 +284,114 @@ function recordInviteResponse(call: CallResponses, code: number, message: SipMes
   if (code >= 200 && call.final === undefined) {
     call.final = code;
     if (code === 302) contacts302.push(...(message.headers.get('contact') ?? message.headers.get('m') ?? []));
+  }
+}
+
+// ---- SIPp as a UAS behind the harness Kamailio (e.g. a PBX voicemail server) ----
+
+export type SippServerScenario = 'mwi-server' | 'mwi-reject';
+
+export interface SippServerOptions {
+  scenario: SippServerScenario;
+  /** UDP port on 127.0.0.1 to listen on: the one Kamailio relays to (startKamailio({ mwiServerPort })). */
+  port: number;
+  /**
+   * Injection rows, one per incoming call (a new Call-ID), used in turn and
+   * wrapping around: [field0], [field1]... in the scenario. mwi-server reads
+   * new count, old count, Messages-Waiting (yes/no), Message-Account.
+   */
+  rows?: readonly (readonly string[])[];
+  /** SIPp exits by itself after this many calls. Default: runs until stop(). */
+  calls?: number;
+  /** Hard limit for the whole run. */
+  timeoutMs: number;
+}
+
+export interface SippServerResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  successful: number;
+  failed: number;
+  /** Every SIP message SIPp sent or received, in order, with its headers. */
+  messages: ReturnType<typeof parseSippMessages>;
+  errors: string;
+  log: string;
+}
+
+export interface SippServer {
+  readonly pid: number;
+  readonly port: number;
+  /** Settles when SIPp exits by itself (calls reached, or timeout). */
+  readonly done: Promise<SippServerResult>;
+  /** Ends SIPp (SIGTERM, then SIGKILL) and resolves with what it recorded. */
+  stop(): Promise<SippServerResult>;
+}
+
+/** Starts SIPp as a UAS on 127.0.0.1:port and resolves once it listens there. */
+export async function startSippServer(options: SippServerOptions): Promise<SippServer> {
+  const workDir = makeWorkDir('sipp-uas');
+  const scenarioPath = join(workDir, `${options.scenario}.xml`);
+  await writeFile(scenarioPath, await readFile(join(SCENARIO_DIR, `${options.scenario}.xml`), 'utf8'));
+  const args = await sippServerArgs(options, workDir, scenarioPath);
+  const proc = await spawnManaged({ name: `sipp uas ${options.scenario}`, command: SIPP, args, cwd: workDir, logBytes: 256 * 1024 });
+  const watchdog = setTimeout(() => void proc.stop({ graceMs: 1_000 }), options.timeoutMs + KILL_MARGIN_MS);
+  let collected: Promise<SippServerResult> | undefined;
+  const collect = (status: ExitStatus): Promise<SippServerResult> => {
+    clearTimeout(watchdog);
+    collected ??= collectServerResult(proc, status, workDir);
+    return collected;
+  };
+  const done = proc.exited.then(collect);
+  try {
+    await waitFor(() => isListening('udp', options.port), { timeoutMs: 5_000, intervalMs: 10, what: `sipp listening on udp:${options.port}`, process: proc });
+  } catch (error) {
+    await collect(await proc.stop({ graceMs: 1_000 }));
+    throw error;
+  }
+  return { pid: proc.pid, port: options.port, done, stop: async () => collect(await proc.stop({ graceMs: 1_000 })) };
+}
+
+async function sippServerArgs(options: SippServerOptions, workDir: string, scenarioPath: string): Promise<string[]> {
+  const media = await freeUdpPortRange(4);
+  const args = [
+    '-sf', scenarioPath,
+    '-i', '127.0.0.1',
+    '-p', String(options.port),
+    '-mi', '127.0.0.1',
+    '-mp', String(media.min),
+    '-nostdin',
+    '-trace_err', '-error_file', join(workDir, 'errors.log'),
+    '-trace_stat', '-stf', join(workDir, 'stat.csv'),
+    '-trace_msg', '-message_file', join(workDir, 'messages.log'),
+    '-timeout', `${Math.ceil(options.timeoutMs / 1000)}s`,
+  ];
+  if (options.calls !== undefined) args.push('-m', String(options.calls));
+  if (options.rows && options.rows.length > 0) {
+    const injection = join(workDir, 'rows.csv');
+    await writeFile(injection, `SEQUENTIAL\n${options.rows.map(injectionRow).join('\n')}\n`);
+    args.push('-inf', injection);
+  }
+  return args;
+}
+
+function injectionRow(row: readonly string[]): string {
+  for (const field of row) if (/[;\n\r]/.test(field)) throw new Error(`sipp injection field must not contain ';' or a line break: ${field}`);
+  return row.join(';');
+}
+
+async function collectServerResult(proc: ManagedProcess, status: ExitStatus, workDir: string): Promise<SippServerResult> {
+  try {
+    const counters = parseStatCsv(await readOptional(join(workDir, 'stat.csv')));
+    return {
+      exitCode: status.code,
+      signal: status.signal,
+      successful: counters.get('SuccessfulCall(C)') ?? 0,
+      failed: counters.get('FailedCall(C)') ?? 0,
+      messages: parseSippMessages(await readOptional(join(workDir, 'messages.log'))),
+      errors: await readOptional(join(workDir, 'errors.log')),
+      log: proc.log(),
+    };
+  } finally {
+    await removeWorkDir(workDir);
   }
 }
