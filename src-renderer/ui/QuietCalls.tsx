@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { AttemptView, CallerMatchView, FocuslineApi } from '../../src-main/ipc/contract.js';
 import type { Phone } from '../phone/phone.js';
 import { reportError, useAppStore } from '../state/app-store.js';
@@ -43,7 +43,20 @@ export function QuietCalls({ api, phone }: { api: FocuslineApi; phone: Phone }) 
 
 type Panel = 'none' | 'ticket' | 'note';
 
-function QuietCall({ attempt: a, api, phone }: { attempt: AttemptView; api: FocuslineApi; phone: Phone }) {
+type QuietCallProps = { attempt: AttemptView; api: FocuslineApi; phone: Phone };
+
+/**
+ * Every push of the call log brings new attempt objects; a row whose attempt
+ * is unchanged must not re-render, or a call storm spends the phone's thread
+ * redrawing fifty rows every quarter second.
+ */
+const QuietCall = memo(QuietCallRow, (before, after) => before.api === after.api && before.phone === after.phone && sameAttempt(before.attempt, after.attempt));
+
+function sameAttempt(a: AttemptView, b: AttemptView): boolean {
+  return a.id === b.id && a.handled === b.handled && a.missed === b.missed && a.callerName === b.callerName && a.repeatCaller === b.repeatCaller && a.reason === b.reason && a.action === b.action;
+}
+
+function QuietCallRow({ attempt: a, api, phone }: QuietCallProps) {
   const pop = useCallerPop(api, a.id, a.callerNumber, a.id);
   const [panel, setPanel] = useState<Panel>('none');
   const createTicket = (edit: { summary?: string; description?: string } = {}) =>
