@@ -9,6 +9,7 @@ import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
 import { connectIpc, type IpcClient } from './ipc-client.js';
 import { callCard, waitRegistered } from './phone-page.js';
 import { makePolicyFolder, type PolicyFolder } from './policy-files.js';
+import { measureRecording } from './recorded-audio.js';
 
 // Focusline's own voicemail when the caller is a plain SIP phone: SIPp (UDP,
 // RTP/AVP, PCMA) calls tech2 through Kamailio, rtpengine bridges its RTP to
@@ -89,18 +90,7 @@ async function watchCallCards(p: Page): Promise<void> {
 
 const callCardsSeen = (p: Page): Promise<CardSeen[]> => p.evaluate(() => (window as CardWatch).__callCards ?? []);
 
-/** Decodes the stored message in the page (as the inbox player would) and measures it. */
-function measure(p: Page, audio: { data: string }): Promise<{ seconds: number; rmsDbfs: number }> {
-  return p.evaluate(async ({ data }) => {
-    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-    const ctx = new OfflineAudioContext(1, 48_000, 48_000);
-    const buffer = await ctx.decodeAudioData(bytes.buffer);
-    const samples = buffer.getChannelData(0);
-    let sum = 0;
-    for (const s of samples) sum += s * s;
-    return { seconds: buffer.duration, rmsDbfs: 20 * Math.log10(Math.sqrt(sum / samples.length)) };
-  }, audio);
-}
+
 
 describe('Focusline’s own voicemail, called from a plain SIP phone (SIPp through Kamailio and rtpengine)', () => {
   it('answers without ringing or showing the call, and SIPp’s call succeeds: 200 OK to the INVITE, its BYE answered', async () => {
@@ -152,7 +142,7 @@ describe('Focusline’s own voicemail, called from a plain SIP phone (SIPp throu
     expect(message.durationMs).toBeGreaterThan(TALK_MS - 700);
     expect(message.durationMs).toBeLessThan(LISTEN_MS + TALK_MS + 1_000);
 
-    const measured = await measure(page, await ipc.invoke('voicemail.audio', { id: message.id }));
+    const measured = await measureRecording(page, await ipc.invoke('voicemail.audio', { id: message.id }));
     console.log(
       `[voicemail from SIPp] duration ${message.durationMs} ms (SIPp listened ${LISTEN_MS} ms, talked ${TALK_MS} ms), decoded ${measured.seconds.toFixed(2)} s, RMS ${measured.rmsDbfs.toFixed(1)} dBFS, ${message.sizeBytes} bytes`,
     );

@@ -12,6 +12,7 @@ import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
 import { connectIpc, type IpcClient } from './ipc-client.js';
 import { callCard, dial, packetsGained, waitForCall, waitNoCalls, waitRegistered } from './phone-page.js';
 import { makePolicyFolder } from './policy-files.js';
+import { measureRecording } from './recorded-audio.js';
 
 // Focusline's own voicemail, end to end in Chromium through Kamailio: tech2
 // is in do-not-disturb and policy sends other callers to the local
@@ -99,15 +100,7 @@ describe('Focusline’s own voicemail', () => {
     expect(message.callbackDueAt).not.toBeNull();
 
     const audio = await ipc2.invoke('voicemail.audio', { id: message.id });
-    const measured = await page2.evaluate(async ({ data }) => {
-      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-      const ctx = new OfflineAudioContext(1, 48_000, 48_000);
-      const buffer = await ctx.decodeAudioData(bytes.buffer);
-      const samples = buffer.getChannelData(0);
-      let sum = 0;
-      for (const s of samples) sum += s * s;
-      return { seconds: buffer.duration, rmsDbfs: 20 * Math.log10(Math.sqrt(sum / samples.length)) };
-    }, audio);
+    const measured = await measureRecording(page2, audio);
     const perMinuteKb = Math.round((message.sizeBytes / (message.durationMs ?? 1)) * 60_000 / 1024);
     console.log(`[voicemail] duration ${message.durationMs} ms, decoded ${measured.seconds.toFixed(2)} s, RMS ${measured.rmsDbfs.toFixed(1)} dBFS (tone sent at ${TONE_DBFS} dBFS), ${message.sizeBytes} bytes ≈ ${perMinuteKb} KB per minute`);
     expect(measured.seconds).toBeGreaterThan(TALK_MS / 1000 - 1);
