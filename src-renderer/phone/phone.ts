@@ -55,6 +55,8 @@ export class Phone {
   private readonly ringtone = createRingtone();
   private readonly callWaitingTone = createCallWaitingTone();
   private statsTimer: ReturnType<typeof setInterval> | undefined;
+  /** Who waits for the phone to have no calls (a settings change restarts it only then). */
+  private readonly idleWaiters: (() => void)[] = [];
   /** The PBX voicemail count, when policy asks for it. */
   private mwi: MwiSubscription | undefined;
 
@@ -69,6 +71,17 @@ export class Phone {
 
   setDevices(devices: DeviceChoice): void {
     this.devices = devices;
+  }
+
+  /** Any call at all, including one voicemail is taking (not on screen). */
+  get hasCalls(): boolean {
+    return this.calls.size > 0;
+  }
+
+  /** Resolves when no call is up: restarting the phone (new credentials, new policy) would hang calls up. */
+  whenIdle(): Promise<void> {
+    if (this.calls.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   // ---- registration and reconnect -------------------------------------------------
@@ -542,6 +555,7 @@ export class Phone {
     stopElement(live.remoteAudio);
     live.voicemail?.stop('hangup');
     this.calls.delete(live.view.id);
+    if (this.calls.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     const view = { ...live.view, ...this.store.calls.find((c) => c.id === live.view.id) };
     this.store.removeCall(view.id);
     this.updateAlerting();

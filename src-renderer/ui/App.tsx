@@ -28,7 +28,7 @@ export function App({ session }: { session: Session }) {
   const badge = (t: Tab) => (t === 'phone' && (ringing || followUps > 0) ? ' •' : t === 'voicemail' && voicemailWaiting > 0 ? ` (${voicemailWaiting})` : '');
   return (
     <div className="app">
-      <StatusBar />
+      <StatusBar onCall={() => setTab('phone')} />
       <FocusBar api={session.api} />
       <nav className="tabs" role="tablist">
         {(Object.keys(TAB_LABELS) as Tab[]).map((t) => (

@@ -6,7 +6,7 @@ import { usePhoneStore } from '../state/phone-store.js';
  * the voicemail access number. Quiet when nothing is new, and only a hint when
  * the PBX won't report a count.
  */
-export function MessageWaiting() {
+export function MessageWaiting({ onCall }: { onCall?: (() => void) | undefined }) {
   const mwi = usePhoneStore((s) => s.mwi);
   const dialVoicemail = usePhoneStore((s) => s.dialVoicemail);
   const registered = usePhoneStore((s) => s.registration === 'registered');
@@ -21,6 +21,7 @@ export function MessageWaiting() {
   if (mwi.newCount <= 0) return null;
   const noNumber = mwi.accessNumber === '';
   const dial = () => {
+    onCall?.();
     dialVoicemail?.().catch((err: unknown) => useAppStore.getState().setNotice(err instanceof Error ? err.message : String(err)));
   };
   return (

@@ -11,7 +11,8 @@ const LABELS: Record<RegistrationState, string> = {
   failed: 'Not registered',
 };
 
-export function StatusBar() {
+/** `onCall`: show the Phone tab (a call started from here, e.g. to voicemail). */
+export function StatusBar({ onCall }: { onCall?: () => void }) {
   const registration = usePhoneStore((s) => s.registration);
   const detail = usePhoneStore((s) => s.detail);
   const inCall = usePhoneStore((s) => s.calls.some((c) => c.state === 'active' || c.state === 'held'));
@@ -20,7 +21,7 @@ export function StatusBar() {
     <header className={`status status-${registration}`} data-testid="status" data-registration={registration}>
       <span className="dot" aria-hidden="true" />
       <strong data-testid="status-label">{label}</strong>
-      <MessageWaiting />
+      <MessageWaiting onCall={onCall} />
       {detail && registration !== 'registered' && <span className="detail" data-testid="status-detail">{detail}</span>}
     </header>
   );

@@ -4,6 +4,7 @@ import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { startKamailio, type Kamailio } from '../harness/kamailio.js';
 import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
 import { callCard, dial, packetsGained, packetsIn, waitForCall, waitNoCalls, waitRegistered } from './phone-page.js';
+import { connectIpc } from './ipc-client.js';
 
 // Two technicians in web mode, registered through a real Kamailio with digest
 // auth, call each other through the UI in Chromium with real WebRTC audio.
@@ -71,9 +72,25 @@ describe('tech1 calls tech2 through the UI', () => {
     expect(await packetsIn(page1)).toBeGreaterThan(0);
   });
 
+  it('a settings change that needs a phone restart waits for the call: the call stays up, with audio', async () => {
+    const ipc = await connectIpc(tech1.base, tech1.token);
+    try {
+      // New ICE servers change the phone's credentials; restarting now would hang the call up.
+      await ipc.invoke('settings.setValue', { key: 'iceServers', value: [{ urls: 'stun:127.0.0.1:3478' }] });
+      await page1.locator('[data-testid=notice]', { hasText: 'reconnect with them when your call ends' }).waitFor();
+      await page1.waitForTimeout(1000);
+      expect(await callCard(page1, 'active').count()).toBe(1);
+      expect(await packetsGained(page2, 1500)).toBeGreaterThan(30);
+    } finally {
+      ipc.close();
+    }
+  });
+
   it('hang up ends the call on both sides and both histories record it', async () => {
     await page1.click('[data-testid=hangup]');
     await Promise.all([waitNoCalls(page1), waitNoCalls(page2)]);
+    // …and then the phone that waited reconnects with its new settings.
+    await waitRegistered(page1);
     for (const [page, direction] of [
       [page1, 'outgoing'],
       [page2, 'incoming'],
