@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { PSA_KINDS } from '../tickets/psa.js';
+import { AudioMimeTypeSchema, GreetingVariantSchema } from '../voicemail/voicemail-schema.js';
 
 /**
  * The ONE list of what crosses between main and the renderer.
@@ -211,7 +213,7 @@ export const SyncProgressSchema = z.object({
 });
 
 export const PsaStatusViewSchema = z.object({
-  kind: z.enum(['local', 'rt', 'connectwise', 'autotask', 'halopsa']),
+  kind: z.enum(PSA_KINDS),
   label: z.string(),
   /** local: the built-in store; connected: an adapter is running; incomplete: settings missing; error: it can't be built. */
   state: z.enum(['local', 'connected', 'incomplete', 'error']),
@@ -236,16 +238,14 @@ export const ConnectionReportSchema = z.object({
 /** The PSA form: the non-secret values (policy keys) and the secrets (keychain); blank secrets keep what's stored. */
 export const PsaFormSchema = z
   .object({
-    kind: z.enum(['local', 'rt', 'connectwise', 'autotask', 'halopsa']),
+    kind: z.enum(PSA_KINDS),
     values: z.record(z.string().regex(/^psa\./), z.unknown()),
     secrets: z.record(z.string().max(40), z.string().max(4_000)),
   })
   .strict();
 
-const GreetingVariantEnum = z.enum(['standard', 'focused', 'after-hours', 'away']);
 /** Audio crosses the wire base64-encoded (JSON in web mode); sizes are bounded here and again by the store. */
 const Base64Audio = (maxBytes: number) => z.string().max(Math.ceil((maxBytes * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
-const AudioMime = z.string().max(200).regex(/^audio\/[a-z0-9.+-]+(\s*;\s*[a-z0-9-]+=("[^"]*"|[^;"\s]+))*$/i, 'must be an audio MIME type');
 
 /** One voicemail in the inbox. */
 export const VoicemailViewSchema = z.object({
@@ -262,13 +262,13 @@ export const VoicemailViewSchema = z.object({
   note: z.string().nullable(),
   handled: z.string().nullable(),
   callbackDueAt: z.string().datetime().nullable(),
-  greetingVariant: GreetingVariantEnum,
+  greetingVariant: GreetingVariantSchema,
   sizeBytes: z.number().int(),
 });
 export type VoicemailView = z.infer<typeof VoicemailViewSchema>;
 
 export const GreetingViewSchema = z.object({
-  variant: GreetingVariantEnum,
+  variant: GreetingVariantSchema,
   /** The filled-in script the tech reads when recording. */
   script: z.string(),
   problems: z.array(z.string()),
@@ -397,7 +397,7 @@ export const commands = {
   'voicemail.prepare': {
     request: z.object({ callId: z.string().min(1).max(512), rule: z.string().max(40).optional() }).strict(),
     response: z.object({
-      variant: GreetingVariantEnum,
+      variant: GreetingVariantSchema,
       script: z.string(),
       greeting: z.object({ data: z.string(), mimeType: z.string(), durationMs: z.number().int() }).nullable(),
       maxMessageSeconds: z.number().int(),
@@ -406,7 +406,7 @@ export const commands = {
   },
   /** Recording starts (after the beep): main writes the message's row before any audio arrives. */
   'voicemail.begin': {
-    request: z.object({ callId: z.string().min(1).max(512), mimeType: AudioMime, variant: GreetingVariantEnum, greetingSource: z.enum(['recorded', 'built-in']) }).strict(),
+    request: z.object({ callId: z.string().min(1).max(512), mimeType: AudioMimeTypeSchema, variant: GreetingVariantSchema, greetingSource: z.enum(['recorded', 'built-in']) }).strict(),
     response: z.object({ id: z.string() }),
   },
   'voicemail.append': {
@@ -426,15 +426,15 @@ export const commands = {
     response: z.object({ ticket: TicketViewSchema.nullable(), handoff: HandoffViewSchema.nullable(), message: VoicemailViewSchema }),
   },
   'greetings.list': { request: Empty, response: z.object({ greetings: z.array(GreetingViewSchema), maxGreetingSeconds: z.number().int() }) },
-  'greetings.audio': { request: z.object({ variant: GreetingVariantEnum }).strict(), response: z.object({ mimeType: z.string(), data: z.string() }).nullable() },
+  'greetings.audio': { request: z.object({ variant: GreetingVariantSchema }).strict(), response: z.object({ mimeType: z.string(), data: z.string() }).nullable() },
   /** The tech's recording (trimmed in the app), and its 8 kHz PCM WAV for PBX voicemail systems. */
   'greetings.save': {
     request: z
-      .object({ variant: GreetingVariantEnum, data: Base64Audio(8_000_000), mimeType: AudioMime, durationMs: z.number().int().positive(), wav: Base64Audio(8_000_000).optional() })
+      .object({ variant: GreetingVariantSchema, data: Base64Audio(8_000_000), mimeType: AudioMimeTypeSchema, durationMs: z.number().int().positive(), wav: Base64Audio(8_000_000).optional() })
       .strict(),
     response: GreetingViewSchema,
   },
-  'greetings.delete': { request: z.object({ variant: GreetingVariantEnum }).strict(), response: Ok },
+  'greetings.delete': { request: z.object({ variant: GreetingVariantSchema }).strict(), response: Ok },
   'policy.get': { request: Empty, response: PolicyViewSchema },
   /** Manager-facing: callers flagged as repeat callers in the last `days` days. */
   'reports.repeatCallers': {

@@ -30,6 +30,8 @@ export type PsaConnectionOptions = {
  */
 export class PsaConnection {
   private built: Built = { kind: 'local' };
+  /** Which secrets the keychain holds, as of the last apply (read there; status is asked after every poll). */
+  private secretsStored: Record<string, boolean> = {};
   private fingerprint = 'local';
   private applying: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(adapter: PsaAdapter | null, instanceKey: string | null) => void>();
@@ -65,7 +67,9 @@ export class PsaConnection {
     let secrets: PsaSecrets;
     try {
       secrets = kind === 'local' ? {} : await readPsaSecrets(this.options.secrets, kind);
+      this.secretsStored = Object.fromEntries(Object.entries(secrets).map(([field, value]) => [field, value !== '']));
     } catch (error) {
+      this.secretsStored = kind === 'local' ? {} : Object.fromEntries(PSA_SECRET_FIELDS[kind].map(({ field }) => [field, false]));
       // A damaged keychain entry must not stop the app: the phone works, the PSA says why it doesn't.
       const problem = `Focusline can't read the ${PSA_LABELS[kind]} secret from the keychain (${error instanceof Error ? error.message : String(error)}). Enter it again in Settings → PSA.`;
       this.setBuilt(`unreadable:${kind}:${problem}`, kind === 'local' ? { kind } : { kind, state: 'error', problem });
@@ -121,10 +125,6 @@ export class PsaConnection {
 
   async status(extra: Pick<PsaStatusView, 'lastPollAt' | 'pollError' | 'sync'>): Promise<PsaStatusView> {
     const b = this.built;
-    const secretsStored: Record<string, boolean> = {};
-    if (b.kind !== 'local') {
-      for (const { field } of PSA_SECRET_FIELDS[b.kind]) secretsStored[field] = Boolean(await this.options.secrets.get(psaSecretKey(b.kind, field)).catch(() => undefined));
-    }
     const label = b.kind === 'local' ? PSA_LABELS.local : b.state === 'connected' ? b.adapter.label : PSA_LABELS[b.kind];
     return {
       kind: b.kind,
@@ -132,7 +132,7 @@ export class PsaConnection {
       state: b.kind === 'local' ? 'local' : b.state,
       missing: b.kind !== 'local' && b.state === 'incomplete' ? b.missing : [],
       problem: b.kind !== 'local' && b.state === 'error' ? b.problem : null,
-      secretsStored,
+      secretsStored: this.secretsStored,
       ...extra,
     };
   }

@@ -9,6 +9,7 @@ import type { Db } from '../storage/database.js';
 import { LocalTicketStore, type LocalTicket, type NewLocalTicket } from './local/local-ticket-store.js';
 import type { PsaConnection } from './psa-connection.js';
 import type { CallerMatch, PsaTicket } from './psa.js';
+import { callerLabel } from './caller-label.js';
 
 /** How long "Start work on #…" waits for the PSA before starting Focus with what it knows. */
 const TICKET_FETCH_TIMEOUT_MS = 5_000;
@@ -135,13 +136,12 @@ function callerNumbers(a: AttemptView): string[] {
 }
 
 function callLine(a: AttemptView): string {
-  const who = a.callerName ? `${a.callerName} (${a.callerNumber})` : a.callerNumber;
-  return `Call from ${who} at ${new Date(a.at).toISOString().replace('T', ' ').slice(0, 16)} UTC. ${a.reason}`;
+  return `Call from ${callerLabel(a.callerName, a.callerNumber)} at ${new Date(a.at).toISOString().replace('T', ' ').slice(0, 16)} UTC. ${a.reason}`;
 }
 
 /** The summary "Call from <name/number> at <time>" and a description with the call's details, the decision's reason and the tech's notes. */
 export function callTicketText(a: AttemptView, extra: CallTicketExtra): { summary: string; description: string } {
-  const who = a.callerName ? `${a.callerName} (${a.callerNumber})` : a.callerNumber;
+  const who = callerLabel(a.callerName, a.callerNumber);
   const at = new Date(a.at);
   const time = at.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   const details = [

@@ -1,3 +1,6 @@
+import { rmsDbfs } from '../../src-main/voicemail/wav.js';
+import { fromBase64 } from '../ipc/base64.js';
+
 /**
  * Focusline's own voicemail, the part that lives in the call: the audio that
  * goes out (greeting, then a beep) is built with WebAudio and sent through a
@@ -27,6 +30,11 @@ const BEEP_MS = 400;
 
 export const RECORDING_MIME = 'audio/webm;codecs=opus';
 
+/** What MediaRecorder will produce here: Opus in WebM where supported (Chromium), else the browser's default. */
+export function recordingMimeType(): string {
+  return MediaRecorder.isTypeSupported(RECORDING_MIME) ? RECORDING_MIME : '';
+}
+
 export class VoicemailTaker {
   private readonly ctx = new AudioContext();
   private readonly outgoing = this.ctx.createMediaStreamDestination();
@@ -43,7 +51,7 @@ export class VoicemailTaker {
     await this.ctx.resume();
     if (greeting) {
       try {
-        const buffer = await this.ctx.decodeAudioData(base64ToBytes(greeting.data).buffer as ArrayBuffer);
+        const buffer = await this.ctx.decodeAudioData(fromBase64(greeting.data).buffer as ArrayBuffer);
         await this.play(buffer);
         return 'recorded';
       } catch (error) {
@@ -65,7 +73,7 @@ export class VoicemailTaker {
    * to onChunk.
    */
   record(remote: MediaStream, options: RecordOptions): Promise<RecordResult> {
-    const mimeType = MediaRecorder.isTypeSupported(RECORDING_MIME) ? RECORDING_MIME : '';
+    const mimeType = recordingMimeType();
     const recorder = new MediaRecorder(remote, mimeType ? { mimeType, audioBitsPerSecond: 32_000 } : { audioBitsPerSecond: 32_000 });
     // Chromium records nothing from a remote track that isn't pulled by something: route it through WebAudio.
     const source = this.ctx.createMediaStreamSource(remote);
@@ -114,7 +122,7 @@ export class VoicemailTaker {
       const listen = setInterval(() => {
         analyser.getFloatTimeDomainData(samples);
         const now = performance.now();
-        if (levelDbfs(samples) > SILENCE_DBFS) lastVoice = now;
+        if (rmsDbfs(samples) > SILENCE_DBFS) lastVoice = now;
         else if (now - lastVoice >= options.silenceMs) finish('silence');
       }, 100);
       const limit = setTimeout(() => finish('max-length'), options.maxMs);
@@ -181,26 +189,4 @@ export class VoicemailTaker {
       else setTimeout(resolve, totalMs);
     });
   }
-}
-
-/** RMS level of a block, in dBFS. */
-export function levelDbfs(samples: Float32Array): number {
-  let sum = 0;
-  for (const s of samples) sum += s * s;
-  const rms = Math.sqrt(sum / Math.max(1, samples.length));
-  return rms > 0 ? 20 * Math.log10(rms) : -Infinity;
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  let text = '';
-  const step = 0x8000;
-  for (let i = 0; i < bytes.length; i += step) text += String.fromCharCode(...bytes.subarray(i, i + step));
-  return btoa(text);
-}
-
-export function base64ToBytes(data: string): Uint8Array {
-  const text = atob(data);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
 }

@@ -18,7 +18,8 @@ import { domainOf, toDialTarget } from './dial-target.js';
 import { isFatalRejection, rejectionMessage, unreachableMessage } from './registration-errors.js';
 import { readAudioStats } from './call-stats.js';
 import { toHistoryEntry, type Disposition } from './history-entry.js';
-import { bytesToBase64, VoicemailTaker } from './local-voicemail.js';
+import { toBase64 } from '../ipc/base64.js';
+import { RECORDING_MIME, recordingMimeType, VoicemailTaker } from './local-voicemail.js';
 import { MwiSubscription, toMwiView, type MwiUpdate } from './mwi-subscription.js';
 
 const REGISTER_EXPIRES_S = 300;
@@ -363,12 +364,13 @@ export class Phone {
       await taker.beep();
       if (taker.hasEnded) return;
       const sdh = invitation.sessionDescriptionHandler as Web.SessionDescriptionHandler;
-      const { id } = await this.api.invoke('voicemail.begin', { callId, mimeType: 'audio/webm;codecs=opus', variant: plan.variant, greetingSource });
+      // The store names the file by this type: the one the recorder below will really produce.
+      const { id } = await this.api.invoke('voicemail.begin', { callId, mimeType: recordingMimeType() || RECORDING_MIME, variant: plan.variant, greetingSource });
       const result = await taker.record(sdh.remoteMediaStream, {
         maxMs: plan.maxMessageSeconds * 1000,
         silenceMs: plan.silenceSeconds * 1000,
         onChunk: async (seq, bytes, elapsedMs) => {
-          await this.api.invoke('voicemail.append', { id, seq, data: bytesToBase64(bytes), elapsedMs });
+          await this.api.invoke('voicemail.append', { id, seq, data: toBase64(bytes), elapsedMs });
         },
       });
       await this.api.invoke('voicemail.finish', { id, durationMs: result.durationMs, endedBy: result.endedBy });

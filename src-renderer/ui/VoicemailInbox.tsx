@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { FocuslineApi, VoicemailView } from '../../src-main/ipc/contract.js';
-import { base64ToBytes } from '../phone/local-voicemail.js';
+import { fromBase64 } from '../ipc/base64.js';
 import type { Phone } from '../phone/phone.js';
 import { reportError, useAppStore } from '../state/app-store.js';
 import { formatDuration, formatTime } from './format.js';
@@ -34,7 +34,7 @@ function VoicemailRow({ message: m, api, phone, onCall }: { message: VoicemailVi
   const listen = () =>
     api
       .invoke('voicemail.audio', { id: m.id })
-      .then((audio) => setUrl(URL.createObjectURL(new Blob([base64ToBytes(audio.data) as BlobPart], { type: audio.mimeType }))))
+      .then((audio) => setUrl(URL.createObjectURL(new Blob([fromBase64(audio.data) as BlobPart], { type: audio.mimeType }))))
       .catch(reportError);
   const handled = m.handled !== null;
   return (

@@ -1,4 +1,5 @@
 import { encodeWavPcm16, parseWav, rmsDbfs, toPbxWav, trimSilence } from '../../src-main/voicemail/wav.js';
+import { fromBase64, toBase64 } from '../ipc/base64.js';
 
 /**
  * The pure half of recording a greeting: what the tech is told, which format
@@ -96,20 +97,6 @@ export function audioBlob(bytes: Uint8Array, mimeType: string): Blob {
   return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mimeType });
 }
 
-/** Base64 without a Buffer (the renderer has none), in chunks so large takes don't overflow the call stack. */
-export function toBase64(bytes: Uint8Array): string {
-  const CHUNK = 0x8000;
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += CHUNK) binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  return btoa(binary);
-}
-
-export function fromBase64(data: string): Uint8Array {
-  const binary = atob(data);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 /** What went wrong opening the microphone, in words a tech can act on. */
 export function microphoneErrorMessage(error: unknown): string {
@@ -153,3 +140,6 @@ export async function pbxWavOf(data: string, mimeType: string, decode?: (bytes: 
   const decoded = await decode(bytes);
   return toPbxWav(decoded.samples, decoded.sampleRate);
 }
+
+// The base64 helpers live with IPC; re-exported for this module's callers.
+export { fromBase64, toBase64 };

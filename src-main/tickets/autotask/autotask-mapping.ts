@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { withRef, type AttemptLogRequest, type NewTicketRequest, type PsaPerson, type PsaTicket } from '../psa.js';
 import type { AtCompany, AtContact, AtField, AtPicklistValue, AtResource, AtTicket } from './autotask-schemas.js';
+import { callerLabel } from '../caller-label.js';
 
 /**
  * Pure Autotask logic: URLs, query filters, picklist resolution, vendor rows
@@ -297,8 +298,7 @@ export function firstLine(text: string): string {
 
 /** The title of a logged contact attempt, e.g. "Phone call from Jane Doe (+15550101): Rang, answered". */
 export function attemptTitle(request: AttemptLogRequest): string {
-  const who = request.callerName && request.callerName !== request.callerNumber ? `${request.callerName} (${request.callerNumber})` : request.callerNumber;
-  return `Phone call from ${who}: ${request.outcome}`;
+  return `Phone call from ${callerLabel(request.callerName, request.callerNumber)}: ${request.outcome}`;
 }
 
 export function companyNoteBody(request: AttemptLogRequest, picks: { companyId: number; contactId?: number | undefined; actionType: number; resourceId: number }): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { withRef, type AttemptLogRequest, type NewTicketRequest, type NoteRequest, type PsaPerson, type PsaTicket } from '../psa.js';
 import type { CwCompany, CwContact, CwMember, CwStopwatch, CwTicket } from './connectwise-schemas.js';
+import { callerLabel } from '../caller-label.js';
 
 /**
  * Pure ConnectWise PSA logic: vendor objects → Focusline's types, request
@@ -259,9 +260,8 @@ export type ActivityBody = {
 };
 
 export function activityBody(request: AttemptLogRequest, me: string, ids: { companyId?: number | undefined; contactId?: number | undefined; ticketId?: number | undefined }): ActivityBody {
-  const who = request.callerName.trim() ? `${request.callerName.trim()} (${request.callerNumber})` : request.callerNumber;
   return {
-    name: truncateSummary(`Call ${who}: ${request.outcome}`, CW_ACTIVITY_NAME_MAX),
+    name: truncateSummary(`Call ${callerLabel(request.callerName, request.callerNumber)}: ${request.outcome}`, CW_ACTIVITY_NAME_MAX),
     type: { name: 'Call' },
     assignTo: { identifier: me },
     ...(ids.companyId !== undefined ? { company: { id: ids.companyId } } : {}),

@@ -3,6 +3,7 @@ import { NumberIndex, strengthRank, type MatchStrength } from '../../numbers/num
 import { parsePhoneText } from '../../numbers/phone-number.js';
 import type { AttemptLogRequest, NewTicketRequest, PsaPerson, PsaTicket } from '../psa.js';
 import type { RtTicketItem, RtUser } from './rt-schemas.js';
+import { callerLabel } from '../caller-label.js';
 
 /**
  * Pure translation between RT's REST2 answers and Focusline's PSA types,
@@ -188,12 +189,12 @@ export function ticketSubject(request: Pick<NewTicketRequest, 'summary' | 'calle
 
 /** The ticket body: the tech's description, then the call's facts (the number must survive even without a requester). */
 export function ticketBody(request: NewTicketRequest): string {
-  const caller = request.callerName.trim() ? `${request.callerName.trim()} (${request.callerNumber})` : request.callerNumber;
+  const caller = callerLabel(request.callerName, request.callerNumber);
   return [request.description.trimEnd(), '', `Caller: ${caller}`, `Call time: ${request.occurredAt}`].join('\n').trimStart();
 }
 
 export function attemptBody(request: AttemptLogRequest): string {
-  const caller = request.callerName.trim() ? `${request.callerName.trim()} (${request.callerNumber})` : request.callerNumber;
+  const caller = callerLabel(request.callerName, request.callerNumber);
   const lines = [`${request.outcome}`, `Caller: ${caller}`, `Call time: ${request.occurredAt}`];
   if (request.text.trim()) lines.push('', request.text.trimEnd());
   return lines.join('\n');
