@@ -1,23 +1,60 @@
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
+
+/** What one run added up to, as the closing line tells it. */
+export interface RunSummary {
+  passed: number;
+  /** Failed tests, plus every file or suite that failed outside a test (setup, teardown, import) and every unhandled error. */
+  failed: number;
+  /** Tests skipped on purpose (it.skip, it.todo, skipIf). */
+  skipped: number;
+  /** Tests that were meant to run but never did, because their file or suite failed in setup. */
+  notRun: number;
+  /** Files with a failure outside any test, to name in the report. */
+  brokenFiles: string[];
+}
+
+/** A test the author meant to skip, as opposed to one left behind by a failed beforeAll. */
+function skippedOnPurpose(test: TestCase): boolean {
+  return test.options.mode === 'skip' || test.options.mode === 'todo';
+}
+
+export function summarize(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError> = []): RunSummary {
+  const summary: RunSummary = { passed: 0, failed: unhandledErrors.length, skipped: 0, notRun: 0, brokenFiles: [] };
+  for (const module of testModules) {
+    for (const test of module.children.allTests()) {
+      const state = test.result().state;
+      if (state === 'passed') summary.passed++;
+      else if (state === 'failed') summary.failed++;
+      else if (state === 'skipped' && skippedOnPurpose(test)) summary.skipped++;
+      else summary.notRun++;
+    }
+    // A beforeAll/afterAll or an import that throws leaves its errors on the
+    // file or the suite, not on a test: each such place is one failure. A
+    // file the runner failed without saying where still counts once.
+    let outsideTests = [module, ...module.children.allSuites()].filter((place) => place.errors().length > 0).length;
+    const anyTestFailed = [...module.children.allTests()].some((t) => t.result().state === 'failed');
+    if (outsideTests === 0 && module.state() === 'failed' && !anyTestFailed) outsideTests = 1;
+    summary.failed += outsideTests;
+    if (outsideTests > 0) summary.brokenFiles.push(module.relativeModuleId);
+  }
+  return summary;
+}
 
 /**
  * Adds one plain closing line, "tests: N passed, N failed, N skipped", that
- * CI tooling outside vitest can read.
+ * CI tooling outside vitest can read. A file whose setup fails counts as
+ * failed there, and its tests are reported as not run on the line before,
+ * never as skipped: a run with a broken file must not look clean.
  */
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
-    let passed = 0;
-    let failed = 0;
-    let skipped = 0;
-    for (const module of testModules) {
-      for (const test of module.children.allTests()) {
-        const state = test.result().state;
-        if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
-        else skipped++;
-      }
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++;
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, _reason: TestRunEndReason): void {
+    const s = summarize(testModules, unhandledErrors);
+    console.log('');
+    if (s.brokenFiles.length > 0) {
+      console.log(`not run: ${s.notRun} tests, in files that failed outside a test: ${s.brokenFiles.join(', ')}`);
+    } else if (s.notRun > 0) {
+      console.log(`not run: ${s.notRun} tests`);
     }
-    console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+    console.log(`tests: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
   }
 }

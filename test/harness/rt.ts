@@ -1,9 +1,21 @@
 // Request Tracker 5 (Debian's request-tracker5 + rt5-db-sqlite) on 127.0.0.1
 // for the live RT adapter tests: its own RT_SiteConfig.pm and SQLite file in
-// a temp folder (never /etc), rt-server (Starlet) on a free port, stopped by
-// PID. One Perl script run at setup creates the users, rights and auth tokens
-// the tests need, so setup costs a few seconds, not hundreds of HTTP calls.
+// a temp folder, rt-server (Starlet) on a free port, stopped by PID. One Perl
+// script run at setup creates the users, rights and auth tokens the tests
+// need, so setup costs a few seconds, not hundreds of HTTP calls.
 // Recipe and gotchas: /work/shared/notes/psa-apis.md §9 and rt-testbed.sh.
+//
+// Everything RT writes stays in the work folder. Debian builds RT with
+// /var/cache/request-tracker5 (Mason's compiled components, web sessions) and
+// /var/lib/request-tracker5 baked into RT::Generated; the package leaves the
+// cache www-data-owned, mode 2750, which root inside the tests' user namespace
+// (unshare -rn) can't write. A machine that once ran RT as real root has the
+// files already, so only a fresh machine showed it. Hence:
+// - the site config points RT's VarPath, MasonDataDir and MasonSessionDir
+//   (package variables, not Set() options) and TMPDIR into the work folder;
+// - every RT process runs in a private mount namespace in which RT's system
+//   folders are empty and read-only, so any write there, or any read of
+//   /etc/request-tracker5, fails here as it would on a fresh machine.
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freeTcpPort } from './ports.js';
@@ -14,11 +26,20 @@ const RT_LIB = '/usr/share/request-tracker5/lib';
 const RT_SERVER = '/usr/share/request-tracker5/libexec/rt-server';
 const RT_SETUP_DATABASE = '/usr/sbin/rt-setup-database-5';
 const SETUP_TIMEOUT_MS = 60_000;
+const UNSHARE = '/usr/bin/unshare';
+/** RT's folders outside the work folder, as Debian's package lays them out: sealed while RT runs. */
+export const RT_SYSTEM_FOLDERS = ['/etc/request-tracker5', '/var/cache/request-tracker5', '/var/lib/request-tracker5', '/var/log/request-tracker5'] as const;
 
 export interface RtOptions {
   /** Extra requesters "bulk-NNN@bulk.example" (with phone numbers), created by the setup script (paging tests). */
   bulkContacts?: number;
   startTimeoutMs?: number;
+  /**
+   * Leave RT's cache and var folders at Debian's defaults instead of the work
+   * folder. Only for the test that proves the seal on the system folders
+   * bites: RT must then fail to start.
+   */
+  useDebianSystemFolders?: boolean;
 }
 
 export interface RtUserFields {
@@ -98,8 +119,8 @@ export interface RtServer {
  *   user's WorkPhone/MobilePhone/HomePhone (RT::User::CurrentUserCanSee;
  *   ShowUserHistory does not): without it every requester's numbers come
  *   back empty.
- * - SeeGroup (global) lets the adapter read the Privileged group's members
- *   (the coworker directory); REST2 can't filter users on Privileged.
+ * - SeeGroup (global) lets the adapter read the members of the tech's RT
+ *   groups (the coworker directory, src-main/tickets/rt/rt-coworkers.ts).
  * - ManageAuthTokens lets the tech create their own token in RT's UI.
  */
 export const TECH_QUEUE_RIGHTS = ['SeeQueue', 'ShowTicket', 'CreateTicket', 'ModifyTicket', 'CommentOnTicket', 'ReplyToTicket', 'OwnTicket', 'TakeTicket', 'ShowTicketComments', 'Watch'] as const;
@@ -134,6 +155,10 @@ my $tech = user(Name => 'tech1', RealName => 'Tech One', EmailAddress => 'tech1@
 my $limited = user(Name => 'limited1', RealName => 'Limited Tech', EmailAddress => 'limited1@msp.example', Privileged => 1);
 group_with_rights('Technicians', $in{queueRights}, $in{techGlobalRights}, $tech);
 group_with_rights('Helpdesk (limited)', $in{queueRights}, $in{restrictedGlobalRights}, $limited);
+my $root = RT::User->new($sys); $root->Load('root');
+# Everyone on staff, with no rights of its own: where RT with the fix for
+# CVE-2026-108353 lets the adapter find a tech's coworkers (rt-coworkers.ts).
+group_with_rights('Staff', [], [], $tech, $limited, $root);
 
 $RT::Handle->BeginTransaction;
 for my $n (1 .. $in{bulkContacts}) {
@@ -143,7 +168,6 @@ for my $n (1 .. $in{bulkContacts}) {
 }
 $RT::Handle->Commit;
 
-my $root = RT::User->new($sys); $root->Load('root');
 print JSON::encode_json({ root => token($root), tech => token($tech), restricted => token($limited) }), "\n";
 `;
 
@@ -159,7 +183,7 @@ export async function startRt(options: RtOptions = {}): Promise<RtServer> {
     throw new Error('Request Tracker 5 is not installed: apt-get install --no-install-recommends request-tracker5 rt5-db-sqlite (see .ci/run)');
   }
   const startedAt = performance.now();
-  const layout = writeConfig(await freeTcpPort());
+  const layout = writeConfig(await freeTcpPort(), options.useDebianSystemFolders ?? false);
   const lap = lapTimer();
   try {
     await runToCompletion('rt-setup-database', RT_SETUP_DATABASE, ['--action', 'init', '--skip-create'], layout);
@@ -199,13 +223,23 @@ function lapTimer(): () => number {
   };
 }
 
-function writeConfig(port: number): Layout {
+function writeConfig(port: number, useDebianSystemFolders: boolean): Layout {
   const workDir = makeWorkDir('rt');
   const etc = join(workDir, 'etc');
   mkdirSync(join(etc, 'RT_SiteConfig.d'), { recursive: true });
-  mkdirSync(join(workDir, 'log'));
+  for (const dir of ['log', 'var', 'mason_data', 'session_data', 'tmp']) mkdirSync(join(workDir, dir));
   const url = `http://127.0.0.1:${port}`;
   const perlString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  // RT reads these package variables after loading the site config (rt-server
+  // builds its Mason handler later), so plain assignments here override
+  // RT::Generated's paths under /var.
+  const ownFolders = useDebianSystemFolders
+    ? []
+    : [
+        `$RT::VarPath = ${perlString(join(workDir, 'var'))};`,
+        `$RT::MasonDataDir = ${perlString(join(workDir, 'mason_data'))};`,
+        `$RT::MasonSessionDir = ${perlString(join(workDir, 'session_data'))};`,
+      ];
   writeFileSync(
     join(etc, 'RT_SiteConfig.pm'),
     [
@@ -223,6 +257,7 @@ function writeConfig(port: number): Layout {
       `Set($MailCommand, 'testfile');`,
       `Set($LogToSyslog, undef); Set($LogToSTDERR, 'error');`,
       `Set($LogDir, ${perlString(join(workDir, 'log'))}); Set($LogToFile, 'info'); Set($LogToFileNamed, 'rt.log');`,
+      ...ownFolders,
       '1;',
       '',
     ].join('\n'),
@@ -232,14 +267,32 @@ function writeConfig(port: number): Layout {
     ...process.env,
     RT_SITE_CONFIG: join(etc, 'RT_SiteConfig.pm'),
     RT_SITE_CONFIG_DIR: join(etc, 'RT_SiteConfig.d'),
+    TMPDIR: join(workDir, 'tmp'),
   };
   return { workDir, port, url, env };
+}
+
+/**
+ * The command line that runs an RT command in a private mount namespace with
+ * RT_SYSTEM_FOLDERS covered by empty read-only tmpfs mounts. unshare and sh
+ * exec the command, so its PID is the one we stop. Root (real, or inside the
+ * tests' user namespace) may make a mount namespace; anyone else maps
+ * themselves to root in a new user namespace first.
+ */
+function sealedFromSystemFolders(command: string, args: string[]): { command: string; args: string[] } {
+  if (!existsSync(UNSHARE)) throw new Error(`${UNSHARE} is missing: apt-get install util-linux (the RT test bed runs RT in its own mount namespace)`);
+  const asRoot = process.getuid?.() === 0;
+  const seal = RT_SYSTEM_FOLDERS.map((dir) => `if [ -d ${dir} ]; then mount -t tmpfs -o ro,mode=0755 focusline-sealed ${dir}; fi`).join('; ');
+  return {
+    command: UNSHARE,
+    args: [...(asRoot ? [] : ['--map-root-user']), '--mount', '--propagation', 'private', '--', 'sh', '-ec', `${seal}; exec "$@"`, 'sh', command, ...args],
+  };
 }
 
 /** Runs a setup command to its end, bounded in time, stopped by PID if it overruns. */
 async function runToCompletion(name: string, command: string, args: string[], layout: Layout): Promise<string> {
   let stdout = '';
-  const proc = await spawnManaged({ name, command, args, cwd: layout.workDir, env: layout.env, onOutput: (t) => (stdout += t) });
+  const proc = await spawnManaged({ name, ...sealedFromSystemFolders(command, args), cwd: layout.workDir, env: layout.env, onOutput: (t) => (stdout += t) });
   const status = await Promise.race([proc.exited, delay(SETUP_TIMEOUT_MS).then(() => undefined)]);
   if (status === undefined) {
     await proc.stop();
@@ -299,8 +352,7 @@ class RtInstance implements RtServer {
   async start(): Promise<void> {
     const proc = await spawnManaged({
       name: 'rt-server',
-      command: RT_SERVER,
-      args: ['--server', 'Starlet', '--host', '127.0.0.1', '--port', String(this.port), '--max-workers', '2'],
+      ...sealedFromSystemFolders(RT_SERVER, ['--server', 'Starlet', '--host', '127.0.0.1', '--port', String(this.port), '--max-workers', '2']),
       cwd: this.workDir,
       env: this.layout.env,
       // The Starlet master takes its workers down on TERM; KILL would orphan them.

@@ -279,7 +279,7 @@ describe('directory sync', () => {
     expect(byId.has('RT_System') || byId.has('Nobody')).toBe(false);
   });
 
-  it('lists RT’s privileged users as members', async () => {
+  it('lists the technician’s coworkers as members: everyone in their RT groups (RT with the CVE-2026-108353 fix hides the Privileged group from REST2)', async () => {
     const page = await tech.listMembers(null);
     expect(page.next).toBeNull();
     expect(page.items.map((p) => p.id).sort()).toEqual(['limited1', 'root', 'tech1']);

@@ -18,6 +18,7 @@ import {
 } from '../psa.js';
 import { RtClient } from './rt-client.js';
 import { testRtConnection } from './rt-connection.js';
+import { rtCoworkers } from './rt-coworkers.js';
 import {
   activeTicketQuery,
   attemptBody,
@@ -44,8 +45,6 @@ import {
 import {
   RtAttachmentPageSchema,
   RtCreatedSchema,
-  RtGroupPageSchema,
-  RtGroupSchema,
   RtMessagesSchema,
   RtTicketPageSchema,
   RtTicketRecordSchema,
@@ -89,7 +88,7 @@ class RtAdapter implements PsaAdapter {
   private readonly region: string;
   private readonly now: () => Date;
   private readonly log: (message: string) => void;
-  private privilegedGroupId: string | undefined;
+  private memberNames: string[] | undefined;
 
   constructor(
     private readonly config: RtConfig,
@@ -206,15 +205,15 @@ class RtAdapter implements PsaAdapter {
   }
 
   /**
-   * RT's own people are its privileged users. REST2 can't filter /users on
-   * that, so the members of the Privileged system group are read (SeeGroup)
-   * and then fetched by name, a page at a time.
+   * RT's own people (see rt-coworkers.ts for where they come from), fetched
+   * by name a page at a time. The name list is read once per listing, at its
+   * first page, and kept for the pages after it.
    */
   async listMembers(cursor: string | null, options?: CallOptions): Promise<PsaPage<PsaPerson>> {
     const offset = cursor === null ? 0 : /^\d{1,6}$/.test(cursor) ? Number(cursor) : null;
     if (offset === null) throw new PsaError('invalid-request', `Request Tracker: "${cursor}" is not a member page cursor.`);
-    const group = await this.client.get(`/group/${await this.privilegedGroup(options)}`, {}, RtGroupSchema, options?.signal);
-    const names = group.Members.filter((m) => m.type === 'user').map((m) => m.id);
+    if (offset === 0 || this.memberNames === undefined) this.memberNames = (await rtCoworkers(this.client, this.config.token, options?.signal)).names;
+    const names = this.memberNames;
     const slice = names.slice(offset, offset + MEMBERS_PER_PAGE);
     const next = offset + MEMBERS_PER_PAGE < names.length ? String(offset + MEMBERS_PER_PAGE) : null;
     if (slice.length === 0) return { items: [], next: null, total: names.length };
@@ -227,8 +226,6 @@ class RtAdapter implements PsaAdapter {
     );
     return { items: users.items.filter((u) => !isSystemUser(u)).map((u) => personFromUser(u, 'member')), next, total: names.length };
   }
-
-  // ------------------------------------------------------------ internals
 
   private async searchItems(
     query: string,
@@ -345,29 +342,6 @@ class RtAdapter implements PsaAdapter {
       }
       throw error;
     }
-  }
-
-  private async privilegedGroup(options: CallOptions | undefined): Promise<string> {
-    if (this.privilegedGroupId !== undefined) return this.privilegedGroupId;
-    const body = await this.client.post(
-      '/groups',
-      { fields: 'Name', per_page: 1 },
-      [
-        { field: 'Name', value: 'Privileged' },
-        { field: 'Domain', value: 'SystemInternal' },
-      ],
-      RtGroupPageSchema,
-      options?.signal,
-    );
-    const id = body.items[0]?.id;
-    if (id === undefined) {
-      throw new PsaError(
-        'forbidden',
-        "Request Tracker doesn't let this token see RT's Privileged group, so Focusline can't list your coworkers. Ask your RT admin to grant the SeeGroup right (Admin → Global → User Rights).",
-      );
-    }
-    this.privilegedGroupId = id;
-    return id;
   }
 }
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { PsaError, type ConnectionReport } from '../psa.js';
 import { RT_VENDOR, type RtClient } from './rt-client.js';
 import { isSystemUser, tokenOwnerId } from './rt-mapping.js';
-import { RtGroupPageSchema, RtSystemSchema, RtTicketPageSchema, RtUserPageSchema, RtUserRecordSchema, type RtUserRecord } from './rt-schemas.js';
+import { rtCoworkers, type RtCoworkers } from './rt-coworkers.js';
+import { RtSystemSchema, RtTicketPageSchema, RtUserPageSchema, RtUserRecordSchema, type RtUserRecord } from './rt-schemas.js';
 
 /**
  * "Test connection" for RT. Throws when nothing works (RT unreachable:
@@ -47,16 +48,11 @@ export async function testRtConnection(client: RtClient, token: string, signal: 
   checks.push({ name: 'Read requester phone numbers', ok: phones.ok, detail: phones.detail });
   if (!phones.ok) warnings.push(`This token can't read requesters' phone numbers, so caller matching and the ticket contact's numbers won't work. ${ADMIN_USERS_HINT}`);
 
-  const members = await attempt(() =>
-    client.post('/groups', { fields: 'Name', per_page: 1 }, [{ field: 'Name', value: 'Privileged' }, { field: 'Domain', value: 'SystemInternal' }], RtGroupPageSchema, signal),
-  );
-  const canListMembers = members.ok && members.value.items.length > 0;
-  checks.push({
-    name: 'List coworkers',
-    ok: canListMembers,
-    detail: canListMembers ? "Can list RT's privileged users (coworkers)" : "Can't see RT's Privileged group, so coworkers won't be listed",
-  });
-  if (!canListMembers) warnings.push("Coworkers can't be listed from RT. Ask your RT admin to grant the SeeGroup right (Admin → Global → User Rights).");
+  const coworkers = await attempt(() => rtCoworkers(client, token, signal));
+  const listed = coworkers.ok && coworkers.value.names.length > 0;
+  checks.push({ name: 'List coworkers', ok: listed, detail: coworkersDetail(coworkers) });
+  if (!coworkers.ok) warnings.push(`Coworkers can't be listed from RT: ${coworkers.error.message}`);
+  else if (!listed) warnings.push(`${me?.Name ?? 'This user'} is in no RT group, so Focusline can't tell who your coworkers are. Ask your RT admin to put your team in a group (Admin → Groups).`);
 
   return { ok: search.ok, who, checks, warnings };
 }
@@ -108,6 +104,13 @@ async function phoneFieldsReadable(client: RtClient, myName: string | undefined,
   return full
     ? { ok: true, detail: "Can read requesters' phone numbers (WorkPhone, MobilePhone, HomePhone)" }
     : { ok: false, detail: `RT shows only ${other.Name}'s public fields to this token; phone numbers come back empty` };
+}
+
+function coworkersDetail(coworkers: Attempt<RtCoworkers>): string {
+  if (!coworkers.ok) return `Can't list coworkers: ${coworkers.error.message}`;
+  const { names, source, groupNames } = coworkers.value;
+  if (names.length === 0) return 'Found no coworkers: this user is in no RT group';
+  return source === 'privileged' ? `Can list RT's ${names.length} privileged users (coworkers)` : `Can list ${names.length} coworkers from your RT groups (${groupNames.join(', ')})`;
 }
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: PsaError };

@@ -70,8 +70,11 @@ export const RtAttachmentPageSchema = rtCollection(
   z.looseObject({ id: Id, TransactionId: Id.optional(), ContentType: Text, Content: Text }),
 );
 
-export const RtGroupPageSchema = rtCollection(z.looseObject({ id: Id }));
-export const RtGroupSchema = z.looseObject({ id: Id, Members: z.array(z.looseObject({ id: Id, type: z.string() })) });
+export const RtGroupPageSchema = rtCollection(z.looseObject({ id: Id, Name: z.string().optional(), Domain: z.string().optional() }));
+export const RtGroupSchema = z.looseObject({ id: Id, Name: z.string().optional(), Members: z.array(z.looseObject({ id: Id, type: z.string() })) });
+
+/** GET /user/{me}: one's own record always carries Memberships, the user-defined groups one is in. */
+export const RtOwnGroupsSchema = z.looseObject({ Memberships: z.array(z.looseObject({ id: Id, type: z.string() })).default([]) });
 
 /** GET /rt */
 export const RtSystemSchema = z.looseObject({ Version: z.string() });

@@ -70,3 +70,48 @@ describe('RT adapter requests', () => {
     expect(http.seen).toEqual([]);
   });
 });
+
+/** Answers by method and path: what an RT of a given version would say. */
+function routed(routes: Record<string, unknown>): { seen: string[]; fetch: (input: string | URL, init?: RequestInit) => Promise<Response> } {
+  const seen: string[] = [];
+  return {
+    seen,
+    fetch: async (input, init) => {
+      const url = new URL(String(input));
+      const key = `${init?.method ?? 'GET'} ${url.pathname.replace('/rt/REST/2.0', '')}`;
+      seen.push(key);
+      const body = routes[key];
+      if (body === undefined) return new Response('{"message":"Not Found"}', { status: 404, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    },
+  };
+}
+
+const page = (items: unknown[]): unknown => ({ count: items.length, page: 1, per_page: 100, total: items.length, pages: 1, items });
+
+describe('RT coworkers (the live RT, with the CVE-2026-108353 fix, is in psa-rt.test.ts)', () => {
+  it('reads RT’s Privileged group where REST2 still shows system groups (RT before the fix)', async () => {
+    const http = routed({
+      'POST /groups': page([{ id: 4, Name: 'Privileged', Domain: 'SystemInternal' }]),
+      'GET /group/4': { id: 4, Name: 'Privileged', Members: [{ type: 'user', id: 'tech1' }, { type: 'user', id: 'sam' }] },
+      'POST /users': page([{ id: 'tech1', Name: 'tech1', RealName: 'Tech One' }, { id: 'sam', Name: 'sam', RealName: 'Sam Okafor' }]),
+    });
+    const members = await createRtAdapter(config(), { fetch: http.fetch }).listMembers(null);
+    expect(members.items.map((p) => p.name)).toEqual(['Tech One', 'Sam Okafor']);
+    expect(http.seen).toEqual(['POST /groups', 'GET /group/4', 'POST /users']);
+  });
+
+  it('takes a user-defined group that happens to be called “Privileged” for what it is, and reads the tech’s own groups', async () => {
+    const http = routed({
+      'POST /groups': page([{ id: 40, Name: 'Privileged', Domain: 'UserDefined' }]),
+      'GET /user/27': { id: 27, Name: 'tech1', Memberships: [{ type: 'group', id: '41' }] },
+      'GET /group/41': { id: 41, Name: 'Technicians', Members: [{ type: 'user', id: 'tech1' }, { type: 'group', id: '42' }] },
+      'GET /group/42': { id: 42, Name: 'Night shift', Members: [{ type: 'user', id: 'sam' }, { type: 'group', id: '41' }] },
+      'POST /users': page([{ id: 'tech1', Name: 'tech1', RealName: 'Tech One' }, { id: 'sam', Name: 'sam', RealName: 'Sam Okafor' }]),
+    });
+    const members = await createRtAdapter(config(), { fetch: http.fetch }).listMembers(null);
+    expect(members.items.map((p) => p.name)).toEqual(['Tech One', 'Sam Okafor']);
+    // The nested group's link back to the first is followed once, not forever.
+    expect(http.seen).toEqual(['POST /groups', 'GET /user/27', 'GET /group/41', 'GET /group/42', 'POST /users']);
+  });
+});
