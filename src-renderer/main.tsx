@@ -2,6 +2,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.js';
 import { startSession } from './session.js';
 import './ui/styles.css';
+import { messageOf } from '../src-shared/errors.js';
 
 const root = createRoot(document.getElementById('root')!);
 startSession()
@@ -10,7 +11,7 @@ startSession()
     root.render(
       <div className="fatal" role="alert">
         <h1>Focusline can't start</h1>
-        <p>{err instanceof Error ? err.message : String(err)}</p>
+        <p>{messageOf(err)}</p>
       </div>,
     );
   });

@@ -4,6 +4,7 @@ import { Phone } from './phone/phone.js';
 import { watchForWake } from './phone/wake-detector.js';
 import { useAppStore } from './state/app-store.js';
 import { usePhoneStore } from './state/phone-store.js';
+import { messageOf } from '../src-shared/errors.js';
 
 export type Session = { api: FocuslineApi; phone: Phone; restartPhone(): Promise<void> };
 
@@ -43,7 +44,7 @@ export async function startSession(): Promise<Session> {
         return;
       }
       await phone.start(creds);
-    }).catch((err: unknown) => usePhoneStore.getState().setRegistration('failed', err instanceof Error ? err.message : String(err)));
+    }).catch((err: unknown) => usePhoneStore.getState().setRegistration('failed', messageOf(err)));
     return chain;
   };
 
@@ -74,9 +75,9 @@ export async function startSession(): Promise<Session> {
   api.on('voicemail.changed', ({ messages }) => useAppStore.getState().set({ voicemails: messages }));
   void Promise.all([api.invoke('handoffs.list', {}), api.invoke('psa.status', {}), api.invoke('voicemail.list', { includeHandled: true })])
     .then(([{ handoffs }, psa, { messages }]) => useAppStore.getState().set({ handoffs, psa, voicemails: messages }))
-    .catch((e: unknown) => useAppStore.getState().setNotice(e instanceof Error ? e.message : String(e)));
+    .catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e)));
   api.on('calls.suppressed', (attempt) => notifyQuietly(`${attempt.callerName || attempt.callerNumber}: ${attempt.reason}`));
-  api.on('phone.dial', ({ target }) => void phone.call(target).catch((e: unknown) => useAppStore.getState().setNotice(e instanceof Error ? e.message : String(e))));
+  api.on('phone.dial', ({ target }) => void phone.call(target).catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e))));
   api.on('phone.reconnectNow', () => phone.reconnectNow());
   window.addEventListener('online', () => phone.reconnectNow());
   watchForWake(() => phone.reconnectNow());

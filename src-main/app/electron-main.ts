@@ -2,6 +2,7 @@ import { app, dialog } from 'electron';
 import { createElectronPorts } from './electron-ports.js';
 import { startElectronShell, type Shell } from './electron-shell.js';
 import { APP_VERSION } from './version.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /**
  * The Electron entry (out/main/index.js): real Electron in, the shell does the rest.
@@ -18,7 +19,7 @@ export const shellReady: Promise<Shell | null> = startElectronShell(createElectr
   platform: process.platform,
   version: APP_VERSION,
 }).catch((err: unknown) => {
-  dialog.showErrorBox('Focusline could not start', err instanceof Error ? err.message : String(err));
+  dialog.showErrorBox('Focusline could not start', messageOf(err));
   app.exit(1);
   return null;
 });

@@ -14,6 +14,7 @@ import { createServices, type Services } from './services.js';
 import { trayIconFile, trayMenuTemplate, trayStateFor, type TrayFocus, trayTooltip, type TrayActions, type TrayMenuItem } from './tray-menu.js';
 import { guardWebContents, installPermissionHandlers, type GuardedWebContents, type PermissionSession } from './web-guards.js';
 import { mainWindowOptions, type MainWindowOptions } from './window-options.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 type PreventableEvent = { preventDefault(): void };
 
@@ -114,7 +115,7 @@ export async function startElectronShell(ports: ShellPorts, options: ShellOption
   const state: ShellState = { quitting: false };
   const inbox = createLinkInbox();
   const showWindow = () => bringForward(state.window);
-  listenBeforeReady(ports.app, state, inbox, showWindow, log);
+  listenBeforeReady(ports.app, state, inbox, showWindow);
   takeLink(findLinkInArgv(options.argv), inbox);
   registerProtocolClients(ports.app, options, log);
   await ports.app.whenReady();
@@ -131,7 +132,7 @@ function prepareBeforeReady(ports: ShellPorts, options: ShellOptions): void {
   ports.app.setPath('userData', resolveDataDir(options.env));
 }
 
-function listenBeforeReady(app: AppPort, state: ShellState, inbox: LinkInbox, showWindow: () => void, log: (m: string) => void): void {
+function listenBeforeReady(app: AppPort, state: ShellState, inbox: LinkInbox, showWindow: () => void): void {
   app.on('before-quit', () => {
     state.quitting = true;
   });
@@ -162,7 +163,7 @@ function actOnLink(services: Services, link: LinkAction, log: (m: string) => voi
     log(`Ignored ${link.url.href}: ${parsed.message}`);
     return;
   }
-  services.runFocusCommand(parsed.command).catch((err: unknown) => log(`${link.url.href} failed: ${err instanceof Error ? err.message : String(err)}`));
+  services.runFocusCommand(parsed.command).catch((err: unknown) => log(`${link.url.href} failed: ${messageOf(err)}`));
 }
 
 function registerProtocolClients(app: AppPort, options: ShellOptions, log: (m: string) => void): void {
@@ -225,7 +226,7 @@ function openMainWindow(ports: ShellPorts, options: ShellOptions, run: Running, 
   if (!options.argv.includes('--hidden')) window.once('ready-to-show', () => window.show());
   // Not did-finish-load: the renderer subscribes to phone.dial only after it has connected and loaded settings.
   run.services.onRendererReady(() => run.inbox.open((link) => actOnLink(run.services, link, run.log)));
-  window.loadURL(RENDERER_URL).catch((err: unknown) => run.log(`Could not load the window: ${err instanceof Error ? err.message : String(err)}`));
+  window.loadURL(RENDERER_URL).catch((err: unknown) => run.log(`Could not load the window: ${messageOf(err)}`));
   return window;
 }
 

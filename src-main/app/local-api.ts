@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseFocusCommand, type FocusCommand } from '../focus/focus-commands.js';
 import type { FocusView } from '../ipc/contract.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /**
  * Web mode's local endpoint for scripts and acceptance checks: the same
@@ -41,6 +42,6 @@ async function localApiReply(req: IncomingMessage, opts: Parameters<typeof handl
   try {
     return { status: 200, body: await opts.runner.runFocusCommand(parsed.command) };
   } catch (err) {
-    return { status: 409, body: { error: err instanceof Error ? err.message : String(err) } };
+    return { status: 409, body: { error: messageOf(err) } };
   }
 }

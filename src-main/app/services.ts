@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { CallHistory } from '../calls/history.js';
 import { CallLog } from '../calls/call-log.js';
 import { CallScreening, toAttemptView } from '../calls/call-screening.js';
-import type { Clock } from '../focus/clock.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import { summariseSuppressed } from '../focus/focus-digest.js';
 import { FocusController } from '../focus/focus-controller.js';
 import type { FocusCommand } from '../focus/focus-commands.js';
@@ -30,6 +30,7 @@ import { toHandoffView } from '../handoffs/handoff-view.js';
 import type { AttachmentSource } from '../handoffs/psa-handoff-sender.js';
 import { editPayload, hasEdits } from '../handoffs/handoff-edit.js';
 import type { AttemptView } from '../ipc/contract.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 export type ServiceOptions = {
   mode: 'electron' | 'web';
@@ -92,7 +93,7 @@ export async function createServices(options: ServiceOptions) {
       void ticketing
         .status()
         .then((view) => bus.emit('psa.changed', view))
-        .catch((error: unknown) => log(`PSA status: ${error instanceof Error ? error.message : String(error)}`)),
+        .catch((error: unknown) => log(`PSA status: ${messageOf(error)}`)),
     250,
   );
   let psaCoworkers: readonly DirectoryEntry[] = [];
@@ -123,6 +124,7 @@ export async function createServices(options: ServiceOptions) {
   /** Set once the voicemail desk exists; the outbox only sends after start(), which comes later. */
   let voicemailAttachments: AttachmentSource = async () => [];
   /** Set once the call log and focus exist; focus changes before then have nothing to remind about. */
+  // eslint-disable-next-line prefer-const -- late-bound until services.ts is wiring only and the desks are built in order
   let reminders: ReminderScheduler | undefined;
   const focus = new FocusController({
     clock,
@@ -176,7 +178,7 @@ export async function createServices(options: ServiceOptions) {
   const stopFollowingPolicy = policy.onChange(() => {
     screening.warm();
     reminders?.update(policy.current().values['reminders.schedule'], reminderHours(policy.current().values));
-    ticketing.apply().catch((error: unknown) => log(`Reconnecting the PSA failed: ${error instanceof Error ? error.message : String(error)}`));
+    ticketing.apply().catch((error: unknown) => log(`Reconnecting the PSA failed: ${messageOf(error)}`));
     bus.emit('policy.changed', policy.policyView());
     void policy.settingsView().then((view) => bus.emit('settings.changed', view));
   });
@@ -229,7 +231,7 @@ export async function createServices(options: ServiceOptions) {
         },
       });
     } catch (error) {
-      log(`Logging the call from ${attempt.callerNumber} into the PSA failed: ${error instanceof Error ? error.message : String(error)}`);
+      log(`Logging the call from ${attempt.callerNumber} into the PSA failed: ${messageOf(error)}`);
     }
   };
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../focus/clock.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import type { FocusController } from '../focus/focus-controller.js';
 import { toHandoffView } from '../handoffs/handoff-view.js';
 import { Outbox } from '../handoffs/outbox.js';
@@ -16,6 +16,7 @@ import { PsaConnection, type PsaForm } from '../tickets/psa-connection.js';
 import type { CallerMatch, PsaAdapter, PsaPerson, PsaTicket } from '../tickets/psa.js';
 import { screenPop } from '../tickets/screen-pop.js';
 import { createTicketDesk } from '../tickets/ticket-desk.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /** The screen pop's hard bound: it runs beside ringing and never delays it, but a pop after 1.5 s is no use. */
 export const SCREEN_POP_DEADLINE_MS = 1_500;
@@ -81,7 +82,7 @@ export function createTicketing(options: TicketingOptions) {
     try {
       await desk.refreshOpen();
     } catch (error) {
-      log(`Open tickets: ${error instanceof Error ? error.message : String(error)}`);
+      log(`Open tickets: ${messageOf(error)}`);
     }
     options.onTickets();
   };
@@ -161,7 +162,7 @@ export function createTicketing(options: TicketingOptions) {
         options.onTickets();
         options.onPsa();
       })
-      .catch((error: unknown) => log(`Switching PSA failed: ${error instanceof Error ? error.message : String(error)}`));
+      .catch((error: unknown) => log(`Switching PSA failed: ${messageOf(error)}`));
   });
 
   const status = (): Promise<PsaStatusView> =>

@@ -1,7 +1,8 @@
 import { endOfDay } from '../calls/call-screening.js';
 import type { CallLog } from '../calls/call-log.js';
 import { toAttemptView } from '../calls/call-screening.js';
-import type { Clock } from '../focus/clock.js';
+import type { Clock } from '../../src-shared/time/clock.js';
+import { isDecisionRule } from '../../src-shared/vocabulary.js';
 import type { DecisionRule, FocusState } from '../focus/types.js';
 import type { CommandHandlers } from '../ipc/router.js';
 import type { GreetingView, VoicemailView } from '../ipc/contract.js';
@@ -14,6 +15,7 @@ import { VoicemailStore } from '../voicemail/voicemail-store.js';
 import { toHandoffView } from '../handoffs/handoff-view.js';
 import type { Ticketing } from './ticketing.js';
 import type { Attachment } from '../tickets/psa.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 export type VoicemailDeskOptions = {
   db: Db;
@@ -48,7 +50,6 @@ type Handlers = Pick<
 /** A recording that hears nothing from the renderer this long has lost it (window closed, renderer crashed). */
 export const RECORDING_IDLE_MS = 30_000;
 
-const RULES: readonly string[] = ['blocked', 'ticket-contact', 'coworker', 'vip', 'repeat-breakthrough', 'after-hours', 'focus', 'dnd', 'ring', 'fallback'];
 
 /**
  * Focusline's own voicemail, as main sees it: which greeting a call hears,
@@ -80,7 +81,7 @@ export async function createVoicemailDesk(options: VoicemailDeskOptions) {
       lastHeard.delete(id);
       await store
         .interrupt(id, 'Focusline lost the recording (its window closed or stopped responding) while this message was being recorded')
-        .catch((error: unknown) => log(`Voicemail ${id}: ${error instanceof Error ? error.message : String(error)}`));
+        .catch((error: unknown) => log(`Voicemail ${id}: ${messageOf(error)}`));
     }
     armWatchdog();
   };
@@ -122,7 +123,7 @@ export async function createVoicemailDesk(options: VoicemailDeskOptions) {
   const handlers: Handlers = {
     'voicemail.prepare': async ({ callId, rule }) => {
       const attempt = callLog.forCall(callId);
-      const decisionRule = (rule && RULES.includes(rule) ? rule : attempt?.rule) as DecisionRule | undefined;
+      const decisionRule = (rule !== undefined && isDecisionRule(rule) ? rule : attempt?.rule) as DecisionRule | undefined;
       const variant = greetingVariantFor({ focus: options.focusState().mode, ...(decisionRule ? { rule: decisionRule } : {}) });
       const audio = await store.greeting(variant);
       return {
@@ -164,7 +165,7 @@ export async function createVoicemailDesk(options: VoicemailDeskOptions) {
     'voicemail.finish': async ({ id, durationMs, endedBy }) => {
       lastHeard.delete(id);
       const message = await store.finish(id, { durationMs, endedBy });
-      await applyRetention().catch((error: unknown) => log(`Voicemail retention failed: ${error instanceof Error ? error.message : String(error)}`));
+      await applyRetention().catch((error: unknown) => log(`Voicemail retention failed: ${messageOf(error)}`));
       return toVoicemailView(message);
     },
     'voicemail.list': ({ includeHandled }) => ({ messages: store.list({ includeHandled }).map(toVoicemailView) }),

@@ -1,5 +1,6 @@
 import { parseLink } from './protocol-links.js';
 import { openExternalUrl, type OpenExternal } from './external-links.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 type PreventableEvent = { preventDefault(): void };
 
@@ -40,7 +41,7 @@ function routeOpenRequest(url: string, options: GuardOptions): void {
   }
   void openExternalUrl(url, options.openExternal).then(
     (opened) => opened || options.log(`Refused to open ${url.slice(0, 200)}: not an https, mailto, sip or tel link.`),
-    (err: unknown) => options.log(`Could not open ${url.slice(0, 200)}: ${err instanceof Error ? err.message : String(err)}`),
+    (err: unknown) => options.log(`Could not open ${url.slice(0, 200)}: ${messageOf(err)}`),
   );
 }
 

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientFrameSchema, IPC_WS_PATH, type ServerFrame } from '../ipc/ws-protocol.js';
+import { ClientFrameSchema, IPC_WS_PATH, type ServerFrame } from '../../src-shared/ipc/ws-protocol.js';
 import { handleLocalApi, LOCAL_API_PREFIX } from './local-api.js';
 import { rendererHeaders, resolveInsideRoot } from './renderer-files.js';
 import type { Services } from './services.js';

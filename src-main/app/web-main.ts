@@ -6,6 +6,7 @@ import { createServices } from './services.js';
 import { startWebHost } from './web-host.js';
 import { APP_VERSION } from './version.js';
 import { parsePort } from './web-args.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /** `npm run start:web`: main's services in plain Node, the UI in any browser on this machine. */
 async function main(): Promise<void> {
@@ -37,6 +38,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`Focusline could not start: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`Focusline could not start: ${messageOf(err)}`);
   process.exit(1);
 });

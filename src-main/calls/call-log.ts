@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallActionSchema } from '../../src-shared/vocabulary.js';
 import { migrate, type Db } from '../storage/database.js';
 
 /**
@@ -15,7 +16,7 @@ export const ContactAttemptSchema = z.object({
   callerKey: z.string(),
   callerName: z.string(),
   rule: z.string(),
-  action: z.enum(['ring', 'silent', 'redirect', 'voicemail', 'reject']),
+  action: CallActionSchema,
   target: z.string(),
   reason: z.string(),
   ticketId: z.string().nullable(),

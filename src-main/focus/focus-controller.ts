@@ -1,5 +1,5 @@
 import type { FocusView, TicketView } from '../ipc/contract.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import type { FocusCommand } from './focus-commands.js';
 import { FocusSession, type FocusPeriod } from './focus-session.js';
 import type { FocusStateStore } from './focus-state-store.js';

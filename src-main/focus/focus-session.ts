@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import type { ActiveTicket, FocusState } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 
 /**
  * Node's setTimeout overflows past 2^31-1 ms (about 24.8 days) and then fires

@@ -61,15 +61,4 @@ export type FocusRules = {
   afterHoursTarget: string;
 };
 
-/** Which rule decided, for the call log and the tech's quiet entry. */
-export type DecisionRule =
-  | 'blocked'
-  | 'ticket-contact'
-  | 'coworker'
-  | 'vip'
-  | 'repeat-breakthrough'
-  | 'after-hours'
-  | 'focus'
-  | 'dnd'
-  | 'ring'
-  | 'fallback';
+export type { DecisionRule } from '../../src-shared/vocabulary.js';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Clock } from '../focus/clock.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import { migrate, type Db } from '../storage/database.js';
-import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../../src-shared/retry/backoff.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /**
  * The durable outbox: every handoff to the PSA (create a ticket, add a note,
@@ -168,7 +169,7 @@ function serialisePayload(payload: unknown): string {
 }
 
 function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return messageOf(error);
 }
 
 export class Outbox {

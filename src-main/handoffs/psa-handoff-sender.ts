@@ -2,6 +2,7 @@ import type { Attachment, PsaAdapter } from '../tickets/psa.js';
 import { PsaError } from '../tickets/psa.js';
 import { AddNotePayload, CreateTicketPayload, LogAttemptPayload } from './handoff-payloads.js';
 import type { HandoffSender, OutgoingHandoff, SendResult } from './outbox.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /** When no PSA is connected, queued handoffs wait this long before looking again (a reconnect wakes them sooner). */
 export const NOT_CONNECTED_RETRY_MS = 5 * 60_000;
@@ -69,5 +70,5 @@ export function toSendResult(error: unknown): SendResult {
     return { ok: false, retry: 'never', message: error.message };
   }
   // An adapter bug is not the tech's to fix, and may be transient: keep it queued.
-  return { ok: false, retry: 'later', message: `Sending failed unexpectedly: ${error instanceof Error ? error.message : String(error)}` };
+  return { ok: false, retry: 'later', message: `Sending failed unexpectedly: ${messageOf(error)}` };
 }

@@ -1,6 +1,26 @@
 import { z } from 'zod';
-import { PSA_KINDS } from '../tickets/psa.js';
-import { AudioMimeTypeSchema, GreetingVariantSchema } from '../voicemail/voicemail-schema.js';
+import type { CommandName, EventName } from '../../src-shared/ipc/ipc-names.js';
+import {
+  AccountSchema,
+  AudioDevicesSchema,
+  AudioMimeTypeSchema,
+  CallActionSchema,
+  GreetingVariantSchema,
+  IceServerSchema,
+  PSA_KINDS,
+  RegistrationStateSchema,
+} from '../../src-shared/vocabulary.js';
+
+export {
+  AccountSchema,
+  AudioDevicesSchema,
+  IceServerSchema,
+  RegistrationStateSchema,
+  type Account,
+  type AudioDevices,
+  type IceServer,
+  type RegistrationState,
+} from '../../src-shared/vocabulary.js';
 
 /**
  * The ONE list of what crosses between main and the renderer.
@@ -8,44 +28,6 @@ import { AudioMimeTypeSchema, GreetingVariantSchema } from '../voicemail/voicema
  * Both transports (Electron preload, web-mode WebSocket) carry exactly these,
  * and main validates every payload against them at runtime.
  */
-
-export const RegistrationStateSchema = z.enum([
-  'unconfigured',
-  'offline',
-  'registering',
-  'registered',
-  'reconnecting',
-  'failed',
-]);
-export type RegistrationState = z.infer<typeof RegistrationStateSchema>;
-
-export const AccountSchema = z.object({
-  wsServer: z
-    .string()
-    .trim()
-    .refine((s) => /^wss?:\/\/[^\s]+$/i.test(s), 'The server must be a ws:// or wss:// URL, for example wss://pbx.example.com:8089/ws'),
-  sipUri: z
-    .string()
-    .trim()
-    .refine((s) => /^sips?:[^@\s]+@[^\s]+$/i.test(s), 'The SIP URI must look like sip:1001@pbx.example.com'),
-  authUser: z.string().trim().max(128).default(''),
-  displayName: z.string().trim().max(128).default(''),
-});
-export type Account = z.infer<typeof AccountSchema>;
-
-export const IceServerSchema = z.object({
-  urls: z.union([z.string(), z.array(z.string())]),
-  username: z.string().optional(),
-  credential: z.string().optional(),
-});
-export type IceServer = z.infer<typeof IceServerSchema>;
-
-export const AudioDevicesSchema = z.object({
-  microphoneId: z.string().default('default'),
-  speakerId: z.string().default('default'),
-  ringDeviceId: z.string().default('default'),
-});
-export type AudioDevices = z.infer<typeof AudioDevicesSchema>;
 
 /** What the renderer may see of the settings: never the password itself. */
 export const SettingsViewSchema = z.object({
@@ -98,7 +80,7 @@ export const IncomingCallSchema = z.object({
 export type IncomingCall = z.infer<typeof IncomingCallSchema>;
 
 export const DecisionSchema = z.object({
-  action: z.enum(['ring', 'silent', 'redirect', 'voicemail', 'reject']),
+  action: CallActionSchema,
   target: z.string().optional(),
   rejectCode: z.number().int().min(400).max(699).optional(),
   reason: z.string(),
@@ -154,7 +136,7 @@ export const AttemptViewSchema = z.object({
   callerUri: z.string(),
   callerNumber: z.string(),
   callerName: z.string(),
-  action: z.enum(['ring', 'silent', 'redirect', 'voicemail', 'reject']),
+  action: CallActionSchema,
   target: z.string(),
   rule: z.string(),
   reason: z.string(),
@@ -447,7 +429,7 @@ export const commands = {
   },
   /** The tech changes one setting; refused with "managed by your organization" when policy enforces it. */
   'settings.setValue': { request: z.object({ key: z.string().min(1).max(100), value: z.unknown() }).strict(), response: PolicyViewSchema },
-} as const;
+} as const satisfies Record<CommandName, { request: z.ZodType; response: z.ZodType }>;
 
 export const events = {
   'settings.changed': SettingsViewSchema,
@@ -470,41 +452,22 @@ export const events = {
   'voicemail.changed': z.object({ messages: z.array(VoicemailViewSchema) }),
   /** Unhandled voicemail and callbacks, on the policy's schedule: a quiet nudge, never during a call or Focus. */
   'reminders.due': z.object({ count: z.number().int().positive(), text: z.string(), delayed: z.boolean() }),
-} as const;
+} as const satisfies Record<EventName, z.ZodType>;
+
+export type { CommandName, EventName };
+export { channelFor, isCommandName, isEventName } from '../../src-shared/ipc/ipc-names.js';
+export { IpcErrorSchema, type IpcError } from '../../src-shared/ipc/ws-protocol.js';
 
 export type Commands = typeof commands;
-export type CommandName = keyof Commands;
 export type CommandRequest<K extends CommandName> = z.input<Commands[K]['request']>;
 export type CommandRequestParsed<K extends CommandName> = z.output<Commands[K]['request']>;
 export type CommandResponse<K extends CommandName> = z.output<Commands[K]['response']>;
 
 export type Events = typeof events;
-export type EventName = keyof Events;
 export type EventPayload<K extends EventName> = z.output<Events[K]>;
-
-export const commandNames = Object.keys(commands) as CommandName[];
-export const eventNames = Object.keys(events) as EventName[];
-
-export function isCommandName(name: string): name is CommandName {
-  return Object.prototype.hasOwnProperty.call(commands, name);
-}
-
-export function isEventName(name: string): name is EventName {
-  return Object.prototype.hasOwnProperty.call(events, name);
-}
 
 /** The surface the renderer talks to, whichever transport carries it. */
 export type FocuslineApi = {
   invoke<K extends CommandName>(name: K, request: CommandRequest<K>): Promise<CommandResponse<K>>;
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
 };
-
-/** Electron IPC channel names; a fixed prefix lets the main side refuse anything else. */
-export const channelFor = (name: CommandName | EventName): string => `focusline:${name}`;
-
-/** A failure that crosses the wire. `userMessage` is written for the technician. */
-export const IpcErrorSchema = z.object({
-  code: z.enum(['invalid-request', 'unknown-command', 'forbidden', 'failed']),
-  message: z.string(),
-});
-export type IpcError = z.infer<typeof IpcErrorSchema>;

@@ -1,5 +1,5 @@
 import type { EventBus } from './event-bus.js';
-import { COMMAND_NAMES, ipcChannel } from './names.js';
+import { COMMAND_NAMES, channelFor } from '../../src-shared/ipc/ipc-names.js';
 import type { RouteResult, Router } from './router.js';
 
 /** What Electron's IpcMainInvokeEvent tells us about who asked. */
@@ -33,12 +33,12 @@ export type ElectronTransportOptions = {
  */
 export function attachElectronTransport(options: ElectronTransportOptions): () => void {
   for (const name of COMMAND_NAMES) {
-    options.ipcMain.handle(ipcChannel(name), (event, payload) => routeFromSender(options, name, event, payload));
+    options.ipcMain.handle(channelFor(name), (event, payload) => routeFromSender(options, name, event, payload));
   }
-  const unsubscribe = options.services.bus.subscribe((name, payload) => broadcast(options, ipcChannel(name), payload));
+  const unsubscribe = options.services.bus.subscribe((name, payload) => broadcast(options, channelFor(name), payload));
   return () => {
     unsubscribe();
-    for (const name of COMMAND_NAMES) options.ipcMain.removeHandler(ipcChannel(name));
+    for (const name of COMMAND_NAMES) options.ipcMain.removeHandler(channelFor(name));
   };
 }
 

@@ -4,14 +4,16 @@ import {
   type CommandName,
   type CommandRequestParsed,
   type CommandResponse,
-  type IpcError,
 } from './contract.js';
+import type { RouteResult } from '../../src-shared/ipc/bridge.js';
+import { messageOf } from '../../src-shared/errors.js';
+
+export type { RouteResult };
 
 export type CommandHandlers = {
   [K in CommandName]: (request: CommandRequestParsed<K>) => Promise<CommandResponse<K>> | CommandResponse<K>;
 };
 
-export type RouteResult = { ok: true; value: unknown } | { ok: false; error: IpcError };
 
 /** Logs failures somewhere a developer can find them; injected so tests stay quiet. */
 export type RouterLog = (message: string) => void;
@@ -36,7 +38,7 @@ export function createRouter(handlers: CommandHandlers, log: RouterLog = () => {
       const value = await handler(parsed.data);
       return { ok: true, value };
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = messageOf(err);
       log(`command ${name} failed: ${message}`);
       return { ok: false, error: { code: 'failed', message } };
     }

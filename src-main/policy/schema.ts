@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { PSA_KINDS } from '../tickets/psa.js';
-import { AccountSchema, AudioDevicesSchema, IceServerSchema } from '../ipc/contract.js';
+import { AccountSchema, AudioDevicesSchema, IceServerSchema, PSA_KINDS } from '../../src-shared/vocabulary.js';
 import {
   BlockedCaller,
   DirectoryEntrySchema,

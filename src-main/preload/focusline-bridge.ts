@@ -1,6 +1,7 @@
-import type { PreloadBridge } from '../ipc/bridge.js';
-import { ipcChannel, isListedCommand, isListedEvent } from '../ipc/names.js';
+import type { PreloadBridge } from '../../src-shared/ipc/bridge.js';
+import { channelFor, isCommandName, isEventName } from '../../src-shared/ipc/ipc-names.js';
 import type { RouteResult } from '../ipc/router.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 type IpcListener = (event: unknown, payload: unknown) => void;
 
@@ -25,22 +26,22 @@ export function createPreloadBridge(ipc: IpcRendererLike): PreloadBridge {
 }
 
 async function invokeListed(ipc: IpcRendererLike, name: unknown, payload: unknown): Promise<RouteResult> {
-  if (!isListedCommand(name)) {
+  if (!isCommandName(name)) {
     return { ok: false, error: { code: 'unknown-command', message: `Unknown command "${String(name)}".` } };
   }
   try {
     // Main answers every contract channel with a RouteResult (electron-transport.ts).
-    return (await ipc.invoke(ipcChannel(name), payload)) as RouteResult;
+    return (await ipc.invoke(channelFor(name), payload)) as RouteResult;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     return { ok: false, error: { code: 'failed', message: `Focusline's main process did not answer: ${message}` } };
   }
 }
 
 function subscribeListed(ipc: IpcRendererLike, name: unknown, listener: (payload: unknown) => void): () => void {
-  if (!isListedEvent(name)) throw new Error(`Unknown event "${String(name)}".`);
+  if (!isEventName(name)) throw new Error(`Unknown event "${String(name)}".`);
   if (typeof listener !== 'function') throw new TypeError('The event listener must be a function.');
-  const channel = ipcChannel(name);
+  const channel = channelFor(name);
   const forward: IpcListener = (_event, payload) => listener(payload);
   ipc.on(channel, forward);
   return () => {

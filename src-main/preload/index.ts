@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { BRIDGE_GLOBAL, type PreloadBridge } from '../ipc/bridge.js';
+import { BRIDGE_GLOBAL, type PreloadBridge } from '../../src-shared/ipc/bridge.js';
 import { createPreloadBridge } from './focusline-bridge.js';
 
 // Built as CJS (sandboxed preloads can't load ESM): no top-level await, and

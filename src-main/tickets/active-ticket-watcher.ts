@@ -1,5 +1,6 @@
-import type { Clock } from '../focus/clock.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import { PsaError, type PsaAdapter, type PsaTicket } from './psa.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /**
  * Follows the PSA's idea of "the ticket the tech is working on" and turns
@@ -119,7 +120,7 @@ export class ActiveTicketWatcher {
       if (action.kind !== 'none') await this.options.act(action);
     } catch (error) {
       delay = nextPollDelayMs(this.options.pace(), this.state.nextDelayMs, { ok: false, error });
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       if (message !== this.state.lastError) this.options.log?.(`Active ticket: ${message}`);
       this.update({ lastError: message, lastPollAt: started, nextDelayMs: delay });
     } finally {

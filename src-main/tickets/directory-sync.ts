@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { Clock } from '../focus/clock.js';
-import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../handoffs/backoff.js';
+import type { Clock } from '../../src-shared/time/clock.js';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../../src-shared/retry/backoff.js';
 import { migrate, type Db } from '../storage/database.js';
 import type { CallerIndex } from './caller-index.js';
 import { PsaError, type PsaAdapter, type PsaPage, type PsaPerson } from './psa.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /**
  * Keeps the local caller index filled from the PSA: pages through
@@ -454,8 +455,4 @@ function asPsaError(error: unknown): PsaError {
   if (error instanceof PsaError) return error;
   // Not a PsaError: an adapter bug or a local failure; retry like the outbox does.
   return new PsaError('unavailable', messageOf(error), { cause: error });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

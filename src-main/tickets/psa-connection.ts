@@ -1,11 +1,12 @@
-import type { Clock } from '../focus/clock.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import type { ConnectionReportSchema, PsaStatusView } from '../ipc/contract.js';
 import { checkValue, isSettingKey, settingsRegistry, type SettingsValues } from '../policy/schema.js';
 import type { SecretStore } from '../storage/secret-store.js';
 import type { PsaAdapterDeps } from './psa-config.js';
 import { createPsaAdapter, PSA_SECRET_FIELDS, psaInstanceKey, psaSecretKey, readPsaSecrets, toAdapterConfig, type PsaSecrets, type RemotePsaKind } from './psa-factory.js';
-import { PSA_LABELS, PsaError, type PsaAdapter, type PsaKind } from './psa.js';
+import { PSA_LABELS, type PsaAdapter, type PsaKind } from './psa.js';
 import type { z } from 'zod';
+import { messageOf } from '../../src-shared/errors.js';
 
 type ConnectionReport = z.infer<typeof ConnectionReportSchema>;
 
@@ -71,7 +72,7 @@ export class PsaConnection {
     } catch (error) {
       this.secretsStored = kind === 'local' ? {} : Object.fromEntries(PSA_SECRET_FIELDS[kind].map(({ field }) => [field, false]));
       // A damaged keychain entry must not stop the app: the phone works, the PSA says why it doesn't.
-      const problem = `Focusline can't read the ${PSA_LABELS[kind]} secret from the keychain (${error instanceof Error ? error.message : String(error)}). Enter it again in Settings → PSA.`;
+      const problem = `Focusline can't read the ${PSA_LABELS[kind]} secret from the keychain (${messageOf(error)}). Enter it again in Settings → PSA.`;
       this.setBuilt(`unreadable:${kind}:${problem}`, kind === 'local' ? { kind } : { kind, state: 'error', problem });
       return;
     }
@@ -109,7 +110,7 @@ export class PsaConnection {
     try {
       return await this.create(config.config, this.deps(values)).testConnection();
     } catch (error) {
-      return { ok: false, checks: [{ name: 'Connect', ok: false, detail: error instanceof Error ? error.message : String(error) }], warnings: [] };
+      return { ok: false, checks: [{ name: 'Connect', ok: false, detail: messageOf(error) }], warnings: [] };
     }
   }
 
@@ -145,7 +146,7 @@ export class PsaConnection {
     try {
       return { kind, state: 'connected', adapter: this.create(config.config, this.deps(values)), instanceKey: psaInstanceKey(config.config) };
     } catch (error) {
-      return { kind, state: 'error', problem: error instanceof PsaError || error instanceof Error ? error.message : String(error) };
+      return { kind, state: 'error', problem: messageOf(error) };
     }
   }
 

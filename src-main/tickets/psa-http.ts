@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { parseRetryAfter } from '../handoffs/backoff.js';
+import { parseRetryAfter } from '../../src-shared/retry/backoff.js';
 import { PsaError } from './psa.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /**
  * The one way adapters talk HTTP: Node's fetch with a timeout and the
@@ -164,7 +165,7 @@ function networkReason(error: unknown): string {
   if (code === 'ENOTFOUND') return 'unknown host name';
   if (code === 'ECONNRESET') return 'the connection was reset';
   if (typeof code === 'string' && code.includes('CERT')) return `certificate problem (${code})`;
-  return cause instanceof Error ? cause.message : String(cause);
+  return messageOf(cause);
 }
 
 function hostOf(url: string | URL): string {

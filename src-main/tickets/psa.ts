@@ -14,8 +14,9 @@
  *   ref marker that every body Focusline writes ends with, see refMarker()).
  */
 
-export const PSA_KINDS = ['local', 'rt', 'connectwise', 'autotask', 'halopsa'] as const;
-export type PsaKind = (typeof PSA_KINDS)[number];
+import type { PsaKind } from '../../src-shared/vocabulary.js';
+
+export { PSA_KINDS, type PsaKind } from '../../src-shared/vocabulary.js';
 
 export const PSA_LABELS: Record<PsaKind, string> = {
   local: 'Built-in ticket store',

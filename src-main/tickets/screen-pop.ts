@@ -1,9 +1,10 @@
-import type { Clock } from '../focus/clock.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import { systemClock } from '../focus/system-clock.js';
 import type { MatchStrength } from '../numbers/number-index.js';
 import { parsePhoneText } from '../numbers/phone-number.js';
 import type { IndexedCaller } from './caller-index.js';
 import type { CallerMatch, PsaAdapter, PsaPerson } from './psa.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /**
  * Who is calling, for the screen pop: contact, company, that company's open
@@ -131,8 +132,4 @@ function withinDeadline<T>(run: (signal: AbortSignal) => Promise<T>, deadline: n
         (error: unknown) => finish({ ok: false, timedOut: false, error: messageOf(error) }),
       );
   });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../focus/clock.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import type { TicketSource } from '../focus/focus-controller.js';
 import type { CreateTicketPayload } from '../handoffs/handoff-payloads.js';
 import { handoffKey, type Handoff, type Outbox } from '../handoffs/outbox.js';
@@ -10,6 +10,7 @@ import { LocalTicketStore, type LocalTicket, type NewLocalTicket } from './local
 import type { PsaConnection } from './psa-connection.js';
 import type { CallerMatch, PsaTicket } from './psa.js';
 import { callerLabel } from './caller-label.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /** How long "Start work on #…" waits for the PSA before starting Focus with what it knows. */
 const TICKET_FETCH_TIMEOUT_MS = 5_000;
@@ -59,7 +60,7 @@ export function createTicketDesk(options: TicketDeskOptions) {
         return ticket ? fromPsa(ticket) : undefined;
       } catch (error) {
         // PSA state lags or the PSA is down: the tech's "start work" must still quiet the phone.
-        options.log(`Ticket #${id}: ${error instanceof Error ? error.message : String(error)}; starting Focus with what is known.`);
+        options.log(`Ticket #${id}: ${messageOf(error)}; starting Focus with what is known.`);
         return known.get(id) ?? { id, summary: `Ticket #${id}`, company: '', contactName: '', contactNumbers: [], status: 'unknown', source: psa.kind };
       }
     },

@@ -1,3 +1,4 @@
+import type { GreetingVariant } from '../../src-shared/vocabulary.js';
 import type { DecisionRule, FocusState } from '../focus/types.js';
 import type { SettingKey, SettingsValues } from '../policy/schema.js';
 
@@ -17,9 +18,7 @@ import type { SettingKey, SettingsValues } from '../policy/schema.js';
  * such as {nmae}) stays visible in the script, so the tech notices it before
  * recording, and is reported.
  */
-export type GreetingVariant = 'standard' | 'focused' | 'after-hours' | 'away';
-
-export const GREETING_VARIANTS: readonly GreetingVariant[] = ['standard', 'focused', 'after-hours', 'away'];
+export { GREETING_VARIANTS, type GreetingVariant } from '../../src-shared/vocabulary.js';
 
 /** The setting that holds each variant's template. */
 export const GREETING_TEMPLATE_KEY = {

@@ -1,4 +1,4 @@
-import type { Clock } from '../focus/clock.js';
+import type { Clock } from '../../src-shared/time/clock.js';
 import { isWithinBusinessHours, validateBusinessHours, wallClock } from '../focus/schedule.js';
 import type { BusinessHours } from '../focus/types.js';
 import { toBusinessHours } from '../policy/business-hours.js';

@@ -1,3 +1,4 @@
+import { messageOf } from '../../src-shared/errors.js';
 /**
  * Why a voicemail storage operation was refused. The message is shown to the
  * tech as is, so it says what happened and what to do; `kind` is for code.
@@ -33,6 +34,6 @@ export function diskError(what: string, path: string, cause: unknown): Voicemail
       : code === 'EACCES' || code === 'EPERM'
         ? "Focusline isn't allowed to write there; check the data folder's permissions."
         : 'Check that the data folder is on a working, writable disk.';
-  const detail = cause instanceof Error ? cause.message : String(cause);
+  const detail = messageOf(cause);
   return new VoicemailError('disk', `Couldn't ${what} (${path}): ${detail}. ${hint}`);
 }

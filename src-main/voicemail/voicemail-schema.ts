@@ -1,17 +1,13 @@
 import { z } from 'zod';
-import type { GreetingVariant as TemplateVariant } from './greeting-template.js';
+import { AudioMimeTypeSchema, GreetingVariantSchema } from '../../src-shared/vocabulary.js';
+
+export { AudioMimeTypeSchema, GREETING_VARIANTS, GreetingVariantSchema, type GreetingVariant } from '../../src-shared/vocabulary.js';
 
 /**
  * The shapes voicemail storage accepts (validated: most of it comes from the
  * renderer over IPC) and the message record it gives back.
  */
 
-export const GREETING_VARIANTS = ['standard', 'focused', 'after-hours', 'away'] as const;
-export type GreetingVariant = (typeof GREETING_VARIANTS)[number];
-// The template module names the variants too; a variant added there must be stored here (type error until it is).
-type SameAsTemplate = [GreetingVariant] extends [TemplateVariant] ? ([TemplateVariant] extends [GreetingVariant] ? true : false) : false;
-export const VARIANTS_MATCH_TEMPLATE: SameAsTemplate = true;
-export const GreetingVariantSchema = z.enum(GREETING_VARIANTS);
 
 /**
  * recording: audio is arriving. complete: finished normally. recovered:
@@ -31,11 +27,6 @@ export type HandledHow = (typeof HANDLED_HOW)[number];
 export const MESSAGE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const MessageIdSchema = z.string().regex(MESSAGE_ID_PATTERN, 'is not a voicemail id');
 
-/** "audio/webm;codecs=opus", "audio/ogg", "audio/wav"… */
-export const AudioMimeTypeSchema = z
-  .string()
-  .max(200)
-  .regex(/^audio\/[a-z0-9.+-]+(\s*;\s*[a-z0-9-]+=("[^"]*"|[^;"\s]+))*$/i, 'must be an audio MIME type such as audio/webm;codecs=opus');
 
 const Time = z.number().int().nonnegative();
 const Text = (max: number) => z.string().max(max);

@@ -27,6 +27,7 @@ import {
 } from './voicemail-schema.js';
 import { ChunkRowSchema, FILE_NAME, MESSAGE_MIGRATIONS, parseRow, toMessage, type ChunkRow, type Row } from './voicemail-index.js';
 import { KeyedSerialQueue } from './voicemail-serial.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /**
  * Focusline's own voicemail on disk: the audio files in <dataDir>/voicemail/,
@@ -75,7 +76,7 @@ function describe(r: Row): string {
 }
 
 function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return messageOf(error);
 }
 
 function finishNote(endedBy: EndedBy, empty: boolean, maxSeconds: number): string | null {

@@ -1,7 +1,6 @@
 import type { CommandName, CommandRequest, CommandResponse, EventName, EventPayload, FocuslineApi } from '../../src-main/ipc/contract.js';
-import { BRIDGE_GLOBAL, type PreloadBridge } from '../../src-main/ipc/bridge.js';
-import type { RouteResult } from '../../src-main/ipc/router.js';
-import { IPC_WS_PATH, type ServerFrame } from '../../src-main/ipc/ws-protocol.js';
+import { BRIDGE_GLOBAL, type PreloadBridge, type RouteResult } from '../../src-shared/ipc/bridge.js';
+import { IPC_WS_PATH, type ServerFrame } from '../../src-shared/ipc/ws-protocol.js';
 
 type Listener = (payload: unknown) => void;
 

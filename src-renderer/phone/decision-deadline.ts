@@ -1,4 +1,5 @@
 import type { Decision } from '../../src-main/ipc/contract.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /** Main must answer a decision within this bound, or the phone rings: a call is never lost to our own fault. */
 export const DECISION_TIMEOUT_MS = 250;
@@ -14,7 +15,7 @@ export async function decideWithin(ask: () => Promise<Decision>, timeoutMs: numb
   const late = new Promise<Decision>((resolve) => {
     timer = setTimeout(() => resolve(fallbackDecision(`Focusline did not decide within ${timeoutMs} ms, so the call rang to be safe.`)), timeoutMs);
   });
-  const asked = ask().catch((err: unknown) => fallbackDecision(`Focusline could not decide (${err instanceof Error ? err.message : String(err)}), so the call rang to be safe.`));
+  const asked = ask().catch((err: unknown) => fallbackDecision(`Focusline could not decide (${messageOf(err)}), so the call rang to be safe.`));
   const decision = await Promise.race([asked, late]);
   clearTimeout(timer);
   if (decision.rule === 'fallback') onFallback(decision.reason);

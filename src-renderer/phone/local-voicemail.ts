@@ -1,4 +1,4 @@
-import { rmsDbfs } from '../../src-main/voicemail/wav.js';
+import { rmsDbfs } from '../../src-shared/audio/wav.js';
 import { fromBase64 } from '../ipc/base64.js';
 
 /**

@@ -6,7 +6,7 @@ import {
   SessionState,
   UserAgent,
   Web,
-  Core,
+  type Core,
   type Session,
 } from 'sip.js';
 import type { Decision, FocuslineApi, IncomingCall, PhoneCredentials } from '../../src-main/ipc/contract.js';

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { AttemptView, CallerMatchView, FocusView, HandoffView, HistoryEntry, PolicyView, PsaStatusView, SettingsView, TicketView, VoicemailView } from '../../src-main/ipc/contract.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 export const FOCUS_OFF: FocusView = { mode: 'off', ticket: null, since: null, until: null, label: 'Not focused' };
 
@@ -48,5 +49,5 @@ export const useAppStore = create<AppState>((set) => ({
 }));
 
 export function reportError(err: unknown): void {
-  useAppStore.getState().setNotice(err instanceof Error ? err.message : String(err));
+  useAppStore.getState().setNotice(messageOf(err));
 }

@@ -6,6 +6,7 @@ import { KEYS } from './DialPad.js';
 import { formatDuration } from './format.js';
 import type { FocuslineApi } from '../../src-main/ipc/contract.js';
 import { CallerCard, useCallerPop } from './CallerCard.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /** The number part of a caller's SIP URI (sip:+15550101@host → +15550101), which the lookup normalises. */
 function callerNumberOf(uri: string): string {
@@ -24,7 +25,7 @@ const STATE_LABELS: Record<CallView['state'], string> = {
 };
 
 function report(err: unknown) {
-  useAppStore.getState().setNotice(err instanceof Error ? err.message : String(err));
+  useAppStore.getState().setNotice(messageOf(err));
 }
 
 export function CallsPanel({ phone, api }: { phone: Phone; api: FocuslineApi }) {

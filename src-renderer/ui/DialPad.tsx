@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { Phone } from '../phone/phone.js';
 import { useAppStore } from '../state/app-store.js';
 import { usePhoneStore } from '../state/phone-store.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 export const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as const;
 
@@ -14,7 +15,7 @@ export function DialPad({ phone }: { phone: Phone }) {
     phone
       .call(target)
       .then(() => setTarget(''))
-      .catch((err: unknown) => useAppStore.getState().setNotice(err instanceof Error ? err.message : String(err)));
+      .catch((err: unknown) => useAppStore.getState().setNotice(messageOf(err)));
   };
   return (
     <form className="dialpad" onSubmit={submit} aria-label="Dial pad">

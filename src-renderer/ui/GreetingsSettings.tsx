@@ -6,6 +6,7 @@ import { audioBlob, fromBase64, meterPercent, pbxWavOf } from '../voicemail/gree
 import { decodeToMono } from '../voicemail/greeting-capture.js';
 import { useGreetingRecorder } from '../voicemail/use-greeting-recorder.js';
 import { formatDuration } from './format.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 type Variant = GreetingView['variant'];
 
@@ -29,7 +30,7 @@ export function GreetingsSettings({ api }: { api: FocuslineApi }) {
         setGreetings(r.greetings);
         setMaxSeconds(r.maxGreetingSeconds);
       })
-      .catch((e: unknown) => setError(`The greetings could not be loaded: ${e instanceof Error ? e.message : String(e)}`));
+      .catch((e: unknown) => setError(`The greetings could not be loaded: ${messageOf(e)}`));
   }, [api]);
   useEffect(refresh, [refresh]);
   return (
@@ -58,7 +59,7 @@ function GreetingRow({ api, greeting: g, maxSeconds, recording, onRecord, onChan
   const [error, setError] = useState('');
   const remove = () => {
     setError('');
-    api.invoke('greetings.delete', { variant: g.variant }).then(onChanged, (e: unknown) => setError(`The greeting was not deleted: ${e instanceof Error ? e.message : String(e)}`));
+    api.invoke('greetings.delete', { variant: g.variant }).then(onChanged, (e: unknown) => setError(`The greeting was not deleted: ${messageOf(e)}`));
   };
   return (
     <section className="greeting" data-testid={`greeting-${g.variant}`} data-recorded={g.recorded}>
@@ -128,7 +129,7 @@ function SavedPlayer({ api, variant, onError }: { api: FocuslineApi; variant: Va
       className="secondary"
       data-testid="greeting-play"
       data-playing={playing}
-      onClick={() => (playing ? stop() : play().catch((e: unknown) => (stop(), onError(`The greeting could not be played: ${e instanceof Error ? e.message : String(e)}`))))}
+      onClick={() => (playing ? stop() : play().catch((e: unknown) => (stop(), onError(`The greeting could not be played: ${messageOf(e)}`))))}
     >
       {playing ? 'Stop' : 'Play'}
     </button>
@@ -149,7 +150,7 @@ function SavedExport({ api, variant, onError }: { api: FocuslineApi; variant: Va
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   };
   return (
-    <button type="button" className="link" data-testid="greeting-export-saved" onClick={() => download().catch((e: unknown) => onError(`The WAV could not be made: ${e instanceof Error ? e.message : String(e)}`))}>
+    <button type="button" className="link" data-testid="greeting-export-saved" onClick={() => download().catch((e: unknown) => onError(`The WAV could not be made: ${messageOf(e)}`))}>
       Download WAV for the PBX
     </button>
   );

@@ -2,6 +2,7 @@ import type { FocuslineApi, HistoryEntry } from '../../src-main/ipc/contract.js'
 import type { Phone } from '../phone/phone.js';
 import { useAppStore } from '../state/app-store.js';
 import { formatDuration, formatTime } from './format.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 const OUTCOME_LABELS: Record<HistoryEntry['outcome'], string> = {
   answered: 'Answered',
@@ -24,13 +25,13 @@ export function HistoryView({ phone, api, onCall }: { phone: Phone; api: Focusli
   if (history.length === 0) return <section className="history empty">No calls yet.</section>;
   const callBack = (uri: string) => {
     onCall();
-    phone.call(uri).catch((err: unknown) => useAppStore.getState().setNotice(err instanceof Error ? err.message : String(err)));
+    phone.call(uri).catch((err: unknown) => useAppStore.getState().setNotice(messageOf(err)));
   };
   const createTicket = (callId: string) =>
     api
       .invoke('callLog.createTicket', { callId })
       .then((r) => useAppStore.getState().setNotice(r.ticket ? `Ticket #${r.ticket.id} created: ${r.ticket.summary}` : `Sending the ticket: ${r.handoff?.title ?? ''}`))
-      .catch((err: unknown) => useAppStore.getState().setNotice(err instanceof Error ? err.message : String(err)));
+      .catch((err: unknown) => useAppStore.getState().setNotice(messageOf(err)));
   return (
     <section className="history" aria-label="Call history">
       <ul>

@@ -1,5 +1,6 @@
 import { useAppStore } from '../state/app-store.js';
 import { usePhoneStore } from '../state/phone-store.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /**
  * The PBX voicemail count from its message-waiting NOTIFYs, with one click to
@@ -22,7 +23,7 @@ export function MessageWaiting({ onCall }: { onCall?: (() => void) | undefined }
   const noNumber = mwi.accessNumber === '';
   const dial = () => {
     onCall?.();
-    dialVoicemail?.().catch((err: unknown) => useAppStore.getState().setNotice(err instanceof Error ? err.message : String(err)));
+    dialVoicemail?.().catch((err: unknown) => useAppStore.getState().setNotice(messageOf(err)));
   };
   return (
     <span className="mwi" role="status">

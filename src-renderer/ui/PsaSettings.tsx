@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { FocuslineApi, PsaStatusView } from '../../src-main/ipc/contract.js';
 import { useAppStore } from '../state/app-store.js';
 import { Managed } from './Managed.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 type Kind = PsaStatusView['kind'];
 
@@ -100,7 +101,7 @@ export function PsaSettings({ api }: { api: FocuslineApi }) {
         setSecrets({});
       }
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(messageOf(err));
     } finally {
       setBusy('');
     }

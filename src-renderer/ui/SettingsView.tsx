@@ -1,11 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { AccountSchema, type AudioDevices, type FocuslineApi } from '../../src-main/ipc/contract.js';
+import type { AudioDevices, FocuslineApi } from '../../src-main/ipc/contract.js';
+import { AccountSchema } from '../../src-shared/vocabulary.js';
 import { createRingtone, listAudioDevices, type AudioDeviceList } from '../phone/audio-output.js';
 import { reportError, useAppStore } from '../state/app-store.js';
 import { PolicyView } from './PolicyView.js';
 import { PsaSettings } from './PsaSettings.js';
 import { GreetingsSettings } from './GreetingsSettings.js';
 import { Managed } from './Managed.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 export function SettingsView({ api, onSaved }: { api: FocuslineApi; onSaved: () => void }) {
   return (
@@ -60,7 +62,7 @@ function AccountForm({ api, onSaved }: { api: FocuslineApi; onSaved: () => void 
       setDraft((d) => ({ ...d, password: '' }));
       onSaved();
     } catch (err) {
-      setErrors({ form: err instanceof Error ? err.message : String(err) });
+      setErrors({ form: messageOf(err) });
     } finally {
       setSaving(false);
     }
@@ -117,7 +119,7 @@ function DevicesForm({ api }: { api: FocuslineApi }) {
   }, []);
   if (!devices) return null;
   const save = (patch: Partial<AudioDevices>) =>
-    void api.invoke('settings.saveDevices', { devices: { ...devices, ...patch } }).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    void api.invoke('settings.saveDevices', { devices: { ...devices, ...patch } }).catch((e: unknown) => setError(messageOf(e)));
   const testRing = () => {
     const tone = createRingtone();
     tone.start(devices.ringDeviceId);

@@ -1,5 +1,6 @@
-import { rmsDbfs } from '../../src-main/voicemail/wav.js';
+import { rmsDbfs } from '../../src-shared/audio/wav.js';
 import { microphoneConstraints } from '../phone/audio-output.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /**
  * The browser half of recording a greeting: the microphone, the live level
@@ -114,7 +115,7 @@ export async function decodeToMono(bytes: ArrayBuffer, sampleRate: number): Prom
   try {
     buffer = await context.decodeAudioData(bytes);
   } catch (error) {
-    throw new Error(`The recording could not be decoded (${error instanceof Error ? error.message : String(error)}); record again.`);
+    throw new Error(`The recording could not be decoded (${messageOf(error)}); record again.`, { cause: error });
   }
   if (buffer.numberOfChannels === 1) return buffer.getChannelData(0).slice();
   const out = new Float32Array(buffer.length);

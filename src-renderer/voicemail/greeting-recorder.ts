@@ -1,5 +1,6 @@
-import { encodeWavPcm16, parseWav, rmsDbfs, toPbxWav, trimSilence } from '../../src-main/voicemail/wav.js';
+import { encodeWavPcm16, parseWav, rmsDbfs, toPbxWav, trimSilence } from '../../src-shared/audio/wav.js';
 import { fromBase64, toBase64 } from '../ipc/base64.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 /**
  * The pure half of recording a greeting: what the tech is told, which format
@@ -115,7 +116,7 @@ export function microphoneErrorMessage(error: unknown): string {
     case 'TrackStartError':
       return 'The microphone is in use by another program or could not be started. Close the other program (or reconnect the headset), then press Record again.';
     default:
-      return `The microphone could not be opened: ${error instanceof Error ? error.message : String(error)}`;
+      return `The microphone could not be opened: ${messageOf(error)}`;
   }
 }
 

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FocuslineApi, GreetingView } from '../../src-main/ipc/contract.js';
 import { decodeToMono, GreetingCapture } from './greeting-capture.js';
 import { audioBlob, encodeTake, microphoneErrorMessage, MIN_GREETING_MS, tooShortMessage, remainingSeconds, savedSampleRate, takeOf, takeProblem, toBase64, trimTake, type Take } from './greeting-recorder.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 export type RecorderPhase = 'idle' | 'opening' | 'recording' | 'processing' | 'review' | 'saving';
 
@@ -71,7 +72,7 @@ export function useGreetingRecorder(api: FocuslineApi, variant: GreetingView['va
       .stop()
       .then(async (blob) => show(takeOf(await decodeToMono(await blob.arrayBuffer(), rate), rate)))
       // A take stopped at once may hold no decodable audio at all: that is the tech's "too short", not a decoder fault.
-      .catch((e: unknown) => fail(elapsed < MIN_GREETING_MS ? tooShortMessage(elapsed) : e instanceof Error ? e.message : String(e), 'idle'));
+      .catch((e: unknown) => fail(elapsed < MIN_GREETING_MS ? tooShortMessage(elapsed) : messageOf(e), 'idle'));
   }, [fail, rate, show]);
 
   const record = useCallback(
@@ -99,7 +100,7 @@ export function useGreetingRecorder(api: FocuslineApi, variant: GreetingView['va
     try {
       show(trimTake(review.take));
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(messageOf(e));
     }
   }, [review, show]);
 
@@ -114,7 +115,7 @@ export function useGreetingRecorder(api: FocuslineApi, variant: GreetingView['va
         setPhase('idle');
         onSaved();
       })
-      .catch((e: unknown) => fail(`The greeting was not saved: ${e instanceof Error ? e.message : String(e)}`, 'review'));
+      .catch((e: unknown) => fail(`The greeting was not saved: ${messageOf(e)}`, 'review'));
   }, [api, fail, onSaved, review, variant]);
 
   return { phase, levelDbfs, remaining, review, error, record, stop, trim, save };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeWavPcm16, parseWav, rmsDbfs } from '../../src-main/voicemail/wav.js';
+import { encodeWavPcm16, parseWav, rmsDbfs } from '../../src-shared/audio/wav.js';
 import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
 import { connectIpc, type IpcClient } from './ipc-client.js';

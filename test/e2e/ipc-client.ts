@@ -3,7 +3,7 @@
 // outbox crash test, the click-to-ticket bench).
 import WebSocket from 'ws';
 import type { CommandName, CommandRequest, CommandResponse, EventName, EventPayload } from '../../src-main/ipc/contract.js';
-import { ServerFrameSchema } from '../../src-main/ipc/ws-protocol.js';
+import { ServerFrameSchema } from '../../src-shared/ipc/ws-protocol.js';
 
 export type IpcClient = {
   invoke<K extends CommandName>(name: K, request: CommandRequest<K>): Promise<CommandResponse<K>>;

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { encodeWavPcm16 } from '../../src-main/voicemail/wav.js';
+import { encodeWavPcm16 } from '../../src-shared/audio/wav.js';
 import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { startKamailio, type Kamailio } from '../harness/kamailio.js';
 import { startRt, type RtServer } from '../harness/rt.js';

@@ -17,6 +17,8 @@ export interface BaresipCallee {
   autoAnswer?: boolean;
 }
 
+// baresip colours its log; ESC is the point of this pattern.
+// eslint-disable-next-line no-control-regex
 const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
 
 export interface BaresipOptions {

@@ -9,6 +9,7 @@
 //   malformed JSON, for the next N matching requests.
 // Listens on 127.0.0.1 only.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 export type RecordedRequest = {
   method: string;
@@ -51,7 +52,7 @@ export class PsaContractServer {
   url = '';
   private server: Server | undefined;
   private readonly faults: PendingFault[] = [];
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
 
   constructor(
     readonly vendor: string,

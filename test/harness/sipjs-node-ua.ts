@@ -4,13 +4,14 @@
 // app is compared against, and a callee for harness self-tests.
 import { WebSocket as NodeWebSocket } from 'ws';
 import {
-  Invitation,
+  type Invitation,
   Registerer,
   SessionState,
   UserAgent,
   type SessionDescriptionHandler,
   type LogLevel,
 } from 'sip.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 export type AnswerPolicy =
   /** 180, then 200 after ringMs; optionally BYE after hangupAfterMs. */
@@ -300,7 +301,7 @@ function refused(statusCode: number, reason: string, ms: number): RegistrationOu
 }
 
 function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return messageOf(error);
 }
 
 function sleep(ms: number): Promise<void> {

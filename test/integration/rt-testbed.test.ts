@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRt, type RtServer } from '../harness/rt.js';
+import { messageOf } from '../../src-shared/errors.js';
 
 let rt: RtServer | undefined;
 
@@ -33,7 +34,7 @@ describe('the RT test bed on a machine whose RT folders it may not write', () =>
         await server.dispose();
         return undefined;
       },
-      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      (error: unknown) => (messageOf(error)),
     );
     expect(failed).toBeDefined();
     expect(failed).toContain('/var/cache/request-tracker5/mason_data');

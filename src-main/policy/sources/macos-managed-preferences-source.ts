@@ -98,7 +98,7 @@ async function parsePlist(bytes: Buffer, path: string, run: CommandRunner | unde
   } catch (err) {
     if (!run) throw err;
     const xml = await run('plutil', ['-convert', 'xml1', '-o', '-', path]);
-    if (xml.code !== 0) throw new Error(`plutil failed: ${xml.stderr.trim() || `exit code ${xml.code}`}`);
+    if (xml.code !== 0) throw new Error(`plutil failed: ${xml.stderr.trim() || `exit code ${xml.code}`}`, { cause: err });
     return parse(xml.stdout);
   }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { AutotaskConfig, PsaAdapterDeps } from '../psa-config.js';
 import { DEFAULT_PSA_TIMEOUT_MS } from '../psa-config.js';
 import { psaRequest, type HttpMethod } from '../psa-http.js';

@@ -2,6 +2,7 @@ import { PsaError, type CallOptions, type ConnectionReport } from '../psa.js';
 import type { AutotaskClient } from './autotask-client.js';
 import { ALL_ROWS, f, personName, picklistOf, picklistValue, statusValues } from './autotask-mapping.js';
 import { atContactSchema, atResourceSchema, atTicketSchema } from './autotask-schemas.js';
+import { messageOf } from '../../../src-shared/errors.js';
 
 /**
  * "Test connection" for Autotask: one named check per step a tech's setup
@@ -25,7 +26,7 @@ export async function testAutotaskConnection(client: AutotaskClient, options: Ca
       return { ok: true, value };
     } catch (error) {
       if (error instanceof PsaError && error.kind === 'cancelled') throw error;
-      checks.push({ name, ok: false, detail: error instanceof Error ? error.message : String(error) });
+      checks.push({ name, ok: false, detail: messageOf(error) });
       return { ok: false };
     }
   };

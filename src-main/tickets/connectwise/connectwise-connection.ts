@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { PsaError, type CallOptions, type ConnectionReport } from '../psa.js';
-import { ConnectWiseClient, missingSettings } from './connectwise-client.js';
+import { type ConnectWiseClient, missingSettings } from './connectwise-client.js';
 import { cwString, whoLabel } from './connectwise-mapping.js';
 import { cwBoardSchema, cwCompanySchema, cwContactSchema, cwStopwatchSchema, type CwMember } from './connectwise-schemas.js';
+import { messageOf } from '../../../src-shared/errors.js';
 
 /**
  * "Test connection" for ConnectWise PSA: one line per thing Focusline needs,
@@ -113,7 +114,7 @@ function credentialAdvice(e: PsaError): string {
 
 function asPsaError(error: unknown): PsaError {
   if (error instanceof PsaError) return error;
-  return new PsaError('malformed', `ConnectWise: unexpected problem: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return new PsaError('malformed', `ConnectWise: unexpected problem: ${messageOf(error)}`, { cause: error });
 }
 
 function safeHost(url: string): string {

@@ -2,6 +2,7 @@ import type { HaloConfig } from '../psa-config.js';
 import { PsaError, type ConnectionReport } from '../psa.js';
 import { HALO_VENDOR, haloId, phoneFieldsHidden, resolveNamed, siteBase, workingStatusIds } from './halopsa-mapping.js';
 import type { HaloAgent, HaloNamed, HaloUser } from './halopsa-schemas.js';
+import { messageOf } from '../../../src-shared/errors.js';
 
 /**
  * "Test connection" for HaloPSA: each step the adapter relies on, as a named
@@ -98,7 +99,7 @@ async function checkCatchAll(probe: ConnectionProbe, warnings: string[], signal?
   try {
     await probe.client(id, signal);
   } catch (error) {
-    if (error instanceof PsaError && error.kind === 'not-found') throw new Error(`${HALO_VENDOR} has no client with id ${id} (the catch-all client in policy).`);
+    if (error instanceof PsaError && error.kind === 'not-found') throw new Error(`${HALO_VENDOR} has no client with id ${id} (the catch-all client in policy).`, { cause: error });
     throw error;
   }
 }
@@ -112,9 +113,6 @@ async function step(checks: Check[], name: string, okDetail: string, run: () => 
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function quoteAll(names: string[]): string {
   return names.map((n) => `"${n}"`).join(', ');

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Clock } from '../../../src-main/focus/clock.js';
+import type { Clock } from '../../../src-shared/time/clock.js';
 import { FocusSession, type FocusChange, type FocusPeriod } from '../../../src-main/focus/focus-session.js';
 import type { ActiveTicket, FocusState } from '../../../src-main/focus/types.js';
 import { ManualClock } from './manual-clock.js';

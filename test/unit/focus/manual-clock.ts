@@ -1,4 +1,4 @@
-import type { Clock } from '../../../src-main/focus/clock.js';
+import type { Clock } from '../../../src-shared/time/clock.js';
 
 /** A Clock that moves only when the test says so; due timers fire in time order. */
 export class ManualClock implements Clock {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeWavPcm16, parseWav, rmsDbfs } from '../../../src-main/voicemail/wav.js';
+import { encodeWavPcm16, parseWav, rmsDbfs } from '../../../src-shared/audio/wav.js';
 import {
   encodeTake,
   fromBase64,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../../src-main/focus/clock.js';
+import type { Clock } from '../../../src-shared/time/clock.js';
 import type { BusinessHours } from '../../../src-main/focus/types.js';
 import {
   InvalidReminderScheduleError,

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RENDERER_URL } from '../../../../src-main/app/app-origin.js';
 import { APP_SCHEME_PRIVILEGES } from '../../../../src-main/app/app-protocol.js';
 import { APP_USER_MODEL_ID, LOOPBACK_MEDIA_SWITCH, startElectronShell, type Shell } from '../../../../src-main/app/electron-shell.js';
-import { channelFor, commandNames, type EventName, type PhoneStatus } from '../../../../src-main/ipc/contract.js';
+import { COMMAND_NAMES, channelFor } from '../../../../src-shared/ipc/ipc-names.js';
+import type { EventName, PhoneStatus } from '../../../../src-main/ipc/contract.js';
 import { createFakeElectron, fakeEvent, PROJECT_DIR, type FakeElectron, type FakeElectronOptions } from '../fake-electron.js';
 
 type Started = { fake: FakeElectron; shell: Shell; dataDir: string; events: Array<{ name: EventName; payload: unknown }>; logs: string[]; rendererReady: () => Promise<void> };
@@ -363,7 +364,7 @@ describe('data and secrets', () => {
 describe('web security', () => {
   it('answers every contract command over IPC, for our page only', async () => {
     const { fake } = await start();
-    expect([...fake.invokeHandlers.keys()].sort()).toEqual(commandNames.map(channelFor).sort());
+    expect([...fake.invokeHandlers.keys()].sort()).toEqual(COMMAND_NAMES.map(channelFor).sort());
     const handler = fake.invokeHandlers.get(channelFor('app.info'));
     await expect(handler?.({ senderFrame: { url: RENDERER_URL } }, {})).resolves.toMatchObject({ ok: true, value: { mode: 'electron', version: '0.0.0-test' } });
     await expect(handler?.({ senderFrame: { url: 'https://evil.example/' } }, {})).resolves.toMatchObject({ ok: false });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isAppUrl } from '../../../../src-main/app/app-origin.js';
 import { createServices, type Services } from '../../../../src-main/app/services.js';
-import { channelFor, commandNames, SettingsViewSchema } from '../../../../src-main/ipc/contract.js';
+import { SettingsViewSchema } from '../../../../src-main/ipc/contract.js';
+import { COMMAND_NAMES, channelFor } from '../../../../src-shared/ipc/ipc-names.js';
 import { attachElectronTransport, type EventWindow } from '../../../../src-main/ipc/electron-transport.js';
 import type { RouteResult } from '../../../../src-main/ipc/router.js';
 import { createFakeElectron, FakeBrowserWindow, type FakeElectron } from '../fake-electron.js';
@@ -55,7 +56,7 @@ function windowShowing(url: string): FakeBrowserWindow {
 
 describe('the Electron IPC transport', () => {
   it('registers one handler per contract command, on its focusline: channel', () => {
-    expect([...fake.invokeHandlers.keys()].sort()).toEqual(commandNames.map(channelFor).sort());
+    expect([...fake.invokeHandlers.keys()].sort()).toEqual(COMMAND_NAMES.map(channelFor).sort());
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { BRIDGE_GLOBAL, type PreloadBridge } from '../../../../src-main/ipc/bridge.js';
-import { commandNames, eventNames, type CommandName, type EventName } from '../../../../src-main/ipc/contract.js';
+import { BRIDGE_GLOBAL, type PreloadBridge } from '../../../../src-shared/ipc/bridge.js';
+import { COMMAND_NAMES, EVENT_NAMES, type CommandName, type EventName } from '../../../../src-shared/ipc/ipc-names.js';
 import { createFakeElectron, type FakeElectron } from '../fake-electron.js';
 
 let fake: FakeElectron;
@@ -21,7 +21,7 @@ describe('the preload', () => {
     for (const value of Object.values(bridge)) expect(value).not.toBe(fake.electron.ipcRenderer);
   });
 
-  it.each(commandNames)('forwards the contract command %s to its channel and returns main’s answer', async (name) => {
+  it.each([...COMMAND_NAMES])('forwards the contract command %s to its channel and returns main’s answer', async (name) => {
     const result = await bridge.invoke(name, { any: 'payload' });
     expect(fake.electron.ipcRenderer.invoke).toHaveBeenCalledExactlyOnceWith(`focusline:${name}`, { any: 'payload' });
     expect(result).toEqual({ ok: true, value: 'from main' });
@@ -42,7 +42,7 @@ describe('the preload', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'failed', message: expect.stringContaining('No handler registered') } });
   });
 
-  it.each(eventNames)('delivers only the payload of the contract event %s, and unsubscribes', (name) => {
+  it.each([...EVENT_NAMES])('delivers only the payload of the contract event %s, and unsubscribes', (name) => {
     const received: unknown[][] = [];
     const off = bridge.on(name, (...args: unknown[]) => received.push(args));
     const ipcEvent = { sender: fake.electron.ipcRenderer, senderId: 0 };

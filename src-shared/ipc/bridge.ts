@@ -1,5 +1,8 @@
-import type { CommandName, EventName } from './contract.js';
-import type { RouteResult } from './router.js';
+import type { CommandName, EventName } from './ipc-names.js';
+import type { IpcError } from './ws-protocol.js';
+
+/** What a command comes back as over either transport: the technician-facing error text survives the trip. */
+export type RouteResult = { ok: true; value: unknown } | { ok: false; error: IpcError };
 
 /**
  * What the Electron preload exposes as `window.focusline`. It forwards only

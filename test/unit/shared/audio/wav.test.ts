@@ -9,7 +9,7 @@ import {
   toPbxWav,
   trimSilence,
   WavError,
-} from '../../../src-main/voicemail/wav.js';
+} from '../../../../src-shared/audio/wav.js';
 
 function tone(frequency: number, sampleRate: number, seconds: number, amplitude = 0.5): Float32Array {
   return Float32Array.from({ length: Math.round(sampleRate * seconds) }, (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate));

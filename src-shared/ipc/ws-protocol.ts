@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { IpcErrorSchema } from './contract.js';
+
+/** A failure that crosses the wire. `message` is written for the technician. */
+export const IpcErrorSchema = z.object({
+  code: z.enum(['invalid-request', 'unknown-command', 'forbidden', 'failed']),
+  message: z.string(),
+});
+export type IpcError = z.infer<typeof IpcErrorSchema>;
 
 /** Frames of the web-mode transport. Same commands and events as the Electron preload. */
 export const ClientFrameSchema = z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, DEFAULT_BACKOFF, parseRetryAfter } from '../../../src-main/handoffs/backoff.js';
+import { backoffDelayMs, DEFAULT_BACKOFF, parseRetryAfter } from '../../../../src-shared/retry/backoff.js';
 
 const top = () => 0.999_999;
 const half = () => 0.5;

@@ -1,10 +1,9 @@
-import type { CommandName, EventName } from './contract.js';
-
 /**
- * The contract's names without its zod schemas. The sandboxed preload can
- * only `require('electron')`, so it must not pull contract.ts (and zod) in.
- * Type-only imports keep this file free of runtime dependencies; the
- * compile-time checks below and a unit test keep the lists equal to the contract.
+ * The names of everything that crosses between main and the renderer: the
+ * one list. The contract (src-main/ipc/contract.ts) gives each name its zod
+ * schemas and must cover exactly these (a type error otherwise). The
+ * sandboxed preload can only `require('electron')`, so it reads the names
+ * from here and never pulls the contract (and zod) in.
  */
 export const COMMAND_NAMES = [
   'app.info',
@@ -50,7 +49,8 @@ export const COMMAND_NAMES = [
   'policy.get',
   'reports.repeatCallers',
   'settings.setValue',
-] as const satisfies readonly CommandName[];
+] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export const EVENT_NAMES = [
   'settings.changed',
@@ -67,26 +67,19 @@ export const EVENT_NAMES = [
   'psa.changed',
   'voicemail.changed',
   'reminders.due',
-] as const satisfies readonly EventName[];
-
-// A contract name missing from a list turns one of these into an error.
-type MissingCommands = Exclude<CommandName, (typeof COMMAND_NAMES)[number]>;
-type MissingEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
-const everyCommandListed: [MissingCommands] extends [never] ? true : MissingCommands = true;
-const everyEventListed: [MissingEvents] extends [never] ? true : MissingEvents = true;
-void everyCommandListed;
-void everyEventListed;
+] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
 
 const commandSet: ReadonlySet<string> = new Set(COMMAND_NAMES);
 const eventSet: ReadonlySet<string> = new Set(EVENT_NAMES);
 
-export function isListedCommand(name: unknown): name is CommandName {
+export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && commandSet.has(name);
 }
 
-export function isListedEvent(name: unknown): name is EventName {
+export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && eventSet.has(name);
 }
 
-/** Same as contract.ts's channelFor; a test holds the two equal. */
-export const ipcChannel = (name: CommandName | EventName): string => `focusline:${name}`;
+/** Electron IPC channel names; a fixed prefix lets the main side refuse anything else. */
+export const channelFor = (name: CommandName | EventName): string => `focusline:${name}`;
