@@ -31,9 +31,20 @@ const results: Record<string, unknown> = {};
 
 beforeAll(async () => {
   rt = await startRt();
-  await rt.createUser({ Name: 'dana@delta.example', EmailAddress: 'dana@delta.example', RealName: 'Dana Diaz', Organization: 'Delta Co', WorkPhone: '+1 555 010 0404' });
+  await rt.createUser({
+    Name: 'dana@delta.example',
+    EmailAddress: 'dana@delta.example',
+    RealName: 'Dana Diaz',
+    Organization: 'Delta Co',
+    WorkPhone: '+1 555 010 0404',
+  });
   const policy = await makePolicyFolder();
-  await policy.write('managed', 'focusline.json', { 'psa.kind': 'rt', 'psa.url': rt.url, 'focus.action': 'voicemail', 'focus.voicemailTarget': 'sip:*97@127.0.0.1' });
+  await policy.write('managed', 'focusline.json', {
+    'psa.kind': 'rt',
+    'psa.url': rt.url,
+    'focus.action': 'voicemail',
+    'focus.voicemailTarget': 'sip:*97@127.0.0.1',
+  });
   app = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: 'ws://127.0.0.1:9/ws', env: { FOCUSLINE_POLICY_DIR: policy.dir } });
   ipc = await connectIpc(app.base, app.token);
   await ipc.invoke('psa.save', { kind: 'rt', values: {}, secrets: { token: rt.techToken } });
@@ -55,14 +66,24 @@ function stats(ms: number[]) {
   return { n: ms.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1), mean: Math.round((ms.reduce((a, b) => a + b, 0) / ms.length) * 10) / 10 };
 }
 
-const body = (i: number) => ({ Queue: 'General', Subject: `Floor ${i}: Call from Dana Diaz`, Requestor: 'dana@delta.example', Content: 'Call from Dana Diaz (+15550100404).', ContentType: 'text/plain' });
+const body = (i: number) => ({
+  Queue: 'General',
+  Subject: `Floor ${i}: Call from Dana Diaz`,
+  Requestor: 'dana@delta.example',
+  Content: 'Call from Dana Diaz (+15550100404).',
+  ContentType: 'text/plain',
+});
 
 describe('click to ticket, against RT 5', () => {
   it('floor: a bare REST2 POST /ticket', async () => {
     const ms: number[] = [];
     for (let i = 0; i < N + WARMUP; i++) {
       const t = performance.now();
-      const r = await fetch(`${rt.url}/REST/2.0/ticket`, { method: 'POST', headers: { Authorization: `token ${rt.techToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body(i)) });
+      const r = await fetch(`${rt.url}/REST/2.0/ticket`, {
+        method: 'POST',
+        headers: { Authorization: `token ${rt.techToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body(i)),
+      });
       expect(r.status).toBe(201);
       await r.text();
       if (i >= WARMUP) ms.push(performance.now() - t);
@@ -71,11 +92,27 @@ describe('click to ticket, against RT 5', () => {
   });
 
   it('adapter: createTicket (idempotency search, then create)', async () => {
-    const adapter = createRtAdapter({ kind: 'rt', url: rt.url, token: rt.techToken, workingStatuses: ['open'], queue: 'General', unknownCallerCompany: '', stopwatchMinSeconds: 60, timeoutMs: 10_000 });
+    const adapter = createRtAdapter({
+      kind: 'rt',
+      url: rt.url,
+      token: rt.techToken,
+      workingStatuses: ['open'],
+      queue: 'General',
+      unknownCallerCompany: '',
+      stopwatchMinSeconds: 60,
+      timeoutMs: 10_000,
+    });
     const ms: number[] = [];
     for (let i = 0; i < N + WARMUP; i++) {
       const t = performance.now();
-      const r = await adapter.createTicket({ ref: `bench-adapter-${i}`, summary: `Adapter ${i}: Call from Dana Diaz`, description: 'Call from Dana Diaz.', callerNumber: '+15550100404', callerName: 'Dana Diaz', occurredAt: new Date().toISOString() });
+      const r = await adapter.createTicket({
+        ref: `bench-adapter-${i}`,
+        summary: `Adapter ${i}: Call from Dana Diaz`,
+        description: 'Call from Dana Diaz.',
+        callerNumber: '+15550100404',
+        callerName: 'Dana Diaz',
+        occurredAt: new Date().toISOString(),
+      });
       expect(r.ticketId).toMatch(/^\d+$/);
       if (i >= WARMUP) ms.push(performance.now() - t);
     }
@@ -87,7 +124,16 @@ describe('click to ticket, against RT 5', () => {
     const ms: number[] = [];
     const hostMs: number[] = [];
     for (let i = 0; i < N + WARMUP; i++) {
-      await ipc.invoke('calls.decide', { call: { callId: `bench-${i}`, fromUri: 'sip:+15550100404@127.0.0.1', fromUser: '+15550100404', displayName: 'Dana', assertedIdentity: null, toUri: 'sip:tech1@127.0.0.1' } });
+      await ipc.invoke('calls.decide', {
+        call: {
+          callId: `bench-${i}`,
+          fromUri: 'sip:+15550100404@127.0.0.1',
+          fromUser: '+15550100404',
+          displayName: 'Dana',
+          assertedIdentity: null,
+          toUri: 'sip:tech1@127.0.0.1',
+        },
+      });
       const row = page.locator('[data-testid=quiet-call]').first();
       await row.locator('[data-testid=caller-name]').waitFor();
       const attemptId = (await row.getAttribute('data-attempt-id')) ?? '';
@@ -121,7 +167,13 @@ describe('click to ticket, against RT 5', () => {
 async function writeResults(): Promise<void> {
   const dir = new URL('./results/', import.meta.url);
   await mkdir(dir, { recursive: true });
-  const doc = { stamp: new Date().toISOString(), rt: 'Request Tracker 5.0.3 (Debian), SQLite, rt-server Starlet with 2 workers, 127.0.0.1', runs: N, warmup: WARMUP, ...results };
+  const doc = {
+    stamp: new Date().toISOString(),
+    rt: 'Request Tracker 5.0.3 (Debian), SQLite, rt-server Starlet with 2 workers, 127.0.0.1',
+    runs: N,
+    warmup: WARMUP,
+    ...results,
+  };
   await writeFile(new URL('click-to-ticket.json', dir), JSON.stringify(doc, null, 2) + '\n');
   type S = ReturnType<typeof stats>;
   const row = (name: string, s: S | undefined) => (s ? `| ${name} | ${s.n} | ${s.mean} | ${s.p50} | ${s.p90} | ${s.max} |` : `| ${name} | not run | | | | |`);

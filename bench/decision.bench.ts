@@ -107,7 +107,16 @@ const RULES: FocusRules = {
   voicemailTarget: 'sip:*97@pbx.example.com',
   busyCode: 486,
   repeat: { threshold: 3, windowMinutes: 15, breakThrough: true, breakThroughWindowMinutes: 3 },
-  hours: { timeZone: 'America/New_York', weekly: { 1: [{ start: '08:00', end: '18:00' }], 2: [{ start: '08:00', end: '18:00' }], 3: [{ start: '08:00', end: '18:00' }], 4: [{ start: '08:00', end: '18:00' }], 5: [{ start: '08:00', end: '18:00' }] } },
+  hours: {
+    timeZone: 'America/New_York',
+    weekly: {
+      1: [{ start: '08:00', end: '18:00' }],
+      2: [{ start: '08:00', end: '18:00' }],
+      3: [{ start: '08:00', end: '18:00' }],
+      4: [{ start: '08:00', end: '18:00' }],
+      5: [{ start: '08:00', end: '18:00' }],
+    },
+  },
   afterHoursAction: 'voicemail',
   afterHoursTarget: '',
 };
@@ -166,7 +175,14 @@ function fromFor(kind: Kind, pools: { allowed: Listed[]; withExtOrSip: Listed[];
 
 function incoming(i: number, from: string): IncomingCall {
   const fromUri = from.startsWith('sip:') ? from : `sip:${from}@trunk.example.net;user=phone`;
-  return { callId: `bench-${i}`, fromUri, fromUser: fromUri.slice(4, fromUri.indexOf('@')), displayName: 'Someone', assertedIdentity: null, toUri: 'sip:tech@pbx.example.com' };
+  return {
+    callId: `bench-${i}`,
+    fromUri,
+    fromUser: fromUri.slice(4, fromUri.indexOf('@')),
+    displayName: 'Someone',
+    assertedIdentity: null,
+    toUri: 'sip:tech@pbx.example.com',
+  };
 }
 
 // ---- measuring ------------------------------------------------------------------
@@ -185,7 +201,15 @@ const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** pl
 function stats(us: number[]): { n: number; mean: number; p50: number; p90: number; p99: number; p999: number; max: number } {
   const sorted = Float64Array.from(us).sort();
   const mean = us.reduce((a, b) => a + b, 0) / us.length;
-  return { n: us.length, mean: round(mean), p50: round(pct(sorted, 0.5)), p90: round(pct(sorted, 0.9)), p99: round(pct(sorted, 0.99)), p999: round(pct(sorted, 0.999)), max: round(sorted[sorted.length - 1] ?? NaN) };
+  return {
+    n: us.length,
+    mean: round(mean),
+    p50: round(pct(sorted, 0.5)),
+    p90: round(pct(sorted, 0.9)),
+    p99: round(pct(sorted, 0.99)),
+    p999: round(pct(sorted, 0.999)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+  };
 }
 
 /** Business hours for most calls, some at night; focused most of the time. */
@@ -193,7 +217,12 @@ function momentFor(i: number, start: number): { now: Date; focus: FocusState } {
   const now = new Date(start + i * 200); // 5 calls a second of simulated time
   const night = i % 10 === 0;
   const at = night ? new Date(now.getTime() + 12 * 3600_000) : now;
-  const focus: FocusState = i % 7 === 0 ? { mode: 'off' } : i % 11 === 0 ? { mode: 'dnd', until: null, since: new Date(start) } : { mode: 'ticket', ticket: TICKET, since: new Date(start) };
+  const focus: FocusState =
+    i % 7 === 0
+      ? { mode: 'off' }
+      : i % 11 === 0
+        ? { mode: 'dnd', until: null, since: new Date(start) }
+        : { mode: 'ticket', ticket: TICKET, since: new Date(start) };
   return { now: at, focus };
 }
 
@@ -294,7 +323,10 @@ type Stats = ReturnType<typeof stats>;
 function toMarkdown(doc: Record<string, unknown>): string {
   const lines = [`# Decision latency (${String(doc.stamp)})`, ''];
   const machine = doc.machine as { node: string; platform: string; arch: string };
-  lines.push(`Node ${machine.node} on ${machine.platform}/${machine.arch}. One decide() call timed at a time with process.hrtime.bigint(); the figures include the timer's own overhead (well under a microsecond).`, '');
+  lines.push(
+    `Node ${machine.node} on ${machine.platform}/${machine.arch}. One decide() call timed at a time with process.hrtime.bigint(); the figures include the timer's own overhead (well under a microsecond).`,
+    '',
+  );
   const d = doc.directory as { entries: number; coworkers: number; vips: number; blocked: number; compileMs: number; heapRetainedMb: number } | undefined;
   if (d) {
     lines.push(
@@ -302,7 +334,17 @@ function toMarkdown(doc: Record<string, unknown>): string {
       '',
     );
   }
-  const r = doc.decide as { calls: number; warmupCalls: number; microseconds: Stats; decideOnlyMicroseconds: Stats; byKind: Record<string, Stats>; outcomes: Record<string, number>; heapUsedAfterCallsMb: number } | undefined;
+  const r = doc.decide as
+    | {
+        calls: number;
+        warmupCalls: number;
+        microseconds: Stats;
+        decideOnlyMicroseconds: Stats;
+        byKind: Record<string, Stats>;
+        outcomes: Record<string, number>;
+        heapUsedAfterCallsMb: number;
+      }
+    | undefined;
   if (r) {
     lines.push(
       `${r.calls.toLocaleString('en-US')} calls after ${r.warmupCalls.toLocaleString('en-US')} warm-up calls, in µs. "Decision path" is what the service does per call: callerIdentity() for the repeat key, the repeat window's attemptsWithin(), then decide(); it includes parsing the caller's number (libphonenumber, ~20 µs when not memoised). "decide() alone" is the last step, where the caller's number is already memoised by the first.`,

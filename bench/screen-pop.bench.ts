@@ -68,7 +68,15 @@ function usNumber(): { e164: string; stored: string } {
     if (usedE164.has(e164) || usedTail7.has(`${x}${l}`)) continue;
     usedE164.add(e164);
     usedTail7.add(`${x}${l}`);
-    const shapes = [`+1 (${a}) ${x}-${l}`, `${a}.${x}.${l}`, `(${a}) ${x}-${l} x${digits(2)}`, `${a}-${x}-${l} ext. ${digits(1)}`, `+1${a}${x}${l}`, `1 ${a} ${x} ${l}`, `Mobile: ${a} ${x} ${l}`];
+    const shapes = [
+      `+1 (${a}) ${x}-${l}`,
+      `${a}.${x}.${l}`,
+      `(${a}) ${x}-${l} x${digits(2)}`,
+      `${a}-${x}-${l} ext. ${digits(1)}`,
+      `+1${a}${x}${l}`,
+      `1 ${a} ${x} ${l}`,
+      `Mobile: ${a} ${x} ${l}`,
+    ];
     return { e164, stored: pick(shapes) };
   }
 }
@@ -178,7 +186,14 @@ const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** pl
 function stats(us: number[]): { n: number; mean: number; p50: number; p90: number; p99: number; max: number } {
   const sorted = Float64Array.from(us).sort();
   const mean = us.reduce((a, b) => a + b, 0) / us.length;
-  return { n: us.length, mean: round(mean), p50: round(pct(sorted, 0.5)), p90: round(pct(sorted, 0.9)), p99: round(pct(sorted, 0.99)), max: round(sorted[sorted.length - 1] ?? NaN) };
+  return {
+    n: us.length,
+    mean: round(mean),
+    p50: round(pct(sorted, 0.5)),
+    p90: round(pct(sorted, 0.9)),
+    p99: round(pct(sorted, 0.99)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+  };
 }
 
 type Answer = { id: string | null; via: MatchStrength | null; companyId: string | null };
@@ -186,7 +201,9 @@ type Answer = { id: string | null; via: MatchStrength | null; companyId: string 
 /** A wrong answer, described; undefined when right. A shared number may name any contact of its company. */
 function wrongAnswer(q: Query, a: Answer): string | undefined {
   const ok = q.expectId === null ? a.id === null : a.id === q.expectId && a.via === EXPECTED_VIA[q.kind];
-  return ok ? undefined : `${q.kind} ${q.caller}: expected ${q.expectId ?? 'nobody'} via ${EXPECTED_VIA[q.kind] ?? '-'}, got ${a.id ?? 'nobody'} via ${a.via ?? '-'}`;
+  return ok
+    ? undefined
+    : `${q.kind} ${q.caller}: expected ${q.expectId ?? 'nobody'} via ${EXPECTED_VIA[q.kind] ?? '-'}, got ${a.id ?? 'nobody'} via ${a.via ?? '-'}`;
 }
 
 function byKindStats(samples: { kind: Kind; us: number }[]): Record<string, ReturnType<typeof stats>> {
@@ -305,8 +322,12 @@ type Stats = ReturnType<typeof stats>;
 function toMarkdown(doc: Record<string, unknown>): string {
   const lines = [`# Screen pop latency (${String(doc.stamp)})`, ''];
   const machine = doc.machine as { node: string; platform: string; arch: string };
-  lines.push(`Node ${machine.node} on ${machine.platform}/${machine.arch}. Each call timed on its own with process.hrtime.bigint(); the figures include the timer's own overhead (well under a microsecond).`, '');
-  const ix = doc.index as { contacts: number; numbers: number; companies: number; pageSize: number; buildMs: number; buildPerContactUs: number; databaseMb: number } | undefined;
+  lines.push(
+    `Node ${machine.node} on ${machine.platform}/${machine.arch}. Each call timed on its own with process.hrtime.bigint(); the figures include the timer's own overhead (well under a microsecond).`,
+    '',
+  );
+  const ix = doc.index as
+    { contacts: number; numbers: number; companies: number; pageSize: number; buildMs: number; buildPerContactUs: number; databaseMb: number } | undefined;
   if (ix) {
     lines.push(
       `Index: ${ix.contacts.toLocaleString('en-US')} contacts in ${ix.companies.toLocaleString('en-US')} companies, ${ix.numbers.toLocaleString('en-US')} stored numbers (free text: "(AAA) XXX-XXXX x12", "AAA.XXX.XXXX", "Mobile: …", "Main …" shared by a company, UK numbers written nationally, 7-digit local numbers). Built by the directory sync from a fake PSA answering pages of ${ix.pageSize.toLocaleString('en-US')} at once (written in transactions of 200 people, SQLite WAL, synchronous=FULL) in **${ix.buildMs} ms** (${ix.buildPerContactUs} µs per contact); database file ${ix.databaseMb} MB.`,
@@ -328,7 +349,9 @@ function toMarkdown(doc: Record<string, unknown>): string {
     for (const [kind, s] of Object.entries(lk.byKind)) lines.push(row(kind, s));
     lines.push('');
   }
-  const sp = doc.screenPop as { pops: number; deadlineMs: number; microseconds: Stats; byKind: Record<string, Stats>; withTickets: number; timedOut: number; wrongAnswers: number } | undefined;
+  const sp = doc.screenPop as
+    | { pops: number; deadlineMs: number; microseconds: Stats; byKind: Record<string, Stats>; withTickets: number; timedOut: number; wrongAnswers: number }
+    | undefined;
   if (sp) {
     lines.push(
       `## screenPop() end to end`,

@@ -60,7 +60,17 @@ function rowOf(run: SippResult): Row {
 }
 
 const ringLoad = (callee: string): Promise<SippResult> =>
-  runSipp({ kamailio, callee, caller: '+15550101', scenario: 'caller-cancels', calls: CALLS, ratePerSec: RATE, holdMs: RING_MS, timeoutMs: 60_000, traceMessages: true });
+  runSipp({
+    kamailio,
+    callee,
+    caller: '+15550101',
+    scenario: 'caller-cancels',
+    calls: CALLS,
+    ratePerSec: RATE,
+    holdMs: RING_MS,
+    timeoutMs: 60_000,
+    traceMessages: true,
+  });
 
 describe('softphone benchmarks', () => {
   it('start to registered (web mode) and idle RSS of the Node host', async () => {
@@ -106,7 +116,11 @@ describe('softphone benchmarks', () => {
     rows.bareSipJs = rowOf(floorRun);
     await floor.stop();
 
-    const bare: Baresip = await startBaresip({ callers: [], maxCalls: 32, callee: { user: 'bare', password: 'bare-secret', registrar: kamailio, autoAnswer: false } });
+    const bare: Baresip = await startBaresip({
+      callers: [],
+      maxCalls: 32,
+      callee: { user: 'bare', password: 'bare-secret', registrar: kamailio, autoAnswer: false },
+    });
     const bareRun = await ringLoad('bare');
     rows.baresip = rowOf(bareRun);
     await bare.stop();
@@ -150,7 +164,15 @@ const MANAGER = 'sip:manager@127.0.0.1';
 const FOCUS_RATES = [20, 100];
 const FOCUS_SECONDS = 5;
 
-type FocusRow = { callee: string; caller: 'suppressed' | 'allowed'; ratePerSec: number; ok: number; failed: number; firstResponse: Stats; finals: Record<string, number> };
+type FocusRow = {
+  callee: string;
+  caller: 'suppressed' | 'allowed';
+  ratePerSec: number;
+  ok: number;
+  failed: number;
+  firstResponse: Stats;
+  finals: Record<string, number>;
+};
 
 /** INVITE→first response: the 302 for a suppressed caller, the 180 for an allowed one (Kamailio's 100 doesn't count). */
 async function focusLoad(callee: string, caller: 'suppressed' | 'allowed', ratePerSec: number): Promise<FocusRow> {
@@ -183,7 +205,10 @@ function toMarkdown(doc: Record<string, unknown>): string {
   const lines = [`# Softphone benchmark (${String(doc.stamp)})`, ''];
   const s = doc.startToRegistered as { runs: number; hostStartMs: { p50: number; max: number }; spawnToRegisteredMs: { p50: number; max: number } } | undefined;
   if (s) {
-    lines.push(`Start to registered, web mode, ${s.runs} runs: host up p50 ${s.hostStartMs.p50} ms (max ${s.hostStartMs.max}); spawn → registered p50 ${s.spawnToRegisteredMs.p50} ms (max ${s.spawnToRegisteredMs.max}).`, '');
+    lines.push(
+      `Start to registered, web mode, ${s.runs} runs: host up p50 ${s.hostStartMs.p50} ms (max ${s.hostStartMs.max}); spawn → registered p50 ${s.spawnToRegisteredMs.p50} ms (max ${s.spawnToRegisteredMs.max}).`,
+      '',
+    );
   }
   if (doc.nodeHostIdleRssMb !== undefined) lines.push(`Node host RSS when idle and registered: ${String(doc.nodeHostIdleRssMb)} MB.`, '');
   const r = doc.inviteTo180 as { calls: number; ratePerSec: number; rows: Record<string, Row> } | undefined;
@@ -197,7 +222,11 @@ function toMarkdown(doc: Record<string, unknown>): string {
     const floor = r.rows.bareSipJs?.ring.mean ?? NaN;
     for (const [name, row] of Object.entries(r.rows)) {
       const ratio = floor > 0 ? (row.ring.mean / floor).toFixed(2) : 'n/a';
-      lines.push(`| ${name} | ${row.ok}/${row.failed} | ${Object.entries(row.finals).map(([c, n]) => `${n}× ${c}`).join(', ')} | ${row.ring.mean.toFixed(1)} | ${row.ring.p50} | ${row.ring.p95} | ${row.ring.p99} | ${row.ring.max} | ${ratio} |`);
+      lines.push(
+        `| ${name} | ${row.ok}/${row.failed} | ${Object.entries(row.finals)
+          .map(([c, n]) => `${n}× ${c}`)
+          .join(', ')} | ${row.ring.mean.toFixed(1)} | ${row.ring.p50} | ${row.ring.p95} | ${row.ring.p99} | ${row.ring.max} | ${ratio} |`,
+      );
     }
   }
   const f = doc.focused as { seconds: number; rows: FocusRow[] } | undefined;
@@ -214,7 +243,9 @@ function toMarkdown(doc: Record<string, unknown>): string {
       const floor = f.rows.find((r) => r.callee === 'floor' && r.caller === row.caller && r.ratePerSec === row.ratePerSec);
       const ratio = floor && floor.firstResponse.mean > 0 ? (row.firstResponse.mean / floor.firstResponse.mean).toFixed(2) : 'n/a';
       const s = row.firstResponse;
-      lines.push(`| ${names[row.callee] ?? row.callee} | ${row.caller} | ${row.ratePerSec} | ${row.ok}/${row.failed} | ${s.mean.toFixed(1)} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} | ${ratio} |`);
+      lines.push(
+        `| ${names[row.callee] ?? row.callee} | ${row.caller} | ${row.ratePerSec} | ${row.ok}/${row.failed} | ${s.mean.toFixed(1)} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} | ${ratio} |`,
+      );
     }
   }
   return lines.join('\n') + '\n';

@@ -15,11 +15,13 @@ const WHITE = [255, 255, 255];
 const disc = (r) => (x, y) => Math.hypot(x, y) <= r;
 const ring = (outer, inner) => (x, y) => Math.hypot(x, y) <= outer && Math.hypot(x, y) >= inner;
 const bar = (w, h) => (x, y) => Math.abs(x) <= w && Math.abs(y) <= h;
-const layers = (...parts) => (x, y) => {
-  let colour = null;
-  for (const [inside, rgb] of parts) if (inside(x, y)) colour = rgb;
-  return colour;
-};
+const layers =
+  (...parts) =>
+  (x, y) => {
+    let colour = null;
+    for (const [inside, rgb] of parts) if (inside(x, y)) colour = rgb;
+    return colour;
+  };
 
 const TRAY_SHAPES = {
   offline: layers([ring(0.9, 0.62), [138, 143, 152]]),

@@ -36,7 +36,7 @@ export function buildIsStale(project = PROJECT) {
 }
 
 function installElectronBinary() {
-  console.log('Focusline: the Electron binary is not installed; running Electron\'s installer (downloads about 100 MB)…');
+  console.log("Focusline: the Electron binary is not installed; running Electron's installer (downloads about 100 MB)…");
   const env = { ...process.env };
   // The installer exits at once, doing nothing, when this is set (as it is for CI installs).
   delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;

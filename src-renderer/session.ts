@@ -26,25 +26,27 @@ export async function startSession(): Promise<Session> {
   let running = '';
   let chain: Promise<void> = Promise.resolve();
   const restartPhone = (): Promise<void> => {
-    chain = chain.then(async () => {
-      let creds = await api.invoke('phone.credentials', {});
-      let fingerprint = JSON.stringify(creds);
-      if (fingerprint === running && usePhoneStore.getState().registration !== 'failed') return;
-      // A change from policy or Settings mid-call waits for the calls to end: restarting the phone would hang them up.
-      if (running !== '' && phone.hasCalls) {
-        useAppStore.getState().setNotice('Your phone settings changed; Focusline will reconnect with them when your call ends.');
-        await phone.whenIdle();
-        creds = await api.invoke('phone.credentials', {});
-        fingerprint = JSON.stringify(creds);
-      }
-      running = fingerprint;
-      if (!creds) {
-        await phone.stop();
-        usePhoneStore.getState().setRegistration('unconfigured', 'Enter your SIP account in Settings to start.');
-        return;
-      }
-      await phone.start(creds);
-    }).catch((err: unknown) => usePhoneStore.getState().setRegistration('failed', messageOf(err)));
+    chain = chain
+      .then(async () => {
+        let creds = await api.invoke('phone.credentials', {});
+        let fingerprint = JSON.stringify(creds);
+        if (fingerprint === running && usePhoneStore.getState().registration !== 'failed') return;
+        // A change from policy or Settings mid-call waits for the calls to end: restarting the phone would hang them up.
+        if (running !== '' && phone.hasCalls) {
+          useAppStore.getState().setNotice('Your phone settings changed; Focusline will reconnect with them when your call ends.');
+          await phone.whenIdle();
+          creds = await api.invoke('phone.credentials', {});
+          fingerprint = JSON.stringify(creds);
+        }
+        running = fingerprint;
+        if (!creds) {
+          await phone.stop();
+          usePhoneStore.getState().setRegistration('unconfigured', 'Enter your SIP account in Settings to start.');
+          return;
+        }
+        await phone.start(creds);
+      })
+      .catch((err: unknown) => usePhoneStore.getState().setRegistration('failed', messageOf(err)));
     return chain;
   };
 

@@ -22,7 +22,18 @@ export type CallAction = (typeof CALL_ACTIONS)[number];
 export const CallActionSchema = z.enum(CALL_ACTIONS);
 
 /** Which rule decided a call, for the call log and the tech's quiet entry (precedence: src-main/focus/decide.ts). */
-export const DECISION_RULES = ['blocked', 'ticket-contact', 'coworker', 'vip', 'repeat-breakthrough', 'after-hours', 'focus', 'dnd', 'ring', 'fallback'] as const;
+export const DECISION_RULES = [
+  'blocked',
+  'ticket-contact',
+  'coworker',
+  'vip',
+  'repeat-breakthrough',
+  'after-hours',
+  'focus',
+  'dnd',
+  'ring',
+  'fallback',
+] as const;
 export type DecisionRule = (typeof DECISION_RULES)[number];
 export const DecisionRuleSchema = z.enum(DECISION_RULES);
 

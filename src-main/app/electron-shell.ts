@@ -36,8 +36,7 @@ export interface AppPort {
 }
 
 export interface WindowPort extends EventWindow {
-  readonly webContents: EventWindow['webContents'] &
-    GuardedWebContents & { on(event: 'did-finish-load', listener: () => void): unknown };
+  readonly webContents: EventWindow['webContents'] & GuardedWebContents & { on(event: 'did-finish-load', listener: () => void): unknown };
   loadURL(url: string): Promise<void>;
   show(): void;
   hide(): void;

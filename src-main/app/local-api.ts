@@ -18,7 +18,16 @@ export type FocusCommandRunner = {
 
 type Reply = { status: number; body: unknown };
 
-export async function handleLocalApi(req: IncomingMessage, res: ServerResponse, opts: { token: string; isOurOrigin: (origin: string) => boolean; runner: FocusCommandRunner; tokensMatch: (given: string | null, expected: string) => boolean }): Promise<void> {
+export async function handleLocalApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  opts: {
+    token: string;
+    isOurOrigin: (origin: string) => boolean;
+    runner: FocusCommandRunner;
+    tokensMatch: (given: string | null, expected: string) => boolean;
+  },
+): Promise<void> {
   const reply = await localApiReply(req, opts);
   res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify(reply.body) + '\n');
@@ -31,7 +40,10 @@ async function localApiReply(req: IncomingMessage, opts: Parameters<typeof handl
   const auth = req.headers.authorization ?? '';
   const given = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : null;
   if (!opts.tokensMatch(given, opts.token)) {
-    return { status: 401, body: { error: 'Missing or wrong token. Send "Authorization: Bearer <token>" with the token from the URL that "npm run start:web" printed.' } };
+    return {
+      status: 401,
+      body: { error: 'Missing or wrong token. Send "Authorization: Bearer <token>" with the token from the URL that "npm run start:web" printed.' },
+    };
   }
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const path = url.pathname.slice(LOCAL_API_PREFIX.length);

@@ -204,7 +204,11 @@ export async function createServices(options: ServiceOptions) {
     else if (entry.outcome === 'missed') callLog.markMissed(attempt.id);
     else if (entry.outcome === 'declined') callLog.markHandled(attempt.id, 'dismissed', clock.now().getTime());
     emitCallLog();
-    if (policy.current().values['psa.logAttempts'] === 'all') void logAttempt(toAttemptView(callLog.get(attempt.id) ?? attempt), entry.outcome === 'answered' ? 'Rang; answered' : entry.outcome === 'missed' ? 'Rang; missed (callback due today)' : 'Rang; declined');
+    if (policy.current().values['psa.logAttempts'] === 'all')
+      void logAttempt(
+        toAttemptView(callLog.get(attempt.id) ?? attempt),
+        entry.outcome === 'answered' ? 'Rang; answered' : entry.outcome === 'missed' ? 'Rang; missed (callback due today)' : 'Rang; declined',
+      );
   };
 
   /** Every contact attempt goes into the PSA when policy asks; on the ticket only when the caller is its contact. */
@@ -333,7 +337,12 @@ export async function createServices(options: ServiceOptions) {
     },
     'callLog.createTicket': async ({ attemptId, callId, summary, notes, description }) => {
       const attempt = attemptId !== undefined ? callLog.get(attemptId) : callLog.forCall(callId ?? '');
-      if (!attempt) throw new Error(attemptId !== undefined ? 'That call is no longer in the call log.' : 'Focusline has no record of that call (calls you made have no ticket to create).');
+      if (!attempt)
+        throw new Error(
+          attemptId !== undefined
+            ? 'That call is no longer in the call log.'
+            : 'Focusline has no record of that call (calls you made have no ticket to create).',
+        );
       const view = toAttemptView(attempt);
       const caller = await ticketing.callerOf(view);
       const result = tickets.createFromCall(view, { summary, notes, description }, caller);
@@ -346,7 +355,9 @@ export async function createServices(options: ServiceOptions) {
     'reports.repeatCallers': ({ days }) => {
       const to = clock.now().getTime();
       const rows = callLog.repeatCallers(to - days * 86_400_000, to + 1);
-      return { rows: rows.map((r) => ({ ...r, callerName: r.callerName ?? '', firstAt: new Date(r.firstAt).toISOString(), lastAt: new Date(r.lastAt).toISOString() })) };
+      return {
+        rows: rows.map((r) => ({ ...r, callerName: r.callerName ?? '', firstAt: new Date(r.firstAt).toISOString(), lastAt: new Date(r.lastAt).toISOString() })),
+      };
     },
   };
 

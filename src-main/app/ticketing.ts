@@ -184,11 +184,27 @@ export function createTicketing(options: TicketingOptions) {
     const adapter = following?.adapter;
     const key = following?.key;
     if (!adapter || !key) return { number, person: null, company: null, openTickets: [], via: 'none', timedOut: false };
-    const result = await screenPop(number, { index, psaKey: key, adapter, defaultRegion: values()['numbers.defaultRegion'], deadlineMs: SCREEN_POP_DEADLINE_MS, clock });
+    const result = await screenPop(number, {
+      index,
+      psaKey: key,
+      adapter,
+      defaultRegion: values()['numbers.defaultRegion'],
+      deadlineMs: SCREEN_POP_DEADLINE_MS,
+      clock,
+    });
     if (attemptId && result.person) remember(attemptId, result);
     return {
       number,
-      person: result.person ? { id: result.person.id, kind: result.person.kind, name: result.person.name, company: result.person.company, numbers: result.person.numbers, ...(result.person.companyId ? { companyId: result.person.companyId } : {}) } : null,
+      person: result.person
+        ? {
+            id: result.person.id,
+            kind: result.person.kind,
+            name: result.person.name,
+            company: result.person.company,
+            numbers: result.person.numbers,
+            ...(result.person.companyId ? { companyId: result.person.companyId } : {}),
+          }
+        : null,
       company: result.company,
       openTickets: result.openTickets.map(desk.fromPsa),
       via: result.via,

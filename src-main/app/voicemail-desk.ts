@@ -50,7 +50,6 @@ type Handlers = Pick<
 /** A recording that hears nothing from the renderer this long has lost it (window closed, renderer crashed). */
 export const RECORDING_IDLE_MS = 30_000;
 
-
 /**
  * Focusline's own voicemail, as main sees it: which greeting a call hears,
  * the messages on disk (main is their only writer), the inbox, greetings,
@@ -115,7 +114,10 @@ export async function createVoicemailDesk(options: VoicemailDeskOptions) {
 
   /** Old handled messages go; unhandled ones never do (see retention.ts). */
   const applyRetention = async () => {
-    const plan = retentionPlan(store.retentionCandidates(), clock.now(), { retentionDays: values()['voicemail.retentionDays'], retentionCount: values()['voicemail.retentionCount'] });
+    const plan = retentionPlan(store.retentionCandidates(), clock.now(), {
+      retentionDays: values()['voicemail.retentionDays'],
+      retentionCount: values()['voicemail.retentionCount'],
+    });
     if (plan.deleteIds.length > 0) await store.applyRetention(plan.deleteIds);
     for (const warning of plan.warnings) log(`Voicemail retention: ${warning}`);
   };

@@ -97,7 +97,8 @@ export class CallScreening {
     const ticket = focus.mode === 'ticket' ? focus.ticket : focus.mode === 'dnd' ? focus.resumeTicket : undefined;
     if (!ticket) return undefined;
     const ticketKey = `${ticket.id}|${rules.defaultRegion}|${ticket.contactNumbers.join(',')}`;
-    if (this.ticketContacts?.ticketKey !== ticketKey) this.ticketContacts = { ticketKey, matcher: ticketContactMatcher(ticket.contactNumbers, rules.defaultRegion) };
+    if (this.ticketContacts?.ticketKey !== ticketKey)
+      this.ticketContacts = { ticketKey, matcher: ticketContactMatcher(ticket.contactNumbers, rules.defaultRegion) };
     return this.ticketContacts.matcher;
   }
 }

@@ -201,9 +201,18 @@ function suppress(action: SuppressAction, targets: Targets, rule: DecisionRule, 
     case 'redirect':
       if (redirect !== '') return { action: 'redirect', target: redirect, rule, reason: `Sent to ${targets.redirectName}: ${why}.` };
       if (voicemail !== '') {
-        return { action: 'voicemail', target: voicemail, rule, reason: `Sent to voicemail: ${why}. (No address is set up for ${targets.redirectName}, so it went to voicemail instead.)` };
+        return {
+          action: 'voicemail',
+          target: voicemail,
+          rule,
+          reason: `Sent to voicemail: ${why}. (No address is set up for ${targets.redirectName}, so it went to voicemail instead.)`,
+        };
       }
-      return { action: 'silent', rule, reason: `Shown without ringing: ${why}. (No address is set up for ${targets.redirectName} or voicemail, so it could not be sent on.)` };
+      return {
+        action: 'silent',
+        rule,
+        reason: `Shown without ringing: ${why}. (No address is set up for ${targets.redirectName} or voicemail, so it could not be sent on.)`,
+      };
     case 'voicemail':
       if (voicemail !== '') return { action: 'voicemail', target: voicemail, rule, reason: `Sent to voicemail: ${why}.` };
       return { action: 'silent', rule, reason: `Shown without ringing: ${why}. (No voicemail address is set up, so it could not be sent to voicemail.)` };

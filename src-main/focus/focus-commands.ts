@@ -21,7 +21,11 @@ export type FocusCommand =
 export type ParsedFocusCommand = { ok: true; command: FocusCommand } | { ok: false; message: string };
 
 const TICKET_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const Minutes = z.coerce.number().int().min(1).max(24 * 60);
+const Minutes = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 60);
 
 export function parseFocusCommand(path: string, query: URLSearchParams = new URLSearchParams()): ParsedFocusCommand {
   const parts = path.split('/').filter((p) => p !== '');

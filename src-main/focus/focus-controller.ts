@@ -132,7 +132,13 @@ function toTicketView(t: ActiveTicket): TicketView {
 export function toFocusView(state: FocusState): FocusView {
   if (state.mode === 'off') return { mode: 'off', ticket: null, since: null, until: null, label: 'Not focused' };
   if (state.mode === 'ticket') {
-    return { mode: 'ticket', ticket: toTicketView(state.ticket), since: state.since.toISOString(), until: null, label: `Focused: ${ticketLabel(state.ticket)}` };
+    return {
+      mode: 'ticket',
+      ticket: toTicketView(state.ticket),
+      since: state.since.toISOString(),
+      until: null,
+      label: `Focused: ${ticketLabel(state.ticket)}`,
+    };
   }
   const resume = state.resumeTicket ? ` (then back to ${ticketLabel(state.resumeTicket)})` : '';
   return {

@@ -169,7 +169,8 @@ export class FocusSession {
 function untilOf(length: DndLength, now: Date): Date | null {
   if (length === 'until-off') return null;
   if ('minutes' in length) {
-    if (!Number.isFinite(length.minutes) || length.minutes <= 0) throw new RangeError(`Do not disturb needs a positive number of minutes, not ${length.minutes}.`);
+    if (!Number.isFinite(length.minutes) || length.minutes <= 0)
+      throw new RangeError(`Do not disturb needs a positive number of minutes, not ${length.minutes}.`);
     return new Date(now.getTime() + length.minutes * MINUTE_MS);
   }
   if (!(length.until.getTime() > now.getTime())) {

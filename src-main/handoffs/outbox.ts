@@ -209,13 +209,9 @@ export class Outbox {
       sendsStarted: this.db.prepare('SELECT sends_started FROM handoffs WHERE id = ?').pluck(),
       byKey: this.db.prepare('SELECT * FROM handoffs WHERE idempotency_key = ?'),
       all: this.db.prepare('SELECT * FROM handoffs ORDER BY created_at, rowid'),
-      nextDue: this.db.prepare(
-        "SELECT * FROM handoffs WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at, rowid LIMIT 1",
-      ),
+      nextDue: this.db.prepare("SELECT * FROM handoffs WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at, rowid LIMIT 1"),
       earliest: this.db.prepare("SELECT MIN(next_attempt_at) FROM handoffs WHERE state = 'queued'").pluck(),
-      recover: this.db.prepare(
-        "UPDATE handoffs SET state = 'queued', next_attempt_at = @now, updated_at = @now, last_error = @msg WHERE state = 'sending'",
-      ),
+      recover: this.db.prepare("UPDATE handoffs SET state = 'queued', next_attempt_at = @now, updated_at = @now, last_error = @msg WHERE state = 'sending'"),
       markSending: this.db.prepare(
         "UPDATE handoffs SET state = 'sending', attempts = attempts + 1, sends_started = sends_started + 1, next_attempt_at = NULL, updated_at = @now WHERE id = @id AND state = 'queued'",
       ),
@@ -223,12 +219,8 @@ export class Outbox {
         `UPDATE handoffs SET state = 'sent', sent_at = @now, updated_at = @now, ticket_id = @ticketId, url = @url,
            last_error = NULL, next_attempt_at = NULL WHERE id = @id`,
       ),
-      markRetry: this.db.prepare(
-        "UPDATE handoffs SET state = 'queued', next_attempt_at = @at, last_error = @msg, updated_at = @now WHERE id = @id",
-      ),
-      markFailed: this.db.prepare(
-        "UPDATE handoffs SET state = 'failed', next_attempt_at = NULL, last_error = @msg, updated_at = @now WHERE id = @id",
-      ),
+      markRetry: this.db.prepare("UPDATE handoffs SET state = 'queued', next_attempt_at = @at, last_error = @msg, updated_at = @now WHERE id = @id"),
+      markFailed: this.db.prepare("UPDATE handoffs SET state = 'failed', next_attempt_at = NULL, last_error = @msg, updated_at = @now WHERE id = @id"),
       wake: this.db.prepare("UPDATE handoffs SET next_attempt_at = @now WHERE state = 'queued' AND next_attempt_at > @now"),
       requeue: this.db.prepare(
         `UPDATE handoffs SET state = 'queued', payload = @payload, attempts = @attempts, next_attempt_at = @now,
@@ -261,7 +253,7 @@ export class Outbox {
     if (this.running) return;
     this.running = true;
     const recovered = this.db.transaction(() => {
-      const ids = (this.db.prepare("SELECT id FROM handoffs WHERE state = 'sending'").pluck().all() as string[]);
+      const ids = this.db.prepare("SELECT id FROM handoffs WHERE state = 'sending'").pluck().all() as string[];
       this.sql.recover.run({ now: this.now(), msg: INTERRUPTED });
       return ids;
     })();
@@ -357,7 +349,10 @@ export class Outbox {
   /** Sleeps until the earliest queued handoff is due. */
   private armTimer(): void {
     if (!this.running) return;
-    const at = z.number().nullable().parse(this.sql.earliest.get() ?? null);
+    const at = z
+      .number()
+      .nullable()
+      .parse(this.sql.earliest.get() ?? null);
     if (at === null) return;
     this.cancelTimer = this.clock.setTimer(new Date(at), () => {
       this.cancelTimer = undefined;

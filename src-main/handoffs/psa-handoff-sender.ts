@@ -20,7 +20,12 @@ export function psaHandoffSender(currentAdapter: () => PsaAdapter | null, attach
     async send(handoff: OutgoingHandoff, signal: AbortSignal): Promise<SendResult> {
       const adapter = currentAdapter();
       if (!adapter) {
-        return { ok: false, retry: 'later', retryAfterMs: NOT_CONNECTED_RETRY_MS, message: 'No PSA is connected; this will be sent when one is (Settings → PSA).' };
+        return {
+          ok: false,
+          retry: 'later',
+          retryAfterMs: NOT_CONNECTED_RETRY_MS,
+          message: 'No PSA is connected; this will be sent when one is (Settings → PSA).',
+        };
       }
       try {
         return { ok: true, ...(await deliver(adapter, handoff, signal, attachmentsFor)) };
@@ -31,7 +36,12 @@ export function psaHandoffSender(currentAdapter: () => PsaAdapter | null, attach
   };
 }
 
-async function deliver(adapter: PsaAdapter, handoff: OutgoingHandoff, signal: AbortSignal, attachmentsFor: AttachmentSource): Promise<{ ticketId?: string; url?: string }> {
+async function deliver(
+  adapter: PsaAdapter,
+  handoff: OutgoingHandoff,
+  signal: AbortSignal,
+  attachmentsFor: AttachmentSource,
+): Promise<{ ticketId?: string; url?: string }> {
   const ref = handoff.idempotencyKey;
   const firstTry = handoff.firstTry;
   switch (handoff.kind) {
@@ -52,7 +62,10 @@ async function deliver(adapter: PsaAdapter, handoff: OutgoingHandoff, signal: Ab
   }
 }
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, payload: unknown): T {
+function parse<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } },
+  payload: unknown,
+): T {
   const parsed = schema.safeParse(payload);
   if (!parsed.success) {
     throw new PsaError('invalid-request', `This handoff can't be sent as stored: ${parsed.error.issues.map((i) => i.message).join('; ')}. Edit it and resend.`);
@@ -66,7 +79,8 @@ function clean(result: { ticketId?: string | undefined; url?: string | undefined
 
 export function toSendResult(error: unknown): SendResult {
   if (error instanceof PsaError) {
-    if (error.retryable) return { ok: false, retry: 'later', message: error.message, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) };
+    if (error.retryable)
+      return { ok: false, retry: 'later', message: error.message, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) };
     return { ok: false, retry: 'never', message: error.message };
   }
   // An adapter bug is not the tech's to fix, and may be transient: keep it queued.

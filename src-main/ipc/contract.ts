@@ -152,7 +152,14 @@ export type AttemptView = z.infer<typeof AttemptViewSchema>;
 export const CallerMatchViewSchema = z.object({
   number: z.string(),
   person: z
-    .object({ id: z.string(), kind: z.enum(['contact', 'member']), name: z.string(), company: z.string(), companyId: z.string().optional(), numbers: z.array(z.string()) })
+    .object({
+      id: z.string(),
+      kind: z.enum(['contact', 'member']),
+      name: z.string(),
+      company: z.string(),
+      companyId: z.string().optional(),
+      numbers: z.array(z.string()),
+    })
     .nullable(),
   company: z.object({ id: z.string().optional(), name: z.string() }).nullable(),
   openTickets: z.array(TicketViewSchema),
@@ -227,7 +234,11 @@ export const PsaFormSchema = z
   .strict();
 
 /** Audio crosses the wire base64-encoded (JSON in web mode); sizes are bounded here and again by the store. */
-const Base64Audio = (maxBytes: number) => z.string().max(Math.ceil((maxBytes * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const Base64Audio = (maxBytes: number) =>
+  z
+    .string()
+    .max(Math.ceil((maxBytes * 4) / 3) + 4)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 
 /** One voicemail in the inbox. */
 export const VoicemailViewSchema = z.object({
@@ -347,7 +358,13 @@ export const commands = {
   },
   /** "Add note to ticket": the active ticket, or one of the caller's open tickets; from a call (attemptId) or by hand. */
   'tickets.addNote': {
-    request: z.object({ ticketId: z.string().min(1).max(100), text: z.string().trim().min(1, 'A note needs some text.').max(20_000), attemptId: z.string().max(300).optional() }).strict(),
+    request: z
+      .object({
+        ticketId: z.string().min(1).max(100),
+        text: z.string().trim().min(1, 'A note needs some text.').max(20_000),
+        attemptId: z.string().max(300).optional(),
+      })
+      .strict(),
     response: z.object({ handoff: HandoffViewSchema.nullable(), attempt: AttemptViewSchema.nullable() }),
   },
   /** Screen pop: who is calling (local index first, live PSA search within a hard time bound). */
@@ -388,31 +405,62 @@ export const commands = {
   },
   /** Recording starts (after the beep): main writes the message's row before any audio arrives. */
   'voicemail.begin': {
-    request: z.object({ callId: z.string().min(1).max(512), mimeType: AudioMimeTypeSchema, variant: GreetingVariantSchema, greetingSource: z.enum(['recorded', 'built-in']) }).strict(),
+    request: z
+      .object({
+        callId: z.string().min(1).max(512),
+        mimeType: AudioMimeTypeSchema,
+        variant: GreetingVariantSchema,
+        greetingSource: z.enum(['recorded', 'built-in']),
+      })
+      .strict(),
     response: z.object({ id: z.string() }),
   },
   'voicemail.append': {
-    request: z.object({ id: z.string().min(1).max(100), seq: z.number().int().nonnegative(), data: Base64Audio(1_000_000), elapsedMs: z.number().int().nonnegative().optional() }).strict(),
+    request: z
+      .object({
+        id: z.string().min(1).max(100),
+        seq: z.number().int().nonnegative(),
+        data: Base64Audio(1_000_000),
+        elapsedMs: z.number().int().nonnegative().optional(),
+      })
+      .strict(),
     response: Ok,
   },
   'voicemail.finish': {
-    request: z.object({ id: z.string().min(1).max(100), durationMs: z.number().int().nonnegative(), endedBy: z.enum(['hangup', 'silence', 'max-length', 'error']) }).strict(),
+    request: z
+      .object({ id: z.string().min(1).max(100), durationMs: z.number().int().nonnegative(), endedBy: z.enum(['hangup', 'silence', 'max-length', 'error']) })
+      .strict(),
     response: VoicemailViewSchema,
   },
-  'voicemail.list': { request: z.object({ includeHandled: z.boolean().default(true) }).strict(), response: z.object({ messages: z.array(VoicemailViewSchema) }) },
+  'voicemail.list': {
+    request: z.object({ includeHandled: z.boolean().default(true) }).strict(),
+    response: z.object({ messages: z.array(VoicemailViewSchema) }),
+  },
   'voicemail.audio': { request: z.object({ id: z.string().min(1).max(100) }).strict(), response: z.object({ mimeType: z.string(), data: z.string() }) },
-  'voicemail.handle': { request: z.object({ id: z.string().min(1).max(100), how: z.enum(['called-back', 'dismissed']) }).strict(), response: VoicemailViewSchema },
+  'voicemail.handle': {
+    request: z.object({ id: z.string().min(1).max(100), how: z.enum(['called-back', 'dismissed']) }).strict(),
+    response: VoicemailViewSchema,
+  },
   /** "Create ticket instead" from a voicemail: the call's ticket, with the message's length and time. */
   'voicemail.createTicket': {
     request: z.object({ id: z.string().min(1).max(100) }).strict(),
     response: z.object({ ticket: TicketViewSchema.nullable(), handoff: HandoffViewSchema.nullable(), message: VoicemailViewSchema }),
   },
   'greetings.list': { request: Empty, response: z.object({ greetings: z.array(GreetingViewSchema), maxGreetingSeconds: z.number().int() }) },
-  'greetings.audio': { request: z.object({ variant: GreetingVariantSchema }).strict(), response: z.object({ mimeType: z.string(), data: z.string() }).nullable() },
+  'greetings.audio': {
+    request: z.object({ variant: GreetingVariantSchema }).strict(),
+    response: z.object({ mimeType: z.string(), data: z.string() }).nullable(),
+  },
   /** The tech's recording (trimmed in the app), and its 8 kHz PCM WAV for PBX voicemail systems. */
   'greetings.save': {
     request: z
-      .object({ variant: GreetingVariantSchema, data: Base64Audio(8_000_000), mimeType: AudioMimeTypeSchema, durationMs: z.number().int().positive(), wav: Base64Audio(8_000_000).optional() })
+      .object({
+        variant: GreetingVariantSchema,
+        data: Base64Audio(8_000_000),
+        mimeType: AudioMimeTypeSchema,
+        durationMs: z.number().int().positive(),
+        wav: Base64Audio(8_000_000).optional(),
+      })
       .strict(),
     response: GreetingViewSchema,
   },
@@ -423,7 +471,14 @@ export const commands = {
     request: z.object({ days: z.number().int().min(1).max(90).default(7) }).strict(),
     response: z.object({
       rows: z.array(
-        z.object({ callerKey: z.string(), callerName: z.string(), attempts: z.number().int(), suppressed: z.number().int(), firstAt: z.string().datetime(), lastAt: z.string().datetime() }),
+        z.object({
+          callerKey: z.string(),
+          callerName: z.string(),
+          attempts: z.number().int(),
+          suppressed: z.number().int(),
+          firstAt: z.string().datetime(),
+          lastAt: z.string().datetime(),
+        }),
       ),
     }),
   },

@@ -42,12 +42,7 @@ export function attachElectronTransport(options: ElectronTransportOptions): () =
   };
 }
 
-async function routeFromSender(
-  options: ElectronTransportOptions,
-  name: string,
-  event: InvokeEventLike,
-  payload: unknown,
-): Promise<RouteResult> {
+async function routeFromSender(options: ElectronTransportOptions, name: string, event: InvokeEventLike, payload: unknown): Promise<RouteResult> {
   const url = event.senderFrame?.url ?? '';
   if (!options.isAllowedSender(url)) {
     options.services.log(`IPC: refused "${name}" from a frame that is not Focusline's own page (${url || 'no frame'}).`);

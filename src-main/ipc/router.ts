@@ -1,10 +1,4 @@
-import {
-  commands,
-  isCommandName,
-  type CommandName,
-  type CommandRequestParsed,
-  type CommandResponse,
-} from './contract.js';
+import { commands, isCommandName, type CommandName, type CommandRequestParsed, type CommandResponse } from './contract.js';
 import type { RouteResult } from '../../src-shared/ipc/bridge.js';
 import { messageOf } from '../../src-shared/errors.js';
 
@@ -13,7 +7,6 @@ export type { RouteResult };
 export type CommandHandlers = {
   [K in CommandName]: (request: CommandRequestParsed<K>) => Promise<CommandResponse<K>> | CommandResponse<K>;
 };
-
 
 /** Logs failures somewhere a developer can find them; injected so tests stay quiet. */
 export type RouterLog = (message: string) => void;

@@ -20,10 +20,7 @@ import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from
  * - A trailing extension ("x12", "ext. 12", ";ext=12") is dropped: it is a
  *   line behind the contact's PBX, which presents the main number when it calls.
  */
-export type ParsedNumber =
-  | { kind: 'number'; e164: string | null; digits: string }
-  | { kind: 'extension'; extension: string }
-  | { kind: 'none'; why: string };
+export type ParsedNumber = { kind: 'number'; e164: string | null; digits: string } | { kind: 'extension'; extension: string } | { kind: 'none'; why: string };
 
 /** Fewer digits than this is an extension, never compared as a number suffix. */
 export const MIN_NUMBER_DIGITS = 7;

@@ -89,7 +89,12 @@ function acceptPolicyOrigin(acc: Accumulator, level: 'enforced' | 'recommended',
       continue;
     }
     const demote = level === 'enforced' && spec.capability === 'recommendable';
-    if (demote) acc.problems.push({ origin: source.origin, key, message: 'can only be recommended, not enforced; it is applied as a recommendation the technician may change.' });
+    if (demote)
+      acc.problems.push({
+        origin: source.origin,
+        key,
+        message: 'can only be recommended, not enforced; it is applied as a recommendation the technician may change.',
+      });
     const value = acceptValue(acc, memoryPrefix + key, source.origin, key, raw);
     if (value === NOTHING) continue;
     if (demote) acc.demoted.push([key, { origin: source.origin, value }]);

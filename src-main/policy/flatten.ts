@@ -25,7 +25,8 @@ export function flattenSettings(raw: Record<string, unknown>, origin: string, re
       if (prefix === '' && name === '$schema') continue;
       const key = prefix === '' ? name : `${prefix}.${name}`;
       if (Object.hasOwn(registry, key)) {
-        if (Object.hasOwn(out.values, key)) out.problems.push({ origin, key, message: 'is set twice in this source (flat and nested); the later one applies.' });
+        if (Object.hasOwn(out.values, key))
+          out.problems.push({ origin, key, message: 'is set twice in this source (flat and nested); the later one applies.' });
         out.values[key] = value;
       } else if (prefixes.has(key) && isPlainObject(value)) {
         walk(value, key);

@@ -49,8 +49,7 @@ const DEFAULT_GREETING = {
     "Hello. You have reached the voice mail for {name}. I'm working on a ticket for a customer right now, so I can't take your call. Please leave me a detailed message with your name, company and number, and I will return your call as soon as I finish. If this is an urgent issue, please call {serviceManagerNumber} for the Service Manager.",
   afterHours:
     'Hello. You have reached the voice mail for {name}. Our office is closed right now. Please leave me a detailed message with your name, company and number, and I will return your call on the next business day. If this is an urgent issue, please call {serviceManagerNumber} for the Service Manager.',
-  away:
-    "Hello. You have reached the voice mail for {name}. I'm away from my desk right now. Please leave me a detailed message with your name, company and number, and I will return your call as soon as possible. If this is an urgent issue, please call {serviceManagerNumber} for the Service Manager.",
+  away: "Hello. You have reached the voice mail for {name}. I'm away from my desk right now. Please leave me a detailed message with your name, company and number, and I will return your call as soon as possible. If this is an urgent issue, please call {serviceManagerNumber} for the Service Manager.",
 } as const;
 
 /**
@@ -74,10 +73,7 @@ const ReminderSchedule = z
   .string()
   .trim()
   .max(400)
-  .regex(
-    new RegExp(`^(odd-hours|off|${REMINDER_TIME}(\\s*,\\s*${REMINDER_TIME})*)$`),
-    'must be odd-hours, off, or times like "09:30, 13:00, 16:30"',
-  );
+  .regex(new RegExp(`^(odd-hours|off|${REMINDER_TIME}(\\s*,\\s*${REMINDER_TIME})*)$`), 'must be odd-hours, off, or times like "09:30, 13:00, 16:30"');
 
 /** Every setting Focusline has, by its flat dotted key. The one list: files, registry, plist, URL and UI all go through it. */
 export const settingsRegistry = {
@@ -93,62 +89,231 @@ export const settingsRegistry = {
   'focus.autoEngage': setting('lockable', z.boolean(), true, 'Engage Focus automatically when ticket work starts.'),
   'focus.action': setting('lockable', SuppressAction, 'redirect', 'What happens to a call that would interrupt Focus: redirect, voicemail, busy or silent.'),
   'focus.redirectTarget': setting('lockable', OptionalSipUri, '', "Where redirected calls go: the service manager's or coordinator's SIP URI."),
-  'focus.voicemailTarget': setting('lockable', VoicemailTarget, '', "The PBX voicemail URI for the voicemail action, or 'local' for Focusline's own voicemail."),
-  'focus.busyCode': setting('lockable', z.union([z.literal(486), z.literal(480)]), 486, 'The SIP code for the busy action: 486 (Busy Here) or 480 (Temporarily Unavailable).'),
+  'focus.voicemailTarget': setting(
+    'lockable',
+    VoicemailTarget,
+    '',
+    "The PBX voicemail URI for the voicemail action, or 'local' for Focusline's own voicemail.",
+  ),
+  'focus.busyCode': setting(
+    'lockable',
+    z.union([z.literal(486), z.literal(480)]),
+    486,
+    'The SIP code for the busy action: 486 (Busy Here) or 480 (Temporarily Unavailable).',
+  ),
 
   'directory.coworkers': setting('lockable', z.array(DirectoryEntrySchema), [], 'Coworkers: their calls always ring, even in Focus.'),
   'directory.vips': setting('lockable', z.array(DirectoryEntrySchema), [], 'VIP customers: their calls always ring, even in Focus.'),
   'directory.blocked': setting('lockable', z.array(BlockedCaller), [], 'Numbers, extensions or SIP URIs whose calls are always rejected.'),
 
   'numbers.defaultRegion': setting('lockable', RegionCode, 'US', 'The country for numbers written without +country code (ISO 3166 alpha-2, e.g. US, GB).'),
-  'numbers.trustAssertedIdentity': setting('lockable', z.boolean(), false, "Trust the PBX's P-Asserted-Identity header for the caller's number. Only when the PBX sets it."),
+  'numbers.trustAssertedIdentity': setting(
+    'lockable',
+    z.boolean(),
+    false,
+    "Trust the PBX's P-Asserted-Identity header for the caller's number. Only when the PBX sets it.",
+  ),
 
-  'repeatCallers.threshold': setting('lockable', z.number().int('must be a whole number').min(2).max(100), 3, 'Calls from one number within the window that count as a repeat caller.'),
+  'repeatCallers.threshold': setting(
+    'lockable',
+    z.number().int('must be a whole number').min(2).max(100),
+    3,
+    'Calls from one number within the window that count as a repeat caller.',
+  ),
   'repeatCallers.windowMinutes': setting('lockable', Minutes(1440), 15, 'The repeat-caller window, in minutes.'),
   'repeatCallers.breakThrough': setting('lockable', z.boolean(), false, "Let a repeat caller's next call ring through Focus."),
   'repeatCallers.breakThroughWindowMinutes': setting('lockable', Minutes(1440), 3, 'How soon, in minutes, the next call must come to break through.'),
 
   'hours.timeZone': setting('lockable', OptionalTimeZone, '', "The business hours' IANA time zone, e.g. America/Chicago. Empty: the computer's zone."),
-  'hours.weekly': setting('lockable', WeeklyHours, null, 'Business hours per weekday (sun…sat), e.g. {"mon": [{"start": "08:00", "end": "17:00"}]}. null: no business hours, never after-hours.'),
-  'hours.afterHoursAction': setting('lockable', z.enum(['ring', 'redirect', 'voicemail', 'busy', 'silent']), 'voicemail', 'What happens to calls outside business hours: ring, redirect, voicemail, busy or silent.'),
-  'hours.afterHoursTarget': setting('lockable', VoicemailTarget, '', "The SIP URI for after-hours redirect or voicemail, or 'local' for Focusline's voicemail."),
+  'hours.weekly': setting(
+    'lockable',
+    WeeklyHours,
+    null,
+    'Business hours per weekday (sun…sat), e.g. {"mon": [{"start": "08:00", "end": "17:00"}]}. null: no business hours, never after-hours.',
+  ),
+  'hours.afterHoursAction': setting(
+    'lockable',
+    z.enum(['ring', 'redirect', 'voicemail', 'busy', 'silent']),
+    'voicemail',
+    'What happens to calls outside business hours: ring, redirect, voicemail, busy or silent.',
+  ),
+  'hours.afterHoursTarget': setting(
+    'lockable',
+    VoicemailTarget,
+    '',
+    "The SIP URI for after-hours redirect or voicemail, or 'local' for Focusline's voicemail.",
+  ),
 
   'psa.kind': setting('lockable', z.enum(PSA_KINDS), 'local', 'The PSA tickets go to: local (built-in ticket store), rt, connectwise, autotask or halopsa.'),
-  'psa.url': setting('lockable', OptionalPsaUrl, '', "The PSA's address: ConnectWise site, HaloPSA tenant, RT base URL; Autotask: where zone discovery starts (empty: webservices.autotask.net)."),
+  'psa.url': setting(
+    'lockable',
+    OptionalPsaUrl,
+    '',
+    "The PSA's address: ConnectWise site, HaloPSA tenant, RT base URL; Autotask: where zone discovery starts (empty: webservices.autotask.net).",
+  ),
   'psa.connectwise.companyId': setting('lockable', z.string().trim().max(100), '', 'ConnectWise: the company id used to sign in.'),
-  'psa.connectwise.clientId': setting('lockable', z.string().trim().max(100), '', "ConnectWise: the integration's clientId (a GUID from developer.connectwise.com)."),
-  'psa.connectwise.publicKey': setting('user-only', z.string().trim().max(100), '', "ConnectWise: the technician's API public key (the private key is kept in the OS keychain)."),
+  'psa.connectwise.clientId': setting(
+    'lockable',
+    z.string().trim().max(100),
+    '',
+    "ConnectWise: the integration's clientId (a GUID from developer.connectwise.com).",
+  ),
+  'psa.connectwise.publicKey': setting(
+    'user-only',
+    z.string().trim().max(100),
+    '',
+    "ConnectWise: the technician's API public key (the private key is kept in the OS keychain).",
+  ),
   'psa.autotask.username': setting('lockable', z.string().trim().max(200), '', "Autotask: the API user's user name."),
-  'psa.autotask.resourceId': setting('user-only', z.string().trim().regex(/^\d*$/, 'must be a number (the resource id)').max(20), '', "Autotask: the technician's resource id: whose tickets are watched, and who notes are written as."),
+  'psa.autotask.resourceId': setting(
+    'user-only',
+    z.string().trim().regex(/^\d*$/, 'must be a number (the resource id)').max(20),
+    '',
+    "Autotask: the technician's resource id: whose tickets are watched, and who notes are written as.",
+  ),
   'psa.halopsa.clientId': setting('lockable', z.string().trim().max(200), '', "HaloPSA: the API application's client id."),
   'psa.halopsa.tenant': setting('lockable', z.string().trim().max(100), '', 'HaloPSA: the tenant name for hosted Halo; empty when self-hosted.'),
-  'psa.workingStatuses': setting('lockable', StatusNames, [], 'Ticket statuses that mean "being worked on" (e.g. ["In Progress"]). Empty: the PSA\'s usual one (RT: open; others: In Progress).'),
-  'psa.stopwatchMinSeconds': setting('lockable', z.number().int().min(0).max(3600), 60, 'ConnectWise: a running stopwatch on a ticket outside the working statuses counts as work after this many seconds (guards against autoStartStopwatch).'),
-  'psa.queue': setting('lockable', z.string().trim().max(200), '', "Where new tickets go: ConnectWise board, Autotask queue, HaloPSA ticket type, RT queue. Empty: the PSA's default."),
-  'psa.unknownCallerCompany': setting('lockable', z.string().trim().max(200), '', "The catch-all company for callers nobody matches (ConnectWise company identifier, Autotask company id, HaloPSA client id)."),
+  'psa.workingStatuses': setting(
+    'lockable',
+    StatusNames,
+    [],
+    'Ticket statuses that mean "being worked on" (e.g. ["In Progress"]). Empty: the PSA\'s usual one (RT: open; others: In Progress).',
+  ),
+  'psa.stopwatchMinSeconds': setting(
+    'lockable',
+    z.number().int().min(0).max(3600),
+    60,
+    'ConnectWise: a running stopwatch on a ticket outside the working statuses counts as work after this many seconds (guards against autoStartStopwatch).',
+  ),
+  'psa.queue': setting(
+    'lockable',
+    z.string().trim().max(200),
+    '',
+    "Where new tickets go: ConnectWise board, Autotask queue, HaloPSA ticket type, RT queue. Empty: the PSA's default.",
+  ),
+  'psa.unknownCallerCompany': setting(
+    'lockable',
+    z.string().trim().max(200),
+    '',
+    'The catch-all company for callers nobody matches (ConnectWise company identifier, Autotask company id, HaloPSA client id).',
+  ),
   'psa.ringCompanyMainNumber': setting('lockable', z.boolean(), false, "Also ring through calls from the active ticket's company main number."),
-  'psa.coworkersFromPsa': setting('lockable', z.boolean(), false, "Fill the coworker directory from the PSA's members (with their phone numbers), in addition to directory.coworkers."),
-  'psa.logAttempts': setting('lockable', z.enum(['off', 'not-rung', 'all']), 'off', 'Log contact attempts into the PSA: off, not-rung (calls Focus held back), or all calls.'),
-  'psa.pollSeconds': setting('lockable', z.number().int().min(5).max(600), 20, 'How often to ask the PSA for the active ticket, in seconds; it backs off when the PSA is slow or limits the rate.'),
-  'psa.syncMinutes': setting('lockable', z.number().int().min(5).max(1440), 60, "How often contacts and members are synced into the local caller index, in minutes."),
+  'psa.coworkersFromPsa': setting(
+    'lockable',
+    z.boolean(),
+    false,
+    "Fill the coworker directory from the PSA's members (with their phone numbers), in addition to directory.coworkers.",
+  ),
+  'psa.logAttempts': setting(
+    'lockable',
+    z.enum(['off', 'not-rung', 'all']),
+    'off',
+    'Log contact attempts into the PSA: off, not-rung (calls Focus held back), or all calls.',
+  ),
+  'psa.pollSeconds': setting(
+    'lockable',
+    z.number().int().min(5).max(600),
+    20,
+    'How often to ask the PSA for the active ticket, in seconds; it backs off when the PSA is slow or limits the rate.',
+  ),
+  'psa.syncMinutes': setting(
+    'lockable',
+    z.number().int().min(5).max(1440),
+    60,
+    'How often contacts and members are synced into the local caller index, in minutes.',
+  ),
 
-  'voicemail.greetingTemplate': setting('lockable', GreetingTemplate.min(1, 'must not be empty: callers would hear nothing'), DEFAULT_GREETING.standard, 'The standard voicemail greeting script. Placeholders: {name}, {serviceManagerNumber}, {ticketId}, {ticketSummary}. The tech records it as written.'),
-  'voicemail.greetingTemplateFocused': setting('lockable', GreetingTemplate, DEFAULT_GREETING.focused, 'The greeting while the tech is focused on a ticket. Empty: the standard greeting.'),
-  'voicemail.greetingTemplateAfterHours': setting('lockable', GreetingTemplate, DEFAULT_GREETING.afterHours, 'The greeting outside business hours. Empty: the standard greeting.'),
-  'voicemail.greetingTemplateAway': setting('lockable', GreetingTemplate, DEFAULT_GREETING.away, 'The greeting while the tech is away (do not disturb). Empty: the standard greeting.'),
-  'voicemail.serviceManagerNumber': setting('lockable', SpokenPhoneNumber, '', 'The number urgent callers are told to call for the Service Manager, as it should be read out (e.g. +1 312 555 0100 or extension 2000). Empty: the greeting leaves that sentence out.'),
-  'voicemail.maxGreetingSeconds': setting('lockable', z.number().int('must be a whole number').min(5).max(120), 30, 'The longest greeting a tech may record, in seconds (5–120).'),
-  'voicemail.maxMessageSeconds': setting('lockable', z.number().int('must be a whole number').min(10).max(600), 120, "The longest message a caller may leave in Focusline's voicemail, in seconds (10–600)."),
-  'voicemail.silenceSeconds': setting('lockable', z.number().int('must be a whole number').min(2).max(60), 5, 'Stop recording a message after this many seconds of silence (2–60).'),
-  'voicemail.retentionDays': setting('lockable', z.number().int('must be a whole number').min(1).max(3650), 90, 'Handled voicemails older than this many days are deleted (1–3650). Unhandled ones are kept.'),
-  'voicemail.retentionCount': setting('lockable', z.number().int('must be a whole number').min(10).max(10_000), 500, 'Keep at most this many voicemails; the oldest handled ones go first (10–10000). Unhandled ones are kept.'),
-  'voicemail.accessNumber': setting('lockable', z.string().trim().max(64).regex(/^[0-9*#+]*$/, 'must be what the phone dials, e.g. *97: digits, *, # and + only (or empty)'), '', "The PBX's voicemail access number that the one-click button dials, e.g. *97. Empty: no button."),
-  'voicemail.subscribeMwi': setting('lockable', z.boolean(), false, "Subscribe to the PBX's message-waiting indicator (SIP message-summary) and show its voicemail count."),
+  'voicemail.greetingTemplate': setting(
+    'lockable',
+    GreetingTemplate.min(1, 'must not be empty: callers would hear nothing'),
+    DEFAULT_GREETING.standard,
+    'The standard voicemail greeting script. Placeholders: {name}, {serviceManagerNumber}, {ticketId}, {ticketSummary}. The tech records it as written.',
+  ),
+  'voicemail.greetingTemplateFocused': setting(
+    'lockable',
+    GreetingTemplate,
+    DEFAULT_GREETING.focused,
+    'The greeting while the tech is focused on a ticket. Empty: the standard greeting.',
+  ),
+  'voicemail.greetingTemplateAfterHours': setting(
+    'lockable',
+    GreetingTemplate,
+    DEFAULT_GREETING.afterHours,
+    'The greeting outside business hours. Empty: the standard greeting.',
+  ),
+  'voicemail.greetingTemplateAway': setting(
+    'lockable',
+    GreetingTemplate,
+    DEFAULT_GREETING.away,
+    'The greeting while the tech is away (do not disturb). Empty: the standard greeting.',
+  ),
+  'voicemail.serviceManagerNumber': setting(
+    'lockable',
+    SpokenPhoneNumber,
+    '',
+    'The number urgent callers are told to call for the Service Manager, as it should be read out (e.g. +1 312 555 0100 or extension 2000). Empty: the greeting leaves that sentence out.',
+  ),
+  'voicemail.maxGreetingSeconds': setting(
+    'lockable',
+    z.number().int('must be a whole number').min(5).max(120),
+    30,
+    'The longest greeting a tech may record, in seconds (5–120).',
+  ),
+  'voicemail.maxMessageSeconds': setting(
+    'lockable',
+    z.number().int('must be a whole number').min(10).max(600),
+    120,
+    "The longest message a caller may leave in Focusline's voicemail, in seconds (10–600).",
+  ),
+  'voicemail.silenceSeconds': setting(
+    'lockable',
+    z.number().int('must be a whole number').min(2).max(60),
+    5,
+    'Stop recording a message after this many seconds of silence (2–60).',
+  ),
+  'voicemail.retentionDays': setting(
+    'lockable',
+    z.number().int('must be a whole number').min(1).max(3650),
+    90,
+    'Handled voicemails older than this many days are deleted (1–3650). Unhandled ones are kept.',
+  ),
+  'voicemail.retentionCount': setting(
+    'lockable',
+    z.number().int('must be a whole number').min(10).max(10_000),
+    500,
+    'Keep at most this many voicemails; the oldest handled ones go first (10–10000). Unhandled ones are kept.',
+  ),
+  'voicemail.accessNumber': setting(
+    'lockable',
+    z
+      .string()
+      .trim()
+      .max(64)
+      .regex(/^[0-9*#+]*$/, 'must be what the phone dials, e.g. *97: digits, *, # and + only (or empty)'),
+    '',
+    "The PBX's voicemail access number that the one-click button dials, e.g. *97. Empty: no button.",
+  ),
+  'voicemail.subscribeMwi': setting(
+    'lockable',
+    z.boolean(),
+    false,
+    "Subscribe to the PBX's message-waiting indicator (SIP message-summary) and show its voicemail count.",
+  ),
   'voicemail.name': setting('user-only', z.string().trim().max(128), '', "How the tech's name is said in the greeting. Empty: account.displayName."),
-  'reminders.schedule': setting('lockable', ReminderSchedule, 'odd-hours', 'When to remind the tech of unhandled voicemail and callbacks: odd-hours (9:00, 11:00 … 17:00 in business hours), off, or times like "09:30, 13:00, 16:30" (business-hours time zone, working hours only).'),
+  'reminders.schedule': setting(
+    'lockable',
+    ReminderSchedule,
+    'odd-hours',
+    'When to remind the tech of unhandled voicemail and callbacks: odd-hours (9:00, 11:00 … 17:00 in business hours), off, or times like "09:30, 13:00, 16:30" (business-hours time zone, working hours only).',
+  ),
 
   'policy.url': setting('policy-only', OptionalPolicyUrl, '', 'An HTTPS URL of a policy document ({"managed": {…}, "recommended": {…}}), polled with ETag.'),
-  'policy.pollSeconds': setting('policy-only', z.number().int('must be a whole number').min(30).max(86_400), 300, 'How often to poll policy.url, in seconds (at least 30).'),
+  'policy.pollSeconds': setting(
+    'policy-only',
+    z.number().int('must be a whole number').min(30).max(86_400),
+    300,
+    'How often to poll policy.url, in seconds (at least 30).',
+  ),
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingsRegistry = Readonly<Record<string, SettingSpec>>;

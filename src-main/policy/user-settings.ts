@@ -188,7 +188,9 @@ export class UserSettings {
       await writeJsonFileAtomic(this.path, withoutPassword(raw));
       this.log(`Moved the SIP password from ${this.path} to the ${this.secrets.kind === 'os-keychain' ? 'OS keychain' : 'owner-only secrets file'}.`);
     } catch (err) {
-      this.log(`The SIP password was stored safely, but ${this.path} could not be rewritten without it: ${(err as Error).message}. Remove the password from that file by hand.`);
+      this.log(
+        `The SIP password was stored safely, but ${this.path} could not be rewritten without it: ${(err as Error).message}. Remove the password from that file by hand.`,
+      );
     }
   }
 

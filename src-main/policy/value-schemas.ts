@@ -21,7 +21,10 @@ export const OptionalSipUri = z
   .trim()
   .regex(new RegExp(`^(${SIP_URI})?$`, 'i'), 'must be a SIP URI such as sip:2000@pbx.example.com (or empty)');
 
-export const SipUri = z.string().trim().regex(new RegExp(`^${SIP_URI}$`, 'i'), 'must be a SIP URI such as sip:2000@pbx.example.com');
+export const SipUri = z
+  .string()
+  .trim()
+  .regex(new RegExp(`^${SIP_URI}$`, 'i'), 'must be a SIP URI such as sip:2000@pbx.example.com');
 
 /** Matches the contract's AccountSchema rules, plus '' for "not set up yet". */
 export const OptionalWsServer = z
@@ -40,7 +43,10 @@ export const VoicemailTarget = z
   .regex(new RegExp(`^(local|${SIP_URI})?$`, 'i'), 'must be a SIP URI such as sip:*97@pbx.example.com, or "local" for Focusline\'s own voicemail');
 
 /** An internal extension as the PBX dials it: digits, * and #. */
-const Extension = z.string().trim().regex(/^[0-9*#]{1,16}$/, 'must be an extension: 1 to 16 digits, * or #');
+const Extension = z
+  .string()
+  .trim()
+  .regex(/^[0-9*#]{1,16}$/, 'must be an extension: 1 to 16 digits, * or #');
 /** A phone number as people write it; normalised later with numbers.defaultRegion. */
 const PhoneNumber = z
   .string()
@@ -80,7 +86,7 @@ export const RegionCode = z
 export const OptionalTimeZone = z
   .string()
   .trim()
-  .refine((zone) => zone === '' || isTimeZone(zone), 'must be an IANA time zone such as America/New_York or Europe/Berlin (or empty for the computer\'s zone)');
+  .refine((zone) => zone === '' || isTimeZone(zone), "must be an IANA time zone such as America/New_York or Europe/Berlin (or empty for the computer's zone)");
 
 export function isTimeZone(zone: string): boolean {
   try {
@@ -143,6 +149,9 @@ export const OptionalPolicyUrl = z
 export const OptionalPsaUrl = z
   .string()
   .trim()
-  .refine((url) => url === '' || isAllowedPolicyUrl(url), 'must be an https:// URL, for example https://na.myconnectwise.net (http:// only to 127.0.0.1, localhost or [::1])');
+  .refine(
+    (url) => url === '' || isAllowedPolicyUrl(url),
+    'must be an https:// URL, for example https://na.myconnectwise.net (http:// only to 127.0.0.1, localhost or [::1])',
+  );
 
 export const StatusNames = z.array(z.string().trim().min(1).max(100)).max(20);

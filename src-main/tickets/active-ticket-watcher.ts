@@ -38,7 +38,8 @@ export type PollPace = { baseMs: number; maxMs: number };
 export function nextPollDelayMs(pace: PollPace, currentMs: number, outcome: { ok: true; tookMs: number } | { ok: false; error: unknown }): number {
   if (outcome.ok) return outcome.tookMs > SLOW_ANSWER_MS ? Math.min(pace.maxMs, Math.max(pace.baseMs, currentMs) * 2) : pace.baseMs;
   const doubled = Math.min(pace.maxMs, Math.max(pace.baseMs, currentMs) * 2);
-  if (outcome.error instanceof PsaError && outcome.error.retryAfterMs !== undefined) return Math.min(pace.maxMs * 2, Math.max(doubled, outcome.error.retryAfterMs));
+  if (outcome.error instanceof PsaError && outcome.error.retryAfterMs !== undefined)
+    return Math.min(pace.maxMs * 2, Math.max(doubled, outcome.error.retryAfterMs));
   return doubled;
 }
 

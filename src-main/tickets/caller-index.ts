@@ -166,13 +166,15 @@ export class CallerIndex {
     this.region = options.defaultRegion;
     migrate(db, MIGRATIONS);
     this.sql = {
-      upsertPerson: db.prepare(
-        `INSERT INTO caller_people (psa_key, kind, person_id, person, region, generation, synced_at)
+      upsertPerson: db
+        .prepare(
+          `INSERT INTO caller_people (psa_key, kind, person_id, person, region, generation, synced_at)
          VALUES (@psaKey, @kind, @personId, @person, @region, @generation, @syncedAt)
          ON CONFLICT (psa_key, kind, person_id) DO UPDATE SET
            person = excluded.person, region = excluded.region, generation = excluded.generation, synced_at = excluded.synced_at
          RETURNING id`,
-      ).pluck(),
+        )
+        .pluck(),
       insertNumber: db.prepare(
         `INSERT INTO caller_numbers (person_ref, psa_key, exact_key, e164, digits, tail10, tail7, digit_count, has_country_code)
          VALUES (@personRef, @psaKey, @exactKey, @e164, @digits, @tail10, @tail7, @digitCount, @hasCountryCode)`,
@@ -194,11 +196,13 @@ export class CallerIndex {
          FROM caller_numbers n JOIN caller_people p ON p.id = n.person_ref
          WHERE n.psa_key = ? AND n.tail7 = ?`,
       ),
-      membersWithNumbers: db.prepare(
-        `SELECT person FROM caller_people p
+      membersWithNumbers: db
+        .prepare(
+          `SELECT person FROM caller_people p
          WHERE p.psa_key = ? AND p.kind = 'member' AND EXISTS (SELECT 1 FROM caller_numbers n WHERE n.person_ref = p.id)
          ORDER BY p.person_id`,
-      ).pluck(),
+        )
+        .pluck(),
       getPerson: db.prepare('SELECT person FROM caller_people WHERE psa_key = ? AND kind = ? AND person_id = ?').pluck(),
       count: db.prepare('SELECT COUNT(*) FROM caller_people WHERE psa_key = ?').pluck(),
       countKind: db.prepare('SELECT COUNT(*) FROM caller_people WHERE psa_key = ? AND kind = ?').pluck(),
@@ -284,7 +288,12 @@ export class CallerIndex {
 
   /** The newest sync pass stored for that kind (0 when none). */
   newestGeneration(psaKey: string, kind: PsaPerson['kind']): number {
-    return z.number().nullable().parse(this.sql.newestGeneration.get(psaKey, kind) ?? null) ?? 0;
+    return (
+      z
+        .number()
+        .nullable()
+        .parse(this.sql.newestGeneration.get(psaKey, kind) ?? null) ?? 0
+    );
   }
 
   // ---- internals -------------------------------------------------------------
@@ -319,9 +328,7 @@ export class CallerIndex {
 
   /** Re-reads the numbers of people normalised under another region (the setting changed). */
   private renormalise(): void {
-    const rows = z
-      .array(z.object({ id: z.number(), psa_key: z.string(), person: z.string() }))
-      .parse(this.sql.otherRegion.all({ region: this.region }));
+    const rows = z.array(z.object({ id: z.number(), psa_key: z.string(), person: z.string() })).parse(this.sql.otherRegion.all({ region: this.region }));
     if (rows.length === 0) return;
     const setRegion = this.db.prepare('UPDATE caller_people SET region = ? WHERE id = ?');
     this.db.transaction(() => {

@@ -272,7 +272,11 @@ export class DirectorySync {
       const row = this.load(kind);
       if (row === undefined || row.in_pass === 0) return;
       if (row.pages_done >= this.maxPages) {
-        this.stopWithError(kind, `Stopped syncing ${LABEL[kind]} after ${this.maxPages.toLocaleString('en-US')} pages: ${this.adapter.label} kept returning more (its paging looks broken). What was read so far is in the index; the next sync starts over.`, true);
+        this.stopWithError(
+          kind,
+          `Stopped syncing ${LABEL[kind]} after ${this.maxPages.toLocaleString('en-US')} pages: ${this.adapter.label} kept returning more (its paging looks broken). What was read so far is in the index; the next sync starts over.`,
+          true,
+        );
         return;
       }
       const outcome = await this.fetchPage(kind, row.cursor);
@@ -282,7 +286,11 @@ export class DirectorySync {
         return;
       }
       if (outcome.page.next !== null && outcome.page.next === row.cursor) {
-        this.stopWithError(kind, `Stopped syncing ${LABEL[kind]}: ${this.adapter.label} returned the same page twice (its paging is stuck). The next sync starts over.`, true);
+        this.stopWithError(
+          kind,
+          `Stopped syncing ${LABEL[kind]}: ${this.adapter.label} returned the same page twice (its paging is stuck). The next sync starts over.`,
+          true,
+        );
         return;
       }
       await this.storePage(kind, row, outcome.page);

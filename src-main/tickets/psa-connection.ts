@@ -3,7 +3,16 @@ import type { ConnectionReportSchema, PsaStatusView } from '../ipc/contract.js';
 import { checkValue, isSettingKey, settingsRegistry, type SettingsValues } from '../policy/schema.js';
 import type { SecretStore } from '../storage/secret-store.js';
 import type { PsaAdapterDeps } from './psa-config.js';
-import { createPsaAdapter, PSA_SECRET_FIELDS, psaInstanceKey, psaSecretKey, readPsaSecrets, toAdapterConfig, type PsaSecrets, type RemotePsaKind } from './psa-factory.js';
+import {
+  createPsaAdapter,
+  PSA_SECRET_FIELDS,
+  psaInstanceKey,
+  psaSecretKey,
+  readPsaSecrets,
+  toAdapterConfig,
+  type PsaSecrets,
+  type RemotePsaKind,
+} from './psa-factory.js';
 import { PSA_LABELS, type PsaAdapter, type PsaKind } from './psa.js';
 import type { z } from 'zod';
 import { messageOf } from '../../src-shared/errors.js';
@@ -12,7 +21,11 @@ type ConnectionReport = z.infer<typeof ConnectionReportSchema>;
 
 export type PsaForm = { kind: PsaKind; values: Record<string, unknown>; secrets: Record<string, string> };
 
-type Built = { kind: 'local' } | { kind: RemotePsaKind; state: 'connected'; adapter: PsaAdapter; instanceKey: string } | { kind: RemotePsaKind; state: 'incomplete'; missing: string[] } | { kind: RemotePsaKind; state: 'error'; problem: string };
+type Built =
+  | { kind: 'local' }
+  | { kind: RemotePsaKind; state: 'connected'; adapter: PsaAdapter; instanceKey: string }
+  | { kind: RemotePsaKind; state: 'incomplete'; missing: string[] }
+  | { kind: RemotePsaKind; state: 'error'; problem: string };
 
 export type PsaConnectionOptions = {
   secrets: SecretStore;
@@ -93,9 +106,19 @@ export class PsaConnection {
 
   /** "Test connection" on the form's values, before they are saved. Locked settings keep their enforced values. */
   async test(current: SettingsValues, form: PsaForm, isLocked: (key: string) => boolean = () => false): Promise<ConnectionReport> {
-    if (form.kind === 'local') return { ok: true, who: PSA_LABELS.local, checks: [{ name: 'Built-in ticket store', ok: true, detail: 'Always available; tickets stay on this computer.' }], warnings: [] };
+    if (form.kind === 'local')
+      return {
+        ok: true,
+        who: PSA_LABELS.local,
+        checks: [{ name: 'Built-in ticket store', ok: true, detail: 'Always available; tickets stay on this computer.' }],
+        warnings: [],
+      };
     if (isLocked('psa.kind') && form.kind !== current['psa.kind']) {
-      return { ok: false, checks: [{ name: 'Settings', ok: false, detail: `Your organization has set the PSA to ${PSA_LABELS[current['psa.kind']]}.` }], warnings: [] };
+      return {
+        ok: false,
+        checks: [{ name: 'Settings', ok: false, detail: `Your organization has set the PSA to ${PSA_LABELS[current['psa.kind']]}.` }],
+        warnings: [],
+      };
     }
     const values = overlay(current, form, isLocked);
     let stored: PsaSecrets;
@@ -173,7 +196,11 @@ function overlay(current: SettingsValues, form: PsaForm, isLocked: (key: string)
 }
 
 function nonBlank(secrets: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(secrets).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
+  return Object.fromEntries(
+    Object.entries(secrets)
+      .filter(([, v]) => v.trim() !== '')
+      .map(([k, v]) => [k, v.trim()]),
+  );
 }
 
 function describe(b: Built): string {

@@ -36,7 +36,11 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 /** A PSA's clock this far from ours makes signed/OAuth auth fail in confusing ways; say so. */
 export const CLOCK_SKEW_LIMIT_MS = 5 * 60_000;
 
-export async function psaRequest<T = unknown>(request: PsaRequest<T>, fetchImpl: FetchLike = fetch, now: () => Date = () => new Date()): Promise<PsaResponse<T>> {
+export async function psaRequest<T = unknown>(
+  request: PsaRequest<T>,
+  fetchImpl: FetchLike = fetch,
+  now: () => Date = () => new Date(),
+): Promise<PsaResponse<T>> {
   const { vendor } = request;
   const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -59,16 +63,22 @@ export async function psaRequest<T = unknown>(request: PsaRequest<T>, fetchImpl:
   } catch (error) {
     if (request.signal?.aborted) throw new PsaError('cancelled', `${vendor}: the request was cancelled.`, { cause: error });
     if (timeout.aborted) throw new PsaError('timeout', `${vendor} did not answer within ${formatSeconds(timeoutMs)}.`, { cause: error });
-    throw new PsaError('unavailable', `Can't reach ${vendor} at ${hostOf(request.url)}: ${networkReason(error)}. Check the URL and your network.`, { cause: error });
+    throw new PsaError('unavailable', `Can't reach ${vendor} at ${hostOf(request.url)}: ${networkReason(error)}. Check the URL and your network.`, {
+      cause: error,
+    });
   }
 
   const parsed = parseJson(text);
   if (response.status >= 200 && response.status < 300) {
     if (!request.schema) return { status: response.status, headers: response.headers, data: (parsed.ok ? parsed.value : text) as T };
     if (!parsed.ok) {
-      throw new PsaError('malformed', `${vendor} answered with something that isn't JSON (${describeBody(text, response.headers)}). Is the URL pointing at the API?`, {
-        status: response.status,
-      });
+      throw new PsaError(
+        'malformed',
+        `${vendor} answered with something that isn't JSON (${describeBody(text, response.headers)}). Is the URL pointing at the API?`,
+        {
+          status: response.status,
+        },
+      );
     }
     const result = request.schema.safeParse(parsed.value);
     if (!result.success) {
@@ -86,13 +96,22 @@ function errorFor<T>(response: Response, body: unknown, request: PsaRequest<T>, 
   const suffix = reason ? `: ${reason}` : '.';
   const skew = clockSkewMs(response.headers.get('date'), now);
   if (status >= 300 && status < 400) {
-    return new PsaError('not-found', `${vendor} redirected the request to ${response.headers.get('location') ?? 'another address'}. Use the API's address in the PSA URL setting.`, { status });
+    return new PsaError(
+      'not-found',
+      `${vendor} redirected the request to ${response.headers.get('location') ?? 'another address'}. Use the API's address in the PSA URL setting.`,
+      { status },
+    );
   }
   if ((status === 401 || status === 403) && skew !== undefined && Math.abs(skew) > CLOCK_SKEW_LIMIT_MS) {
-    return new PsaError('clock-skew', `${vendor} refused the sign-in, and this computer's clock is ${formatSkew(skew)} the server's. Set the clock right and try again.`, { status });
+    return new PsaError(
+      'clock-skew',
+      `${vendor} refused the sign-in, and this computer's clock is ${formatSkew(skew)} the server's. Set the clock right and try again.`,
+      { status },
+    );
   }
   if (status === 401) return new PsaError('auth', `${vendor} refused the credentials (401)${suffix} Check the key or token in Settings → PSA.`, { status });
-  if (status === 403) return new PsaError('forbidden', `${vendor} says this account lacks permission (403)${suffix} Ask your PSA administrator to grant it.`, { status });
+  if (status === 403)
+    return new PsaError('forbidden', `${vendor} says this account lacks permission (403)${suffix} Ask your PSA administrator to grant it.`, { status });
   if (status === 404) return new PsaError('not-found', `${vendor} has nothing at ${pathOf(request.url)} (404)${suffix}`, { status });
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
@@ -125,7 +144,9 @@ function genericReason(body: unknown): string | undefined {
     if (typeof b[key] === 'string' && b[key]) return truncate(b[key]);
   }
   if (Array.isArray(b['errors'])) {
-    const parts = b['errors'].map((e) => (typeof e === 'string' ? e : typeof e === 'object' && e !== null ? String((e as Record<string, unknown>)['message'] ?? '') : '')).filter(Boolean);
+    const parts = b['errors']
+      .map((e) => (typeof e === 'string' ? e : typeof e === 'object' && e !== null ? String((e as Record<string, unknown>)['message'] ?? '') : ''))
+      .filter(Boolean);
     if (parts.length > 0) return truncate(parts.join('; '));
   }
   return undefined;

@@ -43,7 +43,16 @@ export function createTicketDesk(options: TicketDeskOptions) {
 
   const fromPsa = (t: PsaTicket): TicketView => {
     const withCompany = options.settings()['psa.ringCompanyMainNumber'] ? [...t.contactNumbers, ...t.companyNumbers] : t.contactNumbers;
-    const view: TicketView = { id: t.id, summary: t.summary, company: t.company, contactName: t.contactName, contactNumbers: withCompany, status: t.status, source: psa.kind, ...(t.url ? { url: t.url } : {}) };
+    const view: TicketView = {
+      id: t.id,
+      summary: t.summary,
+      company: t.company,
+      contactName: t.contactName,
+      contactNumbers: withCompany,
+      status: t.status,
+      source: psa.kind,
+      ...(t.url ? { url: t.url } : {}),
+    };
     known.set(view.id, view);
     return view;
   };
@@ -88,7 +97,8 @@ export function createTicketDesk(options: TicketDeskOptions) {
       known.clear();
     },
     create: (input: NewLocalTicket): TicketView => {
-      if (psa.adapter()) throw new Error(`New tickets are made in ${psa.kind.toUpperCase() === 'RT' ? 'RT' : 'your PSA'}; for a call, use "Create ticket instead".`);
+      if (psa.adapter())
+        throw new Error(`New tickets are made in ${psa.kind.toUpperCase() === 'RT' ? 'RT' : 'your PSA'}; for a call, use "Create ticket instead".`);
       return toTicketView(store.create(input, now()));
     },
     /** "Create ticket instead": the call's details become the ticket, so nothing the caller said is lost. */
@@ -97,7 +107,16 @@ export function createTicketDesk(options: TicketDeskOptions) {
       const attempt = caller?.person ? { ...call, callerName: caller.person.name } : call;
       const text = callTicketText(attempt, extra);
       if (!psa.adapter()) {
-        const ticket = store.create({ ...text, company: caller?.company?.name ?? '', contactName: caller?.person?.name ?? attempt.callerName, contactNumbers: callerNumbers(attempt), source: 'Phone' }, now());
+        const ticket = store.create(
+          {
+            ...text,
+            company: caller?.company?.name ?? '',
+            contactName: caller?.person?.name ?? attempt.callerName,
+            contactNumbers: callerNumbers(attempt),
+            source: 'Phone',
+          },
+          now(),
+        );
         return { ticket: toTicketView(ticket), handoff: null };
       }
       const payload: CreateTicketPayload = {
@@ -122,7 +141,14 @@ export function createTicketDesk(options: TicketDeskOptions) {
       }
       // The same note twice (a double click) is one note; a different note about the same call is another.
       const key = handoffKey('add-note', `${attempt ? attempt.id : 'manual'}:${ticketId}:${createHash('sha256').update(body).digest('hex').slice(0, 16)}`);
-      return { ticket: null, handoff: outbox.enqueue({ kind: 'add-note', idempotencyKey: key, payload: { ticketId, text: body, internal: true, ...(attempt ? { attemptId: attempt.id } : {}) } }) };
+      return {
+        ticket: null,
+        handoff: outbox.enqueue({
+          kind: 'add-note',
+          idempotencyKey: key,
+          payload: { ticketId, text: body, internal: true, ...(attempt ? { attemptId: attempt.id } : {}) },
+        }),
+      };
     },
     localNotes: (ticketId: string) => store.notes(ticketId),
   };
@@ -154,7 +180,8 @@ export function callTicketText(a: AttemptView, extra: CallTicketExtra): { summar
     extra.notes ? `\nNotes:\n${extra.notes}` : '',
   ].filter(Boolean);
   return {
-    summary: extra.summary?.trim() || `Call from ${a.callerName || a.callerNumber} at ${at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`,
+    summary:
+      extra.summary?.trim() || `Call from ${a.callerName || a.callerNumber} at ${at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`,
     description: extra.description?.trim() || details.join('\n'),
   };
 }

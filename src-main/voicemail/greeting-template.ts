@@ -76,7 +76,8 @@ export function placeholderValues(values: GreetingValues, extra: GreetingExtra =
 /** What a manager or tech can do about each empty placeholder. */
 const MISSING: Record<Known, string> = {
   name: 'No name to say: set "Name in the greeting" (voicemail.name) or your display name (account.displayName).',
-  servicemanagernumber: 'No Service Manager number is set (voicemail.serviceManagerNumber), so urgent callers are not told whom to call. Ask your service manager to set it.',
+  servicemanagernumber:
+    'No Service Manager number is set (voicemail.serviceManagerNumber), so urgent callers are not told whom to call. Ask your service manager to set it.',
   ticketid: 'No ticket is active, so there is no ticket number to say.',
   ticketsummary: 'No ticket is active, so there is no ticket summary to say.',
 };
@@ -96,7 +97,10 @@ export function fillTemplate(template: string, values: PlaceholderValues): Fille
       problems.push({ kind: 'missing-value', placeholder: missing.written, message: `${MISSING[missing.known]} ${fate}` });
     }
   }
-  const text = usable.map((s) => s.text + s.gap).join('').trim();
+  const text = usable
+    .map((s) => s.text + s.gap)
+    .join('')
+    .trim();
   return { text: substitute(text, values, problems), problems };
 }
 
@@ -141,7 +145,8 @@ function substitute(text: string, values: PlaceholderValues, problems: GreetingP
       problems.push({
         kind: 'discloses-ticket',
         placeholder: whole,
-        message: "The greeting reads the ticket's summary to every caller, which can tell one customer about another's problem. Use {ticketId} instead, or no ticket at all.",
+        message:
+          "The greeting reads the ticket's summary to every caller, which can tell one customer about another's problem. Use {ticketId} instead, or no ticket at all.",
       });
     }
     return values[known];

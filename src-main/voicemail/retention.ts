@@ -60,7 +60,9 @@ function warningsFor(kept: RetainedMessage[], expired: (m: RetainedMessage) => b
   const warnings: string[] = [];
   const old = kept.filter((m) => !m.handled && expired(m)).length;
   if (old > 0) {
-    warnings.push(`${plural(old, 'unhandled voicemail')} ${old === 1 ? 'is' : 'are'} older than ${plural(policy.retentionDays, 'day')}. Unhandled voicemail is never deleted: return the call and mark it handled.`);
+    warnings.push(
+      `${plural(old, 'unhandled voicemail')} ${old === 1 ? 'is' : 'are'} older than ${plural(policy.retentionDays, 'day')}. Unhandled voicemail is never deleted: return the call and mark it handled.`,
+    );
   }
   if (kept.length > policy.retentionCount) {
     warnings.push(

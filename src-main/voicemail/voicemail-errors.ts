@@ -3,16 +3,7 @@ import { messageOf } from '../../src-shared/errors.js';
  * Why a voicemail storage operation was refused. The message is shown to the
  * tech as is, so it says what happened and what to do; `kind` is for code.
  */
-export const VOICEMAIL_ERROR_KINDS = [
-  'invalid-input',
-  'not-found',
-  'wrong-state',
-  'out-of-order',
-  'chunk-conflict',
-  'too-long',
-  'too-large',
-  'disk',
-] as const;
+export const VOICEMAIL_ERROR_KINDS = ['invalid-input', 'not-found', 'wrong-state', 'out-of-order', 'chunk-conflict', 'too-long', 'too-large', 'disk'] as const;
 export type VoicemailErrorKind = (typeof VOICEMAIL_ERROR_KINDS)[number];
 
 export class VoicemailError extends Error {

@@ -65,7 +65,11 @@ type Row = z.infer<typeof RowSchema>;
 const SaveSchema = z.object({
   bytes: z.instanceof(Uint8Array, { message: 'must be the audio bytes (a Uint8Array)' }).refine((b) => b.byteLength > 0, 'the recording is empty'),
   mimeType: AudioMimeTypeSchema,
-  durationMs: z.number().int().positive().max(10 * 60 * 1000),
+  durationMs: z
+    .number()
+    .int()
+    .positive()
+    .max(10 * 60 * 1000),
 });
 export type SaveGreeting = { bytes: Uint8Array; mimeType: string; durationMs: number };
 
@@ -80,7 +84,8 @@ const LABELS: Record<GreetingVariant, string> = {
 
 function parseVariant(variant: unknown): GreetingVariant {
   const parsed = GreetingVariantSchema.safeParse(variant);
-  if (!parsed.success) throw new VoicemailError('invalid-input', `There is no greeting called "${String(variant)}"; use one of ${GREETING_VARIANTS.join(', ')}.`);
+  if (!parsed.success)
+    throw new VoicemailError('invalid-input', `There is no greeting called "${String(variant)}"; use one of ${GREETING_VARIANTS.join(', ')}.`);
   return parsed.data;
 }
 
@@ -176,7 +181,12 @@ export class GreetingStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw diskError(`read the ${LABELS[v]} greeting`, join(this.dir, row.file_name), error);
     }
-    return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), mimeType: row.mime_type, durationMs: row.duration_ms, savedAt: row.saved_at };
+    return {
+      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      mimeType: row.mime_type,
+      durationMs: row.duration_ms,
+      savedAt: row.saved_at,
+    };
   }
 
   /** True if there was a greeting to delete. */
@@ -206,7 +216,10 @@ export class GreetingStore {
       throw new VoicemailError('invalid-input', `The ${LABELS[v]} greeting's export must be a WAV file (RIFF/WAVE); nothing was written.`);
     }
     if (wavBytes.byteLength > this.maxBytes * 4) {
-      throw new VoicemailError('too-large', `The ${LABELS[v]} greeting's WAV export is larger than ${Math.floor((this.maxBytes * 4) / 1024)} KB; record a shorter greeting.`);
+      throw new VoicemailError(
+        'too-large',
+        `The ${LABELS[v]} greeting's WAV export is larger than ${Math.floor((this.maxBytes * 4) / 1024)} KB; record a shorter greeting.`,
+      );
     }
     return this.queue.run(v, async () => {
       const row = this.row(v);
@@ -246,14 +259,18 @@ export class GreetingStore {
     if (row === undefined) return summary;
     const path = join(this.dir, row.file_name);
     if ((await sizeOrNull(path)) === null) {
-      return { ...summary, problem: `The recorded ${LABELS[v]} greeting is missing from the data folder (${path}); callers hear the built-in prompt until you record it again.` };
+      return {
+        ...summary,
+        problem: `The recorded ${LABELS[v]} greeting is missing from the data folder (${path}); callers hear the built-in prompt until you record it again.`,
+      };
     }
     if (summary.exportPath !== null && (await sizeOrNull(summary.exportPath)) === null) return { ...summary, exportPath: null };
     return summary;
   }
 
   private summaryOf(v: GreetingVariant, row: Row | undefined): GreetingSummary {
-    if (row === undefined) return { variant: v, recorded: false, mimeType: null, durationMs: null, sizeBytes: null, savedAt: null, exportPath: null, problem: null };
+    if (row === undefined)
+      return { variant: v, recorded: false, mimeType: null, durationMs: null, sizeBytes: null, savedAt: null, exportPath: null, problem: null };
     return {
       variant: v,
       recorded: true,
@@ -278,7 +295,11 @@ export class GreetingStore {
   /** A row whose file name isn't one this module writes is never turned into a path. */
   private parseRow(raw: unknown): Row {
     const row = RowSchema.parse(raw);
-    if (!RECORDING_NAME.test(row.file_name)) throw new VoicemailError('disk', `The greetings index names an unexpected file (${row.file_name}); delete and re-record the ${LABELS[row.variant]} greeting.`);
+    if (!RECORDING_NAME.test(row.file_name))
+      throw new VoicemailError(
+        'disk',
+        `The greetings index names an unexpected file (${row.file_name}); delete and re-record the ${LABELS[row.variant]} greeting.`,
+      );
     return row;
   }
 }

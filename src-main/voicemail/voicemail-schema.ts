@@ -8,7 +8,6 @@ export { AudioMimeTypeSchema, GREETING_VARIANTS, GreetingVariantSchema, type Gre
  * renderer over IPC) and the message record it gives back.
  */
 
-
 /**
  * recording: audio is arriving. complete: finished normally. recovered:
  * Focusline stopped mid-message and what reached the disk was kept. empty: no
@@ -26,7 +25,6 @@ export type HandledHow = (typeof HANDLED_HOW)[number];
 /** Message ids are generated here and are the file names: only this exact shape ever reaches a path. */
 export const MESSAGE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const MessageIdSchema = z.string().regex(MESSAGE_ID_PATTERN, 'is not a voicemail id');
-
 
 const Time = z.number().int().nonnegative();
 const Text = (max: number) => z.string().max(max);
@@ -54,7 +52,11 @@ export const BeginMessageSchema = z.object({
 export type BeginMessage = z.input<typeof BeginMessageSchema>;
 
 export const FinishMessageSchema = z.object({
-  durationMs: z.number().int().nonnegative().max(24 * 3600 * 1000),
+  durationMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(24 * 3600 * 1000),
   endedBy: z.enum(ENDED_BY),
   /** Overrides the due time given at begin (e.g. recomputed for after-hours). */
   callbackDueAt: Time.optional(),
@@ -108,7 +110,12 @@ export const StoreConfigSchema = z.object({
    * the cap before the time limit does; a runaway renderer does.
    */
   maxBitsPerSecond: z.number().int().min(8_000).max(1_536_000).default(256_000),
-  maxGreetingBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(8 * 1024 * 1024),
+  maxGreetingBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
 });
 export type StoreConfig = z.input<typeof StoreConfigSchema>;
 

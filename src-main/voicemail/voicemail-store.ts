@@ -82,7 +82,7 @@ function errorText(error: unknown): string {
 function finishNote(endedBy: EndedBy, empty: boolean, maxSeconds: number): string | null {
   if (empty) {
     return endedBy === 'error'
-      ? 'Recording failed before any audio arrived. The caller\'s details are kept so you can call back.'
+      ? "Recording failed before any audio arrived. The caller's details are kept so you can call back."
       : 'The caller hung up without leaving a message. Their details are kept so you can call back.';
   }
   if (endedBy === 'max-length') return `The caller reached the ${formatSeconds(maxSeconds * 1000)} limit; the message stops there.`;
@@ -296,7 +296,8 @@ export class VoicemailStore {
   markHandled(id: string, how: HandledHow): VoicemailMessage {
     const messageId = this.parseId(id);
     const parsed = z.enum(HANDLED_HOW).safeParse(how);
-    if (!parsed.success) throw new VoicemailError('invalid-input', `"${String(how)}" is not a way of handling a voicemail; use one of ${HANDLED_HOW.join(', ')}.`);
+    if (!parsed.success)
+      throw new VoicemailError('invalid-input', `"${String(how)}" is not a way of handling a voicemail; use one of ${HANDLED_HOW.join(', ')}.`);
     this.mustRow(messageId);
     this.sql.handled.run({ id: messageId, how: parsed.data, now: this.now() });
     this.emitId(messageId);
@@ -488,7 +489,15 @@ export class VoicemailStore {
 
   private settle(
     row: Row,
-    s: { state: 'complete' | 'recovered' | 'empty'; sizeBytes: number; durationMs: number; endedAt: number; endedBy: EndedBy | null; note: string | null; callbackDueAt: number | null },
+    s: {
+      state: 'complete' | 'recovered' | 'empty';
+      sizeBytes: number;
+      durationMs: number;
+      endedAt: number;
+      endedBy: EndedBy | null;
+      note: string | null;
+      callbackDueAt: number | null;
+    },
   ): void {
     this.db.transaction(() => {
       this.sql.settle.run({ id: row.id, ...s, now: this.now() });

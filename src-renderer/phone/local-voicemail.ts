@@ -112,10 +112,12 @@ export class VoicemailTaker {
         if (event.data.size === 0) return;
         const mySeq = seq++;
         const elapsed = Math.round(performance.now() - started);
-        uploads = uploads.then(async () => options.onChunk(mySeq, new Uint8Array(await event.data.arrayBuffer()), elapsed)).catch((error: unknown) => {
-          console.warn(`Focusline: a piece of the voicemail could not be saved (${String(error)}).`);
-          finish('error');
-        });
+        uploads = uploads
+          .then(async () => options.onChunk(mySeq, new Uint8Array(await event.data.arrayBuffer()), elapsed))
+          .catch((error: unknown) => {
+            console.warn(`Focusline: a piece of the voicemail could not be saved (${String(error)}).`);
+            finish('error');
+          });
       };
       recorder.onstop = () => void settle();
       recorder.onerror = () => finish('error');

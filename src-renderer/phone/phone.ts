@@ -1,14 +1,4 @@
-import {
-  Invitation,
-  Inviter,
-  Registerer,
-  RegistererState,
-  SessionState,
-  UserAgent,
-  Web,
-  type Core,
-  type Session,
-} from 'sip.js';
+import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, Web, type Core, type Session } from 'sip.js';
 import type { Decision, FocuslineApi, IncomingCall, PhoneCredentials } from '../../src-main/ipc/contract.js';
 import { usePhoneStore, type CallView } from '../state/phone-store.js';
 import { createCallWaitingTone, createRingtone, microphoneConstraints, playStream, stopElement } from './audio-output.js';
@@ -142,7 +132,9 @@ export class Phone {
       sessionDescriptionHandlerFactory: (session, options) => {
         const callId = session instanceof Invitation ? session.request.callId : undefined;
         const voicemail = callId === undefined ? undefined : this.voicemailStreams.get(callId);
-        const factory = voicemail ? Web.defaultSessionDescriptionHandlerFactory(() => Promise.resolve(voicemail)) : Web.defaultSessionDescriptionHandlerFactory();
+        const factory = voicemail
+          ? Web.defaultSessionDescriptionHandlerFactory(() => Promise.resolve(voicemail))
+          : Web.defaultSessionDescriptionHandlerFactory();
         return factory(session, options);
       },
       sessionDescriptionHandlerFactoryOptions: {
@@ -233,7 +225,9 @@ export class Phone {
     for (const call of this.calls.values()) {
       if (call.session.state !== SessionState.Established) continue;
       await call.session
-        .invite({ sessionDescriptionHandlerOptions: { offerOptions: { iceRestart: true }, hold: call.view.state === 'held' } as Web.SessionDescriptionHandlerOptions })
+        .invite({
+          sessionDescriptionHandlerOptions: { offerOptions: { iceRestart: true }, hold: call.view.state === 'held' } as Web.SessionDescriptionHandlerOptions,
+        })
         .catch((err: unknown) => console.warn(`Focusline: could not recover call ${call.view.id}: ${String(err)}`));
     }
   }
@@ -299,11 +293,15 @@ export class Phone {
   }
 
   private askMain(call: IncomingCall): Promise<Decision> {
-    return decideWithin(() => this.api.invoke('calls.decide', { call }), DECISION_TIMEOUT_MS, (reason) => {
-      console.warn(`Focusline: ${reason} (call ${call.callId})`);
-      // Main logs it too (when it can), so the call log says the call rang by fallback.
-      void this.api.invoke('calls.decisionFallback', { call, reason }).catch(() => {});
-    });
+    return decideWithin(
+      () => this.api.invoke('calls.decide', { call }),
+      DECISION_TIMEOUT_MS,
+      (reason) => {
+        console.warn(`Focusline: ${reason} (call ${call.callId})`);
+        // Main logs it too (when it can), so the call log says the call rang by fallback.
+        void this.api.invoke('calls.decisionFallback', { call, reason }).catch(() => {});
+      },
+    );
   }
 
   private async carryOut(live: LiveCall, decision: Decision): Promise<void> {
@@ -365,7 +363,12 @@ export class Phone {
       if (taker.hasEnded) return;
       const sdh = invitation.sessionDescriptionHandler as Web.SessionDescriptionHandler;
       // The store names the file by this type: the one the recorder below will really produce.
-      const { id } = await this.api.invoke('voicemail.begin', { callId, mimeType: recordingMimeType() || RECORDING_MIME, variant: plan.variant, greetingSource });
+      const { id } = await this.api.invoke('voicemail.begin', {
+        callId,
+        mimeType: recordingMimeType() || RECORDING_MIME,
+        variant: plan.variant,
+        greetingSource,
+      });
       const result = await taker.record(sdh.remoteMediaStream, {
         maxMs: plan.maxMessageSeconds * 1000,
         silenceMs: plan.silenceSeconds * 1000,
@@ -406,7 +409,9 @@ export class Phone {
     const live = this.calls.get(id);
     if (!live || !(live.session instanceof Invitation)) return;
     await this.holdOthers(id);
-    await live.session.accept({ sessionDescriptionHandlerOptions: { constraints: microphoneConstraints(this.devices.microphoneId) } as Web.SessionDescriptionHandlerOptions });
+    await live.session.accept({
+      sessionDescriptionHandlerOptions: { constraints: microphoneConstraints(this.devices.microphoneId) } as Web.SessionDescriptionHandlerOptions,
+    });
   }
 
   async decline(id: string): Promise<void> {
@@ -509,7 +514,9 @@ export class Phone {
     const live = this.calls.get(id);
     if (!live || live.session.state !== SessionState.Established) return;
     if ((live.view.state === 'held') === hold) return;
-    const sender = this.peer(live)?.getSenders().find((s) => s.track?.kind === 'audio' || s.track === null);
+    const sender = this.peer(live)
+      ?.getSenders()
+      .find((s) => s.track?.kind === 'audio' || s.track === null);
     live.session.sessionDescriptionHandlerOptionsReInvite = { hold } as Web.SessionDescriptionHandlerOptions;
     await new Promise<void>((resolve, reject) => {
       live.session

@@ -1,5 +1,16 @@
 import { create } from 'zustand';
-import type { AttemptView, CallerMatchView, FocusView, HandoffView, HistoryEntry, PolicyView, PsaStatusView, SettingsView, TicketView, VoicemailView } from '../../src-main/ipc/contract.js';
+import type {
+  AttemptView,
+  CallerMatchView,
+  FocusView,
+  HandoffView,
+  HistoryEntry,
+  PolicyView,
+  PsaStatusView,
+  SettingsView,
+  TicketView,
+  VoicemailView,
+} from '../../src-main/ipc/contract.js';
 import { messageOf } from '../../src-shared/errors.js';
 
 export const FOCUS_OFF: FocusView = { mode: 'off', ticket: null, since: null, until: null, label: 'Not focused' };

@@ -59,8 +59,7 @@ export const usePhoneStore = create<PhoneState>((set) => ({
   setRegistration: (registration, detail = '') => set({ registration, detail }),
   setMwi: (mwi) => set({ mwi }),
   setVoicemailDialer: (dialVoicemail) => set({ dialVoicemail }),
-  upsertCall: (call) =>
-    set((s) => ({ calls: s.calls.some((c) => c.id === call.id) ? s.calls.map((c) => (c.id === call.id ? call : c)) : [...s.calls, call] })),
+  upsertCall: (call) => set((s) => ({ calls: s.calls.some((c) => c.id === call.id) ? s.calls.map((c) => (c.id === call.id ? call : c)) : [...s.calls, call] })),
   patchCall: (id, patch) => set((s) => ({ calls: s.calls.map((c) => (c.id === id ? { ...c, ...patch } : c)) })),
   removeCall: (id) => set((s) => ({ calls: s.calls.filter((c) => c.id !== id) })),
 }));

@@ -29,7 +29,11 @@ export function CallerCard({ pop }: { pop: CallerMatchView | undefined }) {
   if (!pop.person && !pop.company) {
     return (
       <div className="caller-card unknown" data-testid="caller-card" data-via={pop.via}>
-        {pop.error ? <span className="hint">{pop.error}</span> : <span className="hint">Not in the PSA{pop.timedOut ? ' (the PSA was too slow to ask)' : ''}.</span>}
+        {pop.error ? (
+          <span className="hint">{pop.error}</span>
+        ) : (
+          <span className="hint">Not in the PSA{pop.timedOut ? ' (the PSA was too slow to ask)' : ''}.</span>
+        )}
       </div>
     );
   }

@@ -30,7 +30,12 @@ function report(err: unknown) {
 
 export function CallsPanel({ phone, api }: { phone: Phone; api: FocuslineApi }) {
   const calls = usePhoneStore((s) => s.calls);
-  if (calls.length === 0) return <section className="calls empty" data-testid="calls-empty">No calls</section>;
+  if (calls.length === 0)
+    return (
+      <section className="calls empty" data-testid="calls-empty">
+        No calls
+      </section>
+    );
   return (
     <section className="calls" aria-label="Calls">
       {calls.map((call) => (

@@ -36,7 +36,10 @@ export function GreetingsSettings({ api }: { api: FocuslineApi }) {
   return (
     <div className="card greetings" aria-label="Voicemail greetings">
       <h2>Voicemail greetings</h2>
-      <p className="hint">Read each script aloud. Callers who reach Focusline's voicemail hear the greeting that fits: the standard one, or the one for focus, after hours or away. At most {maxSeconds} s each.</p>
+      <p className="hint">
+        Read each script aloud. Callers who reach Focusline's voicemail hear the greeting that fits: the standard one, or the one for focus, after hours or
+        away. At most {maxSeconds} s each.
+      </p>
       {error && <p className="error">{error}</p>}
       {greetings.map((g) => (
         <GreetingRow
@@ -150,7 +153,12 @@ function SavedExport({ api, variant, onError }: { api: FocuslineApi; variant: Va
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   };
   return (
-    <button type="button" className="link" data-testid="greeting-export-saved" onClick={() => download().catch((e: unknown) => onError(`The WAV could not be made: ${messageOf(e)}`))}>
+    <button
+      type="button"
+      className="link"
+      data-testid="greeting-export-saved"
+      onClick={() => download().catch((e: unknown) => onError(`The WAV could not be made: ${messageOf(e)}`))}
+    >
       Download WAV for the PBX
     </button>
   );
@@ -158,7 +166,19 @@ function SavedExport({ api, variant, onError }: { api: FocuslineApi; variant: Va
 
 const decodeAny = async (bytes: Uint8Array) => ({ samples: await decodeToMono(bytes.slice().buffer, 48_000), sampleRate: 48_000 });
 
-function RecorderPanel({ api, variant, maxSeconds, onClose, onSaved }: { api: FocuslineApi; variant: Variant; maxSeconds: number; onClose: () => void; onSaved: () => void }) {
+function RecorderPanel({
+  api,
+  variant,
+  maxSeconds,
+  onClose,
+  onSaved,
+}: {
+  api: FocuslineApi;
+  variant: Variant;
+  maxSeconds: number;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const preferred = useAppStore((s) => s.settings?.devices.microphoneId ?? 'default');
   const [microphone, setMicrophone] = useState(preferred);
   const [microphones, setMicrophones] = useState<MediaDeviceInfo[]>([]);
@@ -169,7 +189,14 @@ function RecorderPanel({ api, variant, maxSeconds, onClose, onSaved }: { api: Fo
   const r = useGreetingRecorder(api, variant, maxSeconds, saved);
   const reviewing = r.phase === 'review';
   // Device labels appear once the microphone has been allowed, i.e. after the first take.
-  useEffect(() => void listAudioDevices().then((l) => setMicrophones(l.microphones), () => setMicrophones([])), [reviewing]);
+  useEffect(
+    () =>
+      void listAudioDevices().then(
+        (l) => setMicrophones(l.microphones),
+        () => setMicrophones([]),
+      ),
+    [reviewing],
+  );
   const busy = r.phase === 'opening' || r.phase === 'recording' || r.phase === 'processing' || r.phase === 'saving';
   const level = Number.isFinite(r.levelDbfs) ? Math.round(r.levelDbfs * 10) / 10 : -120;
   return (
@@ -178,7 +205,9 @@ function RecorderPanel({ api, variant, maxSeconds, onClose, onSaved }: { api: Fo
         Microphone
         <select value={microphone} disabled={busy} onChange={(e) => setMicrophone(e.target.value)} data-testid="greeting-microphone">
           <option value="default">System default</option>
-          {microphone !== 'default' && !microphones.some((m) => m.deviceId === microphone) && <option value={microphone}>Your headset microphone (not connected?)</option>}
+          {microphone !== 'default' && !microphones.some((m) => m.deviceId === microphone) && (
+            <option value={microphone}>Your headset microphone (not connected?)</option>
+          )}
           {microphones
             .filter((m) => m.deviceId !== 'default' && m.deviceId !== '')
             .map((m, i) => (

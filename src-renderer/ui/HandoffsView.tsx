@@ -30,7 +30,14 @@ export function HandoffsView({ api, limit = 10 }: { api: FocuslineApi; limit?: n
 function HandoffRow({ handoff: h, api }: { handoff: HandoffView; api: FocuslineApi }) {
   const [fixing, setFixing] = useState(false);
   return (
-    <li className={`handoff handoff-${h.state}`} data-testid="handoff" data-handoff-id={h.id} data-state={h.state} data-kind={h.kind} data-attempt-id={h.attemptId ?? ''}>
+    <li
+      className={`handoff handoff-${h.state}`}
+      data-testid="handoff"
+      data-handoff-id={h.id}
+      data-state={h.state}
+      data-kind={h.kind}
+      data-attempt-id={h.attemptId ?? ''}
+    >
       <div>
         <span className="state" data-testid="handoff-state">
           {STATE_LABEL[h.state]}
@@ -76,7 +83,12 @@ function FixForm({ handoff: h, api, onDone }: { handoff: HandoffView; api: Focus
   const [ticketId, setTicketId] = useState(h.noteTicketId ?? '');
   const send = () =>
     api
-      .invoke('handoffs.resend', { id: h.id, ...(h.kind === 'create-ticket' ? { summary } : {}), ...(h.kind === 'add-note' && ticketId.trim() ? { ticketId } : {}), text })
+      .invoke('handoffs.resend', {
+        id: h.id,
+        ...(h.kind === 'create-ticket' ? { summary } : {}),
+        ...(h.kind === 'add-note' && ticketId.trim() ? { ticketId } : {}),
+        text,
+      })
       .then(onDone)
       .catch(reportError);
   return (

@@ -30,7 +30,9 @@ export function HistoryView({ phone, api, onCall }: { phone: Phone; api: Focusli
   const createTicket = (callId: string) =>
     api
       .invoke('callLog.createTicket', { callId })
-      .then((r) => useAppStore.getState().setNotice(r.ticket ? `Ticket #${r.ticket.id} created: ${r.ticket.summary}` : `Sending the ticket: ${r.handoff?.title ?? ''}`))
+      .then((r) =>
+        useAppStore.getState().setNotice(r.ticket ? `Ticket #${r.ticket.id} created: ${r.ticket.summary}` : `Sending the ticket: ${r.handoff?.title ?? ''}`),
+      )
       .catch((err: unknown) => useAppStore.getState().setNotice(messageOf(err)));
   return (
     <section className="history" aria-label="Call history">

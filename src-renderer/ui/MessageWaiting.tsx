@@ -14,7 +14,11 @@ export function MessageWaiting({ onCall }: { onCall?: (() => void) | undefined }
   if (!mwi) return null;
   if (mwi.state === 'unavailable') {
     return (
-      <span className="mwi mwi-unavailable" data-testid="mwi-unavailable" title="The phone system did not accept Focusline's request for the voicemail count. Calls work as usual.">
+      <span
+        className="mwi mwi-unavailable"
+        data-testid="mwi-unavailable"
+        title="The phone system did not accept Focusline's request for the voicemail count. Calls work as usual."
+      >
         Voicemail count unavailable
       </span>
     );

@@ -1,6 +1,11 @@
 import { useAppStore } from '../state/app-store.js';
 
-const SOURCE_LABELS = { enforced: 'Managed by your organization', recommended: 'Recommended by your organization', user: 'Your setting', default: 'Default' } as const;
+const SOURCE_LABELS = {
+  enforced: 'Managed by your organization',
+  recommended: 'Recommended by your organization',
+  user: 'Your setting',
+  default: 'Default',
+} as const;
 
 /** Every effective setting, its value, and where it came from; policy problems first, in plain words. */
 export function PolicyView() {

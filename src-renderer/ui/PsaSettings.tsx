@@ -80,7 +80,12 @@ export function PsaSettings({ api }: { api: FocuslineApi }) {
   const kind: Kind = effectiveKind.locked || chosenKind === null ? ((effectiveKind.value || 'local') as Kind) : chosenKind;
   const [values, setValues] = useState<Record<string, string>>({});
   const [secrets, setSecrets] = useState<Record<string, string>>({});
-  const [report, setReport] = useState<{ ok: boolean; who?: string | undefined; checks: { name: string; ok: boolean; detail: string }[]; warnings: string[] } | null>(null);
+  const [report, setReport] = useState<{
+    ok: boolean;
+    who?: string | undefined;
+    checks: { name: string; ok: boolean; detail: string }[];
+    warnings: string[];
+  } | null>(null);
   const [busy, setBusy] = useState<'' | 'testing' | 'saving'>('');
   const [error, setError] = useState('');
   const form = FORM[kind];
@@ -88,7 +93,11 @@ export function PsaSettings({ api }: { api: FocuslineApi }) {
   const lockedKeys = new Set(entries.filter((e) => e.locked).map((e) => e.key));
   // Only this PSA's secrets: a token typed before switching PSA must not be offered to another one.
   const ownSecrets = () => Object.fromEntries(form.secrets.map((f) => [f.field, secrets[f.field] ?? '']).filter(([, v]) => v !== ''));
-  const payload = () => ({ kind, values: Object.fromEntries(form.fields.filter((f) => !lockedKeys.has(f.key)).map((f) => [f.key, valueOf(f.key)])), secrets: ownSecrets() });
+  const payload = () => ({
+    kind,
+    values: Object.fromEntries(form.fields.filter((f) => !lockedKeys.has(f.key)).map((f) => [f.key, valueOf(f.key)])),
+    secrets: ownSecrets(),
+  });
 
   const run = async (what: 'testing' | 'saving') => {
     setBusy(what);
@@ -113,11 +122,16 @@ export function PsaSettings({ api }: { api: FocuslineApi }) {
       <PsaStatusLine status={status} />
       <label>
         PSA
-        <select value={kind} disabled={effectiveKind.locked} onChange={(e) => {
+        <select
+          value={kind}
+          disabled={effectiveKind.locked}
+          onChange={(e) => {
             setKind(e.target.value as Kind);
             setReport(null);
             setSecrets({});
-          }} data-testid="psa-kind">
+          }}
+          data-testid="psa-kind"
+        >
           {KINDS.map((k) => (
             <option key={k.value} value={k.value}>
               {k.label}
@@ -189,7 +203,10 @@ export function PsaSettings({ api }: { api: FocuslineApi }) {
 
 function PsaStatusLine({ status }: { status: PsaStatusView | null }) {
   if (!status) return null;
-  const sync = status.sync.map((s) => `${s.kind}: ${s.state === 'running' ? `syncing ${s.itemsDone}${s.total ? ` of ${s.total}` : ''}` : s.state === 'error' ? `sync failed (${s.error ?? ''})` : s.state === 'done' ? `${s.itemsDone} synced` : 'not synced yet'}`);
+  const sync = status.sync.map(
+    (s) =>
+      `${s.kind}: ${s.state === 'running' ? `syncing ${s.itemsDone}${s.total ? ` of ${s.total}` : ''}` : s.state === 'error' ? `sync failed (${s.error ?? ''})` : s.state === 'done' ? `${s.itemsDone} synced` : 'not synced yet'}`,
+  );
   const text =
     status.state === 'local'
       ? 'Using the built-in ticket store.'

@@ -53,7 +53,15 @@ type QuietCallProps = { attempt: AttemptView; api: FocuslineApi; phone: Phone };
 const QuietCall = memo(QuietCallRow, (before, after) => before.api === after.api && before.phone === after.phone && sameAttempt(before.attempt, after.attempt));
 
 function sameAttempt(a: AttemptView, b: AttemptView): boolean {
-  return a.id === b.id && a.handled === b.handled && a.missed === b.missed && a.callerName === b.callerName && a.repeatCaller === b.repeatCaller && a.reason === b.reason && a.action === b.action;
+  return (
+    a.id === b.id &&
+    a.handled === b.handled &&
+    a.missed === b.missed &&
+    a.callerName === b.callerName &&
+    a.repeatCaller === b.repeatCaller &&
+    a.reason === b.reason &&
+    a.action === b.action
+  );
 }
 
 function QuietCallRow({ attempt: a, api, phone }: QuietCallProps) {
@@ -70,7 +78,11 @@ function QuietCallRow({ attempt: a, api, phone }: QuietCallProps) {
     <li data-testid="quiet-call" data-attempt-id={a.id} data-action={a.action} data-repeat={a.repeatCaller}>
       <span className="what" data-testid="quiet-text">
         {describeAttempt(a)}
-        {a.repeatCaller && <span className="badge" title="Called several times in a short time">repeat caller</span>}
+        {a.repeatCaller && (
+          <span className="badge" title="Called several times in a short time">
+            repeat caller
+          </span>
+        )}
       </span>
       <span className="why">{a.reason}</span>
       <CallerCard pop={pop} />
@@ -78,10 +90,20 @@ function QuietCallRow({ attempt: a, api, phone }: QuietCallProps) {
         <button className="primary" onClick={() => void createTicket()} data-testid="quiet-create-ticket">
           Create ticket instead
         </button>
-        <button className="secondary" onClick={() => setPanel(panel === 'ticket' ? 'none' : 'ticket')} aria-expanded={panel === 'ticket'} data-testid="quiet-edit-ticket">
+        <button
+          className="secondary"
+          onClick={() => setPanel(panel === 'ticket' ? 'none' : 'ticket')}
+          aria-expanded={panel === 'ticket'}
+          data-testid="quiet-edit-ticket"
+        >
           Edit ticket…
         </button>
-        <button className="secondary" onClick={() => setPanel(panel === 'note' ? 'none' : 'note')} aria-expanded={panel === 'note'} data-testid="quiet-add-note">
+        <button
+          className="secondary"
+          onClick={() => setPanel(panel === 'note' ? 'none' : 'note')}
+          aria-expanded={panel === 'note'}
+          data-testid="quiet-add-note"
+        >
           Add note…
         </button>
         <button
@@ -95,25 +117,43 @@ function QuietCallRow({ attempt: a, api, phone }: QuietCallProps) {
         >
           Call back
         </button>
-        <button className="link" onClick={() => api.invoke('callLog.handle', { attemptId: a.id, how: 'dismissed' }).catch(reportError)} data-testid="quiet-dismiss">
+        <button
+          className="link"
+          onClick={() => api.invoke('callLog.handle', { attemptId: a.id, how: 'dismissed' }).catch(reportError)}
+          data-testid="quiet-dismiss"
+        >
           Dismiss
         </button>
       </span>
-      {panel === 'ticket' && <TicketForm attempt={a} pop={pop} onSend={(edit) => void createTicket(edit).then(() => setPanel('none'))} onCancel={() => setPanel('none')} />}
+      {panel === 'ticket' && (
+        <TicketForm attempt={a} pop={pop} onSend={(edit) => void createTicket(edit).then(() => setPanel('none'))} onCancel={() => setPanel('none')} />
+      )}
       {panel === 'note' && <NoteForm attempt={a} pop={pop} api={api} onDone={() => setPanel('none')} />}
     </li>
   );
 }
 
 /** The expanded "create ticket": the tech edits the summary and description before it goes. */
-function TicketForm(props: { attempt: AttemptView; pop: CallerMatchView | undefined; onSend: (edit: { summary: string; description: string }) => void; onCancel: () => void }) {
+function TicketForm(props: {
+  attempt: AttemptView;
+  pop: CallerMatchView | undefined;
+  onSend: (edit: { summary: string; description: string }) => void;
+  onCancel: () => void;
+}) {
   const a = props.attempt;
   const who = props.pop?.person?.name ?? (a.callerName || a.callerNumber);
   const [summary, setSummary] = useState(`Call from ${who} at ${formatTime(a.at)}`);
-  const [description, setDescription] = useState(`Call from ${who} (${a.callerNumber}) at ${new Date(a.at).toLocaleString()}.\nWhat Focusline did: ${a.reason}\n\nNotes:\n`);
+  const [description, setDescription] = useState(
+    `Call from ${who} (${a.callerNumber}) at ${new Date(a.at).toLocaleString()}.\nWhat Focusline did: ${a.reason}\n\nNotes:\n`,
+  );
   return (
     <div className="card" aria-label="New ticket from this call">
-      {props.pop?.company && <p className="hint">For {props.pop.company.name}{props.pop.person ? `, contact ${props.pop.person.name}` : ''}.</p>}
+      {props.pop?.company && (
+        <p className="hint">
+          For {props.pop.company.name}
+          {props.pop.person ? `, contact ${props.pop.person.name}` : ''}.
+        </p>
+      )}
       <label>
         Summary
         <input value={summary} maxLength={200} onChange={(e) => setSummary(e.target.value)} data-testid="quiet-ticket-summary" />
@@ -143,16 +183,18 @@ function NoteForm({ attempt: a, pop, api, onDone }: { attempt: AttemptView; pop:
   ];
   const [ticketId, setTicketId] = useState(choices[0]?.id ?? '');
   const [text, setText] = useState('');
-  const send = () =>
-    api
-      .invoke('tickets.addNote', { ticketId: ticketId.trim(), text, attemptId: a.id })
-      .then(onDone)
-      .catch(reportError);
+  const send = () => api.invoke('tickets.addNote', { ticketId: ticketId.trim(), text, attemptId: a.id }).then(onDone).catch(reportError);
   return (
     <div className="card" aria-label="Add a note to a ticket">
       <label>
         Ticket (the one you work on, one of the caller's, or any number)
-        <input list={`note-tickets-${a.id}`} value={ticketId} placeholder="Ticket number" onChange={(e) => setTicketId(e.target.value)} data-testid="quiet-note-ticket" />
+        <input
+          list={`note-tickets-${a.id}`}
+          value={ticketId}
+          placeholder="Ticket number"
+          onChange={(e) => setTicketId(e.target.value)}
+          data-testid="quiet-note-ticket"
+        />
         <datalist id={`note-tickets-${a.id}`}>
           {choices.map((c) => (
             <option key={c.id} value={c.id}>
@@ -163,7 +205,14 @@ function NoteForm({ attempt: a, pop, api, onDone }: { attempt: AttemptView; pop:
         {choices.length > 0 && (
           <span className="chips">
             {choices.map((c) => (
-              <button type="button" key={c.id} className={c.id === ticketId ? 'chip selected' : 'chip'} onClick={() => setTicketId(c.id)} data-testid="quiet-note-choice" data-ticket-id={c.id}>
+              <button
+                type="button"
+                key={c.id}
+                className={c.id === ticketId ? 'chip selected' : 'chip'}
+                onClick={() => setTicketId(c.id)}
+                data-testid="quiet-note-choice"
+                data-ticket-id={c.id}
+              >
                 {c.label}
               </button>
             ))}

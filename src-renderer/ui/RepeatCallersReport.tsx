@@ -8,7 +8,11 @@ type Rows = CommandResponse<'reports.repeatCallers'>['rows'];
 export function toCsv(rows: Rows): string {
   const quote = (v: string | number) => `"${String(v).replaceAll('"', '""')}"`;
   const header = ['caller', 'name', 'attempts', 'suppressed', 'first', 'last'];
-  return [header, ...rows.map((r) => [r.callerKey, r.callerName, r.attempts, r.suppressed, r.firstAt, r.lastAt])].map((line) => line.map(quote).join(',')).join('\n') + '\n';
+  return (
+    [header, ...rows.map((r) => [r.callerKey, r.callerName, r.attempts, r.suppressed, r.firstAt, r.lastAt])]
+      .map((line) => line.map(quote).join(','))
+      .join('\n') + '\n'
+  );
 }
 
 /** For the service manager: who called again and again, and how often it didn't ring. */
@@ -16,7 +20,10 @@ export function RepeatCallersReport({ api }: { api: FocuslineApi }) {
   const [days, setDays] = useState(7);
   const [rows, setRows] = useState<Rows>([]);
   useEffect(() => {
-    api.invoke('reports.repeatCallers', { days }).then((r) => setRows(r.rows)).catch(reportError);
+    api
+      .invoke('reports.repeatCallers', { days })
+      .then((r) => setRows(r.rows))
+      .catch(reportError);
   }, [api, days]);
   const copy = () => void navigator.clipboard.writeText(toCsv(rows)).catch(reportError);
   return (

@@ -87,7 +87,12 @@ function AccountForm({ api, onSaved }: { api: FocuslineApi; onSaved: () => void 
       </label>
       <label>
         Password
-        <input type="password" placeholder={settings?.hasPassword ? 'Saved (leave blank to keep)' : ''} {...field('password')} autoComplete="current-password" />
+        <input
+          type="password"
+          placeholder={settings?.hasPassword ? 'Saved (leave blank to keep)' : ''}
+          {...field('password')}
+          autoComplete="current-password"
+        />
         {errors.password && <span className="error">{errors.password}</span>}
       </label>
       <label>
@@ -112,7 +117,10 @@ function DevicesForm({ api }: { api: FocuslineApi }) {
   const [list, setList] = useState<AudioDeviceList>({ microphones: [], speakers: [] });
   const [error, setError] = useState('');
   useEffect(() => {
-    const refresh = () => void listAudioDevices().then(setList).catch((e: unknown) => setError(String(e)));
+    const refresh = () =>
+      void listAudioDevices()
+        .then(setList)
+        .catch((e: unknown) => setError(String(e)));
     refresh();
     navigator.mediaDevices.addEventListener('devicechange', refresh);
     return () => navigator.mediaDevices.removeEventListener('devicechange', refresh);
@@ -128,8 +136,20 @@ function DevicesForm({ api }: { api: FocuslineApi }) {
   return (
     <div className="card" aria-label="Audio devices">
       <h2>Audio devices</h2>
-      <DeviceSelect label="Microphone" testId="device-microphone" value={devices.microphoneId} options={list.microphones} onChange={(id) => save({ microphoneId: id })} />
-      <DeviceSelect label="Speaker or headset (voice)" testId="device-speaker" value={devices.speakerId} options={list.speakers} onChange={(id) => save({ speakerId: id })} />
+      <DeviceSelect
+        label="Microphone"
+        testId="device-microphone"
+        value={devices.microphoneId}
+        options={list.microphones}
+        onChange={(id) => save({ microphoneId: id })}
+      />
+      <DeviceSelect
+        label="Speaker or headset (voice)"
+        testId="device-speaker"
+        value={devices.speakerId}
+        options={list.speakers}
+        onChange={(id) => save({ speakerId: id })}
+      />
       <DeviceSelect label="Ring on" testId="device-ring" value={devices.ringDeviceId} options={list.speakers} onChange={(id) => save({ ringDeviceId: id })} />
       <p className="hint">Ring on your speakers while your voice stays on the headset.</p>
       <button type="button" className="secondary" onClick={testRing}>
@@ -165,14 +185,18 @@ function DeviceSelect(props: { label: string; testId: string; value: string; opt
 function NotificationPermission() {
   const [permission, setPermission] = useState(typeof Notification === 'undefined' ? 'denied' : Notification.permission);
   if (permission === 'granted') return <p className="hint">Incoming calls also show a desktop notification.</p>;
-  if (permission === 'denied') return <p className="hint">Desktop notifications are blocked for Focusline; allow them in the browser's site settings to see incoming calls when the window is hidden.</p>;
+  if (permission === 'denied')
+    return (
+      <p className="hint">
+        Desktop notifications are blocked for Focusline; allow them in the browser's site settings to see incoming calls when the window is hidden.
+      </p>
+    );
   return (
     <button type="button" className="secondary" onClick={() => void Notification.requestPermission().then(setPermission)}>
       Show incoming calls as desktop notifications
     </button>
   );
 }
-
 
 /** One setting as the tech may change it, or read-only when policy enforces it. */
 function PolicyField(props: { api: FocuslineApi; settingKey: string; label: string; options?: { value: string; label: string }[]; placeholder?: string }) {

@@ -22,7 +22,11 @@ export function StatusBar({ onCall }: { onCall?: () => void }) {
       <span className="dot" aria-hidden="true" />
       <strong data-testid="status-label">{label}</strong>
       <MessageWaiting onCall={onCall} />
-      {detail && registration !== 'registered' && <span className="detail" data-testid="status-detail">{detail}</span>}
+      {detail && registration !== 'registered' && (
+        <span className="detail" data-testid="status-detail">
+          {detail}
+        </span>
+      )}
     </header>
   );
 }

@@ -52,9 +52,7 @@ function TicketRow({ ticket, active, api }: { ticket: TicketView; active: boolea
           )}{' '}
           {ticket.summary}
         </strong>
-        <small>
-          {[ticket.company, ticket.contactName, ticket.contactNumbers.join(', ')].filter(Boolean).join(' · ')}
-        </small>
+        <small>{[ticket.company, ticket.contactName, ticket.contactNumbers.join(', ')].filter(Boolean).join(' · ')}</small>
       </div>
       {active ? (
         <button onClick={() => api.invoke('focus.stop', {}).catch(reportError)} data-testid="ticket-stop">
@@ -80,7 +78,10 @@ function NewTicketForm({ api }: { api: FocuslineApi }) {
     );
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const contactNumbers = draft.numbers.split(',').map((n) => n.trim()).filter(Boolean);
+    const contactNumbers = draft.numbers
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean);
     api
       .invoke('tickets.create', { summary: draft.summary, company: draft.company, contactName: draft.contactName, contactNumbers })
       .then(() => {

@@ -8,7 +8,12 @@ import { formatDuration, formatTime } from './format.js';
 /** Voicemail left with Focusline: listen, see who called, and turn each into a ticket or a callback the same day. */
 export function VoicemailInbox({ api, phone, onCall }: { api: FocuslineApi; phone: Phone; onCall: () => void }) {
   const messages = useAppStore((s) => s.voicemails);
-  if (messages.length === 0) return <section className="voicemail empty" data-testid="voicemail-empty">No voicemail.</section>;
+  if (messages.length === 0)
+    return (
+      <section className="voicemail empty" data-testid="voicemail-empty">
+        No voicemail.
+      </section>
+    );
   const waiting = messages.filter((m) => m.handled === null).length;
   return (
     <section className="voicemail" aria-label="Voicemail">
@@ -38,7 +43,14 @@ function VoicemailRow({ message: m, api, phone, onCall }: { message: VoicemailVi
       .catch(reportError);
   const handled = m.handled !== null;
   return (
-    <li className={handled ? 'vm handled' : 'vm'} data-testid="voicemail" data-voicemail-id={m.id} data-state={m.state} data-duration-ms={m.durationMs ?? ''} data-handled={m.handled ?? ''}>
+    <li
+      className={handled ? 'vm handled' : 'vm'}
+      data-testid="voicemail"
+      data-voicemail-id={m.id}
+      data-state={m.state}
+      data-duration-ms={m.durationMs ?? ''}
+      data-handled={m.handled ?? ''}
+    >
       <div>
         <strong data-testid="voicemail-who">{who(m)}</strong> <small>{formatTime(m.receivedAt)}</small>{' '}
         <span data-testid="voicemail-duration">{m.durationMs !== null ? formatDuration(m.durationMs) : 'recording…'}</span>
@@ -55,7 +67,11 @@ function VoicemailRow({ message: m, api, phone, onCall }: { message: VoicemailVi
       )}
       {!handled && (
         <span className="buttons">
-          <button className="primary" onClick={() => api.invoke('voicemail.createTicket', { id: m.id }).catch(reportError)} data-testid="voicemail-create-ticket">
+          <button
+            className="primary"
+            onClick={() => api.invoke('voicemail.createTicket', { id: m.id }).catch(reportError)}
+            data-testid="voicemail-create-ticket"
+          >
             Create ticket instead
           </button>
           <button
@@ -71,7 +87,11 @@ function VoicemailRow({ message: m, api, phone, onCall }: { message: VoicemailVi
           >
             Call back
           </button>
-          <button className="link" onClick={() => api.invoke('voicemail.handle', { id: m.id, how: 'dismissed' }).catch(reportError)} data-testid="voicemail-handled">
+          <button
+            className="link"
+            onClick={() => api.invoke('voicemail.handle', { id: m.id, how: 'dismissed' }).catch(reportError)}
+            data-testid="voicemail-handled"
+          >
             Mark handled
           </button>
         </span>

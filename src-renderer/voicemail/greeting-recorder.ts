@@ -98,7 +98,6 @@ export function audioBlob(bytes: Uint8Array, mimeType: string): Blob {
   return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mimeType });
 }
 
-
 /** What went wrong opening the microphone, in words a tech can act on. */
 export function microphoneErrorMessage(error: unknown): string {
   const name = error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error) ? String((error as { name: unknown }).name) : '';
@@ -131,7 +130,11 @@ export function meterPercent(levelDbfs: number): number {
  * WAV. Greetings saved by this screen are WAV; older or foreign formats are
  * decoded by the browser through `decode`.
  */
-export async function pbxWavOf(data: string, mimeType: string, decode?: (bytes: Uint8Array) => Promise<{ samples: Float32Array; sampleRate: number }>): Promise<Uint8Array> {
+export async function pbxWavOf(
+  data: string,
+  mimeType: string,
+  decode?: (bytes: Uint8Array) => Promise<{ samples: Float32Array; sampleRate: number }>,
+): Promise<Uint8Array> {
   const bytes = fromBase64(data);
   if (/^audio\/(x-)?wav/i.test(mimeType)) {
     const wav = parseWav(bytes);

@@ -1,7 +1,20 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FocuslineApi, GreetingView } from '../../src-main/ipc/contract.js';
 import { decodeToMono, GreetingCapture } from './greeting-capture.js';
-import { audioBlob, encodeTake, microphoneErrorMessage, MIN_GREETING_MS, tooShortMessage, remainingSeconds, savedSampleRate, takeOf, takeProblem, toBase64, trimTake, type Take } from './greeting-recorder.js';
+import {
+  audioBlob,
+  encodeTake,
+  microphoneErrorMessage,
+  MIN_GREETING_MS,
+  tooShortMessage,
+  remainingSeconds,
+  savedSampleRate,
+  takeOf,
+  takeProblem,
+  toBase64,
+  trimTake,
+  type Take,
+} from './greeting-recorder.js';
 import { messageOf } from '../../src-shared/errors.js';
 
 export type RecorderPhase = 'idle' | 'opening' | 'recording' | 'processing' | 'review' | 'saving';

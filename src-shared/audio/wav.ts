@@ -350,7 +350,8 @@ function formatOf(code: number, view: DataView, chunk: Chunk): 'pcm' | 'float' {
 
 function checkFmt(fmt: Fmt): void {
   if (fmt.channels < 1 || fmt.channels > 8) throw new WavError(`The WAV file says it has ${fmt.channels} channels; 1 to 8 are supported.`);
-  if (fmt.sampleRate < 1 || fmt.sampleRate > MAX_SAMPLE_RATE) throw new WavError(`The WAV sample rate is ${fmt.sampleRate} Hz; it must be between 1 and ${MAX_SAMPLE_RATE}.`);
+  if (fmt.sampleRate < 1 || fmt.sampleRate > MAX_SAMPLE_RATE)
+    throw new WavError(`The WAV sample rate is ${fmt.sampleRate} Hz; it must be between 1 and ${MAX_SAMPLE_RATE}.`);
   const bits = fmt.format === 'pcm' ? [8, 16, 24, 32] : [32, 64];
   if (!bits.includes(fmt.bitsPerSample)) {
     throw new WavError(`${fmt.bitsPerSample} bits per sample is not supported for ${fmt.format} audio; use ${bits.join(', ')}.`);

@@ -20,12 +20,7 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 2_000, factor: 2, capMs:
  * Retry-After wins when present: it knows its rate limit better than we do,
  * but we still cap it so a bogus value can't park a handoff for days.
  */
-export function backoffDelayMs(
-  failedAttempts: number,
-  random: () => number,
-  retryAfterMs?: number,
-  policy: BackoffPolicy = DEFAULT_BACKOFF,
-): number {
+export function backoffDelayMs(failedAttempts: number, random: () => number, retryAfterMs?: number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
   if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs >= 0) {
     return Math.min(Math.ceil(retryAfterMs), policy.capMs);
   }

@@ -194,7 +194,13 @@ describe('managed policy', () => {
 
   it('hot reload: a new policy takes effect without a restart (outside business hours → after-hours action)', async () => {
     const closedToday = closedAllDayToday();
-    await policy.write('managed', 'focusline.json', { ...POLICY, 'hours.timeZone': 'UTC', 'hours.weekly': closedToday, 'hours.afterHoursAction': 'redirect', 'hours.afterHoursTarget': 'sip:oncall@127.0.0.1' });
+    await policy.write('managed', 'focusline.json', {
+      ...POLICY,
+      'hours.timeZone': 'UTC',
+      'hours.weekly': closedToday,
+      'hours.afterHoursAction': 'redirect',
+      'hours.afterHoursTarget': 'sip:oncall@127.0.0.1',
+    });
     await page.locator('[data-testid=policy-entry][data-key="hours.afterHoursTarget"]', { hasText: 'oncall' }).waitFor({ timeout: 15_000 });
     const r = await callFrom('+15550195', 'reject');
     expect(r.contacts302).toEqual(['<sip:oncall@127.0.0.1>']);

@@ -46,18 +46,19 @@ export async function startFocuslineWeb(options: FocuslineWebOptions): Promise<F
   const configPath = join(dir, 'config.json');
   const dataDir = join(dir, 'data');
   const domain = options.domain ?? '127.0.0.1';
-  if (!options.firstRun && !options.dir) await writeFile(
-    configPath,
-    JSON.stringify({
-      account: {
-        wsServer: options.wsUrl,
-        sipUri: `sip:${options.user}@${domain}`,
-        authUser: options.user,
-        displayName: options.displayName ?? options.user,
-        password: options.password,
-      },
-    }),
-  );
+  if (!options.firstRun && !options.dir)
+    await writeFile(
+      configPath,
+      JSON.stringify({
+        account: {
+          wsServer: options.wsUrl,
+          sipUri: `sip:${options.user}@${domain}`,
+          authUser: options.user,
+          displayName: options.displayName ?? options.user,
+          password: options.password,
+        },
+      }),
+    );
   const t0 = Date.now();
   const proc = await spawnManaged({
     name: `focusline-web-${options.user}`,

@@ -170,7 +170,9 @@ describe('recording a voicemail greeting', () => {
     const play = row().locator('[data-testid=greeting-play]');
     await play.click();
     await row().locator('[data-testid=greeting-play][data-playing=true]').waitFor();
-    await row().locator('[data-testid=greeting-play][data-playing=false]').waitFor({ timeout: savedMs + 5000 });
+    await row()
+      .locator('[data-testid=greeting-play][data-playing=false]')
+      .waitFor({ timeout: savedMs + 5000 });
     expect(await row().locator('.error').count()).toBe(0);
   });
 

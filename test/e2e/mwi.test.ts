@@ -29,7 +29,8 @@ let mailServer: SippServer | undefined;
 
 type Message = SippServerResult['messages'][number];
 const header = (m: Message, name: string): string => m.headers.get(name.toLowerCase())?.[0] ?? '';
-const received = (r: SippServerResult, method: string): Message[] => r.messages.filter((m) => m.direction === 'received' && m.firstLine.startsWith(`${method} `));
+const received = (r: SippServerResult, method: string): Message[] =>
+  r.messages.filter((m) => m.direction === 'received' && m.firstLine.startsWith(`${method} `));
 const sent = (r: SippServerResult, prefix: string): Message[] => r.messages.filter((m) => m.direction === 'sent' && m.firstLine.startsWith(prefix));
 
 beforeAll(async () => {
@@ -52,7 +53,13 @@ describe('a PBX that refuses message waiting (489 Bad Event)', () => {
 
   it('shows a quiet "count unavailable" hint and keeps the phone registered', async () => {
     const refuser = await startSippServer({ scenario: 'mwi-reject', port: mwiPort, calls: 1, timeoutMs: 30_000 });
-    tech1 = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: kamailio.wsUrl, displayName: 'Tech One', env: { FOCUSLINE_POLICY_DIR: policy.dir } });
+    tech1 = await startFocuslineWeb({
+      user: 'tech1',
+      password: 'secret1',
+      wsUrl: kamailio.wsUrl,
+      displayName: 'Tech One',
+      env: { FOCUSLINE_POLICY_DIR: policy.dir },
+    });
     page1 = await newCallPage(browser, tech1.url);
     await waitRegistered(page1);
     result = await refuser.done;
@@ -80,7 +87,13 @@ describe('a PBX that keeps voicemail for tech2', () => {
       ],
       timeoutMs: 55_000,
     });
-    tech2 = await startFocuslineWeb({ user: 'tech2', password: 'secret2', wsUrl: kamailio.wsUrl, displayName: 'Tech Two', env: { FOCUSLINE_POLICY_DIR: policy.dir } });
+    tech2 = await startFocuslineWeb({
+      user: 'tech2',
+      password: 'secret2',
+      wsUrl: kamailio.wsUrl,
+      displayName: 'Tech Two',
+      env: { FOCUSLINE_POLICY_DIR: policy.dir },
+    });
     page2 = await newCallPage(browser, tech2.url);
     await waitRegistered(page2);
     const count = page2.locator('[data-testid=mwi-count][data-new="2"]');
@@ -139,6 +152,8 @@ describe('a PBX that keeps voicemail for tech2', () => {
     expect(header(fresh[0]!, 'Event')).toBe('message-summary');
     // Both NOTIFYs with counts were answered 200 by the phone.
     expect(sent(result, 'NOTIFY ').length).toBeGreaterThanOrEqual(2);
-    expect(result.messages.filter((m) => m.direction === 'received' && /^SIP\/2\.0 200/.test(m.firstLine) && /NOTIFY$/.test(header(m, 'CSeq'))).length).toBeGreaterThanOrEqual(2);
+    expect(
+      result.messages.filter((m) => m.direction === 'received' && /^SIP\/2\.0 200/.test(m.firstLine) && /NOTIFY$/.test(header(m, 'CSeq'))).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 });

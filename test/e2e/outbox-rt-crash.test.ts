@@ -21,10 +21,22 @@ let noteTicket: string;
 
 beforeAll(async () => {
   rt = await startRt();
-  await rt.createUser({ Name: 'carol@gamma.example', EmailAddress: 'carol@gamma.example', RealName: 'Carol Chen', Organization: 'Gamma Inc', WorkPhone: '+1 555 010 0303' });
+  await rt.createUser({
+    Name: 'carol@gamma.example',
+    EmailAddress: 'carol@gamma.example',
+    RealName: 'Carol Chen',
+    Organization: 'Gamma Inc',
+    WorkPhone: '+1 555 010 0303',
+  });
   noteTicket = await rt.createTicket({ Subject: 'Server room too warm', Requestor: 'carol@gamma.example', Queue: 'General' });
   policy = await makePolicyFolder();
-  await policy.write('managed', 'focusline.json', { 'psa.kind': 'rt', 'psa.url': rt.url, 'psa.pollSeconds': 5, 'focus.action': 'voicemail', 'focus.voicemailTarget': 'sip:*97@127.0.0.1' });
+  await policy.write('managed', 'focusline.json', {
+    'psa.kind': 'rt',
+    'psa.url': rt.url,
+    'psa.pollSeconds': 5,
+    'focus.action': 'voicemail',
+    'focus.voicemailTarget': 'sip:*97@127.0.0.1',
+  });
   // No SIP server: this test is about the outbox, so the phone's account points nowhere.
   app = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: 'ws://127.0.0.1:9/ws', env: { FOCUSLINE_POLICY_DIR: policy.dir } });
   ipc = await connectIpc(app.base, app.token);
@@ -43,7 +55,14 @@ async function heldBackCalls(n: number): Promise<AttemptView[]> {
   for (let i = 0; i < n; i++) {
     const number = `+1555010${String(1000 + i)}`;
     const decision = await ipc.invoke('calls.decide', {
-      call: { callId: `crash-${i}`, fromUri: `sip:${number}@127.0.0.1`, fromUser: number, displayName: `Caller ${i}`, assertedIdentity: null, toUri: 'sip:tech1@127.0.0.1' },
+      call: {
+        callId: `crash-${i}`,
+        fromUri: `sip:${number}@127.0.0.1`,
+        fromUser: number,
+        displayName: `Caller ${i}`,
+        assertedIdentity: null,
+        toUri: 'sip:tech1@127.0.0.1',
+      },
     });
     expect(decision.action).toBe('voicemail');
   }
@@ -67,14 +86,23 @@ describe('the outbox survives SIGKILL with RT down', () => {
       await ipc.invoke('tickets.addNote', { ticketId: noteTicket, text: `Voicemail from ${a.callerNumber}: please call back.`, attemptId: a.id });
     }
     await expect
-      .poll(async () => (await handoffs(ipc)).filter((h) => h.state === 'queued' && h.attempts > 0 && /Can't reach Request Tracker/.test(h.lastError ?? '')).length, { timeout: 30_000 })
+      .poll(
+        async () => (await handoffs(ipc)).filter((h) => h.state === 'queued' && h.attempts > 0 && /Can't reach Request Tracker/.test(h.lastError ?? '')).length,
+        { timeout: 30_000 },
+      )
       .toBe(CALLS + NOTES);
   });
 
   it('after SIGKILL, a restart and RT coming back, exactly 10 tickets and 10 notes arrive in RT', async () => {
     ipc.close();
     await app.kill();
-    app = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: 'ws://127.0.0.1:9/ws', env: { FOCUSLINE_POLICY_DIR: policy.dir }, dir: app.dir });
+    app = await startFocuslineWeb({
+      user: 'tech1',
+      password: 'secret1',
+      wsUrl: 'ws://127.0.0.1:9/ws',
+      env: { FOCUSLINE_POLICY_DIR: policy.dir },
+      dir: app.dir,
+    });
     ipc = await connectIpc(app.base, app.token);
     const restored = await handoffs(ipc);
     expect(restored.filter((h) => h.state !== 'sent')).toHaveLength(CALLS + NOTES);

@@ -9,7 +9,11 @@ export async function waitRegistered(page: Page, timeoutMs = 15_000): Promise<vo
 
 export async function registrationOf(page: Page): Promise<{ state: string; detail: string }> {
   const state = (await page.getAttribute('[data-testid=status]', 'data-registration')) ?? '';
-  const detail = (await page.locator('[data-testid=status-detail]').textContent({ timeout: 500 }).catch(() => '')) ?? '';
+  const detail =
+    (await page
+      .locator('[data-testid=status-detail]')
+      .textContent({ timeout: 500 })
+      .catch(() => '')) ?? '';
   return { state, detail };
 }
 

@@ -3,7 +3,12 @@ import { mkdir, mkdtemp, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export type PolicyFolder = { dir: string; managedFile: string; write(level: 'managed' | 'recommended', name: string, content: unknown): Promise<string>; writeRaw(level: 'managed' | 'recommended', name: string, text: string): Promise<string> };
+export type PolicyFolder = {
+  dir: string;
+  managedFile: string;
+  write(level: 'managed' | 'recommended', name: string, content: unknown): Promise<string>;
+  writeRaw(level: 'managed' | 'recommended', name: string, text: string): Promise<string>;
+};
 
 export async function makePolicyFolder(): Promise<PolicyFolder> {
   const dir = await mkdtemp(join(tmpdir(), 'focusline-policy-'));

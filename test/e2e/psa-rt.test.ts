@@ -26,8 +26,20 @@ let workTicket: string;
 
 beforeAll(async () => {
   rt = await startRt();
-  await rt.createUser({ Name: 'alice@acme.example', EmailAddress: 'alice@acme.example', RealName: 'Alice Adams', Organization: 'Acme Corp', WorkPhone: '+1 (555) 010-0101' });
-  await rt.createUser({ Name: 'bob@beta.example', EmailAddress: 'bob@beta.example', RealName: 'Bob Baker', Organization: 'Beta LLC', MobilePhone: '555.010.0202' });
+  await rt.createUser({
+    Name: 'alice@acme.example',
+    EmailAddress: 'alice@acme.example',
+    RealName: 'Alice Adams',
+    Organization: 'Acme Corp',
+    WorkPhone: '+1 (555) 010-0101',
+  });
+  await rt.createUser({
+    Name: 'bob@beta.example',
+    EmailAddress: 'bob@beta.example',
+    RealName: 'Bob Baker',
+    Organization: 'Beta LLC',
+    MobilePhone: '555.010.0202',
+  });
   workTicket = await rt.createTicket({ Subject: 'Printer down', Requestor: 'alice@acme.example', Queue: 'General' });
   await rt.createTicket({ Subject: 'VPN drops every hour', Requestor: 'bob@beta.example', Queue: 'General' });
   kamailio = await startKamailio({ auth: true });
@@ -54,7 +66,16 @@ afterAll(async () => {
 });
 
 function callFrom(caller: string, expect: 'ring' | 'reject'): Promise<SippResult> {
-  return runSipp({ kamailio, callee: 'tech1', caller, scenario: expect === 'ring' ? 'caller-cancels' : 'expect-reject', holdMs: 300, calls: 1, ratePerSec: 5, timeoutMs: 30_000 });
+  return runSipp({
+    kamailio,
+    callee: 'tech1',
+    caller,
+    scenario: expect === 'ring' ? 'caller-cancels' : 'expect-reject',
+    holdMs: 300,
+    calls: 1,
+    ratePerSec: 5,
+    timeoutMs: 30_000,
+  });
 }
 
 describe('connecting RT in Settings', () => {
@@ -156,7 +177,11 @@ describe('RT drives Focus', () => {
     await failed.locator('[data-testid=handoff-fix]').click();
     await failed.locator('[data-testid=handoff-fix-ticket]').fill(vpnTicket);
     await failed.locator('[data-testid=handoff-resend]').click();
-    await expect.poll(async () => (await rt.ticketHistory(vpnTicket)).filter((h) => h.type === 'Comment' && h.content.includes('asked for a callback')).length, { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(async () => (await rt.ticketHistory(vpnTicket)).filter((h) => h.type === 'Comment' && h.content.includes('asked for a callback')).length, {
+        timeout: 20_000,
+      })
+      .toBe(1);
     await page.locator('[data-testid=handoff][data-kind=add-note][data-state=failed]').waitFor({ state: 'detached', timeout: 10_000 });
   });
 

@@ -36,7 +36,13 @@ beforeAll(async () => {
   policy = await makePolicyFolder();
   // A long silence limit: the caller's pauses must not end the message before SIPp's BYE.
   await policy.write('managed', 'focusline.json', { 'focus.action': 'voicemail', 'focus.voicemailTarget': 'local', 'voicemail.silenceSeconds': 10 });
-  tech2 = await startFocuslineWeb({ user: 'tech2', password: 'secret2', wsUrl: kamailio.wsUrl, displayName: 'Tech Two', env: { FOCUSLINE_POLICY_DIR: policy.dir } });
+  tech2 = await startFocuslineWeb({
+    user: 'tech2',
+    password: 'secret2',
+    wsUrl: kamailio.wsUrl,
+    displayName: 'Tech Two',
+    env: { FOCUSLINE_POLICY_DIR: policy.dir },
+  });
   browser = await launchChromium({ extraArgs: ['--autoplay-policy=no-user-gesture-required'] });
   page = await newCallPage(browser, tech2.url);
   await waitRegistered(page);
@@ -89,8 +95,6 @@ async function watchCallCards(p: Page): Promise<void> {
 }
 
 const callCardsSeen = (p: Page): Promise<CardSeen[]> => p.evaluate(() => (window as CardWatch).__callCards ?? []);
-
-
 
 describe('Focusline’s own voicemail, called from a plain SIP phone (SIPp through Kamailio and rtpengine)', () => {
   it('answers without ringing or showing the call, and SIPp’s call succeeds: 200 OK to the INVITE, its BYE answered', async () => {

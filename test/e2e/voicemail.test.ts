@@ -47,7 +47,13 @@ beforeAll(async () => {
   await writeFile(wav, tone(10));
   [kamailio, rt] = await Promise.all([startKamailio({ auth: true }), startRt()]);
   const policy = await makePolicyFolder();
-  await policy.write('managed', 'focusline.json', { 'focus.action': 'voicemail', 'focus.voicemailTarget': 'local', 'voicemail.silenceSeconds': 10, 'psa.kind': 'rt', 'psa.url': rt.url });
+  await policy.write('managed', 'focusline.json', {
+    'focus.action': 'voicemail',
+    'focus.voicemailTarget': 'local',
+    'voicemail.silenceSeconds': 10,
+    'psa.kind': 'rt',
+    'psa.url': rt.url,
+  });
   [tech1, tech2] = await Promise.all([
     startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: kamailio.wsUrl, displayName: 'Tech One' }),
     startFocuslineWeb({ user: 'tech2', password: 'secret2', wsUrl: kamailio.wsUrl, displayName: 'Tech Two', env: { FOCUSLINE_POLICY_DIR: policy.dir } }),
@@ -88,7 +94,11 @@ describe('Focusline’s own voicemail', () => {
     await page1.click('[data-testid=hangup]');
     await waitNoCalls(page1);
     await expect
-      .poll(async () => (await ipc2.invoke('voicemail.list', { includeHandled: true })).messages.map((m) => `${m.state}:${m.durationMs}:${m.sizeBytes}:${m.note ?? ''}`), { timeout: 10_000 })
+      .poll(
+        async () =>
+          (await ipc2.invoke('voicemail.list', { includeHandled: true })).messages.map((m) => `${m.state}:${m.durationMs}:${m.sizeBytes}:${m.note ?? ''}`),
+        { timeout: 10_000 },
+      )
       .toEqual([expect.stringMatching(/^complete:/)]);
     await page2.locator('[data-testid=voicemail][data-state=complete]').waitFor({ timeout: 5_000 });
     const { messages } = await ipc2.invoke('voicemail.list', { includeHandled: true });
@@ -101,8 +111,10 @@ describe('Focusline’s own voicemail', () => {
 
     const audio = await ipc2.invoke('voicemail.audio', { id: message.id });
     const measured = await measureRecording(page2, audio);
-    const perMinuteKb = Math.round((message.sizeBytes / (message.durationMs ?? 1)) * 60_000 / 1024);
-    console.log(`[voicemail] duration ${message.durationMs} ms, decoded ${measured.seconds.toFixed(2)} s, RMS ${measured.rmsDbfs.toFixed(1)} dBFS (tone sent at ${TONE_DBFS} dBFS), ${message.sizeBytes} bytes ≈ ${perMinuteKb} KB per minute`);
+    const perMinuteKb = Math.round(((message.sizeBytes / (message.durationMs ?? 1)) * 60_000) / 1024);
+    console.log(
+      `[voicemail] duration ${message.durationMs} ms, decoded ${measured.seconds.toFixed(2)} s, RMS ${measured.rmsDbfs.toFixed(1)} dBFS (tone sent at ${TONE_DBFS} dBFS), ${message.sizeBytes} bytes ≈ ${perMinuteKb} KB per minute`,
+    );
     expect(measured.seconds).toBeGreaterThan(TALK_MS / 1000 - 1);
     expect(measured.rmsDbfs).toBeGreaterThan(-30);
     // History says voicemail, not "answered": the tech never picked up.
@@ -114,11 +126,15 @@ describe('Focusline’s own voicemail', () => {
     await page2.click('[data-testid=tab-voicemail]');
     await page2.locator('[data-testid=voicemail-create-ticket]').click();
     await page2.locator('[data-testid=voicemail][data-handled=ticket-created]').waitFor({ timeout: 10_000 });
-    await expect.poll(async () => (await ipc2.invoke('handoffs.list', {})).handoffs.find((h) => h.kind === 'create-ticket')?.state, { timeout: 20_000 }).toBe('sent');
+    await expect
+      .poll(async () => (await ipc2.invoke('handoffs.list', {})).handoffs.find((h) => h.kind === 'create-ticket')?.state, { timeout: 20_000 })
+      .toBe('sent');
     const handoff = (await ipc2.invoke('handoffs.list', {})).handoffs.find((h) => h.kind === 'create-ticket');
     const ticket = (await rt.rest('GET', `/ticket/${handoff?.ticketId ?? ''}`)).body as { Subject: string };
     expect(ticket.Subject).toMatch(/^Call from Tech One at /);
-    const attachments = (await rt.rest('GET', `/ticket/${handoff?.ticketId ?? ''}/attachments?fields=Filename,ContentType,ContentLength`)).body as { items: { Filename: string; ContentType: string; ContentLength: string }[] };
+    const attachments = (await rt.rest('GET', `/ticket/${handoff?.ticketId ?? ''}/attachments?fields=Filename,ContentType,ContentLength`)).body as {
+      items: { Filename: string; ContentType: string; ContentLength: string }[];
+    };
     const recording = attachments.items.find((a) => a.Filename.startsWith('voicemail-'));
     expect(recording?.ContentType).toBe('audio/webm');
     expect(Number(recording?.ContentLength)).toBeGreaterThan(5_000);

@@ -145,7 +145,10 @@ async function waitForCalleeRegistration(control: BaresipControl, callee: Baresi
   await waitFor(
     async () => {
       const info = await control.command('reginfo');
-      const line = info.data.replace(ANSI_ESCAPE, '').split('\n').find((l) => l.includes(aor));
+      const line = info.data
+        .replace(ANSI_ESCAPE, '')
+        .split('\n')
+        .find((l) => l.includes(aor));
       return line !== undefined && /\bOK\b/.test(line);
     },
     { timeoutMs, intervalMs: 50, what: `baresip callee ${aor} registered`, process: proc },

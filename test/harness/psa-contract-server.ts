@@ -96,7 +96,14 @@ export class PsaContractServer {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: parseBody(rawBody), rawBody };
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: parseBody(rawBody),
+      rawBody,
+    };
     this.requests.push(recorded);
 
     const pending = this.faults.find((f) => f.remaining > 0 && f.match(recorded));

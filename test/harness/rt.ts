@@ -123,7 +123,18 @@ export interface RtServer {
  *   groups (the coworker directory, src-main/tickets/rt/rt-coworkers.ts).
  * - ManageAuthTokens lets the tech create their own token in RT's UI.
  */
-export const TECH_QUEUE_RIGHTS = ['SeeQueue', 'ShowTicket', 'CreateTicket', 'ModifyTicket', 'CommentOnTicket', 'ReplyToTicket', 'OwnTicket', 'TakeTicket', 'ShowTicketComments', 'Watch'] as const;
+export const TECH_QUEUE_RIGHTS = [
+  'SeeQueue',
+  'ShowTicket',
+  'CreateTicket',
+  'ModifyTicket',
+  'CommentOnTicket',
+  'ReplyToTicket',
+  'OwnTicket',
+  'TakeTicket',
+  'ShowTicketComments',
+  'Watch',
+] as const;
 export const TECH_GLOBAL_RIGHTS = ['AdminUsers', 'SeeGroup', 'ManageAuthTokens'] as const;
 export const RESTRICTED_GLOBAL_RIGHTS = ['ManageAuthTokens'] as const;
 
@@ -442,8 +453,14 @@ class RtInstance implements RtServer {
   }
 
   async ticketHistory(ticketId: string): Promise<RtHistoryEntry[]> {
-    const history = await this.ok('GET', `/ticket/${ticketId}/history?${new URLSearchParams({ fields: 'Type,Creator,TimeTaken,Field,NewValue', per_page: '100' })}`);
-    const attachments = await this.ok('GET', `/ticket/${ticketId}/attachments?${new URLSearchParams({ fields: 'TransactionId,ContentType,Content', per_page: '100' })}`);
+    const history = await this.ok(
+      'GET',
+      `/ticket/${ticketId}/history?${new URLSearchParams({ fields: 'Type,Creator,TimeTaken,Field,NewValue', per_page: '100' })}`,
+    );
+    const attachments = await this.ok(
+      'GET',
+      `/ticket/${ticketId}/attachments?${new URLSearchParams({ fields: 'TransactionId,ContentType,Content', per_page: '100' })}`,
+    );
     const text = new Map<string, string>();
     for (const a of field(attachments, 'items') as { TransactionId: string; ContentType: string; Content: string }[]) {
       if (a.ContentType === 'text/plain') text.set(String(a.TransactionId), (text.get(String(a.TransactionId)) ?? '') + a.Content);

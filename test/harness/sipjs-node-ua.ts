@@ -3,14 +3,7 @@
 // never sends media (fixed SDP), so it is the signalling-only floor that the
 // app is compared against, and a callee for harness self-tests.
 import { WebSocket as NodeWebSocket } from 'ws';
-import {
-  type Invitation,
-  Registerer,
-  SessionState,
-  UserAgent,
-  type SessionDescriptionHandler,
-  type LogLevel,
-} from 'sip.js';
+import { type Invitation, Registerer, SessionState, UserAgent, type SessionDescriptionHandler, type LogLevel } from 'sip.js';
 import { messageOf } from '../../src-shared/errors.js';
 
 export type AnswerPolicy =
@@ -34,9 +27,7 @@ export interface SipjsNodeUaOptions {
   registerTimeoutMs?: number;
 }
 
-export type RegistrationOutcome =
-  | { ok: true; ms: number }
-  | { ok: false; statusCode: number; reason: string; ms: number };
+export type RegistrationOutcome = { ok: true; ms: number } | { ok: false; statusCode: number; reason: string; ms: number };
 
 export interface UaStats {
   invites: number;
@@ -88,9 +79,17 @@ function ensureGlobalWebSocket(): void {
 // Fixed SDP: enough for offer/answer to complete; nothing listens on it.
 function fixedSdp(version: number): string {
   return [
-    'v=0', `o=- 4242 ${version} IN IP4 127.0.0.1`, 's=-', 'c=IN IP4 127.0.0.1', 't=0 0',
-    'm=audio 40000 RTP/AVP 0 8 101', 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000',
-    'a=rtpmap:101 telephone-event/8000', 'a=sendrecv', '',
+    'v=0',
+    `o=- 4242 ${version} IN IP4 127.0.0.1`,
+    's=-',
+    'c=IN IP4 127.0.0.1',
+    't=0 0',
+    'm=audio 40000 RTP/AVP 0 8 101',
+    'a=rtpmap:0 PCMU/8000',
+    'a=rtpmap:8 PCMA/8000',
+    'a=rtpmap:101 telephone-event/8000',
+    'a=sendrecv',
+    '',
   ].join('\r\n');
 }
 
@@ -113,8 +112,16 @@ export function startSipjsNodeUa(options: SipjsNodeUaOptions): SipjsNodeUa {
 
 class NodeUa implements SipjsNodeUa {
   readonly stats: UaStats = {
-    invites: 0, ringing: 0, accepted: 0, rejected: 0, redirected: 0,
-    established: 0, terminated: 0, hungUp: 0, errors: 0, registrations: 0,
+    invites: 0,
+    ringing: 0,
+    accepted: 0,
+    rejected: 0,
+    redirected: 0,
+    established: 0,
+    terminated: 0,
+    hungUp: 0,
+    errors: 0,
+    registrations: 0,
   };
   readonly invites: InviteRecord[] = [];
   readonly registration: Promise<RegistrationOutcome>;
@@ -151,8 +158,7 @@ class NodeUa implements SipjsNodeUa {
       reconnectionAttempts: 0,
       logBuiltinEnabled: false,
       logLevel: 'warn',
-      logConnector: (level: LogLevel, category: string, _label: string | undefined, content: string) =>
-        this.keepLog(`${level} ${category} ${content}`),
+      logConnector: (level: LogLevel, category: string, _label: string | undefined, content: string) => this.keepLog(`${level} ${category} ${content}`),
       sessionDescriptionHandlerFactory: () => fixedSdpHandler(),
       // Default true makes sip.js send its own 180 before onInvite runs.
       sendInitialProvisionalResponse: false,

@@ -113,9 +113,7 @@ export async function startSippCall(options: SippOptions): Promise<SippCall> {
 async function renderScenario(options: SippOptions): Promise<string> {
   const template = await readFile(join(SCENARIO_DIR, `${options.scenario}.xml`), 'utf8');
   const headers = options.assertedIdentity ? `      P-Asserted-Identity: ${assertedUri(options.assertedIdentity)}\n` : '';
-  const play = options.playPcap
-    ? `  <nop>\n    <action>\n      <exec play_pcap_audio="${G711A_PCAP}"/>\n    </action>\n  </nop>\n`
-    : '';
+  const play = options.playPcap ? `  <nop>\n    <action>\n      <exec play_pcap_audio="${G711A_PCAP}"/>\n    </action>\n  </nop>\n` : '';
   const listen = options.listenMs ? `  <pause milliseconds="${Math.round(options.listenMs)}"/>\n` : '';
   return template
     .replace(/^[ \t]*<!-- HARNESS_EXTRA_HEADERS -->\n/m, headers)
@@ -134,23 +132,42 @@ async function sippArgs(options: SippOptions, workDir: string, scenarioPath: str
   const media = await freeUdpPortRange(4);
   return [
     `127.0.0.1:${options.kamailio.udpPort}`,
-    '-sf', scenarioPath,
-    '-s', options.callee,
-    '-key', 'caller', options.caller,
-    '-i', '127.0.0.1',
-    '-p', String(sipPort),
-    '-mi', '127.0.0.1',
-    '-mp', String(media.min),
-    '-m', String(options.calls ?? 1),
-    '-r', String(options.ratePerSec ?? 10),
-    '-rp', '1000',
-    '-d', String(options.holdMs ?? 1_000),
+    '-sf',
+    scenarioPath,
+    '-s',
+    options.callee,
+    '-key',
+    'caller',
+    options.caller,
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(sipPort),
+    '-mi',
+    '127.0.0.1',
+    '-mp',
+    String(media.min),
+    '-m',
+    String(options.calls ?? 1),
+    '-r',
+    String(options.ratePerSec ?? 10),
+    '-rp',
+    '1000',
+    '-d',
+    String(options.holdMs ?? 1_000),
     '-nostdin',
-    '-trace_err', '-error_file', join(workDir, 'errors.log'),
-    '-trace_stat', '-stf', join(workDir, 'stat.csv'),
-    '-trace_rtt', '-rtt_freq', '1',
+    '-trace_err',
+    '-error_file',
+    join(workDir, 'errors.log'),
+    '-trace_stat',
+    '-stf',
+    join(workDir, 'stat.csv'),
+    '-trace_rtt',
+    '-rtt_freq',
+    '1',
     ...(options.traceMessages === false ? [] : ['-trace_msg', '-message_file', join(workDir, 'messages.log')]),
-    '-timeout', `${Math.ceil(options.timeoutMs / 1000)}s`,
+    '-timeout',
+    `${Math.ceil(options.timeoutMs / 1000)}s`,
     '-timeout_error',
   ];
 }
@@ -354,16 +371,28 @@ export async function startSippServer(options: SippServerOptions): Promise<SippS
 async function sippServerArgs(options: SippServerOptions, workDir: string, scenarioPath: string): Promise<string[]> {
   const media = await freeUdpPortRange(4);
   const args = [
-    '-sf', scenarioPath,
-    '-i', '127.0.0.1',
-    '-p', String(options.port),
-    '-mi', '127.0.0.1',
-    '-mp', String(media.min),
+    '-sf',
+    scenarioPath,
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(options.port),
+    '-mi',
+    '127.0.0.1',
+    '-mp',
+    String(media.min),
     '-nostdin',
-    '-trace_err', '-error_file', join(workDir, 'errors.log'),
-    '-trace_stat', '-stf', join(workDir, 'stat.csv'),
-    '-trace_msg', '-message_file', join(workDir, 'messages.log'),
-    '-timeout', `${Math.ceil(options.timeoutMs / 1000)}s`,
+    '-trace_err',
+    '-error_file',
+    join(workDir, 'errors.log'),
+    '-trace_stat',
+    '-stf',
+    join(workDir, 'stat.csv'),
+    '-trace_msg',
+    '-message_file',
+    join(workDir, 'messages.log'),
+    '-timeout',
+    `${Math.ceil(options.timeoutMs / 1000)}s`,
   ];
   if (options.calls !== undefined) args.push('-m', String(options.calls));
   if (options.rows && options.rows.length > 0) {

@@ -10,15 +10,7 @@ import { startKamailio, type Kamailio } from '../harness/kamailio.js';
 import { childPidsMatching, isPidOrGroupAlive, startedProcesses, waitFor } from '../harness/processes.js';
 import { startRtpengine, type Rtpengine } from '../harness/rtpengine.js';
 import { startSippCall } from '../harness/sipp.js';
-import {
-  serveSipjsWebPage,
-  webUaDial,
-  webUaHangup,
-  webUaRtpCounters,
-  webUaStart,
-  webUaState,
-  type SipjsWebPageServer,
-} from '../harness/sipjs-web-page.js';
+import { serveSipjsWebPage, webUaDial, webUaHangup, webUaRtpCounters, webUaStart, webUaState, type SipjsWebPageServer } from '../harness/sipjs-web-page.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // g711a.pcap is ~2.7 s at 50 packets/s; allow for the answer/ICE delay.
@@ -60,7 +52,13 @@ describe('WebRTC peers through rtpengine', () => {
   it('SIPp (plain RTP over UDP) -> browser (WebRTC over WS): the page receives the pcap audio', async () => {
     const page = await registeredPage('tech1', 'secret1', true);
     const call = await startSippCall({
-      kamailio, callee: 'tech1', caller: 'alice', scenario: 'answer-then-bye', holdMs: 3_500, playPcap: true, timeoutMs: 20_000,
+      kamailio,
+      callee: 'tech1',
+      caller: 'alice',
+      scenario: 'answer-then-bye',
+      holdMs: 3_500,
+      playPcap: true,
+      timeoutMs: 20_000,
     });
     const counters = await waitFor(
       async () => {

@@ -106,7 +106,12 @@ describe('real-peer harness', () => {
 
   it('SIPp answers the BYE when the callee hangs up, and sends P-Asserted-Identity', async () => {
     const call = await startSippCall({
-      kamailio, callee: 'tech1', caller: 'carol', assertedIdentity: 'manager', scenario: 'callee-hangs-up', timeoutMs: 15_000,
+      kamailio,
+      callee: 'tech1',
+      caller: 'carol',
+      assertedIdentity: 'manager',
+      scenario: 'callee-hangs-up',
+      timeoutMs: 15_000,
     });
     const result = await call.done;
     expect(result).toMatchObject({ exitCode: 0, successful: 1, failed: 0 });

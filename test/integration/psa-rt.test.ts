@@ -45,9 +45,28 @@ async function rejection(promise: Promise<unknown>): Promise<PsaError> {
 beforeAll(async () => {
   rt = await startRt({ bulkContacts: BULK_CONTACTS });
   tech = createRtAdapter(config());
-  await rt.createUser({ Name: 'alice@acme.example', EmailAddress: 'alice@acme.example', RealName: 'Alice Caller', WorkPhone: '+1 (555) 010-0101', MobilePhone: '555.010.0102', Organization: 'Acme Corp' });
-  await rt.createUser({ Name: 'carol@acme.example', EmailAddress: 'carol@acme.example', RealName: 'Carol Acme', WorkPhone: '+1 555 010 0199', Organization: 'Acme Corp' });
-  await rt.createUser({ Name: 'bob@brit.example', EmailAddress: 'bob@brit.example', RealName: 'Bob Brit', WorkPhone: '+44 20 7946 0018', Organization: 'Brit Ltd' });
+  await rt.createUser({
+    Name: 'alice@acme.example',
+    EmailAddress: 'alice@acme.example',
+    RealName: 'Alice Caller',
+    WorkPhone: '+1 (555) 010-0101',
+    MobilePhone: '555.010.0102',
+    Organization: 'Acme Corp',
+  });
+  await rt.createUser({
+    Name: 'carol@acme.example',
+    EmailAddress: 'carol@acme.example',
+    RealName: 'Carol Acme',
+    WorkPhone: '+1 555 010 0199',
+    Organization: 'Acme Corp',
+  });
+  await rt.createUser({
+    Name: 'bob@brit.example',
+    EmailAddress: 'bob@brit.example',
+    RealName: 'Bob Brit',
+    WorkPhone: '+44 20 7946 0018',
+    Organization: 'Brit Ltd',
+  });
   // Created in this order, so "newest first" is checkable by id.
   ids['aliceResolved'] = await rt.createTicket({ Subject: 'Old printer issue', Requestor: 'alice@acme.example', Content: 'fixed last year' });
   await rt.setOwnerStatus(ids['aliceResolved'], 'tech1', 'resolved');
@@ -106,7 +125,12 @@ describe('active ticket and ticket reads', () => {
   });
 
   it('reads one ticket, and null for one that does not exist', async () => {
-    expect(await tech.getTicket(ids['carolNew']!)).toMatchObject({ summary: 'New laptop', status: 'new', contactName: 'Carol Acme', contactNumbers: ['+1 555 010 0199'] });
+    expect(await tech.getTicket(ids['carolNew']!)).toMatchObject({
+      summary: 'New laptop',
+      status: 'new',
+      contactName: 'Carol Acme',
+      contactNumbers: ['+1 555 010 0199'],
+    });
     expect(await tech.getTicket('999999')).toBeNull();
     expect(await tech.getTicket('not-a-number')).toBeNull();
   });
@@ -120,7 +144,13 @@ describe('active ticket and ticket reads', () => {
 describe('caller lookup', () => {
   it('finds the requester from an E.164 number, with company and open tickets newest first', async () => {
     const match = await tech.findCaller('15550100101');
-    expect(match.person).toMatchObject({ id: 'alice@acme.example', kind: 'contact', name: 'Alice Caller', company: 'Acme Corp', numbers: ['+1 (555) 010-0101', '555.010.0102'] });
+    expect(match.person).toMatchObject({
+      id: 'alice@acme.example',
+      kind: 'contact',
+      name: 'Alice Caller',
+      company: 'Acme Corp',
+      numbers: ['+1 (555) 010-0101', '555.010.0102'],
+    });
     expect(match.company).toEqual({ id: 'Acme Corp', name: 'Acme Corp' });
     expect(match.openTickets.map((t) => t.id)).toEqual([ids['aliceNew'], ids['aliceWorking']]);
   });
@@ -182,8 +212,15 @@ describe('writes, idempotent on ref', () => {
 
   it("stores a voicemail's recording with the new ticket as an attachment", async () => {
     const bytes = new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 1, 2, 3, 4, 5]);
-    const created = await tech.createTicket({ ...request, summary: 'Voicemail ticket', ref: 'vm-attach-1', attachments: [{ fileName: 'voicemail-2026-11-23-1042.webm', mimeType: 'audio/webm', bytes }] });
-    const attachments = (await rt.rest('GET', `/ticket/${created.ticketId}/attachments?fields=Filename,ContentType,ContentLength`)).body as { items: { Filename: string; ContentType: string }[] };
+    const created = await tech.createTicket({
+      ...request,
+      summary: 'Voicemail ticket',
+      ref: 'vm-attach-1',
+      attachments: [{ fileName: 'voicemail-2026-11-23-1042.webm', mimeType: 'audio/webm', bytes }],
+    });
+    const attachments = (await rt.rest('GET', `/ticket/${created.ticketId}/attachments?fields=Filename,ContentType,ContentLength`)).body as {
+      items: { Filename: string; ContentType: string }[];
+    };
     expect(attachments.items).toContainEqual(expect.objectContaining({ Filename: 'voicemail-2026-11-23-1042.webm', ContentType: 'audio/webm' }));
   });
 
@@ -195,14 +232,23 @@ describe('writes, idempotent on ref', () => {
   });
 
   it('makes an unknown caller’s number the requester, so their next call finds the ticket', async () => {
-    const created = await tech.createTicket({ ...request, ref: 'create-unknown', summary: 'Call from unknown', callerNumber: '(555) 012-3456', callerName: 'Dave' });
+    const created = await tech.createTicket({
+      ...request,
+      ref: 'create-unknown',
+      summary: 'Call from unknown',
+      callerNumber: '(555) 012-3456',
+      callerName: 'Dave',
+    });
     const ticket = (await rt.rest('GET', `/ticket/${created.ticketId}`)).body as { Requestor: { id: string }[] };
     expect(ticket.Requestor.map((r) => r.id)).toEqual(['+15550123456']);
     const match = await tech.findCaller('15550123456');
     expect(match.person).toMatchObject({ id: '+15550123456', name: 'Dave', numbers: ['(555) 012-3456'] });
     expect(match.openTickets.map((t) => t.id)).toEqual([created.ticketId]);
     // A retry reuses both the requester and the ticket.
-    expect((await tech.createTicket({ ...request, ref: 'create-unknown', summary: 'Call from unknown', callerNumber: '(555) 012-3456', callerName: 'Dave' })).ticketId).toBe(created.ticketId);
+    expect(
+      (await tech.createTicket({ ...request, ref: 'create-unknown', summary: 'Call from unknown', callerNumber: '(555) 012-3456', callerName: 'Dave' }))
+        .ticketId,
+    ).toBe(created.ticketId);
   });
 
   it('adds an internal note as a Comment once per ref, a public one as Correspond', async () => {
@@ -246,7 +292,14 @@ describe('writes, idempotent on ref', () => {
         return fetch(input, init);
       },
     });
-    const result = await counting.logAttempt({ ref: 'attempt-2', callerNumber: '+15550100199', callerName: '', occurredAt: '2026-11-23T11:00:00.000Z', outcome: 'Missed', text: '' });
+    const result = await counting.logAttempt({
+      ref: 'attempt-2',
+      callerNumber: '+15550100199',
+      callerName: '',
+      occurredAt: '2026-11-23T11:00:00.000Z',
+      outcome: 'Missed',
+      text: '',
+    });
     expect(result).toEqual({});
     expect(requests).toEqual([]);
   });

@@ -34,7 +34,7 @@ describe('the RT test bed on a machine whose RT folders it may not write', () =>
         await server.dispose();
         return undefined;
       },
-      (error: unknown) => (messageOf(error)),
+      (error: unknown) => messageOf(error),
     );
     expect(failed).toBeDefined();
     expect(failed).toContain('/var/cache/request-tracker5/mason_data');

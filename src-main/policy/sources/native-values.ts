@@ -13,7 +13,10 @@ export function fromText(key: string, text: string, registry: SettingsRegistry =
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
-    return { ok: false, message: `needs a JSON value here (for example ${JSON.stringify(spec.default)}), but "${text.slice(0, 40)}" is not valid JSON. This value is ignored.` };
+    return {
+      ok: false,
+      message: `needs a JSON value here (for example ${JSON.stringify(spec.default)}), but "${text.slice(0, 40)}" is not valid JSON. This value is ignored.`,
+    };
   }
 }
 

@@ -20,7 +20,8 @@ type Cached = z.infer<typeof CacheSchema>;
 
 type Held = Cached & { layers: Layers };
 type Layers = { managed: Record<string, unknown>; recommended: Record<string, unknown>; problems: PolicyProblem[] };
-type Outcome = { kind: 'document'; document: PolicyDocument; etag?: string } | { kind: 'not-modified' } | { kind: 'failed'; message: string; retryAfterMs?: number };
+type Outcome =
+  { kind: 'document'; document: PolicyDocument; etag?: string } | { kind: 'not-modified' } | { kind: 'failed'; message: string; retryAfterMs?: number };
 
 export type UrlPolicySourceOptions = {
   /** Where the last good document and its ETag are kept, so an offline start still has them. */
@@ -170,7 +171,11 @@ export class UrlPolicySource implements RemotePolicySource {
     if (response.status === 429 || response.status === 503) {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.clock.now());
       const wait = retryAfterMs !== undefined ? ` It asked to wait ${Math.ceil(retryAfterMs / 1000)} s.` : '';
-      return { kind: 'failed', message: `The policy server is busy (HTTP ${response.status}).${wait}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+      return {
+        kind: 'failed',
+        message: `The policy server is busy (HTTP ${response.status}).${wait}`,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      };
     }
     if (!response.ok) return { kind: 'failed', message: `The policy server answered HTTP ${response.status}.` };
     const text = await readLimited(response, this.options.maxBytes ?? 1024 * 1024);

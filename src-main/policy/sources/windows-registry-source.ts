@@ -90,7 +90,10 @@ export function registryToPolicy(hive: Hive, keys: RegKey[]): PolicyReadResult {
 function placeOf(path: string): { level: 'enforced' | 'recommended'; group: string } | undefined {
   const at = path.toLowerCase().indexOf(`\\${POLICY_KEY.toLowerCase()}`);
   if (at < 0) return undefined;
-  const segments = path.slice(at + POLICY_KEY.length + 1).split('\\').filter((s) => s !== '');
+  const segments = path
+    .slice(at + POLICY_KEY.length + 1)
+    .split('\\')
+    .filter((s) => s !== '');
   const recommended = segments[0]?.toLowerCase() === 'recommended';
   return { level: recommended ? 'recommended' : 'enforced', group: (recommended ? segments.slice(1) : segments).join('.') };
 }

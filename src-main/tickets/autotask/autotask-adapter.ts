@@ -177,7 +177,9 @@ class AutotaskAdapter implements PsaAdapter {
       return {
         person: contactToPerson(contact, companyName),
         company: company ? { id: String(company.id), name: companyName } : null,
-        openTickets: company ? await this.openTicketsWhere(f.eq('companyID', company.id), options) : await this.openTicketsWhere(f.eq('contactID', contact.id), options),
+        openTickets: company
+          ? await this.openTicketsWhere(f.eq('companyID', company.id), options)
+          : await this.openTicketsWhere(f.eq('contactID', contact.id), options),
       };
     }
     const companies = await this.client.query('Companies', [f.eq('isActive', true), phoneFilter(COMPANY_PHONE_FIELDS, fragments)], atCompanySchema, {
@@ -198,8 +200,17 @@ class AutotaskAdapter implements PsaAdapter {
     const page = cursor
       ? await this.client.nextPage(cursor, atContactSchema, options)
       : await this.client.query('Contacts', [f.eq('isActive', 1)], atContactSchema, { ...options, includeFields: CONTACT_FIELDS });
-    const companies = await this.byId('Companies', page.items.map((c) => c.companyID), atCompanySchema, COMPANY_FIELDS, options);
-    return { items: page.items.map((c) => contactToPerson(c, (c.companyID == null ? undefined : companies.get(c.companyID)?.companyName?.trim()) ?? '')), next: page.next };
+    const companies = await this.byId(
+      'Companies',
+      page.items.map((c) => c.companyID),
+      atCompanySchema,
+      COMPANY_FIELDS,
+      options,
+    );
+    return {
+      items: page.items.map((c) => contactToPerson(c, (c.companyID == null ? undefined : companies.get(c.companyID)?.companyName?.trim()) ?? '')),
+      next: page.next,
+    };
   }
 
   async listMembers(cursor: string | null, options: CallOptions = {}): Promise<PsaPage<PsaPerson>> {
@@ -212,7 +223,11 @@ class AutotaskAdapter implements PsaAdapter {
   // ------------------------------------------------------------ writes
 
   async createTicket(request: NewTicketRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
-    const earlier = await this.client.query('Tickets', [f.eq('externalID', externalRef(request.ref))], atTicketSchema, { ...options, maxRecords: 1, includeFields: ['id'] });
+    const earlier = await this.client.query('Tickets', [f.eq('externalID', externalRef(request.ref))], atTicketSchema, {
+      ...options,
+      maxRecords: 1,
+      includeFields: ['id'],
+    });
     const found = earlier.items[0];
     if (found) {
       this.client.log(`ticket ${found.id} already carries ref ${request.ref}; not creating another`);
@@ -224,12 +239,22 @@ class AutotaskAdapter implements PsaAdapter {
     const status = picklistValue(pick('status'), 'New') ?? picklistDefault(pick('status'));
     const priority = picklistDefault(pick('priority'));
     if (status === undefined || priority === undefined) {
-      throw new PsaError('config', "Autotask: the tenant's ticket status or priority list is empty, so Focusline can't create a ticket. Ask your Autotask administrator.");
+      throw new PsaError(
+        'config',
+        "Autotask: the tenant's ticket status or priority list is empty, so Focusline can't create a ticket. Ask your Autotask administrator.",
+      );
     }
     const queue = this.client.config.queue.trim();
     const queueId = queue ? picklistValue(pick('queueID'), queue) : undefined;
     if (queue && queueId === undefined) throw new PsaError('config', `Autotask has no queue "${queue}". Set the queue (its name or id) in Settings → PSA.`);
-    const body = newTicketBody(request, { companyId, contactId: atId(request.contactId), status, priority, source: picklistValue(pick('source'), 'Phone'), queueId });
+    const body = newTicketBody(request, {
+      companyId,
+      contactId: atId(request.contactId),
+      status,
+      priority,
+      source: picklistValue(pick('source'), 'Phone'),
+      queueId,
+    });
     const id = await this.client.create('/Tickets', body, options);
     return this.written(id, options);
   }
@@ -242,30 +267,52 @@ class AutotaskAdapter implements PsaAdapter {
   async logAttempt(request: AttemptLogRequest, options: CallOptions = {}): Promise<WriteResult> {
     if (request.ticketId) {
       // A contact attempt is the MSP's own record: always internal.
-      return this.writeTicketNote(this.ticketIdOf(request.ticketId), { title: attemptTitle(request), text: request.text, ref: request.ref, internal: true }, options);
+      return this.writeTicketNote(
+        this.ticketIdOf(request.ticketId),
+        { title: attemptTitle(request), text: request.text, ref: request.ref, internal: true },
+        options,
+      );
     }
     const companyId = this.companyFor(request.companyId, 'log the call');
-    const earlier = await this.client.query('CompanyNotes', [f.eq('companyID', companyId), f.contains('note', refMarker(request.ref))], atCompanyNoteSchema, { ...options, maxRecords: 1, includeFields: ['id'] });
+    const earlier = await this.client.query('CompanyNotes', [f.eq('companyID', companyId), f.contains('note', refMarker(request.ref))], atCompanyNoteSchema, {
+      ...options,
+      maxRecords: 1,
+      includeFields: ['id'],
+    });
     if (earlier.items[0]) return {};
     const [actionType, resourceId] = await Promise.all([this.phoneCallActionType(options), this.actingResourceId(options)]);
-    await this.client.create(`/Companies/${companyId}/Notes`, companyNoteBody(request, { companyId, contactId: atId(request.contactId), actionType, resourceId }), options);
+    await this.client.create(
+      `/Companies/${companyId}/Notes`,
+      companyNoteBody(request, { companyId, contactId: atId(request.contactId), actionType, resourceId }),
+      options,
+    );
     return {};
   }
 
   // ------------------------------------------------------------ helpers
 
-  private async writeTicketNote(ticketId: number, note: { title: string; text: string; ref: string; internal: boolean }, options: CallOptions): Promise<WriteResult> {
+  private async writeTicketNote(
+    ticketId: number,
+    note: { title: string; text: string; ref: string; internal: boolean },
+    options: CallOptions,
+  ): Promise<WriteResult> {
     const earlier = await this.client.query('TicketNotes', [f.eq('ticketID', ticketId), f.contains('description', refMarker(note.ref))], atTicketNoteSchema, {
       ...options,
       maxRecords: 1,
       includeFields: ['id'],
     });
     if (!earlier.items[0]) {
-      const [noteTypes, publishes] = await Promise.all([this.client.picklist('TicketNotes', 'noteType', options), this.client.picklist('TicketNotes', 'publish', options)]);
+      const [noteTypes, publishes] = await Promise.all([
+        this.client.picklist('TicketNotes', 'noteType', options),
+        this.client.picklist('TicketNotes', 'publish', options),
+      ]);
       const noteType = picklistDefault(noteTypes);
       const publish = publishValue(publishes, note.internal);
       if (noteType === undefined || publish === undefined) {
-        throw new PsaError('config', `Autotask: can't tell which note type or ${note.internal ? 'internal' : 'client-visible'} publish setting to use (the tenant's TicketNotes picklists). Ask your Autotask administrator.`);
+        throw new PsaError(
+          'config',
+          `Autotask: can't tell which note type or ${note.internal ? 'internal' : 'client-visible'} publish setting to use (the tenant's TicketNotes picklists). Ask your Autotask administrator.`,
+        );
       }
       await this.client.create(`/Tickets/${ticketId}/Notes`, ticketNoteBody(ticketId, { ...note, noteType, publish }), options);
     }
@@ -293,10 +340,14 @@ class AutotaskAdapter implements PsaAdapter {
     }
     const fallback = this.client.config.unknownCallerCompany.trim();
     if (!fallback) {
-      throw new PsaError('invalid-request', `Autotask needs a company to ${what}, and the caller matches none. Ask your service manager to set the catch-all company for unknown callers in policy.`);
+      throw new PsaError(
+        'invalid-request',
+        `Autotask needs a company to ${what}, and the caller matches none. Ask your service manager to set the catch-all company for unknown callers in policy.`,
+      );
     }
     const id = atId(fallback);
-    if (id === undefined) throw new PsaError('config', `The catch-all company for unknown callers must be an Autotask company id (a number), not "${fallback}". Fix it in policy.`);
+    if (id === undefined)
+      throw new PsaError('config', `The catch-all company for unknown callers must be an Autotask company id (a number), not "${fallback}". Fix it in policy.`);
     return id;
   }
 
@@ -317,15 +368,33 @@ class AutotaskAdapter implements PsaAdapter {
   private async enrich(tickets: readonly AtTicket[], options: CallOptions): Promise<PsaTicket[]> {
     if (tickets.length === 0) return [];
     const [companies, contacts, statuses, zone] = await Promise.all([
-      this.byId<AtCompany>('Companies', tickets.map((t) => t.companyID), atCompanySchema, COMPANY_FIELDS, options),
-      this.byId<AtContact>('Contacts', tickets.map((t) => t.contactID), atContactSchema, CONTACT_FIELDS, options),
+      this.byId<AtCompany>(
+        'Companies',
+        tickets.map((t) => t.companyID),
+        atCompanySchema,
+        COMPANY_FIELDS,
+        options,
+      ),
+      this.byId<AtContact>(
+        'Contacts',
+        tickets.map((t) => t.contactID),
+        atContactSchema,
+        CONTACT_FIELDS,
+        options,
+      ),
       this.client.picklist('Tickets', 'status', options),
       this.client.zone(options),
     ]);
     return tickets.map((t) => toPsaTicket(t, { companies, contacts, statuses, webUrl: zone.webUrl }));
   }
 
-  private async byId<T extends { id: number }>(entity: string, ids: readonly (number | null | undefined)[], schema: ZodType<T>, includeFields: readonly string[], options: CallOptions): Promise<Map<number, T>> {
+  private async byId<T extends { id: number }>(
+    entity: string,
+    ids: readonly (number | null | undefined)[],
+    schema: ZodType<T>,
+    includeFields: readonly string[],
+    options: CallOptions,
+  ): Promise<Map<number, T>> {
     const wanted = [...new Set(ids.filter((id): id is number => typeof id === 'number'))].slice(0, AT_MAX_RECORDS);
     if (wanted.length === 0) return new Map();
     const page = await this.client.query(entity, [f.in('id', wanted)], schema, { ...options, maxRecords: wanted.length, includeFields });
@@ -339,7 +408,11 @@ class AutotaskAdapter implements PsaAdapter {
         const types = await this.client.queryAll('ActionTypes', [f.eq('isActive', true)], atActionTypeSchema, { ...options, maxPages: 2 });
         const name = (t: { name?: string | null }) => (t.name ?? '').trim().toLowerCase();
         const hit = types.find((t) => name(t) === PHONE_CALL_ACTION.toLowerCase()) ?? types.find((t) => name(t).includes('phone'));
-        if (!hit) throw new PsaError('config', `Autotask has no active action type "${PHONE_CALL_ACTION}", which Focusline uses to log calls as company notes. Ask your Autotask administrator to add or reactivate it.`);
+        if (!hit)
+          throw new PsaError(
+            'config',
+            `Autotask has no active action type "${PHONE_CALL_ACTION}", which Focusline uses to log calls as company notes. Ask your Autotask administrator to add or reactivate it.`,
+          );
         return hit.id;
       })();
       this.actionTypePromise = pending;
@@ -355,7 +428,11 @@ class AutotaskAdapter implements PsaAdapter {
     const tech = this.client.techResourceId;
     if (tech !== undefined) return tech;
     const apiUser = await this.client.apiUser(options);
-    if (!apiUser) throw new PsaError('config', `Autotask has no resource for the API user ${this.client.config.username}, and no technician resource id is set. Set your resource id in Settings → PSA.`);
+    if (!apiUser)
+      throw new PsaError(
+        'config',
+        `Autotask has no resource for the API user ${this.client.config.username}, and no technician resource id is set. Set your resource id in Settings → PSA.`,
+      );
     return apiUser.id;
   }
 }

@@ -3,8 +3,29 @@ import type { AutotaskConfig, PsaAdapterDeps } from '../psa-config.js';
 import { DEFAULT_PSA_TIMEOUT_MS } from '../psa-config.js';
 import { psaRequest, type HttpMethod } from '../psa-http.js';
 import { PsaError, type CallOptions } from '../psa.js';
-import { apiBase, AT_VENDOR, credentialProblem, describeAutotaskError, discoveryBase, picklistOf, queryBody, type AtFilter, type CredentialProblem, type Picklist } from './autotask-mapping.js';
-import { atCreatedSchema, atFieldsSchema, atItemResultSchema, atQueryResultSchema, atResourceSchema, atZoneSchema, type AtField, type AtResource, type AtZone } from './autotask-schemas.js';
+import {
+  apiBase,
+  AT_VENDOR,
+  credentialProblem,
+  describeAutotaskError,
+  discoveryBase,
+  picklistOf,
+  queryBody,
+  type AtFilter,
+  type CredentialProblem,
+  type Picklist,
+} from './autotask-mapping.js';
+import {
+  atCreatedSchema,
+  atFieldsSchema,
+  atItemResultSchema,
+  atQueryResultSchema,
+  atResourceSchema,
+  atZoneSchema,
+  type AtField,
+  type AtResource,
+  type AtZone,
+} from './autotask-schemas.js';
 
 /**
  * Autotask over HTTP: the three auth headers on every call, zone discovery
@@ -16,7 +37,12 @@ import { atCreatedSchema, atFieldsSchema, atItemResultSchema, atQueryResultSchem
 export type Page<T> = { items: T[]; next: string | null };
 
 const REQUIRED: (keyof AutotaskConfig)[] = ['url', 'username', 'secret', 'integrationCode'];
-const LABELS: Partial<Record<keyof AutotaskConfig, string>> = { url: 'zone discovery URL', username: 'API user name', secret: 'API user secret', integrationCode: 'integration code' };
+const LABELS: Partial<Record<keyof AutotaskConfig, string>> = {
+  url: 'zone discovery URL',
+  username: 'API user name',
+  secret: 'API user secret',
+  integrationCode: 'integration code',
+};
 
 export function missingSettings(config: AutotaskConfig): string[] {
   return REQUIRED.filter((key) => typeof config[key] !== 'string' || !(config[key] as string).trim()).map((key) => LABELS[key] ?? key);
@@ -67,7 +93,9 @@ export class AutotaskClient {
     return this.cached(
       () => this.apiUserPromise,
       (p) => (this.apiUserPromise = p),
-      async () => (await this.query('Resources', [{ op: 'eq', field: 'userName', value: this.config.username.trim() }], atResourceSchema, { ...options, maxRecords: 1 })).items[0] ?? null,
+      async () =>
+        (await this.query('Resources', [{ op: 'eq', field: 'userName', value: this.config.username.trim() }], atResourceSchema, { ...options, maxRecords: 1 }))
+          .items[0] ?? null,
     );
   }
 
@@ -87,7 +115,12 @@ export class AutotaskClient {
   }
 
   /** One page of POST /V1.0/{entity}/query. */
-  async query<T>(entity: string, filter: AtFilter[], item: z.ZodType<T>, options: CallOptions & { maxRecords?: number; includeFields?: readonly string[] } = {}): Promise<Page<T>> {
+  async query<T>(
+    entity: string,
+    filter: AtFilter[],
+    item: z.ZodType<T>,
+    options: CallOptions & { maxRecords?: number; includeFields?: readonly string[] } = {},
+  ): Promise<Page<T>> {
     const body = queryBody(filter, options.maxRecords ?? this.pageSize, options.includeFields);
     const data = await this.entity('POST', `/${entity}/query`, { ...options, body, schema: atQueryResultSchema(item) });
     return { items: data.items, next: data.pageDetails?.nextPageUrl || null };
@@ -102,13 +135,19 @@ export class AutotaskClient {
     } catch {
       throw new PsaError('invalid-request', `Autotask: the paging cursor isn't a URL; start the listing again.`);
     }
-    if (url.origin !== new URL(zone.url).origin) throw new PsaError('invalid-request', `Autotask: the paging cursor points at ${url.host}, not the tenant's zone; start the listing again.`);
+    if (url.origin !== new URL(zone.url).origin)
+      throw new PsaError('invalid-request', `Autotask: the paging cursor points at ${url.host}, not the tenant's zone; start the listing again.`);
     const data = await this.send('GET', url, { signal: options.signal, schema: atQueryResultSchema(item) });
     return { items: data.items, next: data.pageDetails?.nextPageUrl || null };
   }
 
   /** Every row of a query, following nextPageUrl for at most `maxPages` pages or `limit` rows. */
-  async queryAll<T>(entity: string, filter: AtFilter[], item: z.ZodType<T>, options: CallOptions & { maxPages: number; limit?: number; includeFields?: readonly string[] }): Promise<T[]> {
+  async queryAll<T>(
+    entity: string,
+    filter: AtFilter[],
+    item: z.ZodType<T>,
+    options: CallOptions & { maxPages: number; limit?: number; includeFields?: readonly string[] },
+  ): Promise<T[]> {
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     let page = await this.query(entity, filter, item, { ...options, maxRecords: Math.min(this.pageSize, limit) });
     const rows = [...page.items];
@@ -181,7 +220,10 @@ export class AutotaskClient {
     if (!(error instanceof PsaError)) return error;
     if (problem) return new PsaError(problem.kind, problem.message, { status: error.status, cause: error });
     if (error.kind === 'auth' && error.status === 401) {
-      return new PsaError('auth', `Autotask refused the API user's secret (401). Check the API user name and secret in Settings → PSA.`, { status: 401, cause: error });
+      return new PsaError('auth', `Autotask refused the API user's secret (401). Check the API user name and secret in Settings → PSA.`, {
+        status: 401,
+        cause: error,
+      });
     }
     return error;
   }

@@ -25,7 +25,10 @@ export const AT_COMPANY_NOTE_MAX = 8000;
 
 /** Zone discovery's base: the configured URL without trailing slashes or a pasted "/v1.0". */
 export function discoveryBase(url: string): string {
-  return url.trim().replace(/\/+$/, '').replace(/\/v1\.0$/i, '');
+  return url
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/v1\.0$/i, '');
 }
 
 /** The zone's entity API, e.g. https://webservices5.autotask.net/atservicesrest/V1.0 */
@@ -96,8 +99,6 @@ export function phoneSearchFragments(digits: string): string[] | undefined {
 export function phoneFilter(fields: readonly string[], fragments: readonly string[]): AtFilter {
   return f.or(fields.flatMap((field) => fragments.map((fragment) => f.contains(field, fragment))));
 }
-
-
 
 // ---------------------------------------------------------------- picklists
 
@@ -261,10 +262,20 @@ function time(value: string | null | undefined): number {
  */
 export function externalRef(ref: string): string {
   if (ref.length <= AT_EXTERNAL_ID_MAX) return ref;
-  return `focusline:${createHash('sha256').update(ref).digest('hex').slice(0, AT_EXTERNAL_ID_MAX - 10)}`;
+  return `focusline:${createHash('sha256')
+    .update(ref)
+    .digest('hex')
+    .slice(0, AT_EXTERNAL_ID_MAX - 10)}`;
 }
 
-export type TicketPicks = { companyId: number; contactId?: number | undefined; status: number; priority: number; source?: number | undefined; queueId?: number | undefined };
+export type TicketPicks = {
+  companyId: number;
+  contactId?: number | undefined;
+  status: number;
+  priority: number;
+  source?: number | undefined;
+  queueId?: number | undefined;
+};
 
 export function newTicketBody(request: NewTicketRequest, picks: TicketPicks): Record<string, unknown> {
   const body: Record<string, unknown> = {
@@ -281,7 +292,10 @@ export function newTicketBody(request: NewTicketRequest, picks: TicketPicks): Re
   return body;
 }
 
-export function ticketNoteBody(ticketId: number, note: { title: string; text: string; ref: string; noteType: number; publish: number }): Record<string, unknown> {
+export function ticketNoteBody(
+  ticketId: number,
+  note: { title: string; text: string; ref: string; noteType: number; publish: number },
+): Record<string, unknown> {
   return {
     ticketID: ticketId,
     title: truncate(note.title.replace(/\s+/g, ' ').trim() || 'Focusline note', AT_NOTE_TITLE_MAX),
@@ -301,7 +315,10 @@ export function attemptTitle(request: AttemptLogRequest): string {
   return `Phone call from ${callerLabel(request.callerName, request.callerNumber)}: ${request.outcome}`;
 }
 
-export function companyNoteBody(request: AttemptLogRequest, picks: { companyId: number; contactId?: number | undefined; actionType: number; resourceId: number }): Record<string, unknown> {
+export function companyNoteBody(
+  request: AttemptLogRequest,
+  picks: { companyId: number; contactId?: number | undefined; actionType: number; resourceId: number },
+): Record<string, unknown> {
   const body: Record<string, unknown> = {
     companyID: picks.companyId,
     actionType: picks.actionType,
@@ -332,7 +349,9 @@ export function describeAutotaskError(_status: number, body: unknown): string | 
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as Record<string, unknown>;
   if (Array.isArray(b['errors'])) {
-    const parts = b['errors'].map((e) => (typeof e === 'string' ? e : typeof e === 'object' && e !== null ? String((e as Record<string, unknown>)['message'] ?? '') : '')).filter(Boolean);
+    const parts = b['errors']
+      .map((e) => (typeof e === 'string' ? e : typeof e === 'object' && e !== null ? String((e as Record<string, unknown>)['message'] ?? '') : ''))
+      .filter(Boolean);
     if (parts.length > 0) return truncate(parts.join('; '), 300);
   }
   for (const key of ['Message', 'message']) if (typeof b[key] === 'string' && b[key]) return truncate(b[key], 300);
@@ -353,10 +372,16 @@ export function credentialProblem(status: number, body: unknown, who: { username
   const text = describeAutotaskError(status, body);
   if (!text) return undefined;
   if (/zone information could not be determined/i.test(text)) {
-    return { kind: 'auth', message: `Autotask doesn't know the API user "${who.username}" (${text}). Check the API user name in Settings → PSA: it is the API-only user's email-style user name.` };
+    return {
+      kind: 'auth',
+      message: `Autotask doesn't know the API user "${who.username}" (${text}). Check the API user name in Settings → PSA: it is the API-only user's email-style user name.`,
+    };
   }
   if (/integration ?code/i.test(text)) {
-    return { kind: 'auth', message: `Autotask rejected the integration code (${text}). Check the integration code (the API user's tracking identifier) in Settings → PSA.` };
+    return {
+      kind: 'auth',
+      message: `Autotask rejected the integration code (${text}). Check the integration code (the API user's tracking identifier) in Settings → PSA.`,
+    };
   }
   if (/impersonat/i.test(text)) {
     return {

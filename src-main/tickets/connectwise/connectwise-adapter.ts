@@ -106,7 +106,12 @@ class ConnectWiseAdapter implements PsaAdapter {
 
   async activeTicket(options: CallOptions = {}): Promise<PsaTicket | null> {
     const me = await this.cw.whoAmI(options);
-    const { items } = await this.cw.list('/time/ticketstopwatches', cwStopwatchSchema, { conditions: `member/identifier=${cwString(me.identifier)}`, pageSize: 25 }, options);
+    const { items } = await this.cw.list(
+      '/time/ticketstopwatches',
+      cwStopwatchSchema,
+      { conditions: `member/identifier=${cwString(me.identifier)}`, pageSize: 25 },
+      options,
+    );
     const running = items
       .filter(stopwatchIsRunning)
       .sort((a, b) => Date.parse(b.startTime ?? '') - Date.parse(a.startTime ?? ''))
@@ -163,10 +168,19 @@ class ConnectWiseAdapter implements PsaAdapter {
       const openTickets = person.companyId ? await this.openTicketsForCompany(person.companyId, options) : [];
       return { person, company, openTickets };
     }
-    const companies = await this.cw.list('/company/companies', cwCompanySchema, { conditions: `phoneNumber like ${likeAnywhere(tail)}`, pageSize: CANDIDATES }, options);
+    const companies = await this.cw.list(
+      '/company/companies',
+      cwCompanySchema,
+      { conditions: `phoneNumber like ${likeAnywhere(tail)}`, pageSize: CANDIDATES },
+      options,
+    );
     const company = bestCandidate(digits, companies.items, (c) => (c.phoneNumber ? [c.phoneNumber] : []), this.region);
     if (company === undefined) return { person: null, company: null, openTickets: [] };
-    return { person: null, company: { id: String(company.id), name: company.name }, openTickets: await this.openTicketsForCompany(String(company.id), options) };
+    return {
+      person: null,
+      company: { id: String(company.id), name: company.name },
+      openTickets: await this.openTicketsForCompany(String(company.id), options),
+    };
   }
 
   openTicketsForCompany(companyId: string, options: CallOptions = {}): Promise<PsaTicket[]> {
@@ -175,7 +189,12 @@ class ConnectWiseAdapter implements PsaAdapter {
   }
 
   async createTicket(request: NewTicketRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
-    const earlier = await this.cw.list('/service/tickets', cwCreatedSchema, { conditions: `externalXRef=${cwString(request.ref)}`, fields: 'id', pageSize: 1 }, options);
+    const earlier = await this.cw.list(
+      '/service/tickets',
+      cwCreatedSchema,
+      { conditions: `externalXRef=${cwString(request.ref)}`, fields: 'id', pageSize: 1 },
+      options,
+    );
     const found = earlier.items[0];
     if (found !== undefined) {
       this.cw.log(`ticket #${found.id} already exists for ref ${request.ref}; not creating another`);
@@ -205,7 +224,12 @@ class ConnectWiseAdapter implements PsaAdapter {
     };
     const result = ticketId === undefined ? {} : this.written(ticketId);
     const marker = refMarker(request.ref);
-    const earlier = await this.cw.list('/sales/activities', cwActivitySchema, { conditions: `notes like ${likeAnywhere(marker)}`, fields: 'id,notes,ticket', pageSize: CANDIDATES }, options);
+    const earlier = await this.cw.list(
+      '/sales/activities',
+      cwActivitySchema,
+      { conditions: `notes like ${likeAnywhere(marker)}`, fields: 'id,notes,ticket', pageSize: CANDIDATES },
+      options,
+    );
     if (earlier.items.some((activity) => activity.notes?.includes(marker))) return result;
     const me = await this.cw.whoAmI(options);
     await this.cw.post('/sales/activities', activityBody(request, me.identifier, ids), cwCreatedSchema, options);
@@ -273,7 +297,8 @@ class ConnectWiseAdapter implements PsaAdapter {
     options: CallOptions,
   ): Promise<PsaPage<PsaPerson>> {
     const page = pageFromCursor(cursor);
-    if (page === undefined) throw new PsaError('invalid-request', `ConnectWise: "${cursor ?? ''}" is not a page cursor this adapter handed out; start the listing again.`);
+    if (page === undefined)
+      throw new PsaError('invalid-request', `ConnectWise: "${cursor ?? ''}" is not a page cursor this adapter handed out; start the listing again.`);
     const conditions = 'inactiveFlag=false';
     const { items, link } = await this.cw.list(path, schema, { conditions, fields, orderBy: 'id asc', page, pageSize: this.cw.pageSize }, options);
     // The total feeds the progress bar only, so it is asked for once, with the first page.

@@ -37,7 +37,11 @@ export async function testConnectWiseConnection(cw: ConnectWiseClient, options: 
   } catch (error) {
     const e = asPsaError(error);
     if (UNREACHABLE.has(e.kind)) {
-      checks.push({ name: `Reach ConnectWise at ${host}`, ok: false, detail: `${e.message}${e.kind === 'not-found' || e.kind === 'malformed' ? ' The URL should be the site only, e.g. https://na.myconnectwise.net.' : ''}` });
+      checks.push({
+        name: `Reach ConnectWise at ${host}`,
+        ok: false,
+        detail: `${e.message}${e.kind === 'not-found' || e.kind === 'malformed' ? ' The URL should be the site only, e.g. https://na.myconnectwise.net.' : ''}`,
+      });
       return { ok: false, checks, warnings };
     }
     checks.push({ name: `Reach ConnectWise at ${host}`, ok: true, detail: 'The API answered.' });
@@ -46,49 +50,72 @@ export async function testConnectWiseConnection(cw: ConnectWiseClient, options: 
       return { ok: false, checks, warnings };
     }
     checks.push({ name: 'Credentials accepted', ok: true, detail: 'The keys were accepted.' });
-    checks.push({ name: 'Who am I', ok: false, detail: `${e.message} The API member needs access to its own account (System → My Account) so Focusline knows whose stopwatch and tickets to read.` });
+    checks.push({
+      name: 'Who am I',
+      ok: false,
+      detail: `${e.message} The API member needs access to its own account (System → My Account) so Focusline knows whose stopwatch and tickets to read.`,
+    });
   }
 
-  checks.push(await check('Can read tickets', 'Service Desk → Service Tickets (Inquire)', async () => {
-    await cw.list('/service/tickets', z.object({ id: z.number() }), { fields: 'id', pageSize: 1 }, options);
-    return 'Service tickets are readable.';
-  }));
+  checks.push(
+    await check('Can read tickets', 'Service Desk → Service Tickets (Inquire)', async () => {
+      await cw.list('/service/tickets', z.object({ id: z.number() }), { fields: 'id', pageSize: 1 }, options);
+      return 'Service tickets are readable.';
+    }),
+  );
 
   if (me !== undefined) {
     const identifier = me.identifier;
-    checks.push(await check('Can read stopwatches (active ticket)', 'Time & Expense → Time Entry (Inquire)', async () => {
-      await cw.list('/time/ticketstopwatches', cwStopwatchSchema, { conditions: `member/identifier=${cwString(identifier)}`, pageSize: 1 }, options);
-      return `${identifier}'s ticket stopwatches are readable.`;
-    }));
+    checks.push(
+      await check('Can read stopwatches (active ticket)', 'Time & Expense → Time Entry (Inquire)', async () => {
+        await cw.list('/time/ticketstopwatches', cwStopwatchSchema, { conditions: `member/identifier=${cwString(identifier)}`, pageSize: 1 }, options);
+        return `${identifier}'s ticket stopwatches are readable.`;
+      }),
+    );
   }
 
-  checks.push(await check('Can read contact phone numbers', 'Companies → Contacts (Inquire)', async () => {
-    const { items } = await cw.list('/company/contacts', cwContactSchema, { fields: 'id,communicationItems,defaultPhoneNbr', pageSize: 1 }, options);
-    const first = items[0];
-    if (first !== undefined && first.communicationItems === undefined && first.defaultPhoneNbr === undefined) {
-      warnings.push('Contacts come back without phone numbers (communication items hidden by field-level security?): screen pop and the caller index will find nobody.');
-    }
-    return 'Contacts and their communication items are readable.';
-  }));
+  checks.push(
+    await check('Can read contact phone numbers', 'Companies → Contacts (Inquire)', async () => {
+      const { items } = await cw.list('/company/contacts', cwContactSchema, { fields: 'id,communicationItems,defaultPhoneNbr', pageSize: 1 }, options);
+      const first = items[0];
+      if (first !== undefined && first.communicationItems === undefined && first.defaultPhoneNbr === undefined) {
+        warnings.push(
+          'Contacts come back without phone numbers (communication items hidden by field-level security?): screen pop and the caller index will find nobody.',
+        );
+      }
+      return 'Contacts and their communication items are readable.';
+    }),
+  );
 
   const catchAll = cw.config.unknownCallerCompany.trim();
   if (catchAll === '') {
-    warnings.push('No catch-all company is set for unknown callers: "Create ticket" will fail for callers ConnectWise does not know. Set one in the PSA policy.');
+    warnings.push(
+      'No catch-all company is set for unknown callers: "Create ticket" will fail for callers ConnectWise does not know. Set one in the PSA policy.',
+    );
   } else {
-    checks.push(await check('Catch-all company for unknown callers', 'Companies → Company Maintenance (Inquire)', async () => {
-      const { items } = await cw.list('/company/companies', cwCompanySchema, { conditions: `identifier=${cwString(catchAll)}`, pageSize: 1 }, options);
-      if (items[0] === undefined) throw new PsaError('invalid-request', `ConnectWise has no company with the identifier "${catchAll}". Set an existing company identifier as the catch-all company in the PSA policy.`);
-      return `New tickets from unknown callers go to ${items[0].name}.`;
-    }));
+    checks.push(
+      await check('Catch-all company for unknown callers', 'Companies → Company Maintenance (Inquire)', async () => {
+        const { items } = await cw.list('/company/companies', cwCompanySchema, { conditions: `identifier=${cwString(catchAll)}`, pageSize: 1 }, options);
+        if (items[0] === undefined)
+          throw new PsaError(
+            'invalid-request',
+            `ConnectWise has no company with the identifier "${catchAll}". Set an existing company identifier as the catch-all company in the PSA policy.`,
+          );
+        return `New tickets from unknown callers go to ${items[0].name}.`;
+      }),
+    );
   }
 
   const board = cw.config.queue.trim();
   if (board !== '') {
-    checks.push(await check('Board for new tickets', 'Service Desk → Service Boards (Inquire)', async () => {
-      const { items } = await cw.list('/service/boards', cwBoardSchema, { conditions: `name=${cwString(board)}`, pageSize: 1 }, options);
-      if (items[0] === undefined) throw new PsaError('invalid-request', `ConnectWise has no service board named "${board}". Fix the board name in the PSA policy.`);
-      return `New tickets go to the ${items[0].name} board.`;
-    }));
+    checks.push(
+      await check('Board for new tickets', 'Service Desk → Service Boards (Inquire)', async () => {
+        const { items } = await cw.list('/service/boards', cwBoardSchema, { conditions: `name=${cwString(board)}`, pageSize: 1 }, options);
+        if (items[0] === undefined)
+          throw new PsaError('invalid-request', `ConnectWise has no service board named "${board}". Fix the board name in the PSA policy.`);
+        return `New tickets go to the ${items[0].name} board.`;
+      }),
+    );
   }
 
   return { ok: checks.every((c) => c.ok), who: me ? whoLabel(me) : undefined, checks, warnings };

@@ -77,7 +77,10 @@ function clean(values: (string | null | undefined)[]): string[] {
 }
 
 function fullName(first: string | null | undefined, last: string | null | undefined): string {
-  return [first, last].map((s) => s?.trim()).filter(Boolean).join(' ');
+  return [first, last]
+    .map((s) => s?.trim())
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Every phone-type number of a contact (its communication items and the default number), as stored. */
@@ -183,8 +186,6 @@ export function searchTail(digits: string): string | undefined {
   return only.length >= 7 ? only.slice(-7) : undefined;
 }
 
-
-
 // ---------------------------------------------------------------- writes
 
 /** Fits CW's 100-character summary: cut at a word boundary when one is near, and say it was cut. */
@@ -259,7 +260,11 @@ export type ActivityBody = {
   notes: string;
 };
 
-export function activityBody(request: AttemptLogRequest, me: string, ids: { companyId?: number | undefined; contactId?: number | undefined; ticketId?: number | undefined }): ActivityBody {
+export function activityBody(
+  request: AttemptLogRequest,
+  me: string,
+  ids: { companyId?: number | undefined; contactId?: number | undefined; ticketId?: number | undefined },
+): ActivityBody {
   return {
     name: truncateSummary(`Call ${callerLabel(request.callerName, request.callerNumber)}: ${request.outcome}`, CW_ACTIVITY_NAME_MAX),
     type: { name: 'Call' },

@@ -152,7 +152,8 @@ class HaloPsaAdapter implements PsaAdapter {
     const { signal } = options;
     const statuses = await this.statuses.get(signal);
     const { ids, unknown } = workingStatusIds(statuses, this.config.workingStatuses);
-    if (unknown.length > 0) this.log(`${HALO_VENDOR}: no ticket status named ${unknown.map((n) => `"${n}"`).join(', ')}; check the working statuses in policy.`);
+    if (unknown.length > 0)
+      this.log(`${HALO_VENDOR}: no ticket status named ${unknown.map((n) => `"${n}"`).join(', ')}; check the working statuses in policy.`);
     if (ids.length === 0) return null;
     const me = await this.me.get(signal);
     // Newest first: when several tickets are in a working status, the one most recently logged wins.
@@ -261,7 +262,12 @@ class HaloPsaAdapter implements PsaAdapter {
 
   async listContacts(cursor: string | null, options: CallOptions = {}): Promise<PsaPage<PsaPerson>> {
     const pageNo = this.pageOf(cursor);
-    const { record_count, users } = await this.client.get('/users', { pageinate: true, page_size: HALO_PAGE_SIZE, page_no: pageNo }, UserListSchema, options.signal);
+    const { record_count, users } = await this.client.get(
+      '/users',
+      { pageinate: true, page_size: HALO_PAGE_SIZE, page_no: pageNo },
+      UserListSchema,
+      options.signal,
+    );
     return { items: users.map(userToPerson), next: nextCursor(pageNo, HALO_PAGE_SIZE, users.length, record_count), total: record_count };
   }
 
@@ -288,7 +294,8 @@ class HaloPsaAdapter implements PsaAdapter {
       );
     }
     const id = haloId(catchAll);
-    if (id === undefined) throw new PsaError('config', `The catch-all client for unknown callers is "${catchAll}", but HaloPSA needs a client id (a number). Fix it in policy.`);
+    if (id === undefined)
+      throw new PsaError('config', `The catch-all client for unknown callers is "${catchAll}", but HaloPSA needs a client id (a number). Fix it in policy.`);
     return id;
   }
 
@@ -298,8 +305,14 @@ class HaloPsaAdapter implements PsaAdapter {
     const types = await this.ticketTypes.get(signal);
     const id = resolveNamed(types, queue);
     if (id === undefined) {
-      const known = types.map((t) => t.name).slice(0, 10).join(', ');
-      throw new PsaError('config', `${HALO_VENDOR} has no ticket type "${queue}" (the queue in policy). Known ticket types: ${known || 'none visible to this API application'}.`);
+      const known = types
+        .map((t) => t.name)
+        .slice(0, 10)
+        .join(', ');
+      throw new PsaError(
+        'config',
+        `${HALO_VENDOR} has no ticket type "${queue}" (the queue in policy). Known ticket types: ${known || 'none visible to this API application'}.`,
+      );
     }
     return id;
   }

@@ -140,13 +140,23 @@ export class HaloClient {
     if (this.authUrl) return this.authUrl;
     try {
       const { data } = await psaRequest(
-        { url: apiUrl(this.config.url, '/authinfo', {}), schema: AuthInfoSchema, signal, timeoutMs: this.timeoutMs, vendor: HALO_VENDOR, describeError: describeHaloError },
+        {
+          url: apiUrl(this.config.url, '/authinfo', {}),
+          schema: AuthInfoSchema,
+          signal,
+          timeoutMs: this.timeoutMs,
+          vendor: HALO_VENDOR,
+          describeError: describeHaloError,
+        },
         this.deps.fetch,
         this.deps.now,
       );
       // The client secret goes wherever this points: only https (or this computer), never a downgrade or a stranger's http.
       if (!isAllowedPolicyUrl(data.auth_url)) {
-        throw new PsaError('malformed', `${HALO_VENDOR} named "${data.auth_url}" as its sign-in address; Focusline sends the client secret only over https. Check the HaloPSA URL.`);
+        throw new PsaError(
+          'malformed',
+          `${HALO_VENDOR} named "${data.auth_url}" as its sign-in address; Focusline sends the client secret only over https. Check the HaloPSA URL.`,
+        );
       }
       this.authUrl = data.auth_url;
     } catch (error) {
@@ -163,7 +173,9 @@ export function apiUrl(url: string, path: string, query: Query): URL {
   try {
     result = new URL(`${apiBase(url)}${path}`);
   } catch (error) {
-    throw new PsaError('config', `The ${HALO_VENDOR} URL "${url}" isn't a web address. Use the tenant's address, e.g. https://acme.halopsa.com.`, { cause: error });
+    throw new PsaError('config', `The ${HALO_VENDOR} URL "${url}" isn't a web address. Use the tenant's address, e.g. https://acme.halopsa.com.`, {
+      cause: error,
+    });
   }
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined) result.searchParams.set(key, String(value));
@@ -184,17 +196,32 @@ function tokenError(error: unknown, oauthError: string | undefined, endpoint: st
   const where = 'Configuration → Integrations → HaloPSA API in Halo';
   switch (oauthError) {
     case 'invalid_client':
-      return new PsaError('auth', `${HALO_VENDOR} says the client id or secret is wrong (invalid_client). Copy both again from the API application under ${where} into Settings → PSA.`, { status, cause: error });
+      return new PsaError(
+        'auth',
+        `${HALO_VENDOR} says the client id or secret is wrong (invalid_client). Copy both again from the API application under ${where} into Settings → PSA.`,
+        { status, cause: error },
+      );
     case 'unauthorized_client':
     case 'unsupported_grant_type':
-      return new PsaError('config', `${HALO_VENDOR} won't issue a token to this API application with its client id and secret (${oauthError}). Set its authentication method to "Client ID and Secret (Services)" under ${where}.`, { status, cause: error });
+      return new PsaError(
+        'config',
+        `${HALO_VENDOR} won't issue a token to this API application with its client id and secret (${oauthError}). Set its authentication method to "Client ID and Secret (Services)" under ${where}.`,
+        { status, cause: error },
+      );
     case 'invalid_scope':
-      return new PsaError('forbidden', `${HALO_VENDOR} won't grant this API application the "all" scope (invalid_scope). Allow it under ${where}.`, { status, cause: error });
+      return new PsaError('forbidden', `${HALO_VENDOR} won't grant this API application the "all" scope (invalid_scope). Allow it under ${where}.`, {
+        status,
+        cause: error,
+      });
     default:
       break;
   }
   if (error.kind === 'not-found') {
-    return new PsaError('not-found', `${HALO_VENDOR} has no sign-in endpoint at ${endpoint} (404). Check the HaloPSA URL (e.g. https://acme.halopsa.com) and, for hosted Halo, the tenant name.`, { status, cause: error });
+    return new PsaError(
+      'not-found',
+      `${HALO_VENDOR} has no sign-in endpoint at ${endpoint} (404). Check the HaloPSA URL (e.g. https://acme.halopsa.com) and, for hosted Halo, the tenant name.`,
+      { status, cause: error },
+    );
   }
   return error;
 }

@@ -62,13 +62,17 @@ export async function runConnectionTest(probe: ConnectionProbe, signal?: AbortSi
     const { users } = await probe.readUsers(signal);
     const first = users[0];
     if (first && phoneFieldsHidden(first)) {
-      warnings.push(`${HALO_VENDOR} returns contacts without phone numbers to this API application, so callers can't be named. Give its agent permission to see users' contact details.`);
+      warnings.push(
+        `${HALO_VENDOR} returns contacts without phone numbers to this API application, so callers can't be named. Give its agent permission to see users' contact details.`,
+      );
     }
   });
   await step(checks, 'Working statuses', 'The working statuses exist in Halo.', async () => {
     const { ids, unknown } = workingStatusIds(await probe.statuses(signal), probe.config.workingStatuses);
     if (unknown.length > 0 && ids.length === 0) {
-      throw new Error(`None of the working statuses (${quoteAll(unknown)}) is a HaloPSA ticket status, so no ticket will ever count as active. Fix the working statuses in policy.`);
+      throw new Error(
+        `None of the working statuses (${quoteAll(unknown)}) is a HaloPSA ticket status, so no ticket will ever count as active. Fix the working statuses in policy.`,
+      );
     }
     if (unknown.length > 0) warnings.push(`${HALO_VENDOR} has no ticket status ${quoteAll(unknown)}; those working statuses are ignored.`);
   });
@@ -84,7 +88,14 @@ async function checkTicketType(probe: ConnectionProbe, signal?: AbortSignal): Pr
   if (queue === '') return;
   const types = await probe.ticketTypes(signal);
   if (resolveNamed(types, queue) === undefined) {
-    throw new Error(`${HALO_VENDOR} has no ticket type "${queue}" (the queue in policy). Known ticket types: ${types.map((t) => t.name).slice(0, 10).join(', ') || 'none visible'}.`);
+    throw new Error(
+      `${HALO_VENDOR} has no ticket type "${queue}" (the queue in policy). Known ticket types: ${
+        types
+          .map((t) => t.name)
+          .slice(0, 10)
+          .join(', ') || 'none visible'
+      }.`,
+    );
   }
 }
 
@@ -99,7 +110,8 @@ async function checkCatchAll(probe: ConnectionProbe, warnings: string[], signal?
   try {
     await probe.client(id, signal);
   } catch (error) {
-    if (error instanceof PsaError && error.kind === 'not-found') throw new Error(`${HALO_VENDOR} has no client with id ${id} (the catch-all client in policy).`, { cause: error });
+    if (error instanceof PsaError && error.kind === 'not-found')
+      throw new Error(`${HALO_VENDOR} has no client with id ${id} (the catch-all client in policy).`, { cause: error });
     throw error;
   }
 }
@@ -112,7 +124,6 @@ async function step(checks: Check[], name: string, okDetail: string, run: () => 
     checks.push({ name, ok: false, detail: messageOf(error) });
   }
 }
-
 
 function quoteAll(names: string[]): string {
   return names.map((n) => `"${n}"`).join(', ');

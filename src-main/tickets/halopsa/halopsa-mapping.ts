@@ -21,7 +21,10 @@ export const HALO_OUTCOME_NOTE = 'Note';
 export const HALO_OUTCOME_CALL = 'Phone Call';
 
 export function siteBase(url: string): string {
-  return url.trim().replace(/\/+$/, '').replace(/\/api$/i, '');
+  return url
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/api$/i, '');
 }
 
 export function apiBase(url: string): string {

@@ -161,7 +161,13 @@ class RtAdapter implements PsaAdapter {
         Content: withRef(ticketBody(request), request.ref),
         ContentType: 'text/plain',
         ...(request.attachments && request.attachments.length > 0
-          ? { Attachments: request.attachments.map((a) => ({ FileName: a.fileName, FileType: a.mimeType, FileContent: Buffer.from(a.bytes).toString('base64') })) }
+          ? {
+              Attachments: request.attachments.map((a) => ({
+                FileName: a.fileName,
+                FileType: a.mimeType,
+                FileContent: Buffer.from(a.bytes).toString('base64'),
+              })),
+            }
           : {}),
       },
       RtCreatedSchema,
@@ -185,7 +191,13 @@ class RtAdapter implements PsaAdapter {
       this.log(`RT: call attempt ${request.ref} has no ticket; RT has no place for it, not logged in RT`);
       return {};
     }
-    return this.writeOnce(request.ticketId, request, 'comment', { Subject: 'Call log', TimeTaken: '0', Content: withRef(attemptBody(request), request.ref) }, options);
+    return this.writeOnce(
+      request.ticketId,
+      request,
+      'comment',
+      { Subject: 'Call log', TimeTaken: '0', Content: withRef(attemptBody(request), request.ref) },
+      options,
+    );
   }
 
   async listContacts(cursor: string | null, options?: CallOptions): Promise<PsaPage<PsaPerson>> {
@@ -314,7 +326,10 @@ class RtAdapter implements PsaAdapter {
       await this.client.get(`/ticket/${ticketId}`, {}, RtTicketRecordSchema, options?.signal);
     } catch (error) {
       if (error instanceof PsaError && error.kind === 'not-found') {
-        throw new PsaError('not-found', `Request Tracker has no ticket #${ticketId} (deleted or merged?), or this token may not see it.`, { status: error.status, cause: error });
+        throw new PsaError('not-found', `Request Tracker has no ticket #${ticketId} (deleted or merged?), or this token may not see it.`, {
+          status: error.status,
+          cause: error,
+        });
       }
       throw error;
     }
@@ -333,7 +348,13 @@ class RtAdapter implements PsaAdapter {
     const found = await this.client.post('/users', { fields: 'Name', per_page: 1 }, [{ field: 'Name', value: name }], RtUserPageSchema, options?.signal);
     if (found.items.length > 0) return name;
     try {
-      await this.client.post('/user', {}, { Name: name, RealName: request.callerName.trim() || name, WorkPhone: request.callerNumber }, RtCreatedSchema, options?.signal);
+      await this.client.post(
+        '/user',
+        {},
+        { Name: name, RealName: request.callerName.trim() || name, WorkPhone: request.callerNumber },
+        RtCreatedSchema,
+        options?.signal,
+      );
       return name;
     } catch (error) {
       if (error instanceof PsaError && (error.kind === 'forbidden' || error.kind === 'invalid-request')) {

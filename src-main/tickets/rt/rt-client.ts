@@ -61,13 +61,19 @@ export class RtClient {
 
 /** The web base URL as typed, minus a trailing slash or a pasted /REST/2.0. */
 function normaliseBaseUrl(raw: string): string | PsaError {
-  if (raw.trim() === '') return new PsaError('config', 'No RT URL is set. Enter RT\'s address in Settings → PSA, e.g. https://rt.example.com.');
-  const trimmed = raw.trim().replace(/\/+$/, '').replace(/\/REST\/2\.0$/i, '');
+  if (raw.trim() === '') return new PsaError('config', "No RT URL is set. Enter RT's address in Settings → PSA, e.g. https://rt.example.com.");
+  const trimmed = raw
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/REST\/2\.0$/i, '');
   let url: URL;
   try {
     url = new URL(trimmed);
   } catch {
-    return new PsaError('config', `The RT URL "${raw}" isn't a web address. Use RT's address as you open it in the browser, e.g. https://rt.example.com or https://example.com/rt.`);
+    return new PsaError(
+      'config',
+      `The RT URL "${raw}" isn't a web address. Use RT's address as you open it in the browser, e.g. https://rt.example.com or https://example.com/rt.`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return new PsaError('config', `The RT URL "${raw}" must start with https:// (or http://).`);

@@ -15,7 +15,8 @@ import { RtSystemSchema, RtTicketPageSchema, RtUserPageSchema, RtUserRecordSchem
 
 type Check = ConnectionReport['checks'][number];
 
-const ADMIN_USERS_HINT = 'Ask your RT admin to grant this user (or its group) the AdminUsers right in Admin → Global → User Rights: RT shows other users\' phone fields only with it.';
+const ADMIN_USERS_HINT =
+  "Ask your RT admin to grant this user (or its group) the AdminUsers right in Admin → Global → User Rights: RT shows other users' phone fields only with it.";
 
 export async function testRtConnection(client: RtClient, token: string, signal: AbortSignal | undefined): Promise<ConnectionReport> {
   const checks: Check[] = [];
@@ -34,7 +35,11 @@ export async function testRtConnection(client: RtClient, token: string, signal: 
       warnings.push(`${me.Name} is an unprivileged RT user: RT hides users and most ticket data from it. Ask your RT admin to make it privileged.`);
     }
   } else {
-    checks.push({ name: 'Signed in', ok: true, detail: "The token works, but it isn't in RT 5's usual form (1-<user id>-…), so Focusline can't tell whose it is" });
+    checks.push({
+      name: 'Signed in',
+      ok: true,
+      detail: "The token works, but it isn't in RT 5's usual form (1-<user id>-…), so Focusline can't tell whose it is",
+    });
   }
 
   const search = await attempt(() => client.get('/tickets', { query: "Owner = '__CurrentUser__'", fields: 'Status', per_page: 1 }, RtTicketPageSchema, signal));
@@ -46,13 +51,17 @@ export async function testRtConnection(client: RtClient, token: string, signal: 
 
   const phones = await phoneFieldsReadable(client, me?.Name, signal);
   checks.push({ name: 'Read requester phone numbers', ok: phones.ok, detail: phones.detail });
-  if (!phones.ok) warnings.push(`This token can't read requesters' phone numbers, so caller matching and the ticket contact's numbers won't work. ${ADMIN_USERS_HINT}`);
+  if (!phones.ok)
+    warnings.push(`This token can't read requesters' phone numbers, so caller matching and the ticket contact's numbers won't work. ${ADMIN_USERS_HINT}`);
 
   const coworkers = await attempt(() => rtCoworkers(client, token, signal));
   const listed = coworkers.ok && coworkers.value.names.length > 0;
   checks.push({ name: 'List coworkers', ok: listed, detail: coworkersDetail(coworkers) });
   if (!coworkers.ok) warnings.push(`Coworkers can't be listed from RT: ${coworkers.error.message}`);
-  else if (!listed) warnings.push(`${me?.Name ?? 'This user'} is in no RT group, so Focusline can't tell who your coworkers are. Ask your RT admin to put your team in a group (Admin → Groups).`);
+  else if (!listed)
+    warnings.push(
+      `${me?.Name ?? 'This user'} is in no RT group, so Focusline can't tell who your coworkers are. Ask your RT admin to put your team in a group (Admin → Groups).`,
+    );
 
   return { ok: search.ok, who, checks, warnings };
 }
@@ -70,10 +79,14 @@ async function reachRt(client: RtClient, signal: AbortSignal | undefined): Promi
       );
     }
     if (error.kind === 'auth') {
-      throw new PsaError('auth', `${RT_VENDOR} refused the auth token (401). Create a new token in RT (Logged in as… → Settings → Auth Tokens) and paste it in Settings → PSA.`, {
-        status: error.status,
-        cause: error,
-      });
+      throw new PsaError(
+        'auth',
+        `${RT_VENDOR} refused the auth token (401). Create a new token in RT (Logged in as… → Settings → Auth Tokens) and paste it in Settings → PSA.`,
+        {
+          status: error.status,
+          cause: error,
+        },
+      );
     }
     throw error;
   }
@@ -110,7 +123,9 @@ function coworkersDetail(coworkers: Attempt<RtCoworkers>): string {
   if (!coworkers.ok) return `Can't list coworkers: ${coworkers.error.message}`;
   const { names, source, groupNames } = coworkers.value;
   if (names.length === 0) return 'Found no coworkers: this user is in no RT group';
-  return source === 'privileged' ? `Can list RT's ${names.length} privileged users (coworkers)` : `Can list ${names.length} coworkers from your RT groups (${groupNames.join(', ')})`;
+  return source === 'privileged'
+    ? `Can list RT's ${names.length} privileged users (coworkers)`
+    : `Can list ${names.length} coworkers from your RT groups (${groupNames.join(', ')})`;
 }
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: PsaError };

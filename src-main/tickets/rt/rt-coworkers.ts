@@ -50,7 +50,10 @@ export async function rtCoworkers(client: RtClient, token: string, signal: Abort
 
   const me = tokenOwnerId(token);
   if (me === null) {
-    throw new PsaError('invalid-request', "This token isn't in RT 5's usual form (1-<user id>-…), so Focusline can't tell which RT groups are yours to list your coworkers.");
+    throw new PsaError(
+      'invalid-request',
+      "This token isn't in RT 5's usual form (1-<user id>-…), so Focusline can't tell which RT groups are yours to list your coworkers.",
+    );
   }
   const own = await client.get(`/user/${me}`, {}, RtOwnGroupsSchema, signal);
   const queue = own.Memberships.filter((m) => m.type === 'group').map((m) => m.id);

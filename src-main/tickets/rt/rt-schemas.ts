@@ -9,7 +9,10 @@ import { z } from 'zod';
 
 const Id = z.union([z.string(), z.number()]).transform(String);
 /** A field that RT omits, sends as "" or (rarely) null. */
-const Text = z.string().nullish().transform((v) => v ?? '');
+const Text = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? '');
 
 /** A user as a nested `fields[Requestor]=…` expansion, a /users item or a GET /user/{x} record. */
 export const RtUserSchema = z.looseObject({
@@ -44,7 +47,10 @@ export const RtTicketItemSchema = z.looseObject({
   Created: Text,
   LastUpdated: Text,
   Owner: z.union([UserRef, z.literal('')]).optional(),
-  Requestor: z.union([z.array(RtUserSchema), z.literal('')]).optional().transform((v) => (Array.isArray(v) ? v : [])),
+  Requestor: z
+    .union([z.array(RtUserSchema), z.literal('')])
+    .optional()
+    .transform((v) => (Array.isArray(v) ? v : [])),
 });
 export type RtTicketItem = z.infer<typeof RtTicketItemSchema>;
 
@@ -66,9 +72,7 @@ export const RtUserPageSchema = rtCollection(RtUserSchema);
 export type RtUserPage = z.infer<typeof RtUserPageSchema>;
 
 /** /ticket/{id}/attachments with fields=TransactionId,ContentType,Content (Content is plain text in listings, base64 only on GET /attachment/{id}). */
-export const RtAttachmentPageSchema = rtCollection(
-  z.looseObject({ id: Id, TransactionId: Id.optional(), ContentType: Text, Content: Text }),
-);
+export const RtAttachmentPageSchema = rtCollection(z.looseObject({ id: Id, TransactionId: Id.optional(), ContentType: Text, Content: Text }));
 
 export const RtGroupPageSchema = rtCollection(z.looseObject({ id: Id, Name: z.string().optional(), Domain: z.string().optional() }));
 export const RtGroupSchema = z.looseObject({ id: Id, Name: z.string().optional(), Members: z.array(z.looseObject({ id: Id, type: z.string() })) });

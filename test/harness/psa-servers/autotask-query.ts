@@ -13,9 +13,7 @@ export const GROUP_OPS = ['and', 'or'] as const;
 type ComparisonOp = (typeof COMPARISON_OPS)[number];
 type Scalar = string | number | boolean;
 
-export type Condition =
-  | { op: ComparisonOp; field: string; value: Scalar | Scalar[] | undefined }
-  | { op: 'and' | 'or'; items: Condition[] };
+export type Condition = { op: ComparisonOp; field: string; value: Scalar | Scalar[] | undefined } | { op: 'and' | 'or'; items: Condition[] };
 
 export type Row = Record<string, unknown>;
 
@@ -43,7 +41,8 @@ function parseCondition(item: unknown, fields: Set<string>, depth: number): Cond
     if (items.length === 0) throw new ContractViolation(`query: "${op}" needs a non-empty "items" array`);
     return { op, items };
   }
-  if (!(COMPARISON_OPS as readonly string[]).includes(op)) throw new ContractViolation(`query: unknown filter op "${op}" (Autotask knows ${[...COMPARISON_OPS, ...GROUP_OPS].join(', ')})`);
+  if (!(COMPARISON_OPS as readonly string[]).includes(op))
+    throw new ContractViolation(`query: unknown filter op "${op}" (Autotask knows ${[...COMPARISON_OPS, ...GROUP_OPS].join(', ')})`);
   const field = raw['field'];
   if (typeof field !== 'string' || field === '') throw new ContractViolation(`query: "${op}" needs a "field"`);
   if (raw['udf'] === true) throw new ContractViolation('query: user-defined fields are not part of this test server');
@@ -52,7 +51,8 @@ function parseCondition(item: unknown, fields: Set<string>, depth: number): Cond
   const comparison = op as ComparisonOp;
   if (comparison === 'exist' || comparison === 'notExist') return { op: comparison, field, value: undefined };
   if (comparison === 'in' || comparison === 'notIn') {
-    if (!Array.isArray(value) || value.length === 0 || !value.every(isScalar)) throw new ContractViolation(`query: "${op}" on ${field} needs a non-empty array of values`);
+    if (!Array.isArray(value) || value.length === 0 || !value.every(isScalar))
+      throw new ContractViolation(`query: "${op}" on ${field} needs a non-empty array of values`);
     return { op: comparison, field, value };
   }
   if (!isScalar(value)) throw new ContractViolation(`query: "${op}" on ${field} needs a scalar "value"`);

@@ -56,7 +56,11 @@ export type AutotaskStore = Record<AutotaskEntity, Row[]> & {
   required: Partial<Record<AutotaskEntity, string[]>>;
 };
 
-export const DEFAULT_CREDENTIALS: AutotaskCredentials = { userName: 'focusline-api@msp.example', secret: 'api-secret-1', integrationCode: 'FOCUSLINE-TRACKING-ID' };
+export const DEFAULT_CREDENTIALS: AutotaskCredentials = {
+  userName: 'focusline-api@msp.example',
+  secret: 'api-secret-1',
+  integrationCode: 'FOCUSLINE-TRACKING-ID',
+};
 
 /** The error bodies Autotask sends for credential problems (see the header comment). */
 export const AUTOTASK_ERRORS = {
@@ -133,7 +137,10 @@ export class AutotaskServer {
   private checkHeaders(request: RecordedRequest, path: string): void {
     for (const name of ['ApiIntegrationCode', 'UserName', 'Secret']) {
       const value = request.headers[name.toLowerCase()];
-      if (typeof value !== 'string' || value === '') throw new ContractViolation(`${path}: missing the ${name} header (required on every operation in the swagger)`, 401, { errors: [`${name} header is required.`] });
+      if (typeof value !== 'string' || value === '')
+        throw new ContractViolation(`${path}: missing the ${name} header (required on every operation in the swagger)`, 401, {
+          errors: [`${name} header is required.`],
+        });
     }
     if (request.method === 'POST' && !String(request.headers['content-type'] ?? '').startsWith('application/json')) {
       throw new ContractViolation(`${path}: POST bodies must be application/json (swagger "consumes")`, 415);
@@ -150,7 +157,8 @@ export class AutotaskServer {
     if (impersonate !== undefined) {
       const id = String(impersonate);
       const resource = this.find('Resources', Number(id));
-      if (!this.impersonationAllowed || !/^\d+$/.test(id) || !resource || resource['isActive'] !== true) return { status: 500, body: { errors: [AUTOTASK_ERRORS.impersonation(id)] } };
+      if (!this.impersonationAllowed || !/^\d+$/.test(id) || !resource || resource['isActive'] !== true)
+        return { status: 500, body: { errors: [AUTOTASK_ERRORS.impersonation(id)] } };
     }
     return undefined;
   }
@@ -211,7 +219,8 @@ export class AutotaskServer {
       throw new ContractViolation(`${entity}/query: MaxRecords must be 1–${AUTOTASK_MAX_RECORDS}`);
     }
     const include = (q['includefields'] ?? []) as string[];
-    for (const name of include) if (!fields.has(name.toLowerCase())) throw new ContractViolation(`${entity}/query: IncludeFields names unknown field "${name}"`);
+    for (const name of include)
+      if (!fields.has(name.toLowerCase())) throw new ContractViolation(`${entity}/query: IncludeFields names unknown field "${name}"`);
     return this.page(entity, filter, { maxRecords, include, afterId: 0, search: body });
   }
 
@@ -247,7 +256,8 @@ export class AutotaskServer {
     if (!company) return invalid(`Company ${String(body['companyid'])} does not exist.`);
     if (body['contactid'] !== undefined) {
       const contact = this.find('Contacts', Number(body['contactid']));
-      if (!contact || contact['companyID'] !== company['id']) return invalid(`Contact ${String(body['contactid'])} does not belong to company ${String(company['id'])}.`);
+      if (!contact || contact['companyID'] !== company['id'])
+        return invalid(`Contact ${String(body['contactid'])} does not belong to company ${String(company['id'])}.`);
     }
     if (body['assignedresourceid'] !== undefined && body['assignedresourceroleid'] === undefined) {
       return invalid('When assigning a Resource, you must assign both a assignedResourceID and assignedResourceRoleID.');
@@ -268,16 +278,24 @@ export class AutotaskServer {
   private createTicketNote(ticketId: number, request: RecordedRequest): Reply {
     if (!this.find('Tickets', ticketId)) return invalid(`Ticket ${ticketId} does not exist.`);
     const body = this.createBody('TicketNotes', request.body);
-    if (body['ticketid'] !== undefined && body['ticketid'] !== ticketId) throw new ContractViolation(`TicketNotes: ticketID ${String(body['ticketid'])} differs from the parent id ${ticketId} in the URL`);
+    if (body['ticketid'] !== undefined && body['ticketid'] !== ticketId)
+      throw new ContractViolation(`TicketNotes: ticketID ${String(body['ticketid'])} differs from the parent id ${ticketId} in the URL`);
     const id = this.allocateId('TicketNotes');
-    this.store.TicketNotes.push({ ...wireNames('TicketNoteModel', body, this.swagger), id, ticketID: ticketId, createDateTime: new Date().toISOString(), creatorResourceID: this.actingResource(request) });
+    this.store.TicketNotes.push({
+      ...wireNames('TicketNoteModel', body, this.swagger),
+      id,
+      ticketID: ticketId,
+      createDateTime: new Date().toISOString(),
+      creatorResourceID: this.actingResource(request),
+    });
     return this.respond('OperationResultModel', { itemId: id });
   }
 
   private createCompanyNote(companyId: number, request: RecordedRequest): Reply {
     if (!this.find('Companies', companyId)) return invalid(`Company ${companyId} does not exist.`);
     const body = this.createBody('CompanyNotes', request.body);
-    if (body['companyid'] !== undefined && body['companyid'] !== companyId) throw new ContractViolation(`CompanyNotes: companyID ${String(body['companyid'])} differs from the parent id ${companyId} in the URL`);
+    if (body['companyid'] !== undefined && body['companyid'] !== companyId)
+      throw new ContractViolation(`CompanyNotes: companyID ${String(body['companyid'])} differs from the parent id ${companyId} in the URL`);
     const actionType = this.find('ActionTypes', Number(body['actiontype']));
     if (!actionType || actionType['isActive'] !== true) return invalid(`Action type ${String(body['actiontype'])} does not exist or is inactive.`);
     if (!this.find('Resources', Number(body['assignedresourceid']))) return invalid(`Resource ${String(body['assignedresourceid'])} does not exist.`);
@@ -295,7 +313,8 @@ export class AutotaskServer {
     if (body['id'] !== undefined && body['id'] !== 0) throw new ContractViolation(`${entity}: a create must not carry an id`);
     for (const field of this.store.required[entity] ?? []) {
       const value = body[field.toLowerCase()];
-      if (value === undefined || value === '') throw new ContractViolation(`${entity}: required field ${field} is missing (entityInformation/fields says isRequired)`);
+      if (value === undefined || value === '')
+        throw new ContractViolation(`${entity}: required field ${field} is missing (entityInformation/fields says isRequired)`);
     }
     for (const [field, entries] of Object.entries(this.store.picklists[entity] ?? {})) {
       const value = body[field.toLowerCase()];
@@ -335,7 +354,15 @@ export class AutotaskServer {
           isReference: /ID$/.test(name) && name !== 'Id',
           referenceEntityType: '',
           isPickList: picklist !== undefined,
-          picklistValues: (picklist ?? []).map((e, i) => ({ value: e.value, label: e.label, isDefaultValue: e.isDefaultValue ?? false, sortOrder: e.sortOrder ?? i, parentValue: '', isActive: e.isActive ?? true, isSystem: e.isSystem ?? false })),
+          picklistValues: (picklist ?? []).map((e, i) => ({
+            value: e.value,
+            label: e.label,
+            isDefaultValue: e.isDefaultValue ?? false,
+            sortOrder: e.sortOrder ?? i,
+            parentValue: '',
+            isActive: e.isActive ?? true,
+            isSystem: e.isSystem ?? false,
+          })),
           picklistParentValueField: '',
         };
       });

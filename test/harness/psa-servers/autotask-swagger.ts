@@ -39,7 +39,10 @@ export const AUTOTASK_SWAGGER_PATH = fileURLToPath(new URL('../../fixtures/psa-s
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Schema = { [key: string]: unknown };
-type Swagger = { paths: Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>>; definitions: Record<string, Schema> };
+type Swagger = {
+  paths: Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>>;
+  definitions: Record<string, Schema>;
+};
 
 const SCALAR = { type: ['string', 'number', 'boolean'] };
 /** Replacements for the swagger's .NET-only types (points 3 and 4 above). */
@@ -75,7 +78,10 @@ export class AutotaskSwagger {
       this.validators.set(model, validate);
     }
     if (validate(normaliseData(body))) return [];
-    return (validate.errors ?? []).map((e) => `${model}${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    return (validate.errors ?? []).map(
+      (e) =>
+        `${model}${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+    );
   }
 
   /** The model's property names, lower-cased (for filter field and IncludeFields checks). */
@@ -108,7 +114,8 @@ function normaliseSchema(node: unknown): unknown {
     } else out[key] = normaliseSchema(value);
   }
   const properties = out['properties'];
-  if (out['type'] === 'object' && typeof properties === 'object' && properties !== null && Object.keys(properties).length > 0) out['additionalProperties'] = false;
+  if (out['type'] === 'object' && typeof properties === 'object' && properties !== null && Object.keys(properties).length > 0)
+    out['additionalProperties'] = false;
   return out;
 }
 

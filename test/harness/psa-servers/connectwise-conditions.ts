@@ -10,7 +10,12 @@ export type FieldType = 'string' | 'number' | 'boolean' | 'date';
 /** The fields an endpoint lets you filter on, with their types. */
 export type FieldTypes = Record<string, FieldType>;
 
-type Literal = { type: 'string'; value: string } | { type: 'number'; value: number } | { type: 'boolean'; value: boolean } | { type: 'null' } | { type: 'date'; value: number };
+type Literal =
+  | { type: 'string'; value: string }
+  | { type: 'number'; value: number }
+  | { type: 'boolean'; value: boolean }
+  | { type: 'null' }
+  | { type: 'date'; value: number };
 type Operator = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'like' | 'not like';
 export type Condition = { kind: 'compare'; field: string; op: Operator; value: Literal } | { kind: 'and' | 'or'; left: Condition; right: Condition };
 
@@ -206,7 +211,9 @@ function likeRegex(pattern: string): RegExp {
 /** Evaluates like SQL Server with CW's default collation: string comparisons ignore case. */
 export function matches(condition: Condition, record: unknown): boolean {
   if (condition.kind !== 'compare') {
-    return condition.kind === 'and' ? matches(condition.left, record) && matches(condition.right, record) : matches(condition.left, record) || matches(condition.right, record);
+    return condition.kind === 'and'
+      ? matches(condition.left, record) && matches(condition.right, record)
+      : matches(condition.left, record) || matches(condition.right, record);
   }
   const actual = resolvePath(record, condition.field);
   const { op, value } = condition;

@@ -22,10 +22,28 @@ export const CW_ACCEPT = 'application/vnd.connectwise.com+json; version=2025.8';
 
 export type CwCredentials = { companyId: string; publicKey: string; privateKey: string; clientId: string };
 
-export type MemberRow = { id: number; identifier: string; firstName: string; lastName: string; officePhone?: string; mobilePhone?: string; homePhone?: string; officeEmail?: string; inactiveFlag?: boolean };
+export type MemberRow = {
+  id: number;
+  identifier: string;
+  firstName: string;
+  lastName: string;
+  officePhone?: string;
+  mobilePhone?: string;
+  homePhone?: string;
+  officeEmail?: string;
+  inactiveFlag?: boolean;
+};
 export type CompanyRow = { id: number; identifier: string; name: string; phoneNumber?: string };
 export type CommunicationRow = { value: string; communicationType: 'Phone' | 'Email' | 'Fax'; typeName?: string; defaultFlag?: boolean };
-export type ContactRow = { id: number; firstName: string; lastName: string; companyId: number; communicationItems: CommunicationRow[]; inactiveFlag?: boolean; defaultPhoneNbr?: string };
+export type ContactRow = {
+  id: number;
+  firstName: string;
+  lastName: string;
+  companyId: number;
+  communicationItems: CommunicationRow[];
+  inactiveFlag?: boolean;
+  defaultPhoneNbr?: string;
+};
 export type TicketRow = {
   id: number;
   summary: string;
@@ -40,7 +58,15 @@ export type TicketRow = {
   source?: string;
   contactPhoneNumber?: string;
 };
-export type NoteRow = { id: number; ticketId: number; text: string; detailDescriptionFlag: boolean; internalAnalysisFlag: boolean; resolutionFlag: boolean; processNotifications?: boolean };
+export type NoteRow = {
+  id: number;
+  ticketId: number;
+  text: string;
+  detailDescriptionFlag: boolean;
+  internalAnalysisFlag: boolean;
+  resolutionFlag: boolean;
+  processNotifications?: boolean;
+};
 export type ActivityRow = { id: number; body: Record<string, unknown> };
 export type StopwatchRow = { id: number; ticketId: number; member: string; status: string; startTime: string; totalPauseTime?: number; endTime?: string };
 
@@ -60,10 +86,26 @@ export type CwStore = {
 /** Areas a security role can deny (answered 403; CW's exact status for a missing permission is [U], 403 chosen). */
 export type CwArea = 'myAccount' | 'members' | 'tickets' | 'ticketCreate' | 'notes' | 'contacts' | 'companies' | 'stopwatches' | 'activities' | 'boards';
 
-export const DEFAULT_CREDENTIALS: CwCredentials = { companyId: 'acme', publicKey: 'pubKEY123', privateKey: 'privSECRET456', clientId: '1f7d6a5e-0c3b-4c2a-9d8e-6b5a4c3d2e1f' };
+export const DEFAULT_CREDENTIALS: CwCredentials = {
+  companyId: 'acme',
+  publicKey: 'pubKEY123',
+  privateKey: 'privSECRET456',
+  clientId: '1f7d6a5e-0c3b-4c2a-9d8e-6b5a4c3d2e1f',
+};
 
 export class ConnectWiseServer {
-  readonly store: CwStore = { members: [], companies: [], contacts: [], tickets: [], notes: [], activities: [], stopwatches: [], boards: ['Help Desk'], sources: ['Phone', 'Email', 'Portal'], activityTypes: ['Call', 'Email', 'Meeting'] };
+  readonly store: CwStore = {
+    members: [],
+    companies: [],
+    contacts: [],
+    tickets: [],
+    notes: [],
+    activities: [],
+    stopwatches: [],
+    boards: ['Help Desk'],
+    sources: ['Phone', 'Email', 'Portal'],
+    activityTypes: ['Call', 'Email', 'Meeting'],
+  };
   /** Whose keys these are (what /system/myAccount answers). */
   keysOwner = 'jdoe';
   /** Added to the Date header, to test clock-skew reporting. */
@@ -150,14 +192,21 @@ export class ConnectWiseServer {
   private checkAuth(request: RecordedRequest): Reply | undefined {
     const clientId = request.headers['clientid'];
     if (typeof clientId !== 'string' || clientId.trim() === '') {
-      throw new ContractViolation('missing clientId header', 401, { code: 'Unauthorized', message: 'The clientId header is required. Register the integration at developer.connectwise.com.' });
+      throw new ContractViolation('missing clientId header', 401, {
+        code: 'Unauthorized',
+        message: 'The clientId header is required. Register the integration at developer.connectwise.com.',
+      });
     }
     const header = request.headers['authorization'];
     const match = typeof header === 'string' ? /^Basic ([A-Za-z0-9+/=]+)$/.exec(header) : null;
     if (!match?.[1]) throw new ContractViolation('Authorization is not Basic', 401, { code: 'Unauthorized', message: 'Basic authentication is required.' });
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');
     const parsed = /^([^+:]+)\+([^:]+):(.+)$/s.exec(decoded);
-    if (!parsed) throw new ContractViolation(`Basic credentials are not "companyId+publicKey:privateKey": ${decoded.replace(/:.*/s, ':***')}`, 401, { code: 'Unauthorized', message: 'Invalid credentials.' });
+    if (!parsed)
+      throw new ContractViolation(`Basic credentials are not "companyId+publicKey:privateKey": ${decoded.replace(/:.*/s, ':***')}`, 401, {
+        code: 'Unauthorized',
+        message: 'Invalid credentials.',
+      });
     const c = this.credentials;
     const [, companyId, publicKey, privateKey] = parsed;
     if (clientId !== c.clientId) return { status: 401, body: { code: 'Unauthorized', message: 'The clientId is not a registered integration.' } };
@@ -170,7 +219,9 @@ export class ConnectWiseServer {
 
   /** psa-apis.md §1 "Version pinning"; JSON bodies on writes. */
   private checkHeaders(request: RecordedRequest): void {
-    const accept = String(request.headers['accept'] ?? '').replace(/\s+/g, ' ').trim();
+    const accept = String(request.headers['accept'] ?? '')
+      .replace(/\s+/g, ' ')
+      .trim();
     if (accept !== CW_ACCEPT) throw new ContractViolation(`Accept must pin the version: "${CW_ACCEPT}", got "${accept}"`, 406);
     if (request.method === 'POST' && !/^application\/json\b/.test(String(request.headers['content-type'] ?? ''))) {
       throw new ContractViolation(`POST without Content-Type application/json`, 415);
@@ -198,17 +249,78 @@ export class ConnectWiseServer {
     if (m === 'GET' && path === '/system/myAccount') return this.myAccount(r);
     if (m === 'GET' && path === '/system/members') return (this.deny('members'), this.list(r, this.store.members.map(renderMember), MEMBER_FIELDS));
     if (m === 'GET' && path === '/system/members/count') return (this.deny('members'), this.count(r, this.store.members.map(renderMember), MEMBER_FIELDS));
-    if (m === 'GET' && path === '/time/ticketstopwatches') return (this.deny('stopwatches'), this.list(r, this.store.stopwatches.map(renderStopwatch), STOPWATCH_FIELDS));
-    if (m === 'GET' && path === '/service/tickets') return (this.deny('tickets'), this.list(r, this.store.tickets.map((t) => this.renderTicket(t)), TICKET_FIELDS));
+    if (m === 'GET' && path === '/time/ticketstopwatches')
+      return (this.deny('stopwatches'), this.list(r, this.store.stopwatches.map(renderStopwatch), STOPWATCH_FIELDS));
+    if (m === 'GET' && path === '/service/tickets')
+      return (
+        this.deny('tickets'),
+        this.list(
+          r,
+          this.store.tickets.map((t) => this.renderTicket(t)),
+          TICKET_FIELDS,
+        )
+      );
     if (m === 'POST' && path === '/service/tickets') return (this.deny('ticketCreate'), this.createTicket(r));
-    if (m === 'GET' && (g = /^\/service\/tickets\/(\d+)$/.exec(path))) return (this.deny('tickets'), this.one(r, this.store.tickets.find((t) => t.id === Number(g?.[1])), (t) => this.renderTicket(t), 'ticket'));
+    if (m === 'GET' && (g = /^\/service\/tickets\/(\d+)$/.exec(path)))
+      return (
+        this.deny('tickets'),
+        this.one(
+          r,
+          this.store.tickets.find((t) => t.id === Number(g?.[1])),
+          (t) => this.renderTicket(t),
+          'ticket',
+        )
+      );
     if ((g = /^\/service\/tickets\/(\d+)\/notes$/.exec(path)) && (m === 'GET' || m === 'POST')) return (this.deny('notes'), this.notes(r, Number(g[1])));
-    if (m === 'GET' && path === '/service/boards') return (this.deny('boards'), this.list(r, this.store.boards.map((name, i) => ({ id: i + 1, name })), { id: 'number', name: 'string' }));
-    if (m === 'GET' && path === '/company/contacts') return (this.deny('contacts'), this.list(r, this.store.contacts.map((c) => this.renderContact(c)), CONTACT_FIELDS, CONTACT_CHILD_FIELDS));
-    if (m === 'GET' && path === '/company/contacts/count') return (this.deny('contacts'), this.count(r, this.store.contacts.map((c) => this.renderContact(c)), CONTACT_FIELDS));
-    if (m === 'GET' && (g = /^\/company\/contacts\/(\d+)$/.exec(path))) return (this.deny('contacts'), this.one(r, this.store.contacts.find((c) => c.id === Number(g?.[1])), (c) => this.renderContact(c), 'contact'));
+    if (m === 'GET' && path === '/service/boards')
+      return (
+        this.deny('boards'),
+        this.list(
+          r,
+          this.store.boards.map((name, i) => ({ id: i + 1, name })),
+          { id: 'number', name: 'string' },
+        )
+      );
+    if (m === 'GET' && path === '/company/contacts')
+      return (
+        this.deny('contacts'),
+        this.list(
+          r,
+          this.store.contacts.map((c) => this.renderContact(c)),
+          CONTACT_FIELDS,
+          CONTACT_CHILD_FIELDS,
+        )
+      );
+    if (m === 'GET' && path === '/company/contacts/count')
+      return (
+        this.deny('contacts'),
+        this.count(
+          r,
+          this.store.contacts.map((c) => this.renderContact(c)),
+          CONTACT_FIELDS,
+        )
+      );
+    if (m === 'GET' && (g = /^\/company\/contacts\/(\d+)$/.exec(path)))
+      return (
+        this.deny('contacts'),
+        this.one(
+          r,
+          this.store.contacts.find((c) => c.id === Number(g?.[1])),
+          (c) => this.renderContact(c),
+          'contact',
+        )
+      );
     if (m === 'GET' && path === '/company/companies') return (this.deny('companies'), this.list(r, this.store.companies.map(renderCompany), COMPANY_FIELDS));
-    if (m === 'GET' && (g = /^\/company\/companies\/(\d+)$/.exec(path))) return (this.deny('companies'), this.one(r, this.store.companies.find((c) => c.id === Number(g?.[1])), renderCompany, 'company'));
+    if (m === 'GET' && (g = /^\/company\/companies\/(\d+)$/.exec(path)))
+      return (
+        this.deny('companies'),
+        this.one(
+          r,
+          this.store.companies.find((c) => c.id === Number(g?.[1])),
+          renderCompany,
+          'company',
+        )
+      );
     if (m === 'GET' && path === '/sales/activities') return (this.deny('activities'), this.list(r, this.store.activities.map(renderActivity), ACTIVITY_FIELDS));
     if (m === 'POST' && path === '/sales/activities') return (this.deny('activities'), this.createActivity(r));
     throw new ContractViolation(`no such endpoint: ${m} ${path}`, 404, { code: 'NotFound', message: `No endpoint ${m} ${path}` });
@@ -304,14 +416,26 @@ export class ConnectWiseServer {
   /** psa-apis.md §1 "Create ticket": required summary and company; summary ≤ 100. */
   private createTicket(r: RecordedRequest): Reply {
     this.allowQuery(r, []);
-    const body = this.body(r, ['summary', 'board', 'company', 'contact', 'source', 'initialDescription', 'initialInternalAnalysis', 'externalXRef', 'status', 'priority']);
+    const body = this.body(r, [
+      'summary',
+      'board',
+      'company',
+      'contact',
+      'source',
+      'initialDescription',
+      'initialInternalAnalysis',
+      'externalXRef',
+      'status',
+      'priority',
+    ]);
     const summary = body['summary'];
     if (typeof summary !== 'string' || summary.trim() === '') throw fieldError('ticket', 'summary', 'The summary field is required.');
     if (summary.length > 100) throw fieldError('ticket', 'summary', 'summary cannot be longer than 100 characters.');
     const company = this.companyRef(body['company']);
     if (company === undefined) return invalid('ticket', 'company', 'The company could not be found.');
     const board = refName(body['board'], 'board');
-    if (board !== undefined && !this.store.boards.some((b) => b.toLowerCase() === board.toLowerCase())) return invalid('ticket', 'board', `Board "${board}" not found.`);
+    if (board !== undefined && !this.store.boards.some((b) => b.toLowerCase() === board.toLowerCase()))
+      return invalid('ticket', 'board', `Board "${board}" not found.`);
     const source = refName(body['source'], 'source');
     if (source !== undefined && !this.store.sources.includes(source)) return invalid('ticket', 'source', `Source "${source}" not found.`);
     const contactId = refId(body['contact'], 'contact');
@@ -351,11 +475,23 @@ export class ConnectWiseServer {
       return this.list(r, this.store.notes.filter((n) => n.ticketId === ticketId).map(renderNote), { id: 'number', text: 'string' });
     }
     this.allowQuery(r, []);
-    const body = this.body(r, ['text', 'detailDescriptionFlag', 'internalAnalysisFlag', 'resolutionFlag', 'issueFlag', 'processNotifications', 'internalFlag', 'externalFlag', 'member', 'contact']);
+    const body = this.body(r, [
+      'text',
+      'detailDescriptionFlag',
+      'internalAnalysisFlag',
+      'resolutionFlag',
+      'issueFlag',
+      'processNotifications',
+      'internalFlag',
+      'externalFlag',
+      'member',
+      'contact',
+    ]);
     if (typeof body['text'] !== 'string' || body['text'].trim() === '') throw fieldError('serviceNote', 'text', 'The text field is required.');
     const flags = ['detailDescriptionFlag', 'internalAnalysisFlag', 'resolutionFlag'] as const;
     for (const f of flags) if (body[f] !== undefined && typeof body[f] !== 'boolean') throw fieldError('serviceNote', f, `${f} must be true or false.`);
-    if (!flags.some((f) => body[f] === true)) throw fieldError('serviceNote', 'detailDescriptionFlag', 'At least one of detailDescriptionFlag, internalAnalysisFlag or resolutionFlag must be true.');
+    if (!flags.some((f) => body[f] === true))
+      throw fieldError('serviceNote', 'detailDescriptionFlag', 'At least one of detailDescriptionFlag, internalAnalysisFlag or resolutionFlag must be true.');
     if (!ticket) return { status: 404, body: { code: 'NotFound', message: 'ticket not found' } };
     const note: NoteRow = {
       id: this.id(),
@@ -384,12 +520,15 @@ export class ConnectWiseServer {
     const ticketId = refId(body['ticket'], 'ticket');
     if (ticketId !== undefined && !this.store.tickets.some((t) => t.id === ticketId)) return invalid('activity', 'ticket', 'The ticket could not be found.');
     const companyId = refId(body['company'], 'company');
-    if (companyId !== undefined && !this.store.companies.some((c) => c.id === companyId)) return invalid('activity', 'company', 'The company could not be found.');
+    if (companyId !== undefined && !this.store.companies.some((c) => c.id === companyId))
+      return invalid('activity', 'company', 'The company could not be found.');
     const contactId = refId(body['contact'], 'contact');
-    if (contactId !== undefined && !this.store.contacts.some((c) => c.id === contactId)) return invalid('activity', 'contact', 'The contact could not be found.');
+    if (contactId !== undefined && !this.store.contacts.some((c) => c.id === contactId))
+      return invalid('activity', 'contact', 'The contact could not be found.');
     for (const key of ['dateStart', 'dateEnd']) {
       const value = body[key];
-      if (value !== undefined && (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(value))) throw fieldError('activity', key, `${key} must be like 2025-03-01T10:02:00Z.`);
+      if (value !== undefined && (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(value)))
+        throw fieldError('activity', key, `${key} must be like 2025-03-01T10:02:00Z.`);
     }
     const activity: ActivityRow = { id: this.id(), body };
     this.store.activities.push(activity);
@@ -401,7 +540,9 @@ export class ConnectWiseServer {
   private renderTicket(t: TicketRow): Record<string, unknown> {
     const company = this.store.companies.find((c) => c.id === t.companyId);
     const contact = this.store.contacts.find((c) => c.id === t.contactId);
-    const phone = contact?.communicationItems.find((i) => i.communicationType === 'Phone' && i.defaultFlag) ?? contact?.communicationItems.find((i) => i.communicationType === 'Phone');
+    const phone =
+      contact?.communicationItems.find((i) => i.communicationType === 'Phone' && i.defaultFlag) ??
+      contact?.communicationItems.find((i) => i.communicationType === 'Phone');
     return omitUndefined({
       id: t.id,
       summary: t.summary,
@@ -430,7 +571,13 @@ export class ConnectWiseServer {
       defaultPhoneNbr: this.hideContactPhones ? undefined : c.defaultPhoneNbr,
       communicationItems: this.hideContactPhones
         ? undefined
-        : c.communicationItems.map((i, n) => ({ id: n + 1, type: { id: n + 1, name: i.typeName ?? i.communicationType }, value: i.value, defaultFlag: i.defaultFlag ?? false, communicationType: i.communicationType })),
+        : c.communicationItems.map((i, n) => ({
+            id: n + 1,
+            type: { id: n + 1, name: i.typeName ?? i.communicationType },
+            value: i.value,
+            defaultFlag: i.defaultFlag ?? false,
+            communicationType: i.communicationType,
+          })),
     });
   }
 }
@@ -462,7 +609,15 @@ function renderCompany(c: CompanyRow): Record<string, unknown> {
   return omitUndefined({ ...c });
 }
 function renderStopwatch(s: StopwatchRow): Record<string, unknown> {
-  return omitUndefined({ id: s.id, ticket: { id: s.ticketId }, member: { identifier: s.member }, status: s.status, startTime: s.startTime, endTime: s.endTime, totalPauseTime: s.totalPauseTime ?? 0 });
+  return omitUndefined({
+    id: s.id,
+    ticket: { id: s.ticketId },
+    member: { identifier: s.member },
+    status: s.status,
+    startTime: s.startTime,
+    endTime: s.endTime,
+    totalPauseTime: s.totalPauseTime ?? 0,
+  });
 }
 function renderNote(n: NoteRow): Record<string, unknown> {
   return { ...n };
@@ -491,22 +646,31 @@ function intParam(r: RecordedRequest, name: string, fallback: number, min: numbe
 }
 
 function fieldError(resource: string, field: string, message: string): ContractViolation {
-  return new ContractViolation(`${resource}.${field}: ${message}`, 400, { code: 'InvalidObject', message: `${resource} object is invalid`, errors: [{ code: 'InvalidField', message, resource, field }] });
+  return new ContractViolation(`${resource}.${field}: ${message}`, 400, {
+    code: 'InvalidObject',
+    message: `${resource} object is invalid`,
+    errors: [{ code: 'InvalidField', message, resource, field }],
+  });
 }
 
 /** A reference to something that doesn't exist: the data's fault, not the adapter's, so not a violation. */
 function invalid(resource: string, field: string, message: string): Reply {
-  return { status: 400, body: { code: 'InvalidObject', message: `${resource} object is invalid`, errors: [{ code: 'InvalidField', message, resource, field }] } };
+  return {
+    status: 400,
+    body: { code: 'InvalidObject', message: `${resource} object is invalid`, errors: [{ code: 'InvalidField', message, resource, field }] },
+  };
 }
 
 function refName(value: unknown, field: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || typeof (value as { name?: unknown }).name !== 'string') throw fieldError('ref', field, `${field} must be {"name": "..."}`);
+  if (typeof value !== 'object' || value === null || typeof (value as { name?: unknown }).name !== 'string')
+    throw fieldError('ref', field, `${field} must be {"name": "..."}`);
   return (value as { name: string }).name;
 }
 function refId(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || typeof (value as { id?: unknown }).id !== 'number') throw fieldError('ref', field, `${field} must be {"id": 123}`);
+  if (typeof value !== 'object' || value === null || typeof (value as { id?: unknown }).id !== 'number')
+    throw fieldError('ref', field, `${field} must be {"id": 123}`);
   return (value as { id: number }).id;
 }
 function refIdentifier(value: unknown): string | undefined {

@@ -97,7 +97,15 @@ export function haloFixture(): HaloStore {
       { id: 990, client_id: 99, name: 'Main' },
     ],
     users: [
-      { id: 50, name: 'Alice Acme', client_id: 10, site_id: 100, emailaddress: 'alice@acme.example', phonenumber: '(555) 010-1234 x12', mobilenumber: '+1 555 010 9999' },
+      {
+        id: 50,
+        name: 'Alice Acme',
+        client_id: 10,
+        site_id: 100,
+        emailaddress: 'alice@acme.example',
+        phonenumber: '(555) 010-1234 x12',
+        mobilenumber: '+1 555 010 9999',
+      },
       { id: 51, name: 'Al Lookalike', client_id: 10, site_id: 100, phonenumber: '555-099-1234' },
     ],
     statuses: [
@@ -205,7 +213,8 @@ export class HaloServer {
 
   private checkBearer(r: RecordedRequest): Reply | undefined {
     const header = r.headers['authorization'];
-    if (typeof header !== 'string' || !/^Bearer \S+$/.test(header)) throw new ContractViolation(`needs "Authorization: Bearer <token>", got ${String(header)}`, 401);
+    if (typeof header !== 'string' || !/^Bearer \S+$/.test(header))
+      throw new ContractViolation(`needs "Authorization: Bearer <token>", got ${String(header)}`, 401);
     const expires = this.live.get(header.slice('Bearer '.length));
     if (expires === undefined || expires <= Date.now()) return { status: 401, body: '' };
     return undefined;
@@ -319,7 +328,8 @@ export class HaloServer {
     const typeId = optionalInt(item, 'tickettype_id');
     if (typeId !== undefined && !this.store.ticketTypes.some((t) => t.id === typeId)) return invalid(`ticket type ${typeId} does not exist`);
     const occurred = item['dateoccurred'];
-    if (occurred !== undefined && (typeof occurred !== 'string' || Number.isNaN(Date.parse(occurred)))) throw new ContractViolation(`dateoccurred must be an ISO date, got ${String(occurred)}`);
+    if (occurred !== undefined && (typeof occurred !== 'string' || Number.isNaN(Date.parse(occurred))))
+      throw new ContractViolation(`dateoccurred must be an ISO date, got ${String(occurred)}`);
     const known = new Set(['summary', 'details', 'client_id', 'site_id', 'user_id', 'tickettype_id', 'dateoccurred', 'status_id', 'agent_id']);
     for (const key of Object.keys(item)) if (!known.has(key)) throw new ContractViolation(`unexpected ticket field ${key}`);
     const ticket: HaloTicketRecord = {

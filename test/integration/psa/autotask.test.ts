@@ -22,8 +22,26 @@ const T0 = '2025-03-04T09:00:00Z';
 let at: AutotaskServer;
 
 function seedTenant(server: AutotaskServer): void {
-  server.seed('Resources', { id: API_USER, userName: DEFAULT_CREDENTIALS.userName, firstName: 'Focusline', lastName: 'API', email: 'focusline-api@msp.example', isActive: true, licenseType: 7 });
-  server.seed('Resources', { id: TECH, userName: 'jtech', firstName: 'Jane', lastName: 'Tech', email: 'jane@msp.example', officePhone: '+1 555 010 2000', mobilePhone: '(555) 010-2001', homePhone: '555 999 9999', isActive: true });
+  server.seed('Resources', {
+    id: API_USER,
+    userName: DEFAULT_CREDENTIALS.userName,
+    firstName: 'Focusline',
+    lastName: 'API',
+    email: 'focusline-api@msp.example',
+    isActive: true,
+    licenseType: 7,
+  });
+  server.seed('Resources', {
+    id: TECH,
+    userName: 'jtech',
+    firstName: 'Jane',
+    lastName: 'Tech',
+    email: 'jane@msp.example',
+    officePhone: '+1 555 010 2000',
+    mobilePhone: '(555) 010-2001',
+    homePhone: '555 999 9999',
+    isActive: true,
+  });
   server.seed('Resources', { id: COWORKER, userName: 'bhelper', firstName: 'Bob', lastName: 'Helper', officePhone: '555-010-2002', isActive: true });
   server.seed('Resources', { id: 29682888, userName: 'gone', firstName: 'Old', lastName: 'Timer', isActive: false });
 
@@ -31,13 +49,28 @@ function seedTenant(server: AutotaskServer): void {
   server.seed('Companies', { id: GLOBEX, companyName: 'Globex', phone: '+1 555 555 0200', alternatePhone1: null, isActive: true });
   server.seed('Companies', { id: CATCH_ALL, companyName: 'Unknown callers', isActive: true });
 
-  server.seed('Contacts', { id: 500, firstName: 'Dana', lastName: 'Dentist', companyID: ACME, phone: '(555) 555-0101', emailAddress: 'dana@acme.example', isActive: 1 });
+  server.seed('Contacts', {
+    id: 500,
+    firstName: 'Dana',
+    lastName: 'Dentist',
+    companyID: ACME,
+    phone: '(555) 555-0101',
+    emailAddress: 'dana@acme.example',
+    isActive: 1,
+  });
   server.seed('Contacts', { id: 501, firstName: 'Omar', lastName: 'Office', companyID: ACME, mobilePhone: '555.555.0102', isActive: 1 });
   server.seed('Contacts', { id: 502, firstName: 'Gina', lastName: 'Globex', companyID: GLOBEX, alternatePhone: '+1-555-555-0201', isActive: 1 });
   server.seed('Contacts', { id: 503, firstName: 'Ivan', lastName: 'Inactive', companyID: GLOBEX, phone: '555 555 0177', isActive: 0 });
 
   const ticket = (id: number, fields: Record<string, unknown>) =>
-    server.seed('Tickets', { id, ticketNumber: `T20250304.${String(id).padStart(4, '0')}`, priority: 2, queueID: 29683481, createDate: '2025-03-01T10:00:00Z', ...fields });
+    server.seed('Tickets', {
+      id,
+      ticketNumber: `T20250304.${String(id).padStart(4, '0')}`,
+      priority: 2,
+      queueID: 29683481,
+      createDate: '2025-03-01T10:00:00Z',
+      ...fields,
+    });
   ticket(1000, { title: 'Printer jam', companyID: ACME, contactID: 500, assignedResourceID: TECH, status: 8, lastActivityDate: '2025-03-04T08:00:00Z' });
   ticket(1001, { title: 'Email down', companyID: ACME, contactID: 501, assignedResourceID: TECH, status: 8, lastActivityDate: '2025-03-04T09:30:00Z' });
   ticket(1002, { title: 'New laptop', companyID: GLOBEX, contactID: null, assignedResourceID: TECH, status: 1, lastActivityDate: '2025-03-03T09:30:00Z' });
@@ -209,7 +242,10 @@ describe('Autotask: testConnection', () => {
   });
 
   it('missing permission to read contacts fails that check only', async () => {
-    at.server.inject({ kind: 'status', status: 403, body: { errors: ['User does not have permission to query Contacts.'] } }, { match: (r) => /\/Contacts\/query$/.test(r.path) });
+    at.server.inject(
+      { kind: 'status', status: 403, body: { errors: ['User does not have permission to query Contacts.'] } },
+      { match: (r) => /\/Contacts\/query$/.test(r.path) },
+    );
     const report = await adapter().testConnection();
     expect(report.ok).toBe(false);
     expect(report.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['Can read contact phone numbers']);
@@ -251,7 +287,14 @@ describe('Autotask: reading tickets', () => {
 
   it('getTicket: a ticket with no contact; null for a missing or non-numeric id', async () => {
     const a = adapter();
-    expect(await a.getTicket('1002')).toMatchObject({ id: '1002', status: 'New', company: 'Globex', contactName: '', contactNumbers: [], companyNumbers: ['+1 555 555 0200'] });
+    expect(await a.getTicket('1002')).toMatchObject({
+      id: '1002',
+      status: 'New',
+      company: 'Globex',
+      contactName: '',
+      contactNumbers: [],
+      companyNumbers: ['+1 555 555 0200'],
+    });
     expect(await a.getTicket('999999')).toBeNull();
     expect(await a.getTicket('T20250304.0001')).toBeNull();
   });
@@ -274,7 +317,14 @@ describe('Autotask: reading tickets', () => {
 describe('Autotask: findCaller', () => {
   it("finds the contact by a differently formatted number, with the company's open tickets", async () => {
     const match = await adapter().findCaller('15555550101');
-    expect(match.person).toMatchObject({ id: '500', kind: 'contact', name: 'Dana Dentist', company: 'Acme Dental', companyId: String(ACME), numbers: ['(555) 555-0101'] });
+    expect(match.person).toMatchObject({
+      id: '500',
+      kind: 'contact',
+      name: 'Dana Dentist',
+      company: 'Acme Dental',
+      companyId: String(ACME),
+      numbers: ['(555) 555-0101'],
+    });
     expect(match.company).toEqual({ id: String(ACME), name: 'Acme Dental' });
     expect(match.openTickets.map((t) => t.id)).toEqual(['1004', '1001', '1000']);
     const [first] = filterOf(queries('Contacts')[0]) as unknown[];
@@ -306,7 +356,16 @@ describe('Autotask: findCaller', () => {
 });
 
 describe('Autotask: createTicket', () => {
-  const request = { ref: 'ref-0001-aaaa', summary: 'Call from Dana Dentist', description: 'Printer on fire.', contactId: '500', companyId: String(ACME), callerNumber: '+15555550101', callerName: 'Dana Dentist', occurredAt: T0 };
+  const request = {
+    ref: 'ref-0001-aaaa',
+    summary: 'Call from Dana Dentist',
+    description: 'Printer on fire.',
+    contactId: '500',
+    companyId: String(ACME),
+    callerNumber: '+15555550101',
+    callerName: 'Dana Dentist',
+    occurredAt: T0,
+  };
 
   it('creates the ticket with the resolved picklist values, as the tech', async () => {
     const result = await adapter().createTicket(request);
@@ -370,7 +429,14 @@ describe('Autotask: notes and call logs', () => {
     expect(first.ticketId).toBe('1000');
     const notes = at.rows('TicketNotes');
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatchObject({ ticketID: 1000, title: 'Called back, fixed.', description: `Called back, fixed.\nDetails follow.\n\n${refMarker('note-1')}`, noteType: 3, publish: 1, creatorResourceID: TECH });
+    expect(notes[0]).toMatchObject({
+      ticketID: 1000,
+      title: 'Called back, fixed.',
+      description: `Called back, fixed.\nDetails follow.\n\n${refMarker('note-1')}`,
+      noteType: 3,
+      publish: 1,
+      creatorResourceID: TECH,
+    });
     expect(filterOf(queries('TicketNotes')[0])).toEqual([
       { op: 'eq', field: 'ticketID', value: 1000 },
       { op: 'contains', field: 'description', value: refMarker('note-1') },
@@ -383,14 +449,35 @@ describe('Autotask: notes and call logs', () => {
   });
 
   it('logAttempt with a ticket: an internal ticket note titled with the outcome', async () => {
-    await adapter().logAttempt({ ref: 'log-1', ticketId: '1001', callerNumber: '+15555550102', callerName: 'Omar Office', occurredAt: T0, outcome: 'Held by Focus: sent to voicemail', text: 'Voicemail left.' });
-    expect(at.rows('TicketNotes')[0]).toMatchObject({ ticketID: 1001, title: 'Phone call from Omar Office (+15555550102): Held by Focus: sent to voicemail', publish: 1 });
+    await adapter().logAttempt({
+      ref: 'log-1',
+      ticketId: '1001',
+      callerNumber: '+15555550102',
+      callerName: 'Omar Office',
+      occurredAt: T0,
+      outcome: 'Held by Focus: sent to voicemail',
+      text: 'Voicemail left.',
+    });
+    expect(at.rows('TicketNotes')[0]).toMatchObject({
+      ticketID: 1001,
+      title: 'Phone call from Omar Office (+15555550102): Held by Focus: sent to voicemail',
+      publish: 1,
+    });
     expect(at.rows('CompanyNotes')).toHaveLength(0);
   });
 
   it('logAttempt without a ticket: a "Phone Call" company note, once per ref', async () => {
     const a = adapter();
-    const attempt = { ref: 'log-2', contactId: '500', companyId: String(ACME), callerNumber: '+15555550101', callerName: 'Dana Dentist', occurredAt: T0, outcome: 'Rang, answered', text: 'Talked about the printer.' };
+    const attempt = {
+      ref: 'log-2',
+      contactId: '500',
+      companyId: String(ACME),
+      callerNumber: '+15555550101',
+      callerName: 'Dana Dentist',
+      occurredAt: T0,
+      outcome: 'Rang, answered',
+      text: 'Talked about the printer.',
+    };
     await a.logAttempt(attempt);
     await a.logAttempt(attempt);
     const notes = at.rows('CompanyNotes');
@@ -410,12 +497,28 @@ describe('Autotask: notes and call logs', () => {
   });
 
   it("logAttempt for an unknown caller: the catch-all company, assigned to the API user's resource when no tech is set", async () => {
-    await adapter({ impersonationResourceId: '' }).logAttempt({ ref: 'log-3', callerNumber: '+14155550123', callerName: '', occurredAt: T0, outcome: 'Missed', text: 'Nobody answered.' });
+    await adapter({ impersonationResourceId: '' }).logAttempt({
+      ref: 'log-3',
+      callerNumber: '+14155550123',
+      callerName: '',
+      occurredAt: T0,
+      outcome: 'Missed',
+      text: 'Nobody answered.',
+    });
     expect(at.rows('CompanyNotes')[0]).toMatchObject({ companyID: CATCH_ALL, assignedResourceID: API_USER, name: 'Phone call from +14155550123: Missed' });
   });
 
   it('logAttempt for an unknown caller without a catch-all company is refused', async () => {
-    const error = await failure(adapter({ unknownCallerCompany: '' }).logAttempt({ ref: 'log-4', callerNumber: '+14155550123', callerName: '', occurredAt: T0, outcome: 'Missed', text: 'x' }));
+    const error = await failure(
+      adapter({ unknownCallerCompany: '' }).logAttempt({
+        ref: 'log-4',
+        callerNumber: '+14155550123',
+        callerName: '',
+        occurredAt: T0,
+        outcome: 'Missed',
+        text: 'x',
+      }),
+    );
     expect(error.kind).toBe('invalid-request');
     expect(error.message).toMatch(/catch-all company/);
   });
@@ -426,13 +529,17 @@ describe('Autotask: listings page through nextPageUrl', () => {
     const a = adapter({}, {}, 2);
     const { items, pages } = await drain((cursor) => a.listContacts(cursor));
     expect(pages).toBe(2);
-    expect(items.map((p) => `${p.id} ${p.name} @ ${p.company}`)).toEqual(['500 Dana Dentist @ Acme Dental', '501 Omar Office @ Acme Dental', '502 Gina Globex @ Globex']);
+    expect(items.map((p) => `${p.id} ${p.name} @ ${p.company}`)).toEqual([
+      '500 Dana Dentist @ Acme Dental',
+      '501 Omar Office @ Acme Dental',
+      '502 Gina Globex @ Globex',
+    ]);
     expect(items[2]?.numbers).toEqual(['+1-555-555-0201']);
     expect(at.server.requestsTo('GET', /\/Contacts\/query\/next$/)).toHaveLength(1);
     expect(queries('Contacts')[0]?.body).toMatchObject({ MaxRecords: 2 });
   });
 
-  it("listMembers: active resources with office and mobile numbers (not home), over several pages", async () => {
+  it('listMembers: active resources with office and mobile numbers (not home), over several pages', async () => {
     const a = adapter({}, {}, 2);
     const { items, pages } = await drain((cursor) => a.listMembers(cursor));
     expect(pages).toBe(2);
@@ -449,21 +556,59 @@ describe('Autotask: listings page through nextPageUrl', () => {
 
 describe('Autotask contract server: catches a wrong call', () => {
   async function raw(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { ApiIntegrationCode: DEFAULT_CREDENTIALS.integrationCode, UserName: DEFAULT_CREDENTIALS.userName, Secret: DEFAULT_CREDENTIALS.secret, 'content-type': 'application/json', ...init.headers };
+    const headers: Record<string, string> = {
+      ApiIntegrationCode: DEFAULT_CREDENTIALS.integrationCode,
+      UserName: DEFAULT_CREDENTIALS.userName,
+      Secret: DEFAULT_CREDENTIALS.secret,
+      'content-type': 'application/json',
+      ...init.headers,
+    };
     return fetch(`${at.zoneUrl}V1.0${path}`, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
   }
 
   const wrongCalls: [string, () => Promise<Response>, RegExp][] = [
-    ['an unknown filter op', () => raw('/Tickets/query', { method: 'POST', body: { filter: [{ op: 'like', field: 'title', value: 'x' }] } }), /unknown filter op "like"/],
-    ['a filter on a field Tickets lacks', () => raw('/Tickets/query', { method: 'POST', body: { filter: [{ op: 'eq', field: 'summary', value: 'x' }] } }), /unknown field "summary"/],
+    [
+      'an unknown filter op',
+      () => raw('/Tickets/query', { method: 'POST', body: { filter: [{ op: 'like', field: 'title', value: 'x' }] } }),
+      /unknown filter op "like"/,
+    ],
+    [
+      'a filter on a field Tickets lacks',
+      () => raw('/Tickets/query', { method: 'POST', body: { filter: [{ op: 'eq', field: 'summary', value: 'x' }] } }),
+      /unknown field "summary"/,
+    ],
     ['a query without a filter', () => raw('/Contacts/query', { method: 'POST', body: { filter: [], MaxRecords: 10 } }), /requires a filter/],
-    ['MaxRecords over 500', () => raw('/Contacts/query', { method: 'POST', body: { filter: [{ op: 'gt', field: 'id', value: 0 }], MaxRecords: 1000 } }), /MaxRecords/],
-    ['a ticket field the swagger lacks', () => raw('/Tickets', { method: 'POST', body: { companyID: ACME, title: 'x', status: 1, priority: 2, summary: 'x' } }), /additional properties \(summary\)/],
-    ['a wrongly typed ticket field', () => raw('/Tickets', { method: 'POST', body: { companyID: 'Acme', title: 'x', status: 1, priority: 2 } }), /companyid must be integer/],
+    [
+      'MaxRecords over 500',
+      () => raw('/Contacts/query', { method: 'POST', body: { filter: [{ op: 'gt', field: 'id', value: 0 }], MaxRecords: 1000 } }),
+      /MaxRecords/,
+    ],
+    [
+      'a ticket field the swagger lacks',
+      () => raw('/Tickets', { method: 'POST', body: { companyID: ACME, title: 'x', status: 1, priority: 2, summary: 'x' } }),
+      /additional properties \(summary\)/,
+    ],
+    [
+      'a wrongly typed ticket field',
+      () => raw('/Tickets', { method: 'POST', body: { companyID: 'Acme', title: 'x', status: 1, priority: 2 } }),
+      /companyid must be integer/,
+    ],
     ['a ticket without a required field', () => raw('/Tickets', { method: 'POST', body: { companyID: ACME, status: 1, priority: 2 } }), /required field title/],
-    ['a status the tenant lacks', () => raw('/Tickets', { method: 'POST', body: { companyID: ACME, title: 'x', status: 99, priority: 2 } }), /status 99 is not a value/],
-    ['POST /V1.0/CompanyNotes (not in the swagger: company notes are created under Companies/{id}/Notes)', () => raw('/CompanyNotes', { method: 'POST', body: { companyID: ACME } }), /not an operation|not in the Autotask swagger/],
-    ['a missing Secret header', () => fetch(`${at.zoneUrl}V1.0/Tickets/1000`, { headers: { ApiIntegrationCode: 'x', UserName: 'y' } }), /missing the Secret header/],
+    [
+      'a status the tenant lacks',
+      () => raw('/Tickets', { method: 'POST', body: { companyID: ACME, title: 'x', status: 99, priority: 2 } }),
+      /status 99 is not a value/,
+    ],
+    [
+      'POST /V1.0/CompanyNotes (not in the swagger: company notes are created under Companies/{id}/Notes)',
+      () => raw('/CompanyNotes', { method: 'POST', body: { companyID: ACME } }),
+      /not an operation|not in the Autotask swagger/,
+    ],
+    [
+      'a missing Secret header',
+      () => fetch(`${at.zoneUrl}V1.0/Tickets/1000`, { headers: { ApiIntegrationCode: 'x', UserName: 'y' } }),
+      /missing the Secret header/,
+    ],
   ];
 
   for (const [name, call, message] of wrongCalls) {
@@ -500,16 +645,34 @@ describeFaultBehaviour('Autotask', {
     activeTicket: () => faultAdapter.activeTicket(),
     getTicket: () => faultAdapter.getTicket('1000'),
     findCaller: () => faultAdapter.findCaller('15555550101'),
-    createTicket: () => faultAdapter.createTicket({ ref: 'fault-ticket', summary: 's', description: 'd', companyId: String(ACME), callerNumber: '+1', callerName: '', occurredAt: T0 }),
+    createTicket: () =>
+      faultAdapter.createTicket({
+        ref: 'fault-ticket',
+        summary: 's',
+        description: 'd',
+        companyId: String(ACME),
+        callerNumber: '+1',
+        callerName: '',
+        occurredAt: T0,
+      }),
     addNote: () => faultAdapter.addNote({ ref: 'fault-note', ticketId: '1000', text: 't', internal: true }),
-    logAttempt: () => faultAdapter.logAttempt({ ref: 'fault-log', companyId: String(ACME), callerNumber: '+1', callerName: '', occurredAt: T0, outcome: 'x', text: 't' }),
+    logAttempt: () =>
+      faultAdapter.logAttempt({ ref: 'fault-log', companyId: String(ACME), callerNumber: '+1', callerName: '', occurredAt: T0, outcome: 'x', text: 't' }),
     listContacts: () => faultAdapter.listContacts(null),
     listMembers: () => faultAdapter.listMembers(null),
   },
   cases: [
     ...STANDARD_FAULTS,
-    { name: "500 'IntegrationCode is invalid.' (wrong integration code)", fault: { kind: 'status', status: 500, body: { errors: [AUTOTASK_ERRORS.badIntegrationCode] } }, kind: 'auth' },
+    {
+      name: "500 'IntegrationCode is invalid.' (wrong integration code)",
+      fault: { kind: 'status', status: 500, body: { errors: [AUTOTASK_ERRORS.badIntegrationCode] } },
+      kind: 'auth',
+    },
     { name: '500 for an unknown API user', fault: { kind: 'status', status: 500, body: { errors: [AUTOTASK_ERRORS.unknownUser] } }, kind: 'auth' },
-    { name: '500 with an unrelated error body', fault: { kind: 'status', status: 500, body: { errors: ['Object reference not set to an instance of an object.'] } }, kind: 'unavailable' },
+    {
+      name: '500 with an unrelated error body',
+      fault: { kind: 'status', status: 500, body: { errors: ['Object reference not set to an instance of an object.'] } },
+      kind: 'unavailable',
+    },
   ],
 });

@@ -41,8 +41,21 @@ function seed(server: ConnectWiseServer): void {
   });
   // Holds the same 7 digits in the middle of another number: the like search finds it, the number check must not.
   server.addContact({ id: 21, firstName: 'Dee', lastName: 'Coy', companyId: 12, communicationItems: [{ value: '44401012349', communicationType: 'Phone' }] });
-  server.addContact({ id: 22, firstName: 'Carl', lastName: 'Old', companyId: 10, inactiveFlag: true, communicationItems: [{ value: '5550100000', communicationType: 'Phone' }] });
-  server.addContact({ id: 23, firstName: 'Dana', lastName: 'Ross', companyId: 10, communicationItems: [{ value: '+1 555 010 5555', communicationType: 'Phone' }] });
+  server.addContact({
+    id: 22,
+    firstName: 'Carl',
+    lastName: 'Old',
+    companyId: 10,
+    inactiveFlag: true,
+    communicationItems: [{ value: '5550100000', communicationType: 'Phone' }],
+  });
+  server.addContact({
+    id: 23,
+    firstName: 'Dana',
+    lastName: 'Ross',
+    companyId: 10,
+    communicationItems: [{ value: '+1 555 010 5555', communicationType: 'Phone' }],
+  });
   server.addContact({ id: 24, firstName: 'Eve', lastName: 'Park', companyId: 12, communicationItems: [] });
   server.addTicket({ id: 30, summary: 'Printer on fire', companyId: 10, contactId: 20, status: 'In Progress', owner: 'jdoe', board: 'Help Desk' });
   server.addTicket({ id: 31, summary: 'Password reset', companyId: 10, contactId: 23, status: 'New', owner: 'jdoe', board: 'Help Desk' });
@@ -94,7 +107,11 @@ describe('ConnectWise contract server', () => {
   });
 
   it('catches calls that break the contract', async () => {
-    const headers = { authorization: `Basic ${Buffer.from('acme+pubKEY123:privSECRET456').toString('base64')}`, clientId: DEFAULT_CREDENTIALS.clientId, accept: CW_ACCEPT };
+    const headers = {
+      authorization: `Basic ${Buffer.from('acme+pubKEY123:privSECRET456').toString('base64')}`,
+      clientId: DEFAULT_CREDENTIALS.clientId,
+      accept: CW_ACCEPT,
+    };
     const api = `${server.url}${CW_PREFIX}`;
     const calls: [string, RequestInit][] = [
       [`${api}/company/companies?conditions=${encodeURIComponent("identifier='Contoso'")}`, { headers }],
@@ -103,9 +120,22 @@ describe('ConnectWise contract server', () => {
       [`${api}/company/contacts?pageSize=5000`, { headers }],
       [`${api}/system/myAccount`, { headers: { ...headers, clientId: '' } }],
       [`${api}/system/myAccount`, { headers: { ...headers, accept: 'application/json' } }],
-      [`${api}/service/tickets/30/notes`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x', processNotifications: false }) }],
-      [`${api}/service/tickets`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'x'.repeat(101), company: { id: 10 } }) }],
-      [`${api}/service/tickets`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'no company' }) }],
+      [
+        `${api}/service/tickets/30/notes`,
+        { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x', processNotifications: false }) },
+      ],
+      [
+        `${api}/service/tickets`,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ summary: 'x'.repeat(101), company: { id: 10 } }),
+        },
+      ],
+      [
+        `${api}/service/tickets`,
+        { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'no company' }) },
+      ],
       [`${api}/sales/activities`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Call' }) }],
     ];
     for (const [url, init] of calls) {
@@ -226,7 +256,15 @@ describe('ConnectWise: active ticket', () => {
     server.addStopwatch({ ticketId: 30, member: 'jdoe', status: 'Running', startTime: secondsAgo(5) });
     server.addStopwatch({ ticketId: 33, member: 'asmith', status: 'Running', startTime: secondsAgo(900) });
     const ticket = await adapter.activeTicket();
-    expect(ticket).toMatchObject({ id: '30', summary: 'Printer on fire', status: 'In Progress', company: 'Contoso Ltd', companyId: '10', contactName: 'Alice Jones', contactId: '20' });
+    expect(ticket).toMatchObject({
+      id: '30',
+      summary: 'Printer on fire',
+      status: 'In Progress',
+      company: 'Contoso Ltd',
+      companyId: '10',
+      contactName: 'Alice Jones',
+      contactId: '20',
+    });
     expect(ticket?.contactNumbers).toEqual(['5550101234', '(555) 010-7777 x12']);
     expect(ticket?.companyNumbers).toEqual(['5550109999']);
     expect(ticket?.url).toContain('service_recid=30');
@@ -453,7 +491,13 @@ describe('ConnectWise: listings', () => {
     const first = await paged.listContacts(null);
     expect(first.total).toBe(4);
     expect(first.items.map((p) => p.id)).toEqual(['20', '21']);
-    expect(first.items[0]).toMatchObject({ kind: 'contact', name: 'Alice Jones', company: 'Contoso Ltd', companyId: '10', numbers: ['5550101234', '(555) 010-7777 x12'] });
+    expect(first.items[0]).toMatchObject({
+      kind: 'contact',
+      name: 'Alice Jones',
+      company: 'Contoso Ltd',
+      companyId: '10',
+      numbers: ['5550101234', '(555) 010-7777 x12'],
+    });
     const second = await paged.listContacts(first.next);
     expect(second.items.map((p) => p.id)).toEqual(['23', '24']);
     expect(second.next).toBeNull();
@@ -522,7 +566,15 @@ describe('ConnectWise: fault table', () => {
       findCaller: () => faultAdapter.findCaller('15550101234'),
       createTicket: () => faultAdapter.createTicket(request({ ref: `fault-${Math.random()}` })),
       addNote: () => faultAdapter.addNote({ ref: `fault-${Math.random()}`, ticketId: '30', text: 'x', internal: true }),
-      logAttempt: () => faultAdapter.logAttempt({ ref: `fault-${Math.random()}`, callerNumber: '+15550101234', callerName: '', occurredAt: '2025-03-01T10:00:00Z', outcome: 'Rang', text: 'x' }),
+      logAttempt: () =>
+        faultAdapter.logAttempt({
+          ref: `fault-${Math.random()}`,
+          callerNumber: '+15550101234',
+          callerName: '',
+          occurredAt: '2025-03-01T10:00:00Z',
+          outcome: 'Rang',
+          text: 'x',
+        }),
       listContacts: () => faultAdapter.listContacts(null),
       listMembers: () => faultAdapter.listMembers(null),
     },

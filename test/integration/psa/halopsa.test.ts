@@ -198,21 +198,29 @@ describe('HaloPSA adapter against the contract server', () => {
       expect(server.http.requestsTo('GET', /^\/api\/tickets\/abc$/)).toHaveLength(0);
     });
 
-    it("getTicket: a contact that was deleted leaves the numbers empty instead of failing", async () => {
+    it('getTicket: a contact that was deleted leaves the numbers empty instead of failing', async () => {
       server.store.users = server.store.users.filter((u) => u.id !== 50);
       const ticket = await adapter.getTicket('1001');
       expect(ticket?.contactNumbers).toEqual([]);
       expect(ticket?.companyNumbers).toEqual(['(555) 010-0000']);
     });
 
-    it('myOpenTickets: my open tickets, newest first, closed and other agents\' left out', async () => {
+    it("myOpenTickets: my open tickets, newest first, closed and other agents' left out", async () => {
       const tickets = await adapter.myOpenTickets();
       expect(tickets.map((t) => [t.id, t.status])).toEqual([
         ['1002', 'In Progress'],
         ['1001', 'New'],
       ]);
       const [list] = server.http.requestsTo('GET', /^\/api\/tickets$/);
-      expect(Object.fromEntries(list?.query ?? [])).toEqual({ agent_id: '7', open_only: 'true', order: 'id', orderdesc: 'true', pageinate: 'true', page_size: '200', page_no: '1' });
+      expect(Object.fromEntries(list?.query ?? [])).toEqual({
+        agent_id: '7',
+        open_only: 'true',
+        order: 'id',
+        orderdesc: 'true',
+        pageinate: 'true',
+        page_size: '200',
+        page_no: '1',
+      });
     });
 
     it('openTicketsForCompany: at most 10, newest first, with the exact Halo paging query', async () => {
@@ -220,12 +228,20 @@ describe('HaloPSA adapter against the contract server', () => {
       const tickets = await adapter.openTicketsForCompany('10');
       expect(tickets.map((t) => t.id)).toEqual(['3011', '3010', '3009', '3008', '3007', '3006', '3005', '3004', '3003', '3002']);
       const [list] = server.http.requestsTo('GET', /^\/api\/tickets$/);
-      expect(Object.fromEntries(list?.query ?? [])).toEqual({ client_id: '10', open_only: 'true', order: 'id', orderdesc: 'true', pageinate: 'true', page_size: '10', page_no: '1' });
+      expect(Object.fromEntries(list?.query ?? [])).toEqual({
+        client_id: '10',
+        open_only: 'true',
+        order: 'id',
+        orderdesc: 'true',
+        pageinate: 'true',
+        page_size: '10',
+        page_no: '1',
+      });
     });
   });
 
   describe('findCaller', () => {
-    it('finds the contact through Halo\'s phone search, verifies the number, and returns the company\'s open tickets', async () => {
+    it("finds the contact through Halo's phone search, verifies the number, and returns the company's open tickets", async () => {
       const match = await adapter.findCaller('15550101234');
       expect(match.person).toMatchObject({ id: '50', kind: 'contact', name: 'Alice Acme', company: 'Acme Corp', companyId: '10' });
       expect(match.company).toEqual({ id: '10', name: 'Acme Corp' });
@@ -237,7 +253,14 @@ describe('HaloPSA adapter against the contract server', () => {
     });
 
     it('rejects a search hit whose numbers do not match (Halo also searches names and emails)', async () => {
-      server.store.users.push({ id: 60, name: 'Fax Machine', client_id: 10, site_id: 100, emailaddress: '5557777777@fax.example', phonenumber: '555-123-0000' });
+      server.store.users.push({
+        id: 60,
+        name: 'Fax Machine',
+        client_id: 10,
+        site_id: 100,
+        emailaddress: '5557777777@fax.example',
+        phonenumber: '555-123-0000',
+      });
       const match = await adapter.findCaller('5557777777');
       expect(match).toEqual({ person: null, company: null, openTickets: [] });
       expect(server.http.requestsTo('GET', /^\/api\/users$/).map((r) => r.query.get('search'))).toEqual(['5557777777', '7777777']);
@@ -359,13 +382,20 @@ describe('HaloPSA adapter against the contract server', () => {
     });
 
     it('logAttempt without a ticket writes nothing (Halo actions need a ticket) and says so in the log', async () => {
-      const result = await adapter.logAttempt({ ref: 'att-2', callerNumber: '+15550101234', callerName: '', occurredAt: '2025-03-04T10:11:12.000Z', outcome: 'Missed', text: '' });
+      const result = await adapter.logAttempt({
+        ref: 'att-2',
+        callerNumber: '+15550101234',
+        callerName: '',
+        occurredAt: '2025-03-04T10:11:12.000Z',
+        outcome: 'Missed',
+        text: '',
+      });
       expect(result).toEqual({});
       expect(server.http.requests).toHaveLength(0);
       expect(logs.join('\n')).toMatch(/att-2 not logged/);
     });
 
-    it('a note on a ticket Halo does not have is refused with Halo\'s reason', async () => {
+    it("a note on a ticket Halo does not have is refused with Halo's reason", async () => {
       const error = await failure(adapter.addNote({ ref: 'n', ticketId: '4242', text: 'x', internal: true }));
       expect(error.kind).toBe('invalid-request');
       expect(error.message).toMatch(/ticket 4242 does not exist/);
@@ -374,7 +404,8 @@ describe('HaloPSA adapter against the contract server', () => {
 
   describe('listings for the caller index', () => {
     it('listContacts pages through every contact, 100 at a time, with their numbers', async () => {
-      for (let i = 0; i < 228; i++) server.store.users.push({ id: 1000 + i, name: `Contact ${i}`, client_id: 10, site_id: 100, phonenumber: `555-200-${String(i).padStart(4, '0')}` });
+      for (let i = 0; i < 228; i++)
+        server.store.users.push({ id: 1000 + i, name: `Contact ${i}`, client_id: 10, site_id: 100, phonenumber: `555-200-${String(i).padStart(4, '0')}` });
       const seen: string[] = [];
       let cursor: string | null = null;
       const cursors: (string | null)[] = [];
@@ -392,7 +423,7 @@ describe('HaloPSA adapter against the contract server', () => {
       expect(requests.map((r) => Object.fromEntries(r.query))).toEqual([1, 2, 3].map((n) => ({ pageinate: 'true', page_size: '100', page_no: String(n) })));
     });
 
-    it('listContacts carries each contact\'s numbers and company', async () => {
+    it("listContacts carries each contact's numbers and company", async () => {
       const { items } = await adapter.listContacts(null);
       expect(items.find((p) => p.id === '50')).toEqual({
         id: '50',
@@ -410,7 +441,14 @@ describe('HaloPSA adapter against the contract server', () => {
       const first = await adapter.listMembers(null);
       expect(first.next).toBe('2');
       expect(first.items.map((p) => p.id)).not.toContain('100');
-      expect(first.items.find((p) => p.id === '7')).toEqual({ id: '7', kind: 'member', name: 'Jane Tech', company: '', numbers: ['+1 555 020 0007', '555-020-1007'], email: 'jane@msp.example' });
+      expect(first.items.find((p) => p.id === '7')).toEqual({
+        id: '7',
+        kind: 'member',
+        name: 'Jane Tech',
+        company: '',
+        numbers: ['+1 555 020 0007', '555-020-1007'],
+        email: 'jane@msp.example',
+      });
       const second = await adapter.listMembers(first.next);
       expect(second.next).toBeNull();
       expect(first.items.length + second.items.length).toBe(149);
@@ -549,9 +587,28 @@ describe('the Halo contract server catches wrong calls', () => {
     ['pageinate without page_no', '/api/users?pageinate=true&page_size=10', {}, /needs page_size and page_no/],
     ['a non-integer id filter', '/api/tickets?client_id=acme', {}, /must be an integer/],
     ['statuses without type=ticket', '/api/status', {}, /type=ticket/],
-    ['a ticket as an object, not an array', '/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'x', details: '', client_id: 10 }) }, /JSON array/],
-    ['a ticket without summary', '/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ details: '', client_id: 10 }]) }, /summary is required/],
-    ['an action that would email the client', '/api/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ ticket_id: 1001, note: 'x', outcome: 'Note', hiddenfromuser: true, sendemail: true }]) }, /sendemail must be false/],
+    [
+      'a ticket as an object, not an array',
+      '/api/tickets',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'x', details: '', client_id: 10 }) },
+      /JSON array/,
+    ],
+    [
+      'a ticket without summary',
+      '/api/tickets',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ details: '', client_id: 10 }]) },
+      /summary is required/,
+    ],
+    [
+      'an action that would email the client',
+      '/api/actions',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ ticket_id: 1001, note: 'x', outcome: 'Note', hiddenfromuser: true, sendemail: true }]),
+      },
+      /sendemail must be false/,
+    ],
     ['actions without ticket_id', '/api/actions', {}, /needs ticket_id/],
   ];
 
@@ -606,7 +663,16 @@ describe('HaloPSA fault table', () => {
       openTicketsForCompany: () => adapter.openTicketsForCompany('10'),
       createTicket: () => adapter.createTicket(newTicket(ref())),
       addNote: () => adapter.addNote({ ref: ref(), ticketId: '1002', text: 'x', internal: true }),
-      logAttempt: () => adapter.logAttempt({ ref: ref(), ticketId: '1002', callerNumber: '1', callerName: '', occurredAt: '2025-01-01T00:00:00Z', outcome: 'Missed', text: '' }),
+      logAttempt: () =>
+        adapter.logAttempt({
+          ref: ref(),
+          ticketId: '1002',
+          callerNumber: '1',
+          callerName: '',
+          occurredAt: '2025-01-01T00:00:00Z',
+          outcome: 'Missed',
+          text: '',
+        }),
       listContacts: () => adapter.listContacts(null),
       listMembers: () => adapter.listMembers(null),
     },

@@ -29,9 +29,22 @@ beforeAll(async () => {
   await mkdir(join(dir, 'policy', 'managed'), { recursive: true });
   await writeFile(
     join(dir, 'policy', 'managed', 'focusline.json'),
-    JSON.stringify({ 'hours.timeZone': 'UTC', 'hours.weekly': { mon: [{ start: '09:00', end: '17:00' }] }, 'reminders.schedule': 'odd-hours', 'focus.action': 'silent' }),
+    JSON.stringify({
+      'hours.timeZone': 'UTC',
+      'hours.weekly': { mon: [{ start: '09:00', end: '17:00' }] },
+      'reminders.schedule': 'odd-hours',
+      'focus.action': 'silent',
+    }),
   );
-  services = await createServices({ mode: 'web', version: '1.0.0', dataDir: join(dir, 'data'), secrets: new InMemorySecretStore(), log: () => {}, env: { FOCUSLINE_POLICY_DIR: join(dir, 'policy') }, clock });
+  services = await createServices({
+    mode: 'web',
+    version: '1.0.0',
+    dataDir: join(dir, 'data'),
+    secrets: new InMemorySecretStore(),
+    log: () => {},
+    env: { FOCUSLINE_POLICY_DIR: join(dir, 'policy') },
+    clock,
+  });
   services.bus.subscribe((name, payload) => {
     if (name !== 'reminders.due') return;
     const { count, delayed } = payload as { count: number; delayed: boolean };
@@ -53,7 +66,9 @@ describe('reminders', () => {
 
   it('remind at 13:00 about a call held back by Focus, once Focus is off', async () => {
     await call('focus.dnd', { minutes: 30 });
-    const decision = await call('calls.decide', { call: { callId: 'c1', fromUri: 'sip:+15550101@pbx', fromUser: '+15550101', displayName: 'Alice', assertedIdentity: null, toUri: 'sip:tech@pbx' } });
+    const decision = await call('calls.decide', {
+      call: { callId: 'c1', fromUri: 'sip:+15550101@pbx', fromUser: '+15550101', displayName: 'Alice', assertedIdentity: null, toUri: 'sip:tech@pbx' },
+    });
     expect(decision.action).toBe('silent');
     clock.advance(60 * 60_000); // 12:00: DND has ended by itself at 11:30
     expect(reminders).toEqual([]);

@@ -14,7 +14,13 @@ import { FakePsaAdapter, person, ticket } from '../tickets/fake-psa-adapter.js';
 
 const ALICE = person('alice', ['+1 (555) 010-0101'], { name: 'Alice Adams', company: 'Acme Corp', companyId: 'acme' });
 const SAM = person('sam', ['+1 555 010 7777'], { kind: 'member', name: 'Sam Okafor', company: 'Our MSP', companyId: 'msp' });
-const WORK = ticket('1042', { summary: 'Printer down', company: 'Acme Corp', contactName: 'Alice Adams', contactNumbers: ALICE.numbers, status: 'In Progress' });
+const WORK = ticket('1042', {
+  summary: 'Printer down',
+  company: 'Acme Corp',
+  contactName: 'Alice Adams',
+  contactNumbers: ALICE.numbers,
+  status: 'In Progress',
+});
 const OTHER = ticket('1043', { summary: 'VPN drops', company: 'Acme Corp' });
 
 let dir: string;
@@ -28,7 +34,14 @@ async function call<K extends CommandName>(name: K, request: CommandRequest<K>):
   return result.value as CommandResponse<K>;
 }
 
-const incoming = (number: string, id: string): IncomingCall => ({ callId: id, fromUri: `sip:${number}@pbx.example`, fromUser: number, displayName: '', assertedIdentity: null, toUri: 'sip:tech@pbx.example' });
+const incoming = (number: string, id: string): IncomingCall => ({
+  callId: id,
+  fromUri: `sip:${number}@pbx.example`,
+  fromUser: number,
+  displayName: '',
+  assertedIdentity: null,
+  toUri: 'sip:tech@pbx.example',
+});
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fl-ticketing-'));
@@ -81,7 +94,9 @@ describe('the PSA behind the services', () => {
 
   it('the ticket’s contact and a coworker from the PSA ring; a stranger is held back', async () => {
     expect((await call('calls.decide', { call: incoming('+15550100101', 'c-alice') })).action).toBe('ring');
-    await expect.poll(async () => (await call('calls.decide', { call: incoming('+15550107777', `c-sam-${Date.now()}`) })).rule, { timeout: 5_000 }).toBe('coworker');
+    await expect
+      .poll(async () => (await call('calls.decide', { call: incoming('+15550107777', `c-sam-${Date.now()}`) })).rule, { timeout: 5_000 })
+      .toBe('coworker');
     expect((await call('calls.decide', { call: incoming('+15550109999', 'c-stranger') })).action).toBe('redirect');
   });
 
@@ -140,7 +155,9 @@ describe('the PSA behind the services', () => {
 
   it('saving the PSA form is all or nothing: a bad address leaves the PSA and its secrets as they were', async () => {
     // The manager locked psa.kind (rt); a form for another PSA is refused before anything is written.
-    await expect(call('psa.save', { kind: 'halopsa', values: {}, secrets: { clientSecret: 'halo-secret' } })).rejects.toThrow(/managed by your organization|locked|organization/i);
+    await expect(call('psa.save', { kind: 'halopsa', values: {}, secrets: { clientSecret: 'halo-secret' } })).rejects.toThrow(
+      /managed by your organization|locked|organization/i,
+    );
     expect(secrets.values.has('psa.halopsa.clientSecret')).toBe(false);
     // psa.queue is the tech's; with it a bad value (a queue name over 200 characters) refuses the lot, token included.
     await expect(call('psa.save', { kind: 'rt', values: { 'psa.queue': 'x'.repeat(300) }, secrets: { token: 'new-token' } })).rejects.toThrow(/psa\.queue/);

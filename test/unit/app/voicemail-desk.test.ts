@@ -29,9 +29,17 @@ beforeAll(async () => {
   await mkdir(join(dir, 'policy', 'managed'), { recursive: true });
   await writeFile(
     join(dir, 'policy', 'managed', 'focusline.json'),
-    JSON.stringify({ 'focus.action': 'voicemail', 'focus.voicemailTarget': 'local', 'voicemail.serviceManagerNumber': '+1 555 010 2000', 'voicemail.maxMessageSeconds': 90 }),
+    JSON.stringify({
+      'focus.action': 'voicemail',
+      'focus.voicemailTarget': 'local',
+      'voicemail.serviceManagerNumber': '+1 555 010 2000',
+      'voicemail.maxMessageSeconds': 90,
+    }),
   );
-  await writeFile(join(dir, 'settings.json'), JSON.stringify({ account: { wsServer: 'wss://pbx.example/ws', sipUri: 'sip:2001@pbx.example', displayName: 'Jane Tech', authUser: '' } }));
+  await writeFile(
+    join(dir, 'settings.json'),
+    JSON.stringify({ account: { wsServer: 'wss://pbx.example/ws', sipUri: 'sip:2001@pbx.example', displayName: 'Jane Tech', authUser: '' } }),
+  );
   services = await createServices({
     mode: 'web',
     version: '1.0.0',
@@ -52,7 +60,9 @@ afterAll(async () => {
 describe('voicemail desk', () => {
   it('a call held back by do-not-disturb hears the "away" greeting, filled in for this tech, within policy limits', async () => {
     await call('focus.dnd', { minutes: 60 });
-    const decision = await call('calls.decide', { call: { callId: 'vm-1', fromUri: 'sip:+15550101@pbx', fromUser: '+15550101', displayName: 'Alice', assertedIdentity: null, toUri: 'sip:2001@pbx' } });
+    const decision = await call('calls.decide', {
+      call: { callId: 'vm-1', fromUri: 'sip:+15550101@pbx', fromUser: '+15550101', displayName: 'Alice', assertedIdentity: null, toUri: 'sip:2001@pbx' },
+    });
     expect(decision).toMatchObject({ action: 'voicemail', target: 'local' });
     const plan = await call('voicemail.prepare', { callId: 'vm-1', rule: decision.rule });
     expect(plan.variant).toBe('away');
@@ -74,7 +84,9 @@ describe('voicemail desk', () => {
   });
 
   it('a recording whose window goes away is settled as interrupted, keeping what arrived', async () => {
-    const decision = await call('calls.decide', { call: { callId: 'vm-2', fromUri: 'sip:+15550102@pbx', fromUser: '+15550102', displayName: 'Bob', assertedIdentity: null, toUri: 'sip:2001@pbx' } });
+    const decision = await call('calls.decide', {
+      call: { callId: 'vm-2', fromUri: 'sip:+15550102@pbx', fromUser: '+15550102', displayName: 'Bob', assertedIdentity: null, toUri: 'sip:2001@pbx' },
+    });
     expect(decision.action).toBe('voicemail');
     const { id } = await call('voicemail.begin', { callId: 'vm-2', mimeType: 'audio/webm;codecs=opus', variant: 'away', greetingSource: 'built-in' });
     await call('voicemail.append', { id, seq: 0, data: chunk(3000), elapsedMs: 1000 });

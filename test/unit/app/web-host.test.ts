@@ -19,7 +19,14 @@ beforeAll(async () => {
   await mkdir(rendererDir);
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Focusline</title>');
   await writeFile(join(dataDir, 'outside.txt'), 'secret');
-  const services = await createServices({ mode: 'web', version: '1.0.0', dataDir, secrets: new InMemorySecretStore(), log: () => {}, env: { FOCUSLINE_POLICY_DIR: join(dataDir, 'no-policy') } });
+  const services = await createServices({
+    mode: 'web',
+    version: '1.0.0',
+    dataDir,
+    secrets: new InMemorySecretStore(),
+    log: () => {},
+    env: { FOCUSLINE_POLICY_DIR: join(dataDir, 'no-policy') },
+  });
   host = await startWebHost({ services, rendererDir });
 });
 afterAll(() => host.close());

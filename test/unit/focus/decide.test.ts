@@ -9,7 +9,10 @@ import { ticketContactMatcher } from '../../../src-main/numbers/ticket-contacts.
 // ---- the world ------------------------------------------------------------
 
 const nineToFive = { start: '09:00', end: '17:00' };
-const NY_WEEKDAYS: BusinessHours = { timeZone: 'America/New_York', weekly: { 1: [nineToFive], 2: [nineToFive], 3: [nineToFive], 4: [nineToFive], 5: [nineToFive] } };
+const NY_WEEKDAYS: BusinessHours = {
+  timeZone: 'America/New_York',
+  weekly: { 1: [nineToFive], 2: [nineToFive], 3: [nineToFive], 4: [nineToFive], 5: [nineToFive] },
+};
 
 const RULES: FocusRules = {
   defaultRegion: 'US',
@@ -142,25 +145,57 @@ describe('decide: every precedence pair (blocked > allowed > repeat break-throug
     ['ticket contact beats after-hours', { from: CAROL, focus: FOCUSED, at: CLOSED }, { action: 'ring', rule: 'ticket-contact' }],
     ['coworker beats after-hours', { from: DANA, focus: OFF, at: CLOSED }, { action: 'ring', rule: 'coworker' }],
     ['VIP beats after-hours', { from: VICTOR, focus: OFF, at: CLOSED }, { action: 'ring', rule: 'vip' }],
-    ['ticket contact beats repeat break-through', { from: CAROL, focus: FOCUSED, repeat: BT_ON, recent: minutesBefore(OPEN, 1) }, { action: 'ring', rule: 'ticket-contact' }],
-    ['coworker beats repeat break-through', { from: DANA, focus: FOCUSED, repeat: BT_ON, recent: minutesBefore(OPEN, 1) }, { action: 'ring', rule: 'coworker' }],
+    [
+      'ticket contact beats repeat break-through',
+      { from: CAROL, focus: FOCUSED, repeat: BT_ON, recent: minutesBefore(OPEN, 1) },
+      { action: 'ring', rule: 'ticket-contact' },
+    ],
+    [
+      'coworker beats repeat break-through',
+      { from: DANA, focus: FOCUSED, repeat: BT_ON, recent: minutesBefore(OPEN, 1) },
+      { action: 'ring', rule: 'coworker' },
+    ],
     ['coworker beats ring: the rule names the list', { from: DANA, focus: OFF }, { action: 'ring', rule: 'coworker', matched: 'coworker' }],
-    ['ticket contact beats coworker at equal strength', { from: DANA, focus: focusedOn({ contactNumbers: ['555-010-2002'] }) }, { action: 'ring', rule: 'ticket-contact' }],
-    ['ticket contact matches on the last 7 digits', { from: '+12125550123', focus: focusedOn({ contactNumbers: ['555.0123'] }) }, { action: 'ring', rule: 'ticket-contact' }],
+    [
+      'ticket contact beats coworker at equal strength',
+      { from: DANA, focus: focusedOn({ contactNumbers: ['555-010-2002'] }) },
+      { action: 'ring', rule: 'ticket-contact' },
+    ],
+    [
+      'ticket contact matches on the last 7 digits',
+      { from: '+12125550123', focus: focusedOn({ contactNumbers: ['555.0123'] }) },
+      { action: 'ring', rule: 'ticket-contact' },
+    ],
 
     // 3. repeat break-through beats after-hours and focus, only while focused
-    ['break-through beats after-hours while focused', { from: STRANGER, focus: FOCUSED, at: CLOSED, repeat: BT_ON, recent: minutesBefore(CLOSED, 2) }, BREAKS_THROUGH],
+    [
+      'break-through beats after-hours while focused',
+      { from: STRANGER, focus: FOCUSED, at: CLOSED, repeat: BT_ON, recent: minutesBefore(CLOSED, 2) },
+      BREAKS_THROUGH,
+    ],
     ['break-through beats ticket focus', { from: STRANGER, focus: FOCUSED, repeat: BT_ON, recent: minutesBefore(OPEN, 2) }, BREAKS_THROUGH],
     ['break-through beats DND', { from: STRANGER, focus: DND, repeat: BT_ON, recent: minutesBefore(OPEN, 2) }, BREAKS_THROUGH],
-    ['break-through does not apply when not focused: after-hours still decides', { from: STRANGER, focus: OFF, at: CLOSED, repeat: BT_ON, recent: minutesBefore(CLOSED, 2) }, AFTER_HOURS_VM],
-    ['break-through does not apply when not focused: it just rings', { from: STRANGER, focus: OFF, repeat: BT_ON, recent: minutesBefore(OPEN, 2) }, { action: 'ring', rule: 'ring' }],
+    [
+      'break-through does not apply when not focused: after-hours still decides',
+      { from: STRANGER, focus: OFF, at: CLOSED, repeat: BT_ON, recent: minutesBefore(CLOSED, 2) },
+      AFTER_HOURS_VM,
+    ],
+    [
+      'break-through does not apply when not focused: it just rings',
+      { from: STRANGER, focus: OFF, repeat: BT_ON, recent: minutesBefore(OPEN, 2) },
+      { action: 'ring', rule: 'ring' },
+    ],
 
     // 4. after-hours beats focus and ring
     ['after-hours beats ticket focus', { from: STRANGER, focus: FOCUSED, at: CLOSED }, AFTER_HOURS_VM],
     ['after-hours beats DND', { from: STRANGER, focus: DND, at: CLOSED }, AFTER_HOURS_VM],
     ['after-hours beats ring when not focused', { from: STRANGER, focus: OFF, at: CLOSED }, AFTER_HOURS_VM],
     ["after-hours 'ring' leaves it to focus", { from: STRANGER, focus: FOCUSED, at: CLOSED, rules: { afterHoursAction: 'ring' } }, TO_MANAGER],
-    ["after-hours 'ring' when not focused rings", { from: STRANGER, focus: OFF, at: CLOSED, rules: { afterHoursAction: 'ring' } }, { action: 'ring', rule: 'ring' }],
+    [
+      "after-hours 'ring' when not focused rings",
+      { from: STRANGER, focus: OFF, at: CLOSED, rules: { afterHoursAction: 'ring' } },
+      { action: 'ring', rule: 'ring' },
+    ],
     ['no business hours: never after hours', { from: STRANGER, focus: OFF, at: CLOSED, rules: { hours: null } }, { action: 'ring', rule: 'ring' }],
 
     // 5. focus / DND beats ring
@@ -179,15 +214,35 @@ describe('decide: every precedence pair (blocked > allowed > repeat break-throug
 describe('decide: focus and DND', () => {
   it.each<[string, Scenario, Expected]>([
     ['redirect sends to the service manager', { from: STRANGER, focus: FOCUSED }, TO_MANAGER],
-    ['voicemail sends to the voicemail target', { from: STRANGER, focus: FOCUSED, rules: { focusAction: 'voicemail' } }, { action: 'voicemail', rule: 'focus', target: 'sip:*97@pbx.example.com' }],
+    [
+      'voicemail sends to the voicemail target',
+      { from: STRANGER, focus: FOCUSED, rules: { focusAction: 'voicemail' } },
+      { action: 'voicemail', rule: 'focus', target: 'sip:*97@pbx.example.com' },
+    ],
     ['busy rejects with busyCode', { from: STRANGER, focus: FOCUSED, rules: { focusAction: 'busy' } }, { action: 'reject', rule: 'focus', rejectCode: 486 }],
     ['busy with 480', { from: STRANGER, focus: DND, rules: { focusAction: 'busy', busyCode: 480 } }, { action: 'reject', rule: 'dnd', rejectCode: 480 }],
     ['silent shows without ringing', { from: STRANGER, focus: FOCUSED, rules: { focusAction: 'silent' } }, { action: 'silent', rule: 'focus' }],
     ["the ticket's contact is nobody special while off", { from: CAROL, focus: OFF }, { action: 'ring', rule: 'ring' }],
-    ["the ticket's contact doesn't ring in DND (only coworkers and VIPs do)", { from: CAROL, focus: { ...DND, resumeTicket: TICKET } as FocusState }, { ...TO_MANAGER, rule: 'dnd' }],
-    ['a timed DND still running suppresses', { from: STRANGER, focus: { mode: 'dnd', until: new Date(OPEN.getTime() + 60_000), since: OPEN } }, { ...TO_MANAGER, rule: 'dnd' }],
-    ['a DND whose time has passed no longer suppresses', { from: STRANGER, focus: { mode: 'dnd', until: OPEN, since: minutesBefore(OPEN, 30)[0]! } }, { action: 'ring', rule: 'ring' }],
-    ['a DND that has passed returns to its waiting ticket', { from: CAROL, focus: { mode: 'dnd', until: OPEN, since: minutesBefore(OPEN, 30)[0]!, resumeTicket: TICKET } }, { action: 'ring', rule: 'ticket-contact' }],
+    [
+      "the ticket's contact doesn't ring in DND (only coworkers and VIPs do)",
+      { from: CAROL, focus: { ...DND, resumeTicket: TICKET } as FocusState },
+      { ...TO_MANAGER, rule: 'dnd' },
+    ],
+    [
+      'a timed DND still running suppresses',
+      { from: STRANGER, focus: { mode: 'dnd', until: new Date(OPEN.getTime() + 60_000), since: OPEN } },
+      { ...TO_MANAGER, rule: 'dnd' },
+    ],
+    [
+      'a DND whose time has passed no longer suppresses',
+      { from: STRANGER, focus: { mode: 'dnd', until: OPEN, since: minutesBefore(OPEN, 30)[0]! } },
+      { action: 'ring', rule: 'ring' },
+    ],
+    [
+      'a DND that has passed returns to its waiting ticket',
+      { from: CAROL, focus: { mode: 'dnd', until: OPEN, since: minutesBefore(OPEN, 30)[0]!, resumeTicket: TICKET } },
+      { action: 'ring', rule: 'ticket-contact' },
+    ],
   ])('%s', (_name, scenario, expected) => {
     expectDecision(run(scenario), expected);
   });
@@ -224,8 +279,16 @@ describe('decide: focus and DND', () => {
 
 describe('decide: after hours', () => {
   it.each<[string, Partial<FocusRules>, Expected]>([
-    ['redirect to the after-hours target', { afterHoursAction: 'redirect', afterHoursTarget: 'sip:oncall@pbx.example.com' }, { action: 'redirect', rule: 'after-hours', target: 'sip:oncall@pbx.example.com' }],
-    ['voicemail to the after-hours target when set', { afterHoursAction: 'voicemail', afterHoursTarget: 'sip:*98@pbx.example.com' }, { action: 'voicemail', rule: 'after-hours', target: 'sip:*98@pbx.example.com' }],
+    [
+      'redirect to the after-hours target',
+      { afterHoursAction: 'redirect', afterHoursTarget: 'sip:oncall@pbx.example.com' },
+      { action: 'redirect', rule: 'after-hours', target: 'sip:oncall@pbx.example.com' },
+    ],
+    [
+      'voicemail to the after-hours target when set',
+      { afterHoursAction: 'voicemail', afterHoursTarget: 'sip:*98@pbx.example.com' },
+      { action: 'voicemail', rule: 'after-hours', target: 'sip:*98@pbx.example.com' },
+    ],
     ['voicemail to the usual voicemail otherwise', { afterHoursAction: 'voicemail', afterHoursTarget: '' }, AFTER_HOURS_VM],
     ['busy', { afterHoursAction: 'busy' }, { action: 'reject', rule: 'after-hours', rejectCode: 486 }],
     ['silent', { afterHoursAction: 'silent' }, { action: 'silent', rule: 'after-hours' }],
@@ -240,13 +303,48 @@ describe('decide: after hours', () => {
 
 describe('decide: a misconfiguration never loses a call', () => {
   it.each<[string, Scenario, Expected, RegExp]>([
-    ['redirect without a target goes to voicemail', { from: STRANGER, focus: FOCUSED, rules: { redirectTarget: '' } }, { action: 'voicemail', rule: 'focus', target: 'sip:*97@pbx.example.com' }, /No address is set up for the service manager, so it went to voicemail instead/],
-    ['a blank target counts as none', { from: STRANGER, focus: FOCUSED, rules: { redirectTarget: '   ' } }, { action: 'voicemail', target: 'sip:*97@pbx.example.com' }, /went to voicemail instead/],
-    ['redirect without any target is shown without ringing', { from: STRANGER, focus: FOCUSED, rules: { redirectTarget: '', voicemailTarget: '' } }, { action: 'silent', rule: 'focus' }, /No address is set up for the service manager or voicemail/],
-    ['voicemail without a target is shown without ringing', { from: STRANGER, focus: DND, rules: { focusAction: 'voicemail', voicemailTarget: '' } }, { action: 'silent', rule: 'dnd' }, /No voicemail address is set up/],
-    ['after-hours redirect without its target goes to voicemail', { from: STRANGER, focus: OFF, at: CLOSED, rules: { afterHoursAction: 'redirect', afterHoursTarget: '' } }, AFTER_HOURS_VM, /No address is set up for the after-hours line/],
-    ['after-hours redirect without any target is shown', { from: STRANGER, focus: OFF, at: CLOSED, rules: { afterHoursAction: 'redirect', afterHoursTarget: '', voicemailTarget: '' } }, { action: 'silent', rule: 'after-hours' }, /could not be sent on/],
-    ['invalid business hours are skipped, and said so', { from: STRANGER, focus: OFF, at: CLOSED, rules: { hours: { timeZone: 'Nowhere/Special', weekly: {} } } }, { action: 'ring', rule: 'ring' }, /business hours setting is invalid/],
+    [
+      'redirect without a target goes to voicemail',
+      { from: STRANGER, focus: FOCUSED, rules: { redirectTarget: '' } },
+      { action: 'voicemail', rule: 'focus', target: 'sip:*97@pbx.example.com' },
+      /No address is set up for the service manager, so it went to voicemail instead/,
+    ],
+    [
+      'a blank target counts as none',
+      { from: STRANGER, focus: FOCUSED, rules: { redirectTarget: '   ' } },
+      { action: 'voicemail', target: 'sip:*97@pbx.example.com' },
+      /went to voicemail instead/,
+    ],
+    [
+      'redirect without any target is shown without ringing',
+      { from: STRANGER, focus: FOCUSED, rules: { redirectTarget: '', voicemailTarget: '' } },
+      { action: 'silent', rule: 'focus' },
+      /No address is set up for the service manager or voicemail/,
+    ],
+    [
+      'voicemail without a target is shown without ringing',
+      { from: STRANGER, focus: DND, rules: { focusAction: 'voicemail', voicemailTarget: '' } },
+      { action: 'silent', rule: 'dnd' },
+      /No voicemail address is set up/,
+    ],
+    [
+      'after-hours redirect without its target goes to voicemail',
+      { from: STRANGER, focus: OFF, at: CLOSED, rules: { afterHoursAction: 'redirect', afterHoursTarget: '' } },
+      AFTER_HOURS_VM,
+      /No address is set up for the after-hours line/,
+    ],
+    [
+      'after-hours redirect without any target is shown',
+      { from: STRANGER, focus: OFF, at: CLOSED, rules: { afterHoursAction: 'redirect', afterHoursTarget: '', voicemailTarget: '' } },
+      { action: 'silent', rule: 'after-hours' },
+      /could not be sent on/,
+    ],
+    [
+      'invalid business hours are skipped, and said so',
+      { from: STRANGER, focus: OFF, at: CLOSED, rules: { hours: { timeZone: 'Nowhere/Special', weekly: {} } } },
+      { action: 'ring', rule: 'ring' },
+      /business hours setting is invalid/,
+    ],
   ])('%s', (_name, scenario, expected, reason) => {
     const d = run(scenario);
     expectDecision(d, expected);
@@ -285,18 +383,42 @@ describe('decide: repeat callers', () => {
   });
 
   it.each<[string, Scenario, Expected]>([
-    ['flagging alone does not change the action', { from: STRANGER, focus: FOCUSED, recent: minutesBefore(OPEN, 10, 5) }, { ...TO_MANAGER, repeatCaller: true }],
-    ['flagging alone does not change ring', { from: STRANGER, focus: OFF, recent: minutesBefore(OPEN, 10, 5) }, { action: 'ring', rule: 'ring', repeatCaller: true }],
-    ['flagged coworkers still ring as coworkers', { from: DANA, focus: FOCUSED, recent: minutesBefore(OPEN, 10, 5) }, { action: 'ring', rule: 'coworker', repeatCaller: true }],
+    [
+      'flagging alone does not change the action',
+      { from: STRANGER, focus: FOCUSED, recent: minutesBefore(OPEN, 10, 5) },
+      { ...TO_MANAGER, repeatCaller: true },
+    ],
+    [
+      'flagging alone does not change ring',
+      { from: STRANGER, focus: OFF, recent: minutesBefore(OPEN, 10, 5) },
+      { action: 'ring', rule: 'ring', repeatCaller: true },
+    ],
+    [
+      'flagged coworkers still ring as coworkers',
+      { from: DANA, focus: FOCUSED, recent: minutesBefore(OPEN, 10, 5) },
+      { action: 'ring', rule: 'coworker', repeatCaller: true },
+    ],
     ['under the threshold is not flagged', { from: STRANGER, focus: FOCUSED, recent: minutesBefore(OPEN, 5) }, { ...TO_MANAGER, repeatCaller: false }],
     ['an attempt exactly windowMinutes ago counts', { from: STRANGER, focus: FOCUSED, recent: minutesBefore(OPEN, 15, 1) }, { repeatCaller: true }],
     ['attempts older than the window do not count', { from: STRANGER, focus: FOCUSED, recent: minutesBefore(OPEN, 16, 20) }, { repeatCaller: false }],
     ['attempts after now do not count', { from: STRANGER, focus: FOCUSED, recent: minutesBefore(OPEN, -1, -2) }, { repeatCaller: false }],
     ['break-through: the first call does not ring', { from: STRANGER, focus: FOCUSED, repeat: BT_ON, recent: [] }, TO_MANAGER],
-    ['break-through: a second call after its window does not ring', { from: STRANGER, focus: FOCUSED, repeat: BT_ON, recent: minutesBefore(OPEN, 4) }, TO_MANAGER],
-    ['break-through: a second call exactly at its window rings', { from: STRANGER, focus: FOCUSED, repeat: BT_ON, recent: minutesBefore(OPEN, 3) }, BREAKS_THROUGH],
+    [
+      'break-through: a second call after its window does not ring',
+      { from: STRANGER, focus: FOCUSED, repeat: BT_ON, recent: minutesBefore(OPEN, 4) },
+      TO_MANAGER,
+    ],
+    [
+      'break-through: a second call exactly at its window rings',
+      { from: STRANGER, focus: FOCUSED, repeat: BT_ON, recent: minutesBefore(OPEN, 3) },
+      BREAKS_THROUGH,
+    ],
     ['break-through off: a second call within a minute stays suppressed', { from: STRANGER, focus: FOCUSED, recent: minutesBefore(OPEN, 1) }, TO_MANAGER],
-    ['withheld callers are never repeat callers', { from: 'sip:anonymous@anonymous.invalid', focus: FOCUSED, repeat: BT_ON, recent: minutesBefore(OPEN, 1, 2, 3) }, { ...TO_MANAGER, repeatCaller: false }],
+    [
+      'withheld callers are never repeat callers',
+      { from: 'sip:anonymous@anonymous.invalid', focus: FOCUSED, repeat: BT_ON, recent: minutesBefore(OPEN, 1, 2, 3) },
+      { ...TO_MANAGER, repeatCaller: false },
+    ],
   ])('%s', (_name, scenario, expected) => {
     expectDecision(run(scenario), expected);
   });
@@ -313,13 +435,25 @@ describe('decide: caller identity', () => {
   const withheld = 'sip:anonymous@anonymous.invalid';
 
   it.each<[string, Scenario, Expected]>([
-    ['a trusted P-Asserted-Identity identifies a withheld coworker', { from: withheld, assertedIdentity: `<sip:${DANA}@carrier.example.net>`, focus: FOCUSED, rules: { trustAssertedIdentity: true } }, { action: 'ring', rule: 'coworker' }],
+    [
+      'a trusted P-Asserted-Identity identifies a withheld coworker',
+      { from: withheld, assertedIdentity: `<sip:${DANA}@carrier.example.net>`, focus: FOCUSED, rules: { trustAssertedIdentity: true } },
+      { action: 'ring', rule: 'coworker' },
+    ],
     ['an untrusted P-Asserted-Identity is ignored', { from: withheld, assertedIdentity: `<sip:${DANA}@carrier.example.net>`, focus: FOCUSED }, TO_MANAGER],
-    ['a trusted P-Asserted-Identity wins over a From that claims a coworker', { from: DANA, assertedIdentity: `<tel:${SPAM}>`, focus: OFF, rules: { trustAssertedIdentity: true } }, REJECT],
-    ['an untrusted P-Asserted-Identity cannot get a coworker blocked', { from: DANA, assertedIdentity: `<tel:${SPAM}>`, focus: OFF }, { action: 'ring', rule: 'coworker' }],
+    [
+      'a trusted P-Asserted-Identity wins over a From that claims a coworker',
+      { from: DANA, assertedIdentity: `<tel:${SPAM}>`, focus: OFF, rules: { trustAssertedIdentity: true } },
+      REJECT,
+    ],
+    [
+      'an untrusted P-Asserted-Identity cannot get a coworker blocked',
+      { from: DANA, assertedIdentity: `<tel:${SPAM}>`, focus: OFF },
+      { action: 'ring', rule: 'coworker' },
+    ],
     ["the display name never matches, even holding a coworker's number", { from: STRANGER, displayName: '+1 555 010 2002', focus: FOCUSED }, TO_MANAGER],
     ["the display name never matches, even holding a coworker's name", { from: STRANGER, displayName: 'Dana Desk', focus: FOCUSED }, TO_MANAGER],
-    ["the display name never blocks", { from: DANA, displayName: '+1 555 010 6666', focus: OFF }, { action: 'ring', rule: 'coworker' }],
+    ['the display name never blocks', { from: DANA, displayName: '+1 555 010 6666', focus: OFF }, { action: 'ring', rule: 'coworker' }],
   ])('%s', (_name, scenario, expected) => {
     expectDecision(run(scenario), expected);
   });

@@ -122,7 +122,7 @@ describe('FocusSession', () => {
       expect(session.state).toEqual({ mode: 'off' });
     });
 
-    it("runs until turned off, with no timer", () => {
+    it('runs until turned off, with no timer', () => {
       const { session, clock } = setup();
       session.startDnd('until-off');
       expect(clock.pendingTimers).toBe(0);

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compileBusinessHours,
-  InvalidBusinessHoursError,
-  isWithinBusinessHours,
-  validateBusinessHours,
-  wallClock,
-} from '../../../src-main/focus/schedule.js';
+import { compileBusinessHours, InvalidBusinessHoursError, isWithinBusinessHours, validateBusinessHours, wallClock } from '../../../src-main/focus/schedule.js';
 import type { BusinessHours } from '../../../src-main/focus/types.js';
 
 const nineToFive = { start: '09:00', end: '17:00' };
-const weekdays = (timeZone: string): BusinessHours => ({ timeZone, weekly: { 1: [nineToFive], 2: [nineToFive], 3: [nineToFive], 4: [nineToFive], 5: [nineToFive] } });
+const weekdays = (timeZone: string): BusinessHours => ({
+  timeZone,
+  weekly: { 1: [nineToFive], 2: [nineToFive], 3: [nineToFive], 4: [nineToFive], 5: [nineToFive] },
+});
 
 const within = (hours: BusinessHours, iso: string) => isWithinBusinessHours(hours, new Date(iso));
 
@@ -118,7 +115,15 @@ describe('isWithinBusinessHours', () => {
   });
 
   it('uses several ranges a day (a lunch break)', () => {
-    const split: BusinessHours = { timeZone: 'UTC', weekly: { 1: [{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }] } };
+    const split: BusinessHours = {
+      timeZone: 'UTC',
+      weekly: {
+        1: [
+          { start: '08:00', end: '12:00' },
+          { start: '13:00', end: '17:00' },
+        ],
+      },
+    };
     expect(within(split, '2026-06-01T12:30:00Z')).toBe(false);
     expect(within(split, '2026-06-01T13:30:00Z')).toBe(true);
   });
@@ -137,7 +142,14 @@ describe('validateBusinessHours', () => {
   });
 
   it('names every problem', () => {
-    const weekly = { 1: [{ start: '9am', end: '17:00' }, { start: '10:00', end: '25:00' }, { start: '12:00', end: '12:00' }], 7: [nineToFive] };
+    const weekly = {
+      1: [
+        { start: '9am', end: '17:00' },
+        { start: '10:00', end: '25:00' },
+        { start: '12:00', end: '12:00' },
+      ],
+      7: [nineToFive],
+    };
     expect(validateBusinessHours({ timeZone: '', weekly } as BusinessHours)).toEqual([
       '"" is not a time zone; use an IANA name such as America/New_York or Europe/Berlin',
       'Monday: start "9am" is not a time like 09:00',
@@ -148,7 +160,9 @@ describe('validateBusinessHours', () => {
   });
 
   it('refuses 24:00 as a start and 00:00–00:00', () => {
-    expect(validateBusinessHours({ timeZone: 'UTC', weekly: { 2: [{ start: '24:00', end: '02:00' }] } })).toEqual(['Tuesday: start "24:00" is not a time like 09:00']);
+    expect(validateBusinessHours({ timeZone: 'UTC', weekly: { 2: [{ start: '24:00', end: '02:00' }] } })).toEqual([
+      'Tuesday: start "24:00" is not a time like 09:00',
+    ]);
     expect(validateBusinessHours({ timeZone: 'UTC', weekly: { 2: [{ start: '00:00', end: '00:00' }] } })).toHaveLength(1);
   });
 });

@@ -2,14 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  handoffKey,
-  Outbox,
-  type Handoff,
-  type HandoffSender,
-  type OutgoingHandoff,
-  type SendResult,
-} from '../../../src-main/handoffs/outbox.js';
+import { handoffKey, Outbox, type Handoff, type HandoffSender, type OutgoingHandoff, type SendResult } from '../../../src-main/handoffs/outbox.js';
 import { openDatabase, type Db } from '../../../src-main/storage/database.js';
 import { ManualClock } from '../focus/manual-clock.js';
 
@@ -97,8 +90,21 @@ describe('handoff outbox', () => {
     await ctx.outbox.idle();
 
     expect(ctx.sender.calls).toHaveLength(1);
-    expect(ctx.sender.calls[0]?.handoff).toEqual({ id: queued.id, kind: 'create-ticket', idempotencyKey: 'create-ticket:att-1', payload: ticket(), firstTry: true });
-    expect(ctx.outbox.get(queued.id)).toMatchObject({ state: 'sent', attempts: 1, ticketId: '1042', url: 'https://psa.example/tickets/1042', sentAt: t0, lastError: null });
+    expect(ctx.sender.calls[0]?.handoff).toEqual({
+      id: queued.id,
+      kind: 'create-ticket',
+      idempotencyKey: 'create-ticket:att-1',
+      payload: ticket(),
+      firstTry: true,
+    });
+    expect(ctx.outbox.get(queued.id)).toMatchObject({
+      state: 'sent',
+      attempts: 1,
+      ticketId: '1042',
+      url: 'https://psa.example/tickets/1042',
+      sentAt: t0,
+      lastError: null,
+    });
     expect(ctx.changes.map((h) => h.state)).toEqual(['queued', 'sending', 'sent']);
   });
 
@@ -205,7 +211,9 @@ describe('handoff outbox', () => {
     restarted.outbox.start();
     await restarted.outbox.idle();
 
-    expect(restarted.sender.calls.map((c) => c.handoff)).toEqual([{ id: h.id, kind: 'create-ticket', idempotencyKey: 'create-ticket:att-3', payload: ticket(), firstTry: false }]);
+    expect(restarted.sender.calls.map((c) => c.handoff)).toEqual([
+      { id: h.id, kind: 'create-ticket', idempotencyKey: 'create-ticket:att-3', payload: ticket(), firstTry: false },
+    ]);
     expect(restarted.outbox.get(h.id)).toMatchObject({ state: 'sent', attempts: 2 });
     expect(restarted.changes[0]).toMatchObject({ state: 'queued', lastError: expect.stringMatching(/same key/) });
   });

@@ -3,7 +3,14 @@ import { NOT_CONNECTED_RETRY_MS, psaHandoffSender, toSendResult } from '../../..
 import { PsaError, type NewTicketRequest, type NoteRequest, type PsaAdapter } from '../../../src-main/tickets/psa.js';
 
 const signal = new AbortController().signal;
-const ticketPayload = { summary: 'Call from Alice at 10:02', description: 'Printer down', callerNumber: '+15550101', callerName: 'Alice', occurredAt: '2026-11-23T10:02:00.000Z', contactId: '42' };
+const ticketPayload = {
+  summary: 'Call from Alice at 10:02',
+  description: 'Printer down',
+  callerNumber: '+15550101',
+  callerName: 'Alice',
+  occurredAt: '2026-11-23T10:02:00.000Z',
+  contactId: '42',
+};
 
 function recordingAdapter(fail?: PsaError) {
   const calls: { op: string; request: unknown }[] = [];
@@ -24,26 +31,38 @@ function recordingAdapter(fail?: PsaError) {
 describe('psaHandoffSender', () => {
   it('passes the idempotency key to the adapter as its ref, and reports the ticket and link', async () => {
     const { adapter, calls } = recordingAdapter();
-    const result = await psaHandoffSender(() => adapter).send({ id: 'h1', kind: 'create-ticket', idempotencyKey: 'create-ticket:att-1', payload: ticketPayload, firstTry: true }, signal);
+    const result = await psaHandoffSender(() => adapter).send(
+      { id: 'h1', kind: 'create-ticket', idempotencyKey: 'create-ticket:att-1', payload: ticketPayload, firstTry: true },
+      signal,
+    );
     expect(result).toEqual({ ok: true, ticketId: '1042', url: 'https://psa.example/1042' });
     expect(calls).toEqual([{ op: 'createTicket', request: { ref: 'create-ticket:att-1', firstTry: true, ...ticketPayload } }]);
   });
 
   it('a note reports the ticket it went on', async () => {
     const { adapter, calls } = recordingAdapter();
-    const result = await psaHandoffSender(() => adapter).send({ id: 'h2', kind: 'add-note', idempotencyKey: 'add-note:x', payload: { ticketId: '77', text: 'Called back', internal: true }, firstTry: false }, signal);
+    const result = await psaHandoffSender(() => adapter).send(
+      { id: 'h2', kind: 'add-note', idempotencyKey: 'add-note:x', payload: { ticketId: '77', text: 'Called back', internal: true }, firstTry: false },
+      signal,
+    );
     expect(result).toEqual({ ok: true, ticketId: '77' });
     expect(calls[0]?.request).toEqual({ ref: 'add-note:x', firstTry: false, ticketId: '77', text: 'Called back', internal: true });
   });
 
   it('waits, without failing, while no PSA is connected', async () => {
-    const result = await psaHandoffSender(() => null).send({ id: 'h3', kind: 'create-ticket', idempotencyKey: 'k', payload: ticketPayload, firstTry: false }, signal);
+    const result = await psaHandoffSender(() => null).send(
+      { id: 'h3', kind: 'create-ticket', idempotencyKey: 'k', payload: ticketPayload, firstTry: false },
+      signal,
+    );
     expect(result).toMatchObject({ ok: false, retry: 'later', retryAfterMs: NOT_CONNECTED_RETRY_MS });
   });
 
   it('a payload damaged on disk is for a human to fix, never sent', async () => {
     const { adapter, calls } = recordingAdapter();
-    const result = await psaHandoffSender(() => adapter).send({ id: 'h4', kind: 'create-ticket', idempotencyKey: 'k', payload: { ...ticketPayload, summary: '' }, firstTry: false }, signal);
+    const result = await psaHandoffSender(() => adapter).send(
+      { id: 'h4', kind: 'create-ticket', idempotencyKey: 'k', payload: { ...ticketPayload, summary: '' }, firstTry: false },
+      signal,
+    );
     expect(result).toMatchObject({ ok: false, retry: 'never' });
     expect(result.ok ? '' : result.message).toMatch(/summary/);
     expect(calls).toEqual([]);
@@ -51,7 +70,9 @@ describe('psaHandoffSender', () => {
 
   it('maps PsaError kinds: transient ones retry (with Retry-After), the rest stop with the message', async () => {
     const { adapter } = recordingAdapter(new PsaError('rate-limited', 'RT is limiting requests (429).', { retryAfterMs: 7000 }));
-    expect(await psaHandoffSender(() => adapter).send({ id: 'h5', kind: 'create-ticket', idempotencyKey: 'k', payload: ticketPayload, firstTry: false }, signal)).toEqual({
+    expect(
+      await psaHandoffSender(() => adapter).send({ id: 'h5', kind: 'create-ticket', idempotencyKey: 'k', payload: ticketPayload, firstTry: false }, signal),
+    ).toEqual({
       ok: false,
       retry: 'later',
       retryAfterMs: 7000,

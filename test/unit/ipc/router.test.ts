@@ -9,7 +9,14 @@ import { InMemorySecretStore } from '../in-memory-secret-store.js';
 
 async function services() {
   const dataDir = await mkdtemp(join(tmpdir(), 'fl-router-'));
-  return createServices({ mode: 'web', version: '9.9.9', dataDir, secrets: new InMemorySecretStore(), log: () => {}, env: { FOCUSLINE_POLICY_DIR: join(dataDir, 'no-policy') } });
+  return createServices({
+    mode: 'web',
+    version: '9.9.9',
+    dataDir,
+    secrets: new InMemorySecretStore(),
+    log: () => {},
+    env: { FOCUSLINE_POLICY_DIR: join(dataDir, 'no-policy') },
+  });
 }
 
 describe('the IPC router', () => {

@@ -85,7 +85,10 @@ describe('compileDirectory: which entry wins', () => {
   });
 
   it('at equal strength, blocked beats coworker beats VIP', () => {
-    const all = compileDirectory(lists({ vips: [{ name: 'V', numbers: ['2125550101'] }], coworkers: [jane], blocked: [{ name: 'B', numbers: ['(212) 555-0101'] }] }), 'US');
+    const all = compileDirectory(
+      lists({ vips: [{ name: 'V', numbers: ['2125550101'] }], coworkers: [jane], blocked: [{ name: 'B', numbers: ['(212) 555-0101'] }] }),
+      'US',
+    );
     expect(who(all, 'sip:+12125550101@t')).toBe('blocked:B:exact');
     const noBlock = compileDirectory(lists({ vips: [{ name: 'V', numbers: ['2125550101'] }], coworkers: [jane] }), 'US');
     expect(who(noBlock, 'sip:+12125550101@t')).toBe('coworker:Jane (coworker):exact');
@@ -97,7 +100,15 @@ describe('compileDirectory: which entry wins', () => {
   });
 
   it('takes the first entry of a list when two share a number', () => {
-    const dir = compileDirectory(lists({ coworkers: [{ name: 'First', numbers: ['555.0101'] }, { name: 'Second', numbers: ['5550101'] }] }), 'US');
+    const dir = compileDirectory(
+      lists({
+        coworkers: [
+          { name: 'First', numbers: ['555.0101'] },
+          { name: 'Second', numbers: ['5550101'] },
+        ],
+      }),
+      'US',
+    );
     expect(who(dir, 'sip:+12125550101@t')).toBe('coworker:First:last-7-digits');
   });
 

@@ -54,7 +54,9 @@ describe('the policy folder', () => {
   it('reports unknown keys by file and key', async () => {
     const dir = await policyDir({ 'recommended/10-r.json': JSON.stringify({ focus: { actoin: 'busy' } }) });
     const read = await new DirectoryPolicySource(dir).read();
-    expect(read.problems).toEqual([{ origin: join(dir, 'recommended/10-r.json'), key: 'focus.actoin', message: expect.stringContaining('Did you mean focus.action?') }]);
+    expect(read.problems).toEqual([
+      { origin: join(dir, 'recommended/10-r.json'), key: 'focus.actoin', message: expect.stringContaining('Did you mean focus.action?') },
+    ]);
   });
 
   it('is empty, without problems, when the folder does not exist', async () => {

@@ -4,7 +4,11 @@ import { changedKeys, resolveEffective, resolveWith, type EffectiveInput } from 
 import { settingKeys, type SettingsRegistry } from '../../../src-main/policy/schema.js';
 import type { PolicyOrigin } from '../../../src-main/policy/sources/policy-source.js';
 
-const origin = (name: string, values: Record<string, unknown>, unreadable = false): PolicyOrigin => ({ origin: name, values, ...(unreadable ? { unreadable } : {}) });
+const origin = (name: string, values: Record<string, unknown>, unreadable = false): PolicyOrigin => ({
+  origin: name,
+  values,
+  ...(unreadable ? { unreadable } : {}),
+});
 
 const ENFORCED = origin('/etc/focusline/policies/managed/10-focus.json', { 'focus.action': 'busy' });
 const USER = origin('/home/jane/.config/Focusline/settings.json', { 'focus.action': 'voicemail' });
@@ -46,7 +50,10 @@ describe('precedence: enforced policy > user > recommended policy > default', ()
 
 describe('what each layer may set', () => {
   it("ignores a policy value for the technician's own setting, with a problem", () => {
-    const effective = resolveEffective({ enforced: [origin('m.json', { 'devices.microphoneId': 'usb-headset' })], recommended: [origin('r.json', { 'account.sipUri': 'sip:1@x.example' })] });
+    const effective = resolveEffective({
+      enforced: [origin('m.json', { 'devices.microphoneId': 'usb-headset' })],
+      recommended: [origin('r.json', { 'account.sipUri': 'sip:1@x.example' })],
+    });
     expect(effective.values['devices.microphoneId']).toBe('default');
     expect(effective.values['account.sipUri']).toBe('');
     expect(effective.problems).toEqual([
@@ -97,23 +104,40 @@ describe('validation, key by key', () => {
   });
 
   it('names the place inside a list that is wrong', () => {
-    const effective = resolveEffective({ enforced: [origin('m.json', { 'directory.vips': [{ name: 'A', numbers: ['+1 555 0100'] }, { name: 'B', sipUris: ['bob@x'] }] })] });
+    const effective = resolveEffective({
+      enforced: [
+        origin('m.json', {
+          'directory.vips': [
+            { name: 'A', numbers: ['+1 555 0100'] },
+            { name: 'B', sipUris: ['bob@x'] },
+          ],
+        }),
+      ],
+    });
     expect(effective.problems[0]?.message).toMatch(/^\[1\]\.sipUris\[0\]: must be a SIP URI/);
   });
 
   it('reports an unknown key with a suggestion', () => {
     const effective = resolveEffective({ enforced: [origin('m.json', { 'focus.redirecttarget': 'sip:2000@pbx.example.com' })] });
-    expect(effective.problems).toEqual([{ origin: 'm.json', key: 'focus.redirecttarget', message: expect.stringContaining('Did you mean focus.redirectTarget?') }]);
+    expect(effective.problems).toEqual([
+      { origin: 'm.json', key: 'focus.redirecttarget', message: expect.stringContaining('Did you mean focus.redirectTarget?') },
+    ]);
   });
 });
 
 describe('two sources at one level', () => {
   it('lets the later one win and names both', () => {
-    const effective = resolveEffective({ enforced: [origin('managed/10-a.json', { 'focus.busyCode': 486 }), origin('managed/20-b.json', { 'focus.busyCode': 480 })] });
+    const effective = resolveEffective({
+      enforced: [origin('managed/10-a.json', { 'focus.busyCode': 486 }), origin('managed/20-b.json', { 'focus.busyCode': 480 })],
+    });
     expect(effective.values['focus.busyCode']).toBe(480);
     expect(effective.provenance['focus.busyCode']).toEqual({ source: 'enforced', origin: 'managed/20-b.json' });
     expect(effective.problems).toEqual([
-      { origin: 'managed/20-b.json', key: 'focus.busyCode', message: expect.stringMatching(/managed\/10-a\.json, managed\/20-b\.json.*value from managed\/20-b\.json applies/) },
+      {
+        origin: 'managed/20-b.json',
+        key: 'focus.busyCode',
+        message: expect.stringMatching(/managed\/10-a\.json, managed\/20-b\.json.*value from managed\/20-b\.json applies/),
+      },
     ]);
   });
 
@@ -138,7 +162,10 @@ describe('last known good', () => {
   });
 
   it('keeps the last good value of a key that became invalid', () => {
-    const next = resolveEffective({ enforced: [origin(file, { 'focus.action': 'bounce', 'focus.redirectTarget': 'sip:2001@pbx.example.com' })], lastGood: good().lastGood });
+    const next = resolveEffective({
+      enforced: [origin(file, { 'focus.action': 'bounce', 'focus.redirectTarget': 'sip:2001@pbx.example.com' })],
+      lastGood: good().lastGood,
+    });
     expect(next.values['focus.action']).toBe('busy');
     expect(next.values['focus.redirectTarget']).toBe('sip:2001@pbx.example.com');
     expect(next.problems).toEqual([{ origin: file, key: 'focus.action', message: expect.stringContaining('Keeping the last good value, "busy"') }]);

@@ -16,12 +16,17 @@ describe(POLICY_SCHEMA_FILE, () => {
     }
     // toBe would print a 400-line diff first; the message that matters is how to fix it.
     if (committed !== expected) {
-      expect.fail(`${POLICY_SCHEMA_FILE} is out of date with src-main/policy/schema.ts. Regenerate it with:\n  UPDATE_SNAPSHOTS=1 npx vitest run --project unit test/unit/policy/json-schema.test.ts\nand commit the result.`);
+      expect.fail(
+        `${POLICY_SCHEMA_FILE} is out of date with src-main/policy/schema.ts. Regenerate it with:\n  UPDATE_SNAPSHOTS=1 npx vitest run --project unit test/unit/policy/json-schema.test.ts\nand commit the result.`,
+      );
     }
   });
 
   it('lists every key policy may set, and only those', () => {
-    const schema = JSON.parse(policyJsonSchemaText()) as { properties: Record<string, { description?: string; default?: unknown }>; additionalProperties: boolean };
+    const schema = JSON.parse(policyJsonSchemaText()) as {
+      properties: Record<string, { description?: string; default?: unknown }>;
+      additionalProperties: boolean;
+    };
     expect(Object.keys(schema.properties).sort()).toEqual(['$schema', ...policyKeys()].sort());
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties['focus.busyCode']).toMatchObject({ default: 486, description: expect.stringContaining('486') });

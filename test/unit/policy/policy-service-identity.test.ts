@@ -12,7 +12,10 @@ describe('policy service and the values it hands out', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fl-policy-identity-'));
     const userSettings = new UserSettings(join(dir, 'settings.json'), new InMemorySecretStore());
     await userSettings.load();
-    const service = new PolicyService({ sources: createPolicySources({ platform: 'linux', env: { FOCUSLINE_POLICY_DIR: join(dir, 'policy') }, dataDir: dir }), userSettings });
+    const service = new PolicyService({
+      sources: createPolicySources({ platform: 'linux', env: { FOCUSLINE_POLICY_DIR: join(dir, 'policy') }, dataDir: dir }),
+      userSettings,
+    });
     await service.start();
     const first = service.current().values;
     await service.reload();

@@ -53,7 +53,14 @@ describe('PolicyService hot reload from a policy folder', () => {
 
     // Truncated mid-write: the last good values stay, and the problem shows.
     await writeFile(managed('10-focus.json'), '{"focus.action": "sil');
-    await waitFor(() => expect(service.current().problems.map((p) => p.message).join()).toMatch(/not valid JSON/));
+    await waitFor(() =>
+      expect(
+        service
+          .current()
+          .problems.map((p) => p.message)
+          .join(),
+      ).toMatch(/not valid JSON/),
+    );
     expect(service.current().values['focus.action']).toBe('voicemail');
     expect(service.current().values['focus.busyCode']).toBe(480);
     expect(service.isLocked('focus.action')).toBe(true);
@@ -131,13 +138,20 @@ describe('PolicyService re-reading and failing sources', () => {
     await service.reload();
     expect(service.current().values['focus.busyCode']).toBe(480);
     expect(service.current().problems).toEqual(
-      expect.arrayContaining([{ origin: 'silent source', message: expect.stringContaining('registry unavailable') }, expect.objectContaining({ origin: 'HKLM' })]),
+      expect.arrayContaining([
+        { origin: 'silent source', message: expect.stringContaining('registry unavailable') },
+        expect.objectContaining({ origin: 'HKLM' }),
+      ]),
     );
   });
 
   it('points the URL source at policy.url from the machine policy, and ranks the URL document below it', async () => {
     const local = new SilentSource();
-    local.result = { enforced: [{ origin: 'machine', values: { 'policy.url': 'https://policy.example.com/p.json', 'policy.pollSeconds': 60, 'focus.busyCode': 480 } }], recommended: [], problems: [] };
+    local.result = {
+      enforced: [{ origin: 'machine', values: { 'policy.url': 'https://policy.example.com/p.json', 'policy.pollSeconds': 60, 'focus.busyCode': 480 } }],
+      recommended: [],
+      problems: [],
+    };
     const targets: (RemotePolicyTarget | undefined)[] = [];
     const remote: RemotePolicySource = {
       name: 'fake URL',
@@ -145,7 +159,11 @@ describe('PolicyService re-reading and failing sources', () => {
         targets.push(target);
       },
       async read() {
-        return { enforced: [{ origin: 'https://policy.example.com/p.json', values: { 'focus.busyCode': 486, 'focus.action': 'busy' } }], recommended: [], problems: [] };
+        return {
+          enforced: [{ origin: 'https://policy.example.com/p.json', values: { 'focus.busyCode': 486, 'focus.action': 'busy' } }],
+          recommended: [],
+          problems: [],
+        };
       },
       watch: () => () => {},
     };
@@ -189,7 +207,10 @@ describe('PolicyService and the technician’s own settings', () => {
     expect(service.current().provenance['focus.action']).toEqual({ source: 'user', origin: userSettings.path });
     expect(changes.at(-1)?.[1]).toEqual(['focus.action']);
     const file = JSON.parse(await readFile(userSettings.path, 'utf8'));
-    expect(file).toEqual({ account: { wsServer: 'wss://pbx.example.com/ws', sipUri: 'sip:1001@pbx.example.com', authUser: '', displayName: 'Jane' }, focus: { action: 'busy' } });
+    expect(file).toEqual({
+      account: { wsServer: 'wss://pbx.example.com/ws', sipUri: 'sip:1001@pbx.example.com', authUser: '', displayName: 'Jane' },
+      focus: { action: 'busy' },
+    });
 
     await service.clearUserValue('focus.action');
     expect(service.current().values['focus.action']).toBe('voicemail');
@@ -211,13 +232,19 @@ describe('PolicyService and the technician’s own settings', () => {
     const view = await service.settingsView();
     expect(view.account?.wsServer).toBe('wss://pbx.corp.example/ws');
     expect(view.locked).toEqual(['account.wsServer']);
-    expect(service.policyView().entries.find((e) => e.key === 'account.wsServer')).toMatchObject({ source: 'enforced', locked: true, value: '"wss://pbx.corp.example/ws"' });
+    expect(service.policyView().entries.find((e) => e.key === 'account.wsServer')).toMatchObject({
+      source: 'enforced',
+      locked: true,
+      value: '"wss://pbx.corp.example/ws"',
+    });
   });
 
   it('warns when a redirect has nowhere to go', async () => {
     const { service, managed } = await setup();
     await writeFile(managed('10.json'), JSON.stringify({ 'hours.afterHoursAction': 'redirect' }));
     await service.start();
-    expect(service.current().problems).toEqual([{ origin: managed('10.json'), key: 'hours.afterHoursAction', message: expect.stringContaining('hours.afterHoursTarget is empty') }]);
+    expect(service.current().problems).toEqual([
+      { origin: managed('10.json'), key: 'hours.afterHoursAction', message: expect.stringContaining('hours.afterHoursTarget is empty') },
+    ]);
   });
 });

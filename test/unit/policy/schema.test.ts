@@ -13,7 +13,17 @@ describe('the settings registry', () => {
 
   it('gives each key the capability the design asks for', () => {
     const by = (c: string) => settingKeys.filter((k) => settingsRegistry[k].capability === c);
-    expect(by('user-only')).toEqual(['account.sipUri', 'account.authUser', 'account.displayName', 'devices.microphoneId', 'devices.speakerId', 'devices.ringDeviceId', 'psa.connectwise.publicKey', 'psa.autotask.resourceId', 'voicemail.name']);
+    expect(by('user-only')).toEqual([
+      'account.sipUri',
+      'account.authUser',
+      'account.displayName',
+      'devices.microphoneId',
+      'devices.speakerId',
+      'devices.ringDeviceId',
+      'psa.connectwise.publicKey',
+      'psa.autotask.resourceId',
+      'voicemail.name',
+    ]);
     expect(by('policy-only')).toEqual(['policy.url', 'policy.pollSeconds']);
     expect(by('lockable')).toContain('account.wsServer');
     expect(policyKeys()).not.toContain('account.sipUri');
@@ -57,7 +67,10 @@ describe('the settings registry', () => {
 describe('flattenSettings', () => {
   it('accepts flat dotted keys, nested objects and a mix, keeping object-valued settings whole', () => {
     const weekly = { mon: [{ start: '08:00', end: '17:00' }] };
-    const flat = flattenSettings({ $schema: './policy.schema.json', 'focus.action': 'busy', focus: { busyCode: 480 }, hours: { weekly }, iceServers: [] }, 'f.json');
+    const flat = flattenSettings(
+      { $schema: './policy.schema.json', 'focus.action': 'busy', focus: { busyCode: 480 }, hours: { weekly }, iceServers: [] },
+      'f.json',
+    );
     expect(flat).toEqual({ values: { 'focus.action': 'busy', 'focus.busyCode': 480, 'hours.weekly': weekly, iceServers: [] }, problems: [] });
   });
 
@@ -72,22 +85,40 @@ describe('flattenSettings', () => {
   });
 
   it('nests flat keys back for writing', () => {
-    expect(nestSettings({ 'account.wsServer': 'wss://x', iceServers: [], 'hours.weekly': null })).toEqual({ account: { wsServer: 'wss://x' }, iceServers: [], hours: { weekly: null } });
+    expect(nestSettings({ 'account.wsServer': 'wss://x', iceServers: [], 'hours.weekly': null })).toEqual({
+      account: { wsServer: 'wss://x' },
+      iceServers: [],
+      hours: { weekly: null },
+    });
   });
 });
 
 describe('from settings to the focus rules', () => {
   it('maps weekday names to BusinessHours numbers and an empty zone to the computer’s', () => {
     const values = { 'hours.timeZone': '', 'hours.weekly': { sun: [{ start: '10:00', end: '14:00' }], mon: [{ start: '08:00', end: '17:00' }] } };
-    expect(toBusinessHours(values, 'Europe/Dublin')).toEqual({ timeZone: 'Europe/Dublin', weekly: { 0: [{ start: '10:00', end: '14:00' }], 1: [{ start: '08:00', end: '17:00' }] } });
+    expect(toBusinessHours(values, 'Europe/Dublin')).toEqual({
+      timeZone: 'Europe/Dublin',
+      weekly: { 0: [{ start: '10:00', end: '14:00' }], 1: [{ start: '08:00', end: '17:00' }] },
+    });
     expect(toBusinessHours({ ...values, 'hours.timeZone': 'America/Chicago' }, 'Europe/Dublin')?.timeZone).toBe('America/Chicago');
     expect(toBusinessHours({ 'hours.timeZone': '', 'hours.weekly': null })).toBeNull();
   });
 
   it('builds FocusRules and the account', () => {
     const values = defaultValues();
-    expect(toFocusRules(values, 'UTC')).toMatchObject({ focusAction: 'redirect', busyCode: 486, hours: null, afterHoursAction: 'voicemail', repeat: { threshold: 3 } });
+    expect(toFocusRules(values, 'UTC')).toMatchObject({
+      focusAction: 'redirect',
+      busyCode: 486,
+      hours: null,
+      afterHoursAction: 'voicemail',
+      repeat: { threshold: 3 },
+    });
     expect(toAccount(values)).toBeNull();
-    expect(toAccount({ ...values, 'account.wsServer': 'wss://pbx', 'account.sipUri': 'sip:1@pbx' })).toEqual({ wsServer: 'wss://pbx', sipUri: 'sip:1@pbx', authUser: '', displayName: '' });
+    expect(toAccount({ ...values, 'account.wsServer': 'wss://pbx', 'account.sipUri': 'sip:1@pbx' })).toEqual({
+      wsServer: 'wss://pbx',
+      sipUri: 'sip:1@pbx',
+      authUser: '',
+      displayName: '',
+    });
   });
 });

@@ -15,7 +15,11 @@ type Mode = 'ok' | 'error' | 'busy' | 'bad-json' | 'wrong-shape' | 'hang';
 
 /** A policy server on 127.0.0.1 that honours If-None-Match like a real one. */
 async function policyServer() {
-  const state = { mode: 'ok' as Mode, etag: '"v1"', body: { managed: { 'focus.action': 'busy' }, recommended: { numbers: { defaultRegion: 'GB' } } } as unknown };
+  const state = {
+    mode: 'ok' as Mode,
+    etag: '"v1"',
+    body: { managed: { 'focus.action': 'busy' }, recommended: { numbers: { defaultRegion: 'GB' } } } as unknown,
+  };
   const requests: (string | undefined)[] = [];
   const server: Server = createServer((req, res) => {
     requests.push(req.headers['if-none-match']);
@@ -71,7 +75,12 @@ const NOW = Date.parse('2026-03-02T09:00:00Z');
 
 async function source(url: string, options: { cache?: string; timeoutMs?: number } = {}) {
   const timers = manualTimers();
-  const s = new UrlPolicySource({ cachePath: options.cache ?? (await cachePath()), timers: timers.timers, clock: { now: () => NOW }, timeoutMs: options.timeoutMs ?? 2000 });
+  const s = new UrlPolicySource({
+    cachePath: options.cache ?? (await cachePath()),
+    timers: timers.timers,
+    clock: { now: () => NOW },
+    timeoutMs: options.timeoutMs ?? 2000,
+  });
   await s.configure({ url, pollSeconds: 60 });
   return { source: s, ...timers };
 }

@@ -90,7 +90,11 @@ describe('user settings beyond the account', () => {
     });
     const again = new UserSettings(path, new InMemorySecretStore());
     await again.load();
-    expect(again.userValues).toEqual({ ...prefixed('account.', account), 'focus.action': 'voicemail', 'hours.weekly': { mon: [{ start: '09:00', end: '17:00' }] } });
+    expect(again.userValues).toEqual({
+      ...prefixed('account.', account),
+      'focus.action': 'voicemail',
+      'hours.weekly': { mon: [{ start: '09:00', end: '17:00' }] },
+    });
     await again.clearValue('focus.action');
     expect(JSON.parse(await readFile(path, 'utf8')).focus).toBeUndefined();
   });

@@ -26,7 +26,10 @@ function runner(answers: Record<string, CommandResult | Error>): CommandRunner &
 describe('reg query output', () => {
   it('parses keys, values, empty strings and CRLF line ends', async () => {
     const keys = parseRegQuery(await fixture('reg-query-hkcu.txt'));
-    expect(keys.map((k) => k.path)).toEqual(['HKEY_CURRENT_USER\\Software\\Policies\\Focusline', 'HKEY_CURRENT_USER\\Software\\Policies\\Focusline\\Recommended']);
+    expect(keys.map((k) => k.path)).toEqual([
+      'HKEY_CURRENT_USER\\Software\\Policies\\Focusline',
+      'HKEY_CURRENT_USER\\Software\\Policies\\Focusline\\Recommended',
+    ]);
     expect(keys[0]?.values).toContainEqual({ name: 'hours.afterHoursTarget', type: 'REG_SZ', data: '' });
     expect(keys[0]?.values).toContainEqual({ name: 'Focus Notes', type: 'REG_BINARY', data: '0102' });
   });
@@ -89,7 +92,8 @@ describe('the Windows registry source', () => {
 
   it('keeps the last good values when reg query fails or cannot run', async () => {
     const good = resolveEffective({
-      enforced: (await new WindowsRegistryPolicySource(runner({ [HKLM]: { code: 0, stdout: await fixture('reg-query-hklm.txt'), stderr: '' } })).read()).enforced,
+      enforced: (await new WindowsRegistryPolicySource(runner({ [HKLM]: { code: 0, stdout: await fixture('reg-query-hklm.txt'), stderr: '' } })).read())
+        .enforced,
     });
     const failing = runner({ [HKLM]: { code: 5, stdout: '', stderr: 'ERROR: Access is denied.' }, [HKCU]: new Error('spawn reg ENOENT') });
     const read = await new WindowsRegistryPolicySource(failing).read();

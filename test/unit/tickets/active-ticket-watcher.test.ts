@@ -3,7 +3,15 @@ import { ActiveTicketWatcher, nextPollDelayMs, watchAction, type WatchAction } f
 import { PsaError, type PsaAdapter, type PsaTicket } from '../../../src-main/tickets/psa.js';
 import { ManualClock } from '../focus/manual-clock.js';
 
-const ticket = (id: string): PsaTicket => ({ id, summary: `Ticket ${id}`, status: 'open', company: 'Acme', contactName: 'Alice', contactNumbers: ['+1 555 0101'], companyNumbers: [] });
+const ticket = (id: string): PsaTicket => ({
+  id,
+  summary: `Ticket ${id}`,
+  status: 'open',
+  company: 'Acme',
+  contactName: 'Alice',
+  contactNumbers: ['+1 555 0101'],
+  companyNumbers: [],
+});
 const T1 = ticket('1042');
 const T2 = ticket('2001');
 
@@ -89,7 +97,10 @@ describe('ActiveTicketWatcher', () => {
     expect(s.actions).toHaveLength(1);
     s.setFocused('1042'); // and started it again by hand
     await s.tick(20_000);
-    expect(s.actions).toEqual([{ kind: 'engage', ticket: T1 }, { kind: 'release', ticketId: '1042' }]);
+    expect(s.actions).toEqual([
+      { kind: 'engage', ticket: T1 },
+      { kind: 'release', ticketId: '1042' },
+    ]);
     s.watcher.stop();
   });
 

@@ -72,7 +72,17 @@ export function person(id: string, numbers: string[], extra: Partial<PsaPerson> 
 }
 
 export function ticket(id: string, extra: Partial<PsaTicket> = {}): PsaTicket {
-  return { id, summary: `Ticket ${id}`, status: 'New', company: 'Acme', companyId: 'acme', contactName: 'Person', contactNumbers: [], companyNumbers: [], ...extra };
+  return {
+    id,
+    summary: `Ticket ${id}`,
+    status: 'New',
+    company: 'Acme',
+    companyId: 'acme',
+    contactName: 'Person',
+    contactNumbers: [],
+    companyNumbers: [],
+    ...extra,
+  };
 }
 
 export class FakePsaAdapter implements PsaAdapter {
@@ -170,7 +180,12 @@ export class FakePsaAdapter implements PsaAdapter {
   // ---- PsaAdapter ----------------------------------------------------------
 
   testConnection(options?: CallOptions): Promise<ConnectionReport> {
-    return this.run('testConnection', [options], options, () => ({ ok: true, who: 'fake (Fake User)', checks: [{ name: 'Signed in', ok: true, detail: 'Signed in as fake' }], warnings: [] }));
+    return this.run('testConnection', [options], options, () => ({
+      ok: true,
+      who: 'fake (Fake User)',
+      checks: [{ name: 'Signed in', ok: true, detail: 'Signed in as fake' }],
+      warnings: [],
+    }));
   }
 
   activeTicket(options?: CallOptions): Promise<PsaTicket | null> {
@@ -205,7 +220,15 @@ export class FakePsaAdapter implements PsaAdapter {
       const existing = this.createdByRef.get(request.ref);
       if (existing !== undefined) return { ticketId: existing, url: this.urlOf(existing) };
       const id = String(this.nextTicketId++);
-      this.tickets.push(ticket(id, { summary: request.summary, companyId: request.companyId, contactId: request.contactId, contactName: request.callerName, contactNumbers: [request.callerNumber] }));
+      this.tickets.push(
+        ticket(id, {
+          summary: request.summary,
+          companyId: request.companyId,
+          contactId: request.contactId,
+          contactName: request.callerName,
+          contactNumbers: [request.callerNumber],
+        }),
+      );
       this.createdByRef.set(request.ref, id);
       return { ticketId: id, url: this.urlOf(id) };
     });

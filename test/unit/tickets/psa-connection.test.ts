@@ -30,7 +30,11 @@ describe('PsaConnection', () => {
   it('connects once the secret is there, and says what is missing before', async () => {
     const c = connection();
     await c.psa.apply(values(RT));
-    expect(await c.psa.status({ lastPollAt: null, pollError: null, sync: [] })).toMatchObject({ state: 'incomplete', missing: ['Auth token'], secretsStored: { token: false } });
+    expect(await c.psa.status({ lastPollAt: null, pollError: null, sync: [] })).toMatchObject({
+      state: 'incomplete',
+      missing: ['Auth token'],
+      secretsStored: { token: false },
+    });
     await c.psa.saveSecrets({ kind: 'rt', values: {}, secrets: { token: ' 1-2-abc ' } });
     await c.psa.apply(values(RT));
     expect(c.built).toEqual([expect.objectContaining({ kind: 'rt', token: '1-2-abc' })]);
@@ -65,7 +69,9 @@ describe('PsaConnection', () => {
 
   it('refuses a secret field another PSA has (a token typed before switching PSA)', async () => {
     const c = connection();
-    await expect(c.psa.saveSecrets({ kind: 'connectwise', values: {}, secrets: { token: 'x' } })).rejects.toThrow(/ConnectWise PSA has no secret called "token"/);
+    await expect(c.psa.saveSecrets({ kind: 'connectwise', values: {}, secrets: { token: 'x' } })).rejects.toThrow(
+      /ConnectWise PSA has no secret called "token"/,
+    );
   });
 
   it('Test connection keeps locked settings as enforced, whatever the form says', async () => {

@@ -20,7 +20,10 @@ describe('toAdapterConfig', () => {
   it("fills in the PSA's usual working status when policy names none", () => {
     const rt = toAdapterConfig(values({ 'psa.kind': 'rt', 'psa.url': 'https://rt.example.com' }), { token: '1-2-abc' });
     expect(rt).toMatchObject({ ok: true, config: { kind: 'rt', url: 'https://rt.example.com', token: '1-2-abc', workingStatuses: ['open'] } });
-    const halo = toAdapterConfig(values({ 'psa.kind': 'halopsa', 'psa.url': 'https://acme.halopsa.com', 'psa.halopsa.clientId': 'c', 'psa.workingStatuses': ['Working'] }), { clientSecret: 's' });
+    const halo = toAdapterConfig(
+      values({ 'psa.kind': 'halopsa', 'psa.url': 'https://acme.halopsa.com', 'psa.halopsa.clientId': 'c', 'psa.workingStatuses': ['Working'] }),
+      { clientSecret: 's' },
+    );
     expect(halo).toMatchObject({ ok: true, config: { workingStatuses: ['Working'], clientSecret: 's' } });
   });
 

@@ -4,7 +4,10 @@ import { psaRequest, type FetchLike } from '../../../src-main/tickets/psa-http.j
 import { PsaError } from '../../../src-main/tickets/psa.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
-const answer = (status: number, body: string, headers: Record<string, string> = {}): FetchLike => async () => new Response(body, { status, headers });
+const answer =
+  (status: number, body: string, headers: Record<string, string> = {}): FetchLike =>
+  async () =>
+    new Response(body, { status, headers });
 const Ticket = z.object({ id: z.number(), summary: z.string() });
 
 async function failure(fetchImpl: FetchLike, extra: { describeError?: (s: number, b: unknown) => string | undefined } = {}): Promise<PsaError> {

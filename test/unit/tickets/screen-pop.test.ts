@@ -36,7 +36,11 @@ function setup(indexed: PsaPerson[] = [CAROL, MARK], inPsa: PsaPerson[] = [CAROL
   dbs.push(db);
   const index = new CallerIndex(db, { defaultRegion: 'US' });
   index.upsertMany(PSA, indexed);
-  const psa = new FakePsaAdapter({ contacts: inPsa.filter((p) => p.kind === 'contact'), members: inPsa.filter((p) => p.kind === 'member'), tickets: [...TICKETS] });
+  const psa = new FakePsaAdapter({
+    contacts: inPsa.filter((p) => p.kind === 'contact'),
+    members: inPsa.filter((p) => p.kind === 'member'),
+    tickets: [...TICKETS],
+  });
   const clock = new ManualClock('2025-03-04T09:00:00Z');
   const options: ScreenPopOptions = { index, psaKey: PSA, adapter: psa, defaultRegion: 'US', deadlineMs: 800, clock };
   return { index, psa, clock, options };
@@ -46,7 +50,13 @@ describe('screen pop from the local index', () => {
   it("names the caller from the index and shows their company's open tickets, newest first", async () => {
     const { psa, options } = setup();
     const pop = await screenPop('+15550100101', options);
-    expect(pop).toMatchObject({ via: 'index', match: 'exact', timedOut: false, person: { id: 'c1', name: 'Carol Client' }, company: { id: 'acme', name: 'Acme' } });
+    expect(pop).toMatchObject({
+      via: 'index',
+      match: 'exact',
+      timedOut: false,
+      person: { id: 'c1', name: 'Carol Client' },
+      company: { id: 'acme', name: 'Acme' },
+    });
     expect(pop.openTickets.map((t) => t.id)).toEqual(['104', '101']);
     expect(pop.error).toBeUndefined();
     expect(psa.callsTo('openTicketsForCompany').map((c) => c.args[0])).toEqual(['acme']);

@@ -39,7 +39,9 @@ describe('greetingScript', () => {
 
   it('leaves out the urgent-call sentence when no service manager number is set, and says why', () => {
     const script = greetingScript('standard', values({ 'voicemail.serviceManagerNumber': '' }));
-    expect(script.text).toBe('Hello. You have reached the voice mail for Dana Reyes. Please leave me a detailed message and I will return your call as soon as possible.');
+    expect(script.text).toBe(
+      'Hello. You have reached the voice mail for Dana Reyes. Please leave me a detailed message and I will return your call as soon as possible.',
+    );
     expect(script.problems).toEqual([
       { kind: 'missing-value', placeholder: '{serviceManagerNumber}', message: expect.stringContaining('voicemail.serviceManagerNumber') },
     ]);
@@ -54,7 +56,10 @@ describe('greetingScript', () => {
   });
 
   it('keeps a one-sentence template and only blanks the missing value', () => {
-    const script = greetingScript('standard', values({ 'voicemail.greetingTemplate': 'You reached {name} , call {serviceManagerNumber} if urgent', 'voicemail.serviceManagerNumber': '' }));
+    const script = greetingScript(
+      'standard',
+      values({ 'voicemail.greetingTemplate': 'You reached {name} , call {serviceManagerNumber} if urgent', 'voicemail.serviceManagerNumber': '' }),
+    );
     expect(script.text).toBe('You reached Dana Reyes, call if urgent');
     expect(script.problems[0]?.message).toContain('{serviceManagerNumber} was left blank');
   });
@@ -69,7 +74,7 @@ describe('greetingScript', () => {
     ]);
   });
 
-  it("fills the ticket placeholders, warning that the summary is read to every caller", () => {
+  it('fills the ticket placeholders, warning that the summary is read to every caller', () => {
     const template = "I'm on ticket {ticketId}. It is about {ticketSummary}. Leave a message.";
     const ticket = { id: '1042', summary: 'Acme: printer down' };
     const focused = greetingScript('focused', values({ 'voicemail.greetingTemplateFocused': template }), { ticket });
@@ -89,8 +94,14 @@ describe('the greeting template under policy', () => {
   it("an enforced template wins over the tech's own, a recommended one does not", () => {
     const managed = 'Hello. This is {name} at Example IT. For urgent help call {serviceManagerNumber}.';
     const mine = 'Hi, {name} here.';
-    const user = { origin: 'settings.json', values: { 'voicemail.greetingTemplate': mine, 'account.displayName': 'Dana', 'voicemail.serviceManagerNumber': '2000' } };
-    const locked = resolveEffective({ enforced: [{ origin: 'policy.json', values: { 'voicemail.greetingTemplate': managed, 'voicemail.serviceManagerNumber': '+1 312 555 0100' } }], user });
+    const user = {
+      origin: 'settings.json',
+      values: { 'voicemail.greetingTemplate': mine, 'account.displayName': 'Dana', 'voicemail.serviceManagerNumber': '2000' },
+    };
+    const locked = resolveEffective({
+      enforced: [{ origin: 'policy.json', values: { 'voicemail.greetingTemplate': managed, 'voicemail.serviceManagerNumber': '+1 312 555 0100' } }],
+      user,
+    });
     expect(locked.provenance['voicemail.greetingTemplate'].source).toBe('enforced');
     expect(greetingScript('standard', locked.values).text).toBe('Hello. This is Dana at Example IT. For urgent help call +1 312 555 0100.');
 
@@ -99,7 +110,9 @@ describe('the greeting template under policy', () => {
   });
 
   it('refuses an empty standard template and a number with braces (the default stays)', () => {
-    const effective = resolveEffective({ enforced: [{ origin: 'policy.json', values: { 'voicemail.greetingTemplate': '  ', 'voicemail.serviceManagerNumber': '{name}' } }] });
+    const effective = resolveEffective({
+      enforced: [{ origin: 'policy.json', values: { 'voicemail.greetingTemplate': '  ', 'voicemail.serviceManagerNumber': '{name}' } }],
+    });
     expect(effective.problems.map((p) => p.key).sort()).toEqual(['voicemail.greetingTemplate', 'voicemail.serviceManagerNumber']);
     expect(effective.values['voicemail.greetingTemplate']).toBe(defaultValues()['voicemail.greetingTemplate']);
   });

@@ -13,12 +13,19 @@ import { ManualClock } from '../focus/manual-clock.js';
 
 const WEEKDAYS_9_TO_5_UTC: BusinessHours = {
   timeZone: 'UTC',
-  weekly: { 1: [{ start: '09:00', end: '17:00' }], 2: [{ start: '09:00', end: '17:00' }], 3: [{ start: '09:00', end: '17:00' }], 4: [{ start: '09:00', end: '17:00' }], 5: [{ start: '09:00', end: '17:00' }] },
+  weekly: {
+    1: [{ start: '09:00', end: '17:00' }],
+    2: [{ start: '09:00', end: '17:00' }],
+    3: [{ start: '09:00', end: '17:00' }],
+    4: [{ start: '09:00', end: '17:00' }],
+    5: [{ start: '09:00', end: '17:00' }],
+  },
 };
 // 2025-06-02 is a Monday.
 const MONDAY = '2025-06-02';
 
-const next = (now: string, schedule: string, hours: BusinessHours | null = WEEKDAYS_9_TO_5_UTC) => nextReminderAt(new Date(now), schedule, hours)?.toISOString() ?? null;
+const next = (now: string, schedule: string, hours: BusinessHours | null = WEEKDAYS_9_TO_5_UTC) =>
+  nextReminderAt(new Date(now), schedule, hours)?.toISOString() ?? null;
 
 /** Every reminder time from `from` for `days`, by stepping nextReminderAt. */
 function slotsFrom(from: string, schedule: string, hours: BusinessHours, days = 1): string[] {
@@ -46,7 +53,15 @@ describe('the reminder schedule', () => {
   });
 
   it('follows the business hours: a lunch break, and a night shift across midnight', () => {
-    const split: BusinessHours = { timeZone: 'UTC', weekly: { 1: [{ start: '07:30', end: '11:00' }, { start: '12:00', end: '16:00' }] } };
+    const split: BusinessHours = {
+      timeZone: 'UTC',
+      weekly: {
+        1: [
+          { start: '07:30', end: '11:00' },
+          { start: '12:00', end: '16:00' },
+        ],
+      },
+    };
     expect(slotsFrom(`${MONDAY}T00:00:00Z`, 'odd-hours', split)).toEqual(['09:00', '11:00', '13:00', '15:00']);
     const night: BusinessHours = { timeZone: 'UTC', weekly: { 1: [{ start: '22:00', end: '06:00' }] } };
     expect(slotsFrom(`${MONDAY}T12:00:00Z`, 'odd-hours', night)).toEqual(['23:00', '01:00', '03:00', '05:00']);
@@ -78,12 +93,18 @@ describe('the reminder schedule', () => {
   });
 
   it('keeps local time across a DST change', () => {
-    const newYork = reminderHours({ 'hours.timeZone': 'America/New_York', 'hours.weekly': { mon: [{ start: '09:00', end: '17:00' }], fri: [{ start: '09:00', end: '17:00' }] } });
+    const newYork = reminderHours({
+      'hours.timeZone': 'America/New_York',
+      'hours.weekly': { mon: [{ start: '09:00', end: '17:00' }], fri: [{ start: '09:00', end: '17:00' }] },
+    });
     // Friday 7 March 2025 17:30 EST; clocks spring forward on Sunday the 9th.
     expect(next('2025-03-07T22:30:00Z', 'odd-hours', newYork)).toBe('2025-03-10T13:00:00.000Z');
     expect(next('2025-03-07T13:00:00Z', 'odd-hours', newYork)).toBe('2025-03-07T14:00:00.000Z');
     // 02:30 doesn't exist on the spring-forward night: that day has no such reminder.
-    const allDay: BusinessHours = { timeZone: 'America/New_York', weekly: Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((d) => [d, [{ start: '00:00', end: '24:00' }]])) };
+    const allDay: BusinessHours = {
+      timeZone: 'America/New_York',
+      weekly: Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((d) => [d, [{ start: '00:00', end: '24:00' }]])),
+    };
     expect(next('2025-03-09T05:00:00Z', '02:30', allDay)).toBe('2025-03-10T06:30:00.000Z');
   });
 
@@ -122,7 +143,18 @@ describe('ReminderScheduler', () => {
     const h = harness();
     h.scheduler.start();
     (h.clock as ManualClock).advanceMinutes(48 * 60);
-    expect(h.times()).toEqual(['06-02T09:00', '06-02T11:00', '06-02T13:00', '06-02T15:00', '06-02T17:00', '06-03T09:00', '06-03T11:00', '06-03T13:00', '06-03T15:00', '06-03T17:00']);
+    expect(h.times()).toEqual([
+      '06-02T09:00',
+      '06-02T11:00',
+      '06-02T13:00',
+      '06-02T15:00',
+      '06-02T17:00',
+      '06-03T09:00',
+      '06-03T11:00',
+      '06-03T13:00',
+      '06-03T15:00',
+      '06-03T17:00',
+    ]);
     expect(h.reminders[0]).toMatchObject({ count: 1, delayed: false, slot: new Date(`${MONDAY}T09:00:00Z`) });
   });
 
@@ -136,7 +168,10 @@ describe('ReminderScheduler', () => {
     advanceTo(clock, `${MONDAY}T16:00:00Z`);
     h.world.count = 0;
     advanceTo(clock, '2025-06-03T08:00:00Z');
-    expect(h.reminders.map((r) => [r.at.slice(11, 16), r.count])).toEqual([['13:00', 3], ['15:00', 3]]);
+    expect(h.reminders.map((r) => [r.at.slice(11, 16), r.count])).toEqual([
+      ['13:00', 3],
+      ['15:00', 3],
+    ]);
   });
 
   it('never reminds during a call; the held reminder goes out once when the call ends', () => {

@@ -10,7 +10,10 @@ function message(id: string, daysOld: number, handled: boolean, sizeBytes = 1000
 
 describe('retentionPlan', () => {
   it('deletes handled voicemail older than retentionDays, oldest first, and counts the bytes', () => {
-    const plan = retentionPlan([message('b', 100, true, 300), message('a', 200, true, 200), message('c', 10, true, 50), message('d', 95, false, 70)], NOW, { retentionDays: 90, retentionCount: 500 });
+    const plan = retentionPlan([message('b', 100, true, 300), message('a', 200, true, 200), message('c', 10, true, 50), message('d', 95, false, 70)], NOW, {
+      retentionDays: 90,
+      retentionCount: 500,
+    });
     expect(plan.deleteIds).toEqual(['a', 'b']);
     expect(plan).toMatchObject({ freedBytes: 500, keptCount: 2, keptBytes: 120 });
   });
@@ -22,11 +25,20 @@ describe('retentionPlan', () => {
   });
 
   it('keeps a message received exactly retentionDays ago', () => {
-    expect(retentionPlan([message('edge', 90, true), message('past', 90.001, true)], NOW, { retentionDays: 90, retentionCount: 10 }).deleteIds).toEqual(['past']);
+    expect(retentionPlan([message('edge', 90, true), message('past', 90.001, true)], NOW, { retentionDays: 90, retentionCount: 10 }).deleteIds).toEqual([
+      'past',
+    ]);
   });
 
   it('over the count, deletes the oldest handled ones, skipping unhandled ones in between', () => {
-    const messages = [message('u1', 9, false), message('h1', 8, true), message('u2', 7, false), message('h2', 6, true), message('h3', 5, true), message('u3', 1, false)];
+    const messages = [
+      message('u1', 9, false),
+      message('h1', 8, true),
+      message('u2', 7, false),
+      message('h2', 6, true),
+      message('h3', 5, true),
+      message('u3', 1, false),
+    ];
     const plan = retentionPlan(messages, NOW, { retentionDays: 90, retentionCount: 4 });
     expect(plan.deleteIds).toEqual(['h1', 'h2']);
     expect(plan.keptCount).toBe(4);
@@ -52,7 +64,13 @@ describe('retentionPlan', () => {
   });
 
   it('deletes nothing within the limits', () => {
-    expect(retentionPlan([message('a', 1, true), message('b', 2, false)], NOW, { retentionDays: 90, retentionCount: 10 })).toEqual({ deleteIds: [], freedBytes: 0, keptCount: 2, keptBytes: 2000, warnings: [] });
+    expect(retentionPlan([message('a', 1, true), message('b', 2, false)], NOW, { retentionDays: 90, retentionCount: 10 })).toEqual({
+      deleteIds: [],
+      freedBytes: 0,
+      keptCount: 2,
+      keptBytes: 2000,
+      warnings: [],
+    });
     expect(retentionPlan([], NOW, { retentionDays: 1, retentionCount: 10 }).deleteIds).toEqual([]);
   });
 });

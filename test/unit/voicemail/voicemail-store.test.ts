@@ -78,7 +78,15 @@ describe('voicemail messages', () => {
     const done = await store.finish(id, { durationMs: 3400, endedBy: 'hangup' });
 
     expect(new Uint8Array(readFileSync(fileOf(dir, id)))).toEqual(concat(chunks));
-    expect(done).toMatchObject({ state: 'complete', durationMs: 3400, endedBy: 'hangup', sizeBytes: 3000, endedAt: T0 + 3500, note: null, callbackDueAt: END_OF_DAY });
+    expect(done).toMatchObject({
+      state: 'complete',
+      durationMs: 3400,
+      endedBy: 'hangup',
+      sizeBytes: 3000,
+      endedAt: T0 + 3500,
+      note: null,
+      callbackDueAt: END_OF_DAY,
+    });
     const audio = await store.audio(id);
     expect(audio.ok && audio.bytes).toEqual(concat(chunks));
     expect(audio.ok && audio.mimeType).toBe('audio/webm;codecs=opus');
@@ -326,7 +334,12 @@ describe('voicemail messages', () => {
       { id: gone, reason: 'already deleted' },
     ]);
     expect(store.totalBytes()).toBe(3000);
-    expect(store.list().map((m) => m.id).sort()).toEqual([ids[1], live].sort());
+    expect(
+      store
+        .list()
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual([ids[1], live].sort());
   });
 
   it('hands retention every settled message with its age, handled flag and size (not one still recording)', async () => {
@@ -367,7 +380,9 @@ describe('crash safety', () => {
     const { store: reopened } = await sandbox.open(dir);
     const message = reopened.get(id);
     expect(message).toMatchObject({ state: 'empty', sizeBytes: 0, durationMs: 0, callerName: 'Ann Example' });
-    expect(message?.note).toBe("Focusline stopped while this message was being recorded, before any audio was saved. The caller's details are kept so you can call back.");
+    expect(message?.note).toBe(
+      "Focusline stopped while this message was being recorded, before any audio was saved. The caller's details are kept so you can call back.",
+    );
     expect(reopened.list().map((m) => m.id)).toEqual([id]);
     expect(await reopened.audio(id)).toMatchObject({ ok: false, reason: 'empty' });
   });
@@ -566,11 +581,15 @@ describe('greetings', () => {
 
   it('refuses an empty, oversized or unknown greeting', async () => {
     const { store } = await fresh({ maxMessageSeconds: 60, maxGreetingBytes: 4096 });
-    expect((await refusal(store.saveGreeting('standard', { bytes: new Uint8Array(0), mimeType: 'audio/webm', durationMs: 1000 }))).message).toContain('the recording is empty');
+    expect((await refusal(store.saveGreeting('standard', { bytes: new Uint8Array(0), mimeType: 'audio/webm', durationMs: 1000 }))).message).toContain(
+      'the recording is empty',
+    );
     const big = await refusal(store.saveGreeting('standard', { bytes: new Uint8Array(5000), mimeType: 'audio/webm', durationMs: 1000 }));
     expect(big.kind).toBe('too-large');
     expect(big.message).toContain('record a shorter one');
-    expect((await refusal(store.saveGreeting('../x' as 'away', { bytes: webm(1), mimeType: 'audio/webm', durationMs: 1000 }))).message).toContain('There is no greeting called "../x"');
+    expect((await refusal(store.saveGreeting('../x' as 'away', { bytes: webm(1), mimeType: 'audio/webm', durationMs: 1000 }))).message).toContain(
+      'There is no greeting called "../x"',
+    );
     expect((await store.greetings()).every((g) => !g.recorded)).toBe(true);
   });
 

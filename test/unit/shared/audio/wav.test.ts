@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  encodeWavPcm16,
-  parseWav,
-  resample,
-  resampleLinear,
-  rmsDbfs,
-  soundBounds,
-  toPbxWav,
-  trimSilence,
-  WavError,
-} from '../../../../src-shared/audio/wav.js';
+import { encodeWavPcm16, parseWav, resample, resampleLinear, rmsDbfs, soundBounds, toPbxWav, trimSilence, WavError } from '../../../../src-shared/audio/wav.js';
 
 function tone(frequency: number, sampleRate: number, seconds: number, amplitude = 0.5): Float32Array {
   return Float32Array.from({ length: Math.round(sampleRate * seconds) }, (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate));
@@ -32,8 +22,36 @@ function amplitudeAt(samples: Float32Array, sampleRate: number, frequency: numbe
 const ascii = (bytes: Uint8Array, at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
 
 /** A WAV header written field by field, to damage one at a time. */
-function header(fields: Partial<{ riff: string; riffSize: number; wave: string; fmtSize: number; format: number; channels: number; rate: number; byteRate: number; blockAlign: number; bits: number; dataSize: number }> = {}, dataBytes = 8): Uint8Array {
-  const f = { riff: 'RIFF', riffSize: 36 + dataBytes, wave: 'WAVE', fmtSize: 16, format: 1, channels: 1, rate: 8000, byteRate: 16000, blockAlign: 2, bits: 16, dataSize: dataBytes, ...fields };
+function header(
+  fields: Partial<{
+    riff: string;
+    riffSize: number;
+    wave: string;
+    fmtSize: number;
+    format: number;
+    channels: number;
+    rate: number;
+    byteRate: number;
+    blockAlign: number;
+    bits: number;
+    dataSize: number;
+  }> = {},
+  dataBytes = 8,
+): Uint8Array {
+  const f = {
+    riff: 'RIFF',
+    riffSize: 36 + dataBytes,
+    wave: 'WAVE',
+    fmtSize: 16,
+    format: 1,
+    channels: 1,
+    rate: 8000,
+    byteRate: 16000,
+    blockAlign: 2,
+    bits: 16,
+    dataSize: dataBytes,
+    ...fields,
+  };
   const bytes = new Uint8Array(44 + dataBytes);
   const view = new DataView(bytes.buffer);
   const put = (at: number, text: string) => [...text].forEach((c, i) => (bytes[at + i] = c.charCodeAt(0)));
@@ -87,7 +105,19 @@ describe('parseWav', () => {
   it('reads back what encodeWavPcm16 wrote', () => {
     const samples = tone(440, 48000, 0.25);
     const info = parseWav(encodeWavPcm16(samples, 48000));
-    expect(info).toMatchObject({ format: 'pcm', sampleRate: 48000, channels: 1, bitsPerSample: 16, blockAlign: 2, byteRate: 96000, dataOffset: 44, dataBytes: 24000, frames: 12000, durationMs: 250, truncated: false });
+    expect(info).toMatchObject({
+      format: 'pcm',
+      sampleRate: 48000,
+      channels: 1,
+      bitsPerSample: 16,
+      blockAlign: 2,
+      byteRate: 96000,
+      dataOffset: 44,
+      dataBytes: 24000,
+      frames: 12000,
+      durationMs: 250,
+      truncated: false,
+    });
     const decoded = info.samples!;
     expect(decoded.length).toBe(samples.length);
     expect(Math.max(...decoded.map((s, i) => Math.abs(s - samples[i]!)))).toBeLessThan(1 / 16000);

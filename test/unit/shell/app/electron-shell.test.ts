@@ -9,7 +9,14 @@ import { COMMAND_NAMES, channelFor } from '../../../../src-shared/ipc/ipc-names.
 import type { EventName, PhoneStatus } from '../../../../src-main/ipc/contract.js';
 import { createFakeElectron, fakeEvent, PROJECT_DIR, type FakeElectron, type FakeElectronOptions } from '../fake-electron.js';
 
-type Started = { fake: FakeElectron; shell: Shell; dataDir: string; events: Array<{ name: EventName; payload: unknown }>; logs: string[]; rendererReady: () => Promise<void> };
+type Started = {
+  fake: FakeElectron;
+  shell: Shell;
+  dataDir: string;
+  events: Array<{ name: EventName; payload: unknown }>;
+  logs: string[];
+  rendererReady: () => Promise<void>;
+};
 
 const cleanups: Array<() => Promise<void>> = [];
 
@@ -134,7 +141,13 @@ describe('the tray', () => {
     const tray = only(fake.trays);
     expect(tray.image).toBe(join(PROJECT_DIR, 'assets', 'tray-offline.png'));
     expect(tray.tooltip).toBe('Focusline: Offline');
-    expect(tray.menu?.template.map((i) => i.label ?? i.type)).toEqual(['Offline', 'Do not disturb for 1 hour', 'separator', 'Open Focusline', 'Quit Focusline']);
+    expect(tray.menu?.template.map((i) => i.label ?? i.type)).toEqual([
+      'Offline',
+      'Do not disturb for 1 hour',
+      'separator',
+      'Open Focusline',
+      'Quit Focusline',
+    ]);
   });
 
   it('shows focus in the tray: the ticket in the tooltip, a distinct icon, and Stop work in the menu', async () => {
@@ -366,7 +379,10 @@ describe('web security', () => {
     const { fake } = await start();
     expect([...fake.invokeHandlers.keys()].sort()).toEqual(COMMAND_NAMES.map(channelFor).sort());
     const handler = fake.invokeHandlers.get(channelFor('app.info'));
-    await expect(handler?.({ senderFrame: { url: RENDERER_URL } }, {})).resolves.toMatchObject({ ok: true, value: { mode: 'electron', version: '0.0.0-test' } });
+    await expect(handler?.({ senderFrame: { url: RENDERER_URL } }, {})).resolves.toMatchObject({
+      ok: true,
+      value: { mode: 'electron', version: '0.0.0-test' },
+    });
     await expect(handler?.({ senderFrame: { url: 'https://evil.example/' } }, {})).resolves.toMatchObject({ ok: false });
   });
 

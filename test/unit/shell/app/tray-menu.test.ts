@@ -2,14 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { PhoneStatus } from '../../../../src-main/ipc/contract.js';
-import {
-  TRAY_STATES,
-  trayIconFile,
-  trayMenuTemplate,
-  trayStateFor,
-  trayTooltip,
-  type TrayState,
-} from '../../../../src-main/app/tray-menu.js';
+import { TRAY_STATES, trayIconFile, trayMenuTemplate, trayStateFor, trayTooltip, type TrayState } from '../../../../src-main/app/tray-menu.js';
 import { PROJECT_DIR } from '../fake-electron.js';
 
 const status = (registration: PhoneStatus['registration'], extra: Partial<PhoneStatus> = {}): PhoneStatus => ({
@@ -94,7 +87,14 @@ describe('the tray while focused', () => {
     const dndOneHour = vi.fn();
     const actions = { open: vi.fn(), quit: vi.fn(), endFocus, dndOneHour };
     const whileFocused = trayMenuTemplate(registered, actions, focused);
-    expect(whileFocused.map((i) => ('label' in i ? i.label : '—'))).toEqual(['Available', 'Focused: #1042 Acme: printer down', 'Stop work', '—', 'Open Focusline', 'Quit Focusline']);
+    expect(whileFocused.map((i) => ('label' in i ? i.label : '—'))).toEqual([
+      'Available',
+      'Focused: #1042 Acme: printer down',
+      'Stop work',
+      '—',
+      'Open Focusline',
+      'Quit Focusline',
+    ]);
     const stop = whileFocused.find((i) => 'label' in i && i.label === 'Stop work');
     if (stop && 'click' in stop) stop.click?.();
     expect(endFocus).toHaveBeenCalledOnce();

@@ -15,7 +15,8 @@ describe('Autotask swagger extract', () => {
     const spec = JSON.parse(readFileSync(AUTOTASK_SWAGGER_PATH, 'utf8')) as { 'x-extracted': { by: string; sourceSha256: string } };
     expect(spec['x-extracted'].by).toBe('test/fixtures/psa-specs/extract-autotask.mjs');
     expect(spec['x-extracted'].sourceSha256).toMatch(/^[0-9a-f]{64}$/);
-    for (const template of ['/V1.0/ZoneInformation', '/V1.0/Tickets', '/V1.0/Tickets/{parentId}/Notes', '/V1.0/Companies/{parentId}/Notes']) expect(swagger.hasOperation(template, template === '/V1.0/ZoneInformation' ? 'get' : 'post')).toBe(true);
+    for (const template of ['/V1.0/ZoneInformation', '/V1.0/Tickets', '/V1.0/Tickets/{parentId}/Notes', '/V1.0/Companies/{parentId}/Notes'])
+      expect(swagger.hasOperation(template, template === '/V1.0/ZoneInformation' ? 'get' : 'post')).toBe(true);
     for (const [entity, model] of Object.entries(ENTITY_MODELS)) {
       expect(swagger.hasOperation(`/V1.0/${entity}/query`, 'post')).toBe(true);
       expect(swagger.fieldsOf(model).has('id')).toBe(true);
@@ -78,10 +79,35 @@ describe('Autotask query filters', () => {
     expect(ids([{ op: 'notExist', field: 'phone' }])).toEqual([2, 3]);
     expect(ids([{ op: 'in', field: 'id', value: [1, 3, 9] }])).toEqual([1, 3]);
     expect(ids([{ op: 'notIn', field: 'id', value: [1] }])).toEqual([2, 3]);
-    expect(ids([{ op: 'or', items: [{ op: 'eq', field: 'id', value: 1 }, { op: 'contains', field: 'mobilePhone', value: '0102' }] }])).toEqual([1, 2]);
-    expect(ids([{ op: 'and', items: [{ op: 'eq', field: 'companyID', value: 101 }, { op: 'eq', field: 'isActive', value: 1 }] }])).toEqual([3]);
+    expect(
+      ids([
+        {
+          op: 'or',
+          items: [
+            { op: 'eq', field: 'id', value: 1 },
+            { op: 'contains', field: 'mobilePhone', value: '0102' },
+          ],
+        },
+      ]),
+    ).toEqual([1, 2]);
+    expect(
+      ids([
+        {
+          op: 'and',
+          items: [
+            { op: 'eq', field: 'companyID', value: 101 },
+            { op: 'eq', field: 'isActive', value: 1 },
+          ],
+        },
+      ]),
+    ).toEqual([3]);
     // The top-level array is an "and".
-    expect(ids([{ op: 'eq', field: 'companyID', value: 101 }, { op: 'gt', field: 'id', value: 2 }])).toEqual([3]);
+    expect(
+      ids([
+        { op: 'eq', field: 'companyID', value: 101 },
+        { op: 'gt', field: 'id', value: 2 },
+      ]),
+    ).toEqual([3]);
   });
 
   it('rejects what Autotask would', () => {

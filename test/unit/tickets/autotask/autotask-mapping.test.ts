@@ -47,7 +47,9 @@ describe('Autotask URLs and ids', () => {
   });
 
   it('links a ticket into the web UI, or nothing without a web URL', () => {
-    expect(ticketWebUrl('https://ww5.autotask.net/', 42)).toBe('https://ww5.autotask.net/Autotask/AutotaskExtend/ExecuteCommand.aspx?Code=OpenTicketDetail&TicketID=42');
+    expect(ticketWebUrl('https://ww5.autotask.net/', 42)).toBe(
+      'https://ww5.autotask.net/Autotask/AutotaskExtend/ExecuteCommand.aspx?Code=OpenTicketDetail&TicketID=42',
+    );
     expect(ticketWebUrl(null, 42)).toBeUndefined();
   });
 
@@ -104,16 +106,45 @@ describe('Autotask picklists', () => {
 
   it('picks the default value, else the first by sort order; inactive values never', () => {
     expect(picklistDefault(statuses)).toBe(1);
-    expect(picklistDefault({ field: 'x', values: [{ value: '4', label: 'b', sortOrder: 2 }, { value: '3', label: 'a', sortOrder: 1 }] })).toBe(3);
-    const fields = [{ name: 'Priority', picklistValues: [{ value: '9', label: 'Old', isActive: false, isDefaultValue: true }, { value: '2', label: 'Medium' }] }];
+    expect(
+      picklistDefault({
+        field: 'x',
+        values: [
+          { value: '4', label: 'b', sortOrder: 2 },
+          { value: '3', label: 'a', sortOrder: 1 },
+        ],
+      }),
+    ).toBe(3);
+    const fields = [
+      {
+        name: 'Priority',
+        picklistValues: [
+          { value: '9', label: 'Old', isActive: false, isDefaultValue: true },
+          { value: '2', label: 'Medium' },
+        ],
+      },
+    ];
     expect(picklistDefault(picklistOf(fields, 'priority'))).toBe(2);
   });
 
   it('chooses the publish value by what the tenant calls internal and client-visible', () => {
-    const a: Picklist = { field: 'publish', values: [{ value: '1', label: 'All Autotask Users' }, { value: '2', label: 'Internal Project Team' }, { value: '3', label: 'All' }] };
+    const a: Picklist = {
+      field: 'publish',
+      values: [
+        { value: '1', label: 'All Autotask Users' },
+        { value: '2', label: 'Internal Project Team' },
+        { value: '3', label: 'All' },
+      ],
+    };
     expect(publishValue(a, true)).toBe(1);
     expect(publishValue(a, false)).toBe(3);
-    const b: Picklist = { field: 'publish', values: [{ value: '1', label: 'All' }, { value: '2', label: 'Internal Only', isDefaultValue: true }] };
+    const b: Picklist = {
+      field: 'publish',
+      values: [
+        { value: '1', label: 'All' },
+        { value: '2', label: 'Internal Only', isDefaultValue: true },
+      ],
+    };
     expect(publishValue(b, true)).toBe(2);
     expect(publishValue(b, false)).toBe(1);
     expect(publishValue({ field: 'publish', values: [{ value: '7', label: 'Team', isDefaultValue: true }] }, false)).toBeUndefined();
@@ -121,12 +152,30 @@ describe('Autotask picklists', () => {
 });
 
 describe('Autotask rows → Focusline', () => {
-  const company: AtCompany = { id: 100, companyName: 'Acme Dental', phone: '(555) 555-0100', alternatePhone1: ' ', alternatePhone2: '555-555-0109', isActive: true };
-  const contact: AtContact = { id: 500, firstName: 'Dana', lastName: null, companyID: 100, phone: '(555) 555-0101', mobilePhone: null, alternatePhone: '555 555 0102', emailAddress: 'dana@acme.example' };
+  const company: AtCompany = {
+    id: 100,
+    companyName: 'Acme Dental',
+    phone: '(555) 555-0100',
+    alternatePhone1: ' ',
+    alternatePhone2: '555-555-0109',
+    isActive: true,
+  };
+  const contact: AtContact = {
+    id: 500,
+    firstName: 'Dana',
+    lastName: null,
+    companyID: 100,
+    phone: '(555) 555-0101',
+    mobilePhone: null,
+    alternatePhone: '555 555 0102',
+    emailAddress: 'dana@acme.example',
+  };
 
   it('maps a ticket with its company, contact, status label and web link', () => {
     const ticket: AtTicket = { id: 1001, ticketNumber: 'T20250304.0001', title: ' Email down ', status: 8, companyID: 100, contactID: 500 };
-    expect(toPsaTicket(ticket, { companies: new Map([[100, company]]), contacts: new Map([[500, contact]]), statuses, webUrl: 'https://ww5.autotask.net/' })).toEqual({
+    expect(
+      toPsaTicket(ticket, { companies: new Map([[100, company]]), contacts: new Map([[500, contact]]), statuses, webUrl: 'https://ww5.autotask.net/' }),
+    ).toEqual({
       id: '1001',
       summary: 'T20250304.0001 Email down',
       status: 'In Progress',
@@ -157,8 +206,23 @@ describe('Autotask rows → Focusline', () => {
   });
 
   it('maps contacts and resources to people', () => {
-    expect(contactToPerson(contact, 'Acme Dental')).toEqual({ id: '500', kind: 'contact', name: 'Dana', company: 'Acme Dental', companyId: '100', numbers: ['(555) 555-0101', '555 555 0102'], email: 'dana@acme.example' });
-    expect(resourceToPerson({ id: 9, firstName: null, lastName: null, userName: 'jtech', officePhone: '555-0100', mobilePhone: '', email: null })).toEqual({ id: '9', kind: 'member', name: 'jtech', company: '', numbers: ['555-0100'], email: undefined });
+    expect(contactToPerson(contact, 'Acme Dental')).toEqual({
+      id: '500',
+      kind: 'contact',
+      name: 'Dana',
+      company: 'Acme Dental',
+      companyId: '100',
+      numbers: ['(555) 555-0101', '555 555 0102'],
+      email: 'dana@acme.example',
+    });
+    expect(resourceToPerson({ id: 9, firstName: null, lastName: null, userName: 'jtech', officePhone: '555-0100', mobilePhone: '', email: null })).toEqual({
+      id: '9',
+      kind: 'member',
+      name: 'jtech',
+      company: '',
+      numbers: ['555-0100'],
+      email: undefined,
+    });
   });
 
   it('the active ticket is the one touched last', () => {
@@ -173,7 +237,14 @@ describe('Autotask rows → Focusline', () => {
 });
 
 describe('Autotask write bodies', () => {
-  const request = { ref: 'ref-1', summary: '  Call   from\nDana ', description: 'Printer on fire.', callerNumber: '+15555550101', callerName: 'Dana', occurredAt: '2025-03-04T09:00:00Z' };
+  const request = {
+    ref: 'ref-1',
+    summary: '  Call   from\nDana ',
+    description: 'Printer on fire.',
+    callerNumber: '+15555550101',
+    callerName: 'Dana',
+    occurredAt: '2025-03-04T09:00:00Z',
+  };
 
   it('a ticket body ends with the ref marker and carries the ref as externalID', () => {
     expect(newTicketBody(request, { companyId: 100, contactId: 500, status: 1, priority: 2, source: 2, queueId: 29683481 })).toEqual({
@@ -204,8 +275,21 @@ describe('Autotask write bodies', () => {
   });
 
   it('note and company-note bodies', () => {
-    expect(ticketNoteBody(1000, { title: '', text: 'Hi', ref: 'n', noteType: 3, publish: 1 })).toEqual({ ticketID: 1000, title: 'Focusline note', description: `Hi\n\n${refMarker('n')}`, noteType: 3, publish: 1 });
-    const attempt = { ref: 'a', callerNumber: '+15555550101', callerName: '+15555550101', occurredAt: '2025-03-04T09:00:00Z', outcome: 'Missed', text: 'No answer' };
+    expect(ticketNoteBody(1000, { title: '', text: 'Hi', ref: 'n', noteType: 3, publish: 1 })).toEqual({
+      ticketID: 1000,
+      title: 'Focusline note',
+      description: `Hi\n\n${refMarker('n')}`,
+      noteType: 3,
+      publish: 1,
+    });
+    const attempt = {
+      ref: 'a',
+      callerNumber: '+15555550101',
+      callerName: '+15555550101',
+      occurredAt: '2025-03-04T09:00:00Z',
+      outcome: 'Missed',
+      text: 'No answer',
+    };
     expect(attemptTitle(attempt)).toBe('Phone call from +15555550101: Missed');
     expect(companyNoteBody(attempt, { companyId: 174, actionType: 1, resourceId: 9 })).toEqual({
       companyID: 174,
@@ -230,10 +314,22 @@ describe("Autotask's errors", () => {
   });
 
   it('turns the credential 500s into auth or permission problems, and nothing else', () => {
-    expect(credentialProblem(500, { errors: ['Zone information could not be determined'] }, who)).toMatchObject({ kind: 'auth', message: expect.stringMatching(/doesn't know the API user "api@msp\.example"/) });
-    expect(credentialProblem(500, { errors: ['IntegrationCode is invalid.'] }, who)).toMatchObject({ kind: 'auth', message: expect.stringMatching(/integration code/) });
-    expect(credentialProblem(500, { errors: ['Invalid user name or password.'] }, who)).toMatchObject({ kind: 'auth', message: expect.stringMatching(/API user name and secret/) });
-    expect(credentialProblem(500, { errors: ['Impersonation of resource 29682886 is not allowed'] }, who)).toMatchObject({ kind: 'forbidden', message: expect.stringMatching(/act as resource 29682886/) });
+    expect(credentialProblem(500, { errors: ['Zone information could not be determined'] }, who)).toMatchObject({
+      kind: 'auth',
+      message: expect.stringMatching(/doesn't know the API user "api@msp\.example"/),
+    });
+    expect(credentialProblem(500, { errors: ['IntegrationCode is invalid.'] }, who)).toMatchObject({
+      kind: 'auth',
+      message: expect.stringMatching(/integration code/),
+    });
+    expect(credentialProblem(500, { errors: ['Invalid user name or password.'] }, who)).toMatchObject({
+      kind: 'auth',
+      message: expect.stringMatching(/API user name and secret/),
+    });
+    expect(credentialProblem(500, { errors: ['Impersonation of resource 29682886 is not allowed'] }, who)).toMatchObject({
+      kind: 'forbidden',
+      message: expect.stringMatching(/act as resource 29682886/),
+    });
     expect(credentialProblem(500, { errors: ['Object reference not set to an instance of an object.'] }, who)).toBeUndefined();
     expect(credentialProblem(500, { message: 'injected 500' }, who)).toBeUndefined();
     expect(credentialProblem(400, { errors: ['IntegrationCode is invalid.'] }, who)).toBeUndefined();

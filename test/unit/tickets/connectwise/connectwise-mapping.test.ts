@@ -75,7 +75,9 @@ describe('auth and links', () => {
   });
 
   it('links tickets to the UI host, not the api- host', () => {
-    expect(ticketUrl(site, 30)).toBe('https://na.myconnectwise.net/v4_6_release/services/system_io/Service/fv_sr100_request.rsp?service_recid=30&companyName=acme');
+    expect(ticketUrl(site, 30)).toBe(
+      'https://na.myconnectwise.net/v4_6_release/services/system_io/Service/fv_sr100_request.rsp?service_recid=30&companyName=acme',
+    );
     expect(ticketUrl({ url: 'not a url', companyId: 'x' }, 1)).toBeUndefined();
   });
 });
@@ -88,7 +90,14 @@ describe('mapping', () => {
 
   it('maps a ticket with its contact and company', () => {
     const ticket = toPsaTicket(
-      { id: 30, summary: 'Printer', status: { name: 'In Progress' }, company: { id: 10, name: 'Contoso Ltd' }, contact: { id: 20, name: 'Alice Jones' }, contactPhoneNumber: '555-010-9000' },
+      {
+        id: 30,
+        summary: 'Printer',
+        status: { name: 'In Progress' },
+        company: { id: 10, name: 'Contoso Ltd' },
+        contact: { id: 20, name: 'Alice Jones' },
+        contactPhoneNumber: '555-010-9000',
+      },
       site,
       { contact: alice, company: { id: 10, name: 'Contoso Ltd', phoneNumber: '5550109999' } },
     );
@@ -107,12 +116,36 @@ describe('mapping', () => {
   });
 
   it('maps a bare ticket without crashing on missing parts', () => {
-    expect(toPsaTicket({ id: 5, summary: 'x' }, site)).toMatchObject({ status: '', company: '', companyId: undefined, contactName: '', contactId: undefined, contactNumbers: [], companyNumbers: [] });
+    expect(toPsaTicket({ id: 5, summary: 'x' }, site)).toMatchObject({
+      status: '',
+      company: '',
+      companyId: undefined,
+      contactName: '',
+      contactId: undefined,
+      contactNumbers: [],
+      companyNumbers: [],
+    });
   });
 
   it('maps contacts and members to people', () => {
-    expect(contactToPerson(alice)).toEqual({ id: '20', kind: 'contact', name: 'Alice Jones', company: 'Contoso Ltd', companyId: '10', numbers: ['5550101234', '(555) 010-7777'] });
-    const member = { id: 1, identifier: 'jdoe', firstName: 'Jane', lastName: 'Doe', officePhone: '2000', mobilePhone: '', homePhone: null, officeEmail: 'jane@msp.example' };
+    expect(contactToPerson(alice)).toEqual({
+      id: '20',
+      kind: 'contact',
+      name: 'Alice Jones',
+      company: 'Contoso Ltd',
+      companyId: '10',
+      numbers: ['5550101234', '(555) 010-7777'],
+    });
+    const member = {
+      id: 1,
+      identifier: 'jdoe',
+      firstName: 'Jane',
+      lastName: 'Doe',
+      officePhone: '2000',
+      mobilePhone: '',
+      homePhone: null,
+      officeEmail: 'jane@msp.example',
+    };
     expect(memberToPerson(member)).toEqual({ id: '1', kind: 'member', name: 'Jane Doe', company: '', numbers: ['2000'], email: 'jane@msp.example' });
     expect(memberToPerson({ id: 2, identifier: 'svc' }).name).toBe('svc');
     expect(whoLabel(member)).toBe('jdoe (Jane Doe)');
@@ -205,22 +238,45 @@ describe('write bodies', () => {
   });
 
   it('notes always carry exactly one audience flag and never notify', () => {
-    expect(noteBody({ ref: 'n', ticketId: '1', text: 'x', internal: true })).toMatchObject({ internalAnalysisFlag: true, detailDescriptionFlag: false, processNotifications: false });
-    expect(noteBody({ ref: 'n', ticketId: '1', text: 'x', internal: false })).toMatchObject({ internalAnalysisFlag: false, detailDescriptionFlag: true, processNotifications: false });
+    expect(noteBody({ ref: 'n', ticketId: '1', text: 'x', internal: true })).toMatchObject({
+      internalAnalysisFlag: true,
+      detailDescriptionFlag: false,
+      processNotifications: false,
+    });
+    expect(noteBody({ ref: 'n', ticketId: '1', text: 'x', internal: false })).toMatchObject({
+      internalAnalysisFlag: false,
+      detailDescriptionFlag: true,
+      processNotifications: false,
+    });
   });
 
   it('activities are Calls assigned to me, dated without milliseconds, and omit unknown links', () => {
-    const body = activityBody({ ref: 'a', callerNumber: '+15550101234', callerName: '', occurredAt: '2025-03-01T10:02:03.456Z', outcome: 'Rang, answered', text: 'ok' }, 'jdoe', {});
-    expect(body).toEqual({ name: 'Call +15550101234: Rang, answered', type: { name: 'Call' }, assignTo: { identifier: 'jdoe' }, phoneNumber: '+15550101234', dateStart: '2025-03-01T10:02:03Z', notes: `ok\n\n${refMarker('a')}` });
+    const body = activityBody(
+      { ref: 'a', callerNumber: '+15550101234', callerName: '', occurredAt: '2025-03-01T10:02:03.456Z', outcome: 'Rang, answered', text: 'ok' },
+      'jdoe',
+      {},
+    );
+    expect(body).toEqual({
+      name: 'Call +15550101234: Rang, answered',
+      type: { name: 'Call' },
+      assignTo: { identifier: 'jdoe' },
+      phoneNumber: '+15550101234',
+      dateStart: '2025-03-01T10:02:03Z',
+      notes: `ok\n\n${refMarker('a')}`,
+    });
     expect(cwDate('not a date')).toBe('not a date');
   });
 });
 
 describe('errors and paging', () => {
   it('reads CW error bodies', () => {
-    expect(describeCwError(400, { code: 'InvalidObject', message: 'ticket object is invalid', errors: [{ code: 'NullValue', message: 'The summary field is required.', field: 'summary' }] })).toBe(
-      'ticket object is invalid; The summary field is required.',
-    );
+    expect(
+      describeCwError(400, {
+        code: 'InvalidObject',
+        message: 'ticket object is invalid',
+        errors: [{ code: 'NullValue', message: 'The summary field is required.', field: 'summary' }],
+      }),
+    ).toBe('ticket object is invalid; The summary field is required.');
     expect(describeCwError(400, { message: 'bad', errors: [{ message: 'must be set', field: 'board' }] })).toBe('bad; board: must be set');
     expect(describeCwError(401, { code: 'Unauthorized' })).toBe('Unauthorized');
     expect(describeCwError(500, '<html>')).toBeUndefined();

@@ -153,7 +153,14 @@ describe('HaloPSA request bodies', () => {
   it('creates a ticket as a one-element array whose details end with the ref marker', () => {
     const body = newTicketBody(request, 10, 4);
     expect(body).toEqual([
-      { summary: 'Call from Alice', details: `Printer on fire\n\n${refMarker('call-123')}`, client_id: 10, user_id: 50, tickettype_id: 4, dateoccurred: '2025-01-02T03:04:05.000Z' },
+      {
+        summary: 'Call from Alice',
+        details: `Printer on fire\n\n${refMarker('call-123')}`,
+        client_id: 10,
+        user_id: 50,
+        tickettype_id: 4,
+        dateoccurred: '2025-01-02T03:04:05.000Z',
+      },
     ]);
   });
 
@@ -173,7 +180,15 @@ describe('HaloPSA request bodies', () => {
 
   it('logs attempts as hidden "Phone Call" actions naming the caller and the time', () => {
     const [action] = attemptActionBody(
-      { ref: 'a1', ticketId: '1002', callerNumber: '+15550101234', callerName: 'Alice', occurredAt: '2025-01-02T03:04:05Z', outcome: 'Held by Focus: sent to voicemail', text: '' },
+      {
+        ref: 'a1',
+        ticketId: '1002',
+        callerNumber: '+15550101234',
+        callerName: 'Alice',
+        occurredAt: '2025-01-02T03:04:05Z',
+        outcome: 'Held by Focus: sent to voicemail',
+        text: '',
+      },
       1002,
     );
     expect(action).toMatchObject({ ticket_id: 1002, outcome: 'Phone Call', hiddenfromuser: true, sendemail: false });

@@ -8,7 +8,17 @@ import { createRtAdapter } from '../../../../src-main/tickets/rt/rt-adapter.js';
 const TOKEN = '1-27-6128747512d09df857a6a344fcedcae8';
 
 function config(overrides: Partial<RtConfig> = {}): RtConfig {
-  return { kind: 'rt', url: 'https://rt.example.com/rt/', token: TOKEN, workingStatuses: [], queue: '', unknownCallerCompany: '', stopwatchMinSeconds: 0, timeoutMs: 5_000, ...overrides };
+  return {
+    kind: 'rt',
+    url: 'https://rt.example.com/rt/',
+    token: TOKEN,
+    workingStatuses: [],
+    queue: '',
+    unknownCallerCompany: '',
+    stopwatchMinSeconds: 0,
+    timeoutMs: 5_000,
+    ...overrides,
+  };
 }
 
 type Seen = { url: URL; method: string; headers: Record<string, string> };
@@ -93,8 +103,18 @@ describe('RT coworkers (the live RT, with the CVE-2026-108353 fix, is in psa-rt.
   it('reads RT’s Privileged group where REST2 still shows system groups (RT before the fix)', async () => {
     const http = routed({
       'POST /groups': page([{ id: 4, Name: 'Privileged', Domain: 'SystemInternal' }]),
-      'GET /group/4': { id: 4, Name: 'Privileged', Members: [{ type: 'user', id: 'tech1' }, { type: 'user', id: 'sam' }] },
-      'POST /users': page([{ id: 'tech1', Name: 'tech1', RealName: 'Tech One' }, { id: 'sam', Name: 'sam', RealName: 'Sam Okafor' }]),
+      'GET /group/4': {
+        id: 4,
+        Name: 'Privileged',
+        Members: [
+          { type: 'user', id: 'tech1' },
+          { type: 'user', id: 'sam' },
+        ],
+      },
+      'POST /users': page([
+        { id: 'tech1', Name: 'tech1', RealName: 'Tech One' },
+        { id: 'sam', Name: 'sam', RealName: 'Sam Okafor' },
+      ]),
     });
     const members = await createRtAdapter(config(), { fetch: http.fetch }).listMembers(null);
     expect(members.items.map((p) => p.name)).toEqual(['Tech One', 'Sam Okafor']);
@@ -105,9 +125,26 @@ describe('RT coworkers (the live RT, with the CVE-2026-108353 fix, is in psa-rt.
     const http = routed({
       'POST /groups': page([{ id: 40, Name: 'Privileged', Domain: 'UserDefined' }]),
       'GET /user/27': { id: 27, Name: 'tech1', Memberships: [{ type: 'group', id: '41' }] },
-      'GET /group/41': { id: 41, Name: 'Technicians', Members: [{ type: 'user', id: 'tech1' }, { type: 'group', id: '42' }] },
-      'GET /group/42': { id: 42, Name: 'Night shift', Members: [{ type: 'user', id: 'sam' }, { type: 'group', id: '41' }] },
-      'POST /users': page([{ id: 'tech1', Name: 'tech1', RealName: 'Tech One' }, { id: 'sam', Name: 'sam', RealName: 'Sam Okafor' }]),
+      'GET /group/41': {
+        id: 41,
+        Name: 'Technicians',
+        Members: [
+          { type: 'user', id: 'tech1' },
+          { type: 'group', id: '42' },
+        ],
+      },
+      'GET /group/42': {
+        id: 42,
+        Name: 'Night shift',
+        Members: [
+          { type: 'user', id: 'sam' },
+          { type: 'group', id: '41' },
+        ],
+      },
+      'POST /users': page([
+        { id: 'tech1', Name: 'tech1', RealName: 'Tech One' },
+        { id: 'sam', Name: 'sam', RealName: 'Sam Okafor' },
+      ]),
     });
     const members = await createRtAdapter(config(), { fetch: http.fetch }).listMembers(null);
     expect(members.items.map((p) => p.name)).toEqual(['Tech One', 'Sam Okafor']);

@@ -195,7 +195,14 @@ describe('bodies and names', () => {
 
   it('writes the outcome first in a call log', () => {
     expect(
-      attemptBody({ ref: 'a', callerNumber: '+15550100101', callerName: '', occurredAt: '2026-11-23T10:00:00Z', outcome: 'Rang, answered', text: 'Talked 3 min' }),
+      attemptBody({
+        ref: 'a',
+        callerNumber: '+15550100101',
+        callerName: '',
+        occurredAt: '2026-11-23T10:00:00Z',
+        outcome: 'Rang, answered',
+        text: 'Talked 3 min',
+      }),
     ).toBe('Rang, answered\nCaller: +15550100101\nCall time: 2026-11-23T10:00:00Z\n\nTalked 3 min');
   });
 
