@@ -55,6 +55,13 @@ module.exports = {
       from: { pathNot: '^src-main/app/electron-[^/]+\\.ts$|^src-main/preload/' },
       to: { path: '^node_modules/electron/' },
     },
+    {
+      name: 'electron-store-only-in-shell',
+      severity: 'error',
+      comment: 'electron-store imports electron: the Electron shell builds it and hands it to storage/ as a conf store (storage/settings-file.ts).',
+      from: { pathNot: '^src-main/app/electron-[^/]+\\.ts$' },
+      to: { path: '^node_modules/electron-store/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,4 +1,6 @@
 import { app, BrowserWindow, ipcMain, Menu, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
+import ElectronStore from 'electron-store';
+import type { SettingsDocument } from '../storage/settings-file.js';
 import type { ShellPorts, TrayPort } from './electron-shell.js';
 
 /** Real Electron, narrowed to the ports the shell uses. The type checker holds Electron to these shapes. */
@@ -10,6 +12,8 @@ export function createElectronPorts(): ShellPorts {
     defaultSession: () => session.defaultSession,
     powerMonitor,
     safeStorage,
+    // electron-store is conf with Electron's defaults; every option that matters is given, so it opens the same file as web mode.
+    openSettingsFile: ({ configName, ...options }) => new ElectronStore<SettingsDocument>({ ...options, name: configName }),
     openExternal: (url) => shell.openExternal(url),
     notifications: {
       isSupported: () => Notification.isSupported(),

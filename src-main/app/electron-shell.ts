@@ -3,6 +3,7 @@ import type { PhoneStatus } from '../ipc/contract.js';
 import { attachElectronTransport, type EventWindow, type IpcMainLike } from '../ipc/electron-transport.js';
 import { resolveDataDir } from '../storage/data-dir.js';
 import { SafeStorageSecretStore, type SafeStorageLike } from '../storage/safe-storage-secret-store.js';
+import type { OpenSettingsFile } from '../storage/settings-file.js';
 import { APP_SCHEME, isAppUrl, RENDERER_URL } from './app-origin.js';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
 import { createLinkInbox, type LinkInbox } from './link-inbox.js';
@@ -66,6 +67,8 @@ export type ShellPorts = {
   defaultSession: () => PermissionSession;
   powerMonitor: { on(event: 'resume' | 'shutdown', listener: () => void): unknown };
   safeStorage: SafeStorageLike;
+  /** electron-store, opened on the settings file with conf's options. */
+  openSettingsFile: OpenSettingsFile;
   openExternal: OpenExternal;
   notifications: NotificationPort;
   createWindow: (options: MainWindowOptions) => WindowPort;
@@ -181,6 +184,7 @@ async function buildServices(ports: ShellPorts, options: ShellOptions, log: (m: 
     version: options.version,
     dataDir: resolveDataDir(options.env),
     configPath: options.env.FOCUSLINE_CONFIG?.trim() || undefined,
+    openSettingsFile: ports.openSettingsFile,
     secrets,
     log,
     env: options.env,

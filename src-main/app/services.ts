@@ -19,9 +19,11 @@ import { createPolicySources } from '../policy/sources/create-sources.js';
 import { UserSettings } from '../policy/user-settings.js';
 import { openDatabase } from '../storage/database.js';
 import type { SecretStore } from '../storage/secret-store.js';
+import type { OpenSettingsFile } from '../storage/settings-file.js';
 import type { DirectoryEntry } from '../focus/types.js';
 import { handoffKey } from '../handoffs/outbox.js';
 import type { PsaAdapterDeps } from '../tickets/psa-config.js';
+import { psaForms } from '../tickets/psa-registry.js';
 import type { createPsaAdapter } from '../tickets/psa-factory.js';
 import { createTicketing } from './ticketing.js';
 import { createVoicemailDesk } from './voicemail-desk.js';
@@ -38,6 +40,8 @@ export type ServiceOptions = {
   dataDir: string;
   /** FOCUSLINE_CONFIG, when set; otherwise settings.json in the data folder. */
   configPath?: string | undefined;
+  /** How the settings file is opened: electron-store from the Electron shell, conf when not given (web mode, tests). */
+  openSettingsFile?: OpenSettingsFile;
   secrets: SecretStore;
   log?: (message: string) => void;
   /** Where policy comes from: the process environment and OS by default. */
@@ -60,7 +64,7 @@ export type FocusListener = (view: FocusView) => void;
 export async function createServices(options: ServiceOptions) {
   const log = options.log ?? ((m: string) => console.log(`[focusline] ${m}`));
   const clock = options.clock ?? systemClock;
-  const userSettings = new UserSettings(options.configPath ?? join(options.dataDir, 'settings.json'), options.secrets, log);
+  const userSettings = new UserSettings(options.configPath ?? join(options.dataDir, 'settings.json'), options.secrets, log, options.openSettingsFile);
   await userSettings.load();
   if (userSettings.problem) log(`Settings problem: ${userSettings.problem.message}`);
   const policy = new PolicyService({
@@ -320,6 +324,7 @@ export async function createServices(options: ServiceOptions) {
       return toHandoffView(ticketing.outbox.resend(id, hasEdits(edit) ? editPayload(current.kind, current.payload, edit) : undefined));
     },
     'psa.status': () => ticketing.status(),
+    'psa.forms': () => ({ forms: psaForms() }),
     'psa.test': (form) => ticketing.test(form),
     'psa.save': (form) => ticketing.save(form),
     'psa.refresh': () => ticketing.refresh(),

@@ -224,6 +224,16 @@ export const ConnectionReportSchema = z.object({
   warnings: z.array(z.string()),
 });
 
+/** What Settings → PSA shows for one PSA, from its folder's descriptor: the setting keys it asks for and its secrets. */
+export const PsaFormViewSchema = z.object({
+  kind: z.enum(PSA_KINDS),
+  label: z.string(),
+  hint: z.string(),
+  fields: z.array(z.object({ key: z.string(), label: z.string(), placeholder: z.string().optional() })),
+  secrets: z.array(z.object({ field: z.string(), label: z.string() })),
+});
+export type PsaFormView = z.infer<typeof PsaFormViewSchema>;
+
 /** The PSA form: the non-secret values (policy keys) and the secrets (keychain); blank secrets keep what's stored. */
 export const PsaFormSchema = z
   .object({
@@ -387,6 +397,8 @@ export const commands = {
     response: HandoffViewSchema,
   },
   'psa.status': { request: Empty, response: PsaStatusViewSchema },
+  /** Every PSA Focusline can connect to, with the form each one needs (the built-in store first). */
+  'psa.forms': { request: Empty, response: z.object({ forms: z.array(PsaFormViewSchema) }) },
   /** Checks the form's values without saving them, and says exactly what failed. */
   'psa.test': { request: PsaFormSchema, response: ConnectionReportSchema },
   'psa.save': { request: PsaFormSchema, response: PsaStatusViewSchema },

@@ -6,36 +6,18 @@ import {
   IceServers,
   OptionalAccountSipUri,
   OptionalPolicyUrl,
-  OptionalPsaUrl,
   OptionalSipUri,
   OptionalTimeZone,
   OptionalWsServer,
   RegionCode,
-  StatusNames,
   VoicemailTarget,
   WeeklyHours,
 } from './value-schemas.js';
+import { PSA_OWN_SETTINGS } from '../tickets/psa-registry.js';
+import { PSA_COMMON_SETTINGS } from '../tickets/psa-settings.js';
+import { setting, type SettingSpec, type SettingsRegistry, type ValuesOf } from './setting-spec.js';
 
-/**
- * Who may set a setting:
- * - lockable: policy may enforce it (the technician can't change it) or recommend it;
- * - recommendable: policy may only recommend it; an enforced value is treated as recommended;
- * - user-only: only the technician sets it (their account, their audio devices);
- * - policy-only: only policy sets it (where the policy itself comes from).
- */
-export type Capability = 'lockable' | 'recommendable' | 'user-only' | 'policy-only';
-
-export type SettingSpec<S extends z.ZodType = z.ZodType> = {
-  readonly schema: S;
-  readonly default: z.output<S>;
-  /** One line for service managers: shown in the JSON Schema and the Policy view. */
-  readonly description: string;
-  readonly capability: Capability;
-};
-
-function setting<S extends z.ZodType>(capability: Capability, schema: S, defaultValue: z.output<S>, description: string): SettingSpec<S> {
-  return { schema, default: defaultValue, description, capability };
-}
+export { setting, type Capability, type SettingSpec, type SettingsRegistry, type ValuesOf } from './setting-spec.js';
 
 const Minutes = (max: number) => z.number().int('must be a whole number').min(1).max(max);
 const SuppressAction = z.enum(['redirect', 'voicemail', 'busy', 'silent']);
@@ -145,58 +127,13 @@ export const settingsRegistry = {
   ),
 
   'psa.kind': setting('lockable', z.enum(PSA_KINDS), 'local', 'The PSA tickets go to: local (built-in ticket store), rt, connectwise, autotask or halopsa.'),
-  'psa.url': setting(
-    'lockable',
-    OptionalPsaUrl,
-    '',
-    "The PSA's address: ConnectWise site, HaloPSA tenant, RT base URL; Autotask: where zone discovery starts (empty: webservices.autotask.net).",
-  ),
-  'psa.connectwise.companyId': setting('lockable', z.string().trim().max(100), '', 'ConnectWise: the company id used to sign in.'),
-  'psa.connectwise.clientId': setting(
-    'lockable',
-    z.string().trim().max(100),
-    '',
-    "ConnectWise: the integration's clientId (a GUID from developer.connectwise.com).",
-  ),
-  'psa.connectwise.publicKey': setting(
-    'user-only',
-    z.string().trim().max(100),
-    '',
-    "ConnectWise: the technician's API public key (the private key is kept in the OS keychain).",
-  ),
-  'psa.autotask.username': setting('lockable', z.string().trim().max(200), '', "Autotask: the API user's user name."),
-  'psa.autotask.resourceId': setting(
-    'user-only',
-    z.string().trim().regex(/^\d*$/, 'must be a number (the resource id)').max(20),
-    '',
-    "Autotask: the technician's resource id: whose tickets are watched, and who notes are written as.",
-  ),
-  'psa.halopsa.clientId': setting('lockable', z.string().trim().max(200), '', "HaloPSA: the API application's client id."),
-  'psa.halopsa.tenant': setting('lockable', z.string().trim().max(100), '', 'HaloPSA: the tenant name for hosted Halo; empty when self-hosted.'),
-  'psa.workingStatuses': setting(
-    'lockable',
-    StatusNames,
-    [],
-    'Ticket statuses that mean "being worked on" (e.g. ["In Progress"]). Empty: the PSA\'s usual one (RT: open; others: In Progress).',
-  ),
-  'psa.stopwatchMinSeconds': setting(
-    'lockable',
-    z.number().int().min(0).max(3600),
-    60,
-    'ConnectWise: a running stopwatch on a ticket outside the working statuses counts as work after this many seconds (guards against autoStartStopwatch).',
-  ),
-  'psa.queue': setting(
-    'lockable',
-    z.string().trim().max(200),
-    '',
-    "Where new tickets go: ConnectWise board, Autotask queue, HaloPSA ticket type, RT queue. Empty: the PSA's default.",
-  ),
-  'psa.unknownCallerCompany': setting(
-    'lockable',
-    z.string().trim().max(200),
-    '',
-    'The catch-all company for callers nobody matches (ConnectWise company identifier, Autotask company id, HaloPSA client id).',
-  ),
+  'psa.url': PSA_COMMON_SETTINGS['psa.url'],
+  // Each PSA's own keys (psa.<kind>.*) come from its folder's descriptor.
+  ...PSA_OWN_SETTINGS,
+  'psa.workingStatuses': PSA_COMMON_SETTINGS['psa.workingStatuses'],
+  'psa.stopwatchMinSeconds': PSA_COMMON_SETTINGS['psa.stopwatchMinSeconds'],
+  'psa.queue': PSA_COMMON_SETTINGS['psa.queue'],
+  'psa.unknownCallerCompany': PSA_COMMON_SETTINGS['psa.unknownCallerCompany'],
   'psa.ringCompanyMainNumber': setting('lockable', z.boolean(), false, "Also ring through calls from the active ticket's company main number."),
   'psa.coworkersFromPsa': setting(
     'lockable',
@@ -315,9 +252,6 @@ export const settingsRegistry = {
     'How often to poll policy.url, in seconds (at least 30).',
   ),
 } as const satisfies Record<string, SettingSpec>;
-
-export type SettingsRegistry = Readonly<Record<string, SettingSpec>>;
-export type ValuesOf<R extends SettingsRegistry> = { -readonly [K in keyof R]: z.output<R[K]['schema']> };
 
 export type SettingKey = keyof typeof settingsRegistry & string;
 export type SettingsValues = ValuesOf<typeof settingsRegistry>;

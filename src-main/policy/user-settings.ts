@@ -1,6 +1,14 @@
 import { rename } from 'node:fs/promises';
-import { readJsonFile, writeJsonFileAtomic } from '../storage/json-file.js';
 import { SIP_PASSWORD_KEY, type SecretStore } from '../storage/secret-store.js';
+import {
+  openConfSettingsFile,
+  settingsFileFailure,
+  settingsFileOptions,
+  type OpenSettingsFile,
+  type SettingsDocument,
+  type SettingsFileStore,
+} from '../storage/settings-file.js';
+import { messageOf } from '../../src-shared/errors.js';
 import type { Account, AudioDevices, SettingsView } from '../ipc/contract.js';
 import { checkValue, defaultValues, isSettingKey, settingKeys, settingsRegistry, type SettingKey, type SettingsFile, type SettingsValues } from './schema.js';
 import { flattenSettings, isPlainObject, nestSettings } from './flatten.js';
@@ -28,11 +36,16 @@ export class SettingValueError extends Error {
  * everything they haven't chosen themselves. Read key by key with the same
  * rules as policy: a bad key is reported and skipped, the rest apply.
  *
+ * The file is read and written through conf's API (storage/settings-file.ts):
+ * conf in web mode, electron-store in the Electron app.
+ *
  * A damaged file is reported and set aside, never silently overwritten: what
  * was in it stays on disk for the user to fix.
  */
 export class UserSettings {
   private values: Record<string, unknown> = {};
+  /** Opened on first use; stays unopened while the file can't be read, so a later save can open it again. */
+  private file: SettingsFileStore | undefined;
   private schemaRef: string | undefined;
   private brokenFileSetAside = false;
   private readonly listeners = new Set<() => void>();
@@ -45,19 +58,19 @@ export class UserSettings {
     readonly path: string,
     private readonly secrets: SecretStore,
     private readonly log: (message: string) => void = () => {},
+    /** conf unless the Electron shell hands in electron-store. */
+    private readonly openFile: OpenSettingsFile = openConfSettingsFile,
   ) {}
 
   async load(): Promise<void> {
-    let raw: unknown;
+    let raw: SettingsDocument;
     try {
-      raw = await readJsonFile(this.path);
+      // A missing file reads as {}: nothing set yet.
+      raw = this.settingsFile().store;
     } catch (err) {
-      this.setProblems([{ origin: this.path, message: (err as Error).message }], (err as Error).message);
-      return;
-    }
-    if (raw === undefined) return;
-    if (!isPlainObject(raw)) {
-      this.setProblems([{ origin: this.path, message: 'must be a JSON object of settings.' }]);
+      const failure = settingsFileFailure(this.path, err);
+      if (failure.kind === 'not-an-object') this.setProblems([{ origin: this.path, message: 'must be a JSON object of settings.' }]);
+      else this.setProblems([{ origin: this.path, message: failure.message }], failure.message);
       return;
     }
     const { password, rest } = takePassword(raw);
@@ -185,27 +198,50 @@ export class UserSettings {
   private async movePasswordToSecrets(raw: Record<string, unknown>, password: string): Promise<void> {
     await this.secrets.set(SIP_PASSWORD_KEY, password);
     try {
-      await writeJsonFileAtomic(this.path, withoutPassword(raw));
+      this.settingsFile().store = withoutPassword(raw);
       this.log(`Moved the SIP password from ${this.path} to the ${this.secrets.kind === 'os-keychain' ? 'OS keychain' : 'owner-only secrets file'}.`);
     } catch (err) {
       this.log(
-        `The SIP password was stored safely, but ${this.path} could not be rewritten without it: ${(err as Error).message}. Remove the password from that file by hand.`,
+        `The SIP password was stored safely, but ${this.path} could not be rewritten without it: ${messageOf(err)}. Remove the password from that file by hand.`,
       );
     }
   }
 
   private async write(next: Record<string, unknown>): Promise<void> {
-    if (this.problem && !this.brokenFileSetAside) {
-      const aside = `${this.path}.broken-${Date.now()}`;
-      await rename(this.path, aside).catch(() => {});
-      this.log(`Set the unreadable settings file aside as ${aside}.`);
-      this.brokenFileSetAside = true;
-      this.problem = undefined;
-      this.problems = [];
-    }
+    if (this.problem && !this.brokenFileSetAside) await this.setBrokenFileAside();
     this.values = inRegistryOrder(next);
-    await writeJsonFileAtomic(this.path, { ...(this.schemaRef !== undefined ? { $schema: this.schemaRef } : {}), ...nestSettings(this.values) });
+    this.settingsFile().store = { ...(this.schemaRef !== undefined ? { $schema: this.schemaRef } : {}), ...nestSettings(this.values) };
     for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * Before the first save over a file with problems: what the technician
+   * wrote stays on disk beside it. If it can't be moved, nothing is saved
+   * over it either.
+   */
+  private async setBrokenFileAside(): Promise<void> {
+    const aside = `${this.path}.broken-${Date.now()}`;
+    try {
+      await rename(this.path, aside);
+      this.log(`Set the unreadable settings file aside as ${aside}.`);
+    } catch (err) {
+      // Gone already (moved or deleted by hand): nothing left to keep.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new Error(
+          `Focusline didn't save: ${this.path} has problems and could not be kept as ${aside} (${messageOf(err)}). Move or fix that file, then save again.`,
+          { cause: err },
+        );
+      }
+    }
+    this.brokenFileSetAside = true;
+    this.problem = undefined;
+    this.problems = [];
+  }
+
+  /** conf reads the file as it opens, so this throws (a SettingsFileError or fs error) while the file can't be read. */
+  private settingsFile(): SettingsFileStore {
+    this.file ??= this.openFile(settingsFileOptions(this.path));
+    return this.file;
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isSupportedCountry } from 'libphonenumber-js';
-import { IceServerSchema } from '../ipc/contract.js';
+import { IceServerSchema } from '../../src-shared/vocabulary.js';
 import type { DirectoryEntry } from '../focus/types.js';
 
 /**

@@ -5,7 +5,7 @@ import type { SecretStore } from '../storage/secret-store.js';
 import type { PsaAdapterDeps } from './psa-config.js';
 import {
   createPsaAdapter,
-  PSA_SECRET_FIELDS,
+  psaSecretFields,
   psaInstanceKey,
   psaSecretKey,
   readPsaSecrets,
@@ -13,7 +13,8 @@ import {
   type PsaSecrets,
   type RemotePsaKind,
 } from './psa-factory.js';
-import { PSA_LABELS, type PsaAdapter, type PsaKind } from './psa.js';
+import type { PsaAdapter, PsaKind } from './psa.js';
+import { psaLabel } from './psa-registry.js';
 import type { z } from 'zod';
 import { messageOf } from '../../src-shared/errors.js';
 
@@ -83,9 +84,9 @@ export class PsaConnection {
       secrets = kind === 'local' ? {} : await readPsaSecrets(this.options.secrets, kind);
       this.secretsStored = Object.fromEntries(Object.entries(secrets).map(([field, value]) => [field, value !== '']));
     } catch (error) {
-      this.secretsStored = kind === 'local' ? {} : Object.fromEntries(PSA_SECRET_FIELDS[kind].map(({ field }) => [field, false]));
+      this.secretsStored = kind === 'local' ? {} : Object.fromEntries(psaSecretFields(kind).map(({ field }) => [field, false]));
       // A damaged keychain entry must not stop the app: the phone works, the PSA says why it doesn't.
-      const problem = `Focusline can't read the ${PSA_LABELS[kind]} secret from the keychain (${messageOf(error)}). Enter it again in Settings → PSA.`;
+      const problem = `Focusline can't read the ${psaLabel(kind)} secret from the keychain (${messageOf(error)}). Enter it again in Settings → PSA.`;
       this.setBuilt(`unreadable:${kind}:${problem}`, kind === 'local' ? { kind } : { kind, state: 'error', problem });
       return;
     }
@@ -109,14 +110,14 @@ export class PsaConnection {
     if (form.kind === 'local')
       return {
         ok: true,
-        who: PSA_LABELS.local,
+        who: psaLabel('local'),
         checks: [{ name: 'Built-in ticket store', ok: true, detail: 'Always available; tickets stay on this computer.' }],
         warnings: [],
       };
     if (isLocked('psa.kind') && form.kind !== current['psa.kind']) {
       return {
         ok: false,
-        checks: [{ name: 'Settings', ok: false, detail: `Your organization has set the PSA to ${PSA_LABELS[current['psa.kind']]}.` }],
+        checks: [{ name: 'Settings', ok: false, detail: `Your organization has set the PSA to ${psaLabel(current['psa.kind'])}.` }],
         warnings: [],
       };
     }
@@ -140,16 +141,16 @@ export class PsaConnection {
   /** Stores the form's secrets in the keychain (blank: keep what is stored). Values are saved by the caller through policy. */
   async saveSecrets(form: PsaForm): Promise<void> {
     if (form.kind === 'local') return;
-    const allowed = new Set(PSA_SECRET_FIELDS[form.kind].map((f) => f.field));
+    const allowed = new Set(psaSecretFields(form.kind).map((f) => f.field));
     for (const [field, value] of Object.entries(nonBlank(form.secrets))) {
-      if (!allowed.has(field)) throw new Error(`${PSA_LABELS[form.kind]} has no secret called "${field}".`);
+      if (!allowed.has(field)) throw new Error(`${psaLabel(form.kind)} has no secret called "${field}".`);
       await this.options.secrets.set(psaSecretKey(form.kind, field), value);
     }
   }
 
   async status(extra: Pick<PsaStatusView, 'lastPollAt' | 'pollError' | 'sync'>): Promise<PsaStatusView> {
     const b = this.built;
-    const label = b.kind === 'local' ? PSA_LABELS.local : b.state === 'connected' ? b.adapter.label : PSA_LABELS[b.kind];
+    const label = b.kind === 'local' ? psaLabel('local') : b.state === 'connected' ? b.adapter.label : psaLabel(b.kind);
     return {
       kind: b.kind,
       label,
@@ -205,7 +206,7 @@ function nonBlank(secrets: Record<string, string>): Record<string, string> {
 
 function describe(b: Built): string {
   if (b.kind === 'local') return 'built-in store';
-  if (b.state === 'incomplete') return `${PSA_LABELS[b.kind]} settings are incomplete (missing: ${b.missing.join(', ')}).`;
+  if (b.state === 'incomplete') return `${psaLabel(b.kind)} settings are incomplete (missing: ${b.missing.join(', ')}).`;
   if (b.state === 'error') return b.problem;
   return b.adapter.label;
 }

@@ -18,14 +18,6 @@ import type { PsaKind } from '../../src-shared/vocabulary.js';
 
 export { PSA_KINDS, type PsaKind } from '../../src-shared/vocabulary.js';
 
-export const PSA_LABELS: Record<PsaKind, string> = {
-  local: 'Built-in ticket store',
-  rt: 'Request Tracker',
-  connectwise: 'ConnectWise PSA',
-  autotask: 'Autotask',
-  halopsa: 'HaloPSA',
-};
-
 /** A ticket as Focusline needs it, from any PSA. */
 export type PsaTicket = {
   id: string;
@@ -80,7 +72,22 @@ export type CallerMatch = {
  * in the PSA yet and the adapter may skip its search-before-create (which
  * costs RT and Halo several requests). Absent: search, to be safe.
  */
-type WriteRequest = { ref: string; firstTry?: boolean | undefined };
+export type WriteRequest = { ref: string; firstTry?: boolean | undefined };
+
+/**
+ * A write that must reach the PSA once per ref, whatever the retries: unless
+ * this is the ref's first try, `search` looks for what an earlier try may
+ * already have written and its answer is returned as the result; otherwise
+ * (or when it finds nothing) `write` writes. Every adapter's writes go
+ * through here, so the rule is written once.
+ */
+export async function writeOnce<T>(request: WriteRequest, search: () => Promise<T | null | undefined>, write: () => Promise<T>): Promise<T> {
+  if (!request.firstTry) {
+    const earlier = await search();
+    if (earlier !== null && earlier !== undefined) return earlier;
+  }
+  return write();
+}
 
 /** A file that goes with a new ticket (a voicemail's recording). */
 export type Attachment = { fileName: string; mimeType: string; bytes: Uint8Array };

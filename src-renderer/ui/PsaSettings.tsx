@@ -1,68 +1,29 @@
-import { useState } from 'react';
-import type { FocuslineApi, PsaStatusView } from '../../src-main/ipc/contract.js';
+import { useEffect, useState } from 'react';
+import type { FocuslineApi, PsaFormView, PsaStatusView } from '../../src-main/ipc/contract.js';
 import { useAppStore } from '../state/app-store.js';
 import { Managed } from './Managed.js';
 import { messageOf } from '../../src-shared/errors.js';
 
 type Kind = PsaStatusView['kind'];
 
-const KINDS: { value: Kind; label: string }[] = [
-  { value: 'local', label: 'Built-in ticket store (no PSA)' },
-  { value: 'connectwise', label: 'ConnectWise PSA' },
-  { value: 'autotask', label: 'Autotask' },
-  { value: 'halopsa', label: 'HaloPSA' },
-  { value: 'rt', label: 'Request Tracker' },
-];
+const NO_FORM: PsaFormView = { kind: 'local', label: '', hint: '', fields: [], secrets: [] };
 
-type Field = { key: string; label: string; placeholder?: string };
-type Secret = { field: string; label: string };
-
-/** What each PSA asks for. Values are settings (policy may pin them); secrets go to the OS keychain only. */
-const FORM: Record<Kind, { fields: Field[]; secrets: Secret[]; hint: string }> = {
-  local: { fields: [], secrets: [], hint: 'Tickets stay on this computer. Connect a PSA to create tickets where your team works.' },
-  connectwise: {
-    fields: [
-      { key: 'psa.url', label: 'Site URL', placeholder: 'https://na.myconnectwise.net' },
-      { key: 'psa.connectwise.companyId', label: 'Company id' },
-      { key: 'psa.connectwise.publicKey', label: 'Public key' },
-      { key: 'psa.connectwise.clientId', label: 'Client id (GUID)' },
-      { key: 'psa.queue', label: 'Board for new tickets', placeholder: 'Help Desk' },
-    ],
-    secrets: [{ field: 'privateKey', label: 'Private key' }],
-    hint: 'API keys from My Account → API Keys in ConnectWise.',
-  },
-  autotask: {
-    fields: [
-      { key: 'psa.autotask.username', label: 'API user name' },
-      { key: 'psa.autotask.resourceId', label: 'Your resource id' },
-      { key: 'psa.queue', label: 'Queue for new tickets' },
-      { key: 'psa.url', label: 'Zone discovery URL (optional)', placeholder: 'https://webservices.autotask.net/atservicesrest' },
-    ],
-    secrets: [
-      { field: 'secret', label: 'API user secret' },
-      { field: 'integrationCode', label: 'Integration code' },
-    ],
-    hint: 'The zone is found through ZoneInformation; you only need the API user.',
-  },
-  halopsa: {
-    fields: [
-      { key: 'psa.url', label: 'Tenant URL', placeholder: 'https://yourcompany.halopsa.com' },
-      { key: 'psa.halopsa.clientId', label: 'Client id' },
-      { key: 'psa.halopsa.tenant', label: 'Tenant (hosted Halo)' },
-      { key: 'psa.queue', label: 'Ticket type for new tickets' },
-    ],
-    secrets: [{ field: 'clientSecret', label: 'Client secret' }],
-    hint: 'An API application with client credentials (Configuration → Integrations → HaloPSA API).',
-  },
-  rt: {
-    fields: [
-      { key: 'psa.url', label: 'RT URL', placeholder: 'https://rt.example.com' },
-      { key: 'psa.queue', label: 'Queue for new tickets', placeholder: 'General' },
-    ],
-    secrets: [{ field: 'token', label: 'Auth token' }],
-    hint: 'Create a token in RT: Logged in as … → Settings → Auth Tokens.',
-  },
-};
+/** The PSAs main can connect to and what each one asks for (from the PSA folders' descriptors). */
+function usePsaForms(api: FocuslineApi): { forms: PsaFormView[]; problem: string } {
+  const [forms, setForms] = useState<PsaFormView[]>([]);
+  const [problem, setProblem] = useState('');
+  useEffect(() => {
+    let live = true;
+    api.invoke('psa.forms', {}).then(
+      (r) => live && setForms(r.forms),
+      (err: unknown) => live && setProblem(`Focusline couldn't list the PSAs it connects to: ${messageOf(err)}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
+  return { forms, problem };
+}
 
 function usePolicyValue(key: string): { value: string; locked: boolean } {
   const entry = useAppStore((s) => s.policy.entries.find((e) => e.key === key));
@@ -73,6 +34,7 @@ function usePolicyValue(key: string): { value: string; locked: boolean } {
 /** Settings → PSA: pick the PSA, fill in its keys, test, save. */
 export function PsaSettings({ api }: { api: FocuslineApi }) {
   const status = useAppStore((s) => s.psa);
+  const { forms, problem } = usePsaForms(api);
   const effectiveKind = usePolicyValue('psa.kind');
   const entries = useAppStore((s) => s.policy.entries);
   const [chosenKind, setKind] = useState<Kind | null>(null);
@@ -88,7 +50,7 @@ export function PsaSettings({ api }: { api: FocuslineApi }) {
   } | null>(null);
   const [busy, setBusy] = useState<'' | 'testing' | 'saving'>('');
   const [error, setError] = useState('');
-  const form = FORM[kind];
+  const form = forms.find((f) => f.kind === kind) ?? NO_FORM;
   const valueOf = (key: string) => values[key] ?? (JSON.parse(entries.find((e) => e.key === key)?.value ?? '""') as string);
   const lockedKeys = new Set(entries.filter((e) => e.locked).map((e) => e.key));
   // Only this PSA's secrets: a token typed before switching PSA must not be offered to another one.
@@ -132,14 +94,19 @@ export function PsaSettings({ api }: { api: FocuslineApi }) {
           }}
           data-testid="psa-kind"
         >
-          {KINDS.map((k) => (
-            <option key={k.value} value={k.value}>
-              {k.label}
+          {forms.map((f) => (
+            <option key={f.kind} value={f.kind}>
+              {f.label}
             </option>
           ))}
         </select>
         {effectiveKind.locked && <Managed />}
       </label>
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
       <p className="hint">{form.hint}</p>
       {form.fields.map((f) => (
         <label key={f.key}>

@@ -31,6 +31,7 @@ export const COMMAND_NAMES = [
   'handoffs.list',
   'handoffs.resend',
   'psa.status',
+  'psa.forms',
   'psa.test',
   'psa.save',
   'psa.refresh',

@@ -3,6 +3,7 @@ import type { AutotaskConfig, PsaAdapterDeps } from '../psa-config.js';
 import {
   PsaError,
   refMarker,
+  writeOnce,
   type AttemptLogRequest,
   type CallerMatch,
   type CallOptions,
@@ -222,17 +223,25 @@ class AutotaskAdapter implements PsaAdapter {
 
   // ------------------------------------------------------------ writes
 
-  async createTicket(request: NewTicketRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
-    const earlier = await this.client.query('Tickets', [f.eq('externalID', externalRef(request.ref))], atTicketSchema, {
-      ...options,
-      maxRecords: 1,
-      includeFields: ['id'],
-    });
-    const found = earlier.items[0];
-    if (found) {
-      this.client.log(`ticket ${found.id} already carries ref ${request.ref}; not creating another`);
-      return this.written(found.id, options);
-    }
+  createTicket(request: NewTicketRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
+    return writeOnce(
+      request,
+      async () => {
+        const earlier = await this.client.query('Tickets', [f.eq('externalID', externalRef(request.ref))], atTicketSchema, {
+          ...options,
+          maxRecords: 1,
+          includeFields: ['id'],
+        });
+        const found = earlier.items[0];
+        if (!found) return null;
+        this.client.log(`ticket ${found.id} already carries ref ${request.ref}; not creating another`);
+        return this.written(found.id, options);
+      },
+      () => this.createNewTicket(request, options),
+    );
+  }
+
+  private async createNewTicket(request: NewTicketRequest, options: CallOptions): Promise<WriteResult & { ticketId: string }> {
     const companyId = this.companyFor(request.companyId, 'create a ticket');
     const fields = await this.client.fields('Tickets', options);
     const pick = (field: string) => picklistOf(fields, field);
@@ -261,7 +270,11 @@ class AutotaskAdapter implements PsaAdapter {
 
   async addNote(request: NoteRequest, options: CallOptions = {}): Promise<WriteResult> {
     const ticketId = this.ticketIdOf(request.ticketId);
-    return this.writeTicketNote(ticketId, { title: firstLine(request.text), text: request.text, ref: request.ref, internal: request.internal }, options);
+    return this.writeTicketNote(
+      ticketId,
+      { title: firstLine(request.text), text: request.text, ref: request.ref, firstTry: request.firstTry, internal: request.internal },
+      options,
+    );
   }
 
   async logAttempt(request: AttemptLogRequest, options: CallOptions = {}): Promise<WriteResult> {
@@ -269,53 +282,77 @@ class AutotaskAdapter implements PsaAdapter {
       // A contact attempt is the MSP's own record: always internal.
       return this.writeTicketNote(
         this.ticketIdOf(request.ticketId),
-        { title: attemptTitle(request), text: request.text, ref: request.ref, internal: true },
+        { title: attemptTitle(request), text: request.text, ref: request.ref, firstTry: request.firstTry, internal: true },
         options,
       );
     }
     const companyId = this.companyFor(request.companyId, 'log the call');
-    const earlier = await this.client.query('CompanyNotes', [f.eq('companyID', companyId), f.contains('note', refMarker(request.ref))], atCompanyNoteSchema, {
-      ...options,
-      maxRecords: 1,
-      includeFields: ['id'],
-    });
-    if (earlier.items[0]) return {};
-    const [actionType, resourceId] = await Promise.all([this.phoneCallActionType(options), this.actingResourceId(options)]);
-    await this.client.create(
-      `/Companies/${companyId}/Notes`,
-      companyNoteBody(request, { companyId, contactId: atId(request.contactId), actionType, resourceId }),
-      options,
+    return writeOnce(
+      request,
+      async () => {
+        const earlier = await this.client.query(
+          'CompanyNotes',
+          [f.eq('companyID', companyId), f.contains('note', refMarker(request.ref))],
+          atCompanyNoteSchema,
+          {
+            ...options,
+            maxRecords: 1,
+            includeFields: ['id'],
+          },
+        );
+        return earlier.items[0] ? {} : null;
+      },
+      async () => {
+        const [actionType, resourceId] = await Promise.all([this.phoneCallActionType(options), this.actingResourceId(options)]);
+        await this.client.create(
+          `/Companies/${companyId}/Notes`,
+          companyNoteBody(request, { companyId, contactId: atId(request.contactId), actionType, resourceId }),
+          options,
+        );
+        return {};
+      },
     );
-    return {};
   }
 
   // ------------------------------------------------------------ helpers
 
   private async writeTicketNote(
     ticketId: number,
-    note: { title: string; text: string; ref: string; internal: boolean },
+    note: { title: string; text: string; ref: string; firstTry?: boolean | undefined; internal: boolean },
     options: CallOptions,
   ): Promise<WriteResult> {
-    const earlier = await this.client.query('TicketNotes', [f.eq('ticketID', ticketId), f.contains('description', refMarker(note.ref))], atTicketNoteSchema, {
-      ...options,
-      maxRecords: 1,
-      includeFields: ['id'],
-    });
-    if (!earlier.items[0]) {
-      const [noteTypes, publishes] = await Promise.all([
-        this.client.picklist('TicketNotes', 'noteType', options),
-        this.client.picklist('TicketNotes', 'publish', options),
-      ]);
-      const noteType = picklistDefault(noteTypes);
-      const publish = publishValue(publishes, note.internal);
-      if (noteType === undefined || publish === undefined) {
-        throw new PsaError(
-          'config',
-          `Autotask: can't tell which note type or ${note.internal ? 'internal' : 'client-visible'} publish setting to use (the tenant's TicketNotes picklists). Ask your Autotask administrator.`,
+    await writeOnce(
+      note,
+      async () => {
+        const earlier = await this.client.query(
+          'TicketNotes',
+          [f.eq('ticketID', ticketId), f.contains('description', refMarker(note.ref))],
+          atTicketNoteSchema,
+          {
+            ...options,
+            maxRecords: 1,
+            includeFields: ['id'],
+          },
         );
-      }
-      await this.client.create(`/Tickets/${ticketId}/Notes`, ticketNoteBody(ticketId, { ...note, noteType, publish }), options);
-    }
+        return earlier.items[0] ? true : null;
+      },
+      async () => {
+        const [noteTypes, publishes] = await Promise.all([
+          this.client.picklist('TicketNotes', 'noteType', options),
+          this.client.picklist('TicketNotes', 'publish', options),
+        ]);
+        const noteType = picklistDefault(noteTypes);
+        const publish = publishValue(publishes, note.internal);
+        if (noteType === undefined || publish === undefined) {
+          throw new PsaError(
+            'config',
+            `Autotask: can't tell which note type or ${note.internal ? 'internal' : 'client-visible'} publish setting to use (the tenant's TicketNotes picklists). Ask your Autotask administrator.`,
+          );
+        }
+        await this.client.create(`/Tickets/${ticketId}/Notes`, ticketNoteBody(ticketId, { ...note, noteType, publish }), options);
+        return true;
+      },
+    );
     const zone = await this.client.zone(options);
     return { ticketId: String(ticketId), url: ticketWebUrl(zone.webUrl, ticketId) };
   }

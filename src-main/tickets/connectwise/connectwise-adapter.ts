@@ -3,6 +3,7 @@ import type { ConnectWiseConfig, PsaAdapterDeps } from '../psa-config.js';
 import {
   PsaError,
   refMarker,
+  writeOnce,
   type AttemptLogRequest,
   type CallerMatch,
   type CallOptions,
@@ -188,31 +189,42 @@ class ConnectWiseAdapter implements PsaAdapter {
     return this.ticketList(`company/id=${id} AND closedFlag=false`, 10, options);
   }
 
-  async createTicket(request: NewTicketRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
-    const earlier = await this.cw.list(
-      '/service/tickets',
-      cwCreatedSchema,
-      { conditions: `externalXRef=${cwString(request.ref)}`, fields: 'id', pageSize: 1 },
-      options,
+  createTicket(request: NewTicketRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
+    return writeOnce(
+      request,
+      async () => {
+        const earlier = await this.cw.list(
+          '/service/tickets',
+          cwCreatedSchema,
+          { conditions: `externalXRef=${cwString(request.ref)}`, fields: 'id', pageSize: 1 },
+          options,
+        );
+        const found = earlier.items[0];
+        if (found === undefined) return null;
+        this.cw.log(`ticket #${found.id} already exists for ref ${request.ref}; not creating another`);
+        return this.written(found.id);
+      },
+      async () => {
+        const contactId = request.contactId ? requireId(request.contactId, 'contact') : undefined;
+        const body = newTicketBody(request, this.companyFor(request.companyId), this.cw.config.queue, contactId);
+        const created = await this.cw.post('/service/tickets', body, cwCreatedSchema, options);
+        return this.written(created.id);
+      },
     );
-    const found = earlier.items[0];
-    if (found !== undefined) {
-      this.cw.log(`ticket #${found.id} already exists for ref ${request.ref}; not creating another`);
-      return this.written(found.id);
-    }
-    const contactId = request.contactId ? requireId(request.contactId, 'contact') : undefined;
-    const body = newTicketBody(request, this.companyFor(request.companyId), this.cw.config.queue, contactId);
-    const created = await this.cw.post('/service/tickets', body, cwCreatedSchema, options);
-    return this.written(created.id);
   }
 
-  async addNote(request: NoteRequest, options: CallOptions = {}): Promise<WriteResult> {
+  addNote(request: NoteRequest, options: CallOptions = {}): Promise<WriteResult> {
     const ticketId = requireId(request.ticketId, 'ticket');
-    if (await this.noteExists(ticketId, request.ref, options)) return this.written(ticketId);
-    await this.cw.post(`/service/tickets/${ticketId}/notes`, noteBody(request), cwCreatedSchema, options).catch((error: unknown) => {
-      throw ticketGone(error, ticketId);
-    });
-    return this.written(ticketId);
+    return writeOnce(
+      request,
+      async () => ((await this.noteExists(ticketId, request.ref, options)) ? this.written(ticketId) : null),
+      async () => {
+        await this.cw.post(`/service/tickets/${ticketId}/notes`, noteBody(request), cwCreatedSchema, options).catch((error: unknown) => {
+          throw ticketGone(error, ticketId);
+        });
+        return this.written(ticketId);
+      },
+    );
   }
 
   async logAttempt(request: AttemptLogRequest, options: CallOptions = {}): Promise<WriteResult> {
@@ -224,16 +236,23 @@ class ConnectWiseAdapter implements PsaAdapter {
     };
     const result = ticketId === undefined ? {} : this.written(ticketId);
     const marker = refMarker(request.ref);
-    const earlier = await this.cw.list(
-      '/sales/activities',
-      cwActivitySchema,
-      { conditions: `notes like ${likeAnywhere(marker)}`, fields: 'id,notes,ticket', pageSize: CANDIDATES },
-      options,
+    return writeOnce(
+      request,
+      async () => {
+        const earlier = await this.cw.list(
+          '/sales/activities',
+          cwActivitySchema,
+          { conditions: `notes like ${likeAnywhere(marker)}`, fields: 'id,notes,ticket', pageSize: CANDIDATES },
+          options,
+        );
+        return earlier.items.some((activity) => activity.notes?.includes(marker)) ? result : null;
+      },
+      async () => {
+        const me = await this.cw.whoAmI(options);
+        await this.cw.post('/sales/activities', activityBody(request, me.identifier, ids), cwCreatedSchema, options);
+        return result;
+      },
     );
-    if (earlier.items.some((activity) => activity.notes?.includes(marker))) return result;
-    const me = await this.cw.whoAmI(options);
-    await this.cw.post('/sales/activities', activityBody(request, me.identifier, ids), cwCreatedSchema, options);
-    return result;
   }
 
   listContacts(cursor: string | null, options: CallOptions = {}): Promise<PsaPage<PsaPerson>> {

@@ -1,6 +1,5 @@
 import type { HaloConfig, PsaAdapterDeps } from '../psa-config.js';
 import {
-  PSA_LABELS,
   PsaError,
   type AttemptLogRequest,
   type CallerMatch,
@@ -12,7 +11,9 @@ import {
   type PsaPage,
   type PsaPerson,
   type PsaTicket,
+  type WriteRequest,
   type WriteResult,
+  writeOnce,
 } from '../psa.js';
 import { HaloClient } from './halopsa-client.js';
 import { runConnectionTest } from './halopsa-connection-test.js';
@@ -126,7 +127,7 @@ class HaloPsaAdapter implements PsaAdapter {
     this.log = deps.log ?? (() => undefined);
     this.region = deps.defaultRegion ?? '';
     this.client = new HaloClient(config, { fetch: deps.fetch ?? fetch, now, log: this.log });
-    this.label = `${PSA_LABELS.halopsa} (${hostOf(config.url)})`;
+    this.label = `${HALO_VENDOR} (${hostOf(config.url)})`;
     this.me = new Memo((signal) => this.client.get('/agent/me', {}, AgentSchema, signal), now);
     this.statuses = new Memo((signal) => this.client.get('/status', { type: 'ticket' }, NamedListSchema, signal), now);
     this.ticketTypes = new Memo((signal) => this.client.get('/tickettype', {}, NamedListSchema, signal), now);
@@ -236,12 +237,19 @@ class HaloPsaAdapter implements PsaAdapter {
     const { signal } = options;
     const clientId = this.clientFor(request.companyId);
     const ticketTypeId = await this.ticketTypeId(signal);
-    const earlier = request.firstTry ? undefined : await this.ticketWithRef(request.ref, signal);
-    if (earlier !== undefined) return this.written(earlier);
-    const created = await this.client.post('/tickets', newTicketBody(request, clientId, ticketTypeId), CreatedTicketSchema, signal);
-    const ticket = Array.isArray(created) ? created[0] : created;
-    if (!ticket) throw new PsaError('malformed', `${HALO_VENDOR} answered the new ticket without it.`);
-    return this.written(ticket.id);
+    return writeOnce(
+      request,
+      async () => {
+        const earlier = await this.ticketWithRef(request.ref, signal);
+        return earlier === undefined ? null : this.written(earlier);
+      },
+      async () => {
+        const created = await this.client.post('/tickets', newTicketBody(request, clientId, ticketTypeId), CreatedTicketSchema, signal);
+        const ticket = Array.isArray(created) ? created[0] : created;
+        if (!ticket) throw new PsaError('malformed', `${HALO_VENDOR} answered the new ticket without it.`);
+        return this.written(ticket.id);
+      },
+    );
   }
 
   async addNote(request: NoteRequest, options: CallOptions = {}): Promise<WriteResult> {
@@ -328,12 +336,18 @@ class HaloPsaAdapter implements PsaAdapter {
     return undefined;
   }
 
-  private async addActionOnce(ticketId: number, request: { ref: string; firstTry?: boolean | undefined }, body: unknown, signal?: AbortSignal): Promise<void> {
-    if (!request.firstTry) {
-      const { actions } = await this.client.get('/actions', { ticket_id: ticketId }, ActionListSchema, signal);
-      if (actions.some((a) => carriesRef(a.note, request.ref))) return;
-    }
-    await this.client.post('/actions', body, CreatedActionSchema, signal);
+  private async addActionOnce(ticketId: number, request: WriteRequest, body: unknown, signal?: AbortSignal): Promise<void> {
+    await writeOnce(
+      request,
+      async () => {
+        const { actions } = await this.client.get('/actions', { ticket_id: ticketId }, ActionListSchema, signal);
+        return actions.some((a) => carriesRef(a.note, request.ref)) ? true : null;
+      },
+      async () => {
+        await this.client.post('/actions', body, CreatedActionSchema, signal);
+        return true;
+      },
+    );
   }
 
   private ticketIdOf(id: string): number {

@@ -1,6 +1,5 @@
 import type { PsaAdapterDeps, RtConfig } from '../psa-config.js';
 import {
-  PSA_LABELS,
   PsaError,
   refMarker,
   withRef,
@@ -14,9 +13,11 @@ import {
   type PsaPage,
   type PsaPerson,
   type PsaTicket,
+  type WriteRequest,
   type WriteResult,
+  writeOnce,
 } from '../psa.js';
-import { RtClient } from './rt-client.js';
+import { RT_VENDOR, RtClient } from './rt-client.js';
 import { testRtConnection } from './rt-connection.js';
 import { rtCoworkers } from './rt-coworkers.js';
 import {
@@ -98,7 +99,7 @@ class RtAdapter implements PsaAdapter {
     this.region = deps.defaultRegion ?? 'US';
     this.now = deps.now ?? (() => new Date());
     this.log = deps.log ?? (() => undefined);
-    this.label = `${PSA_LABELS.rt} (${hostOf(this.client.baseUrl) ?? 'no URL set'})`;
+    this.label = `${RT_VENDOR} (${hostOf(this.client.baseUrl) ?? 'no URL set'})`;
   }
 
   testConnection(options?: CallOptions): Promise<ConnectionReport> {
@@ -143,13 +144,21 @@ class RtAdapter implements PsaAdapter {
     return this.searchTickets(companyTicketsQuery(companyId.trim()), { orderby: 'id', order: 'DESC', perPage: SCREEN_POP_TICKETS }, options);
   }
 
-  async createTicket(request: NewTicketRequest, options?: CallOptions): Promise<WriteResult & { ticketId: string }> {
+  createTicket(request: NewTicketRequest, options?: CallOptions): Promise<WriteResult & { ticketId: string }> {
     const subject = ticketSubject(request);
-    const existing = request.firstTry ? null : await this.findTicketByRef(request.ref, subject, options);
-    if (existing !== null) {
-      this.log(`RT: ticket #${existing} already carries ref ${request.ref}; not creating another`);
-      return { ticketId: existing, url: ticketUrl(this.client.baseUrl, existing) };
-    }
+    return writeOnce(
+      request,
+      async () => {
+        const existing = await this.findTicketByRef(request.ref, subject, options);
+        if (existing === null) return null;
+        this.log(`RT: ticket #${existing} already carries ref ${request.ref}; not creating another`);
+        return { ticketId: existing, url: ticketUrl(this.client.baseUrl, existing) };
+      },
+      () => this.createNewTicket(request, subject, options),
+    );
+  }
+
+  private async createNewTicket(request: NewTicketRequest, subject: string, options: CallOptions | undefined): Promise<WriteResult & { ticketId: string }> {
     const requestor = request.contactId?.trim() || (await this.phoneRequester(request, options));
     const created = await this.client.post(
       '/ticket',
@@ -177,7 +186,13 @@ class RtAdapter implements PsaAdapter {
   }
 
   addNote(request: NoteRequest, options?: CallOptions): Promise<WriteResult> {
-    return this.writeOnce(request.ticketId, request, request.internal ? 'comment' : 'correspond', { Content: withRef(request.text, request.ref) }, options);
+    return this.writeMessageOnce(
+      request.ticketId,
+      request,
+      request.internal ? 'comment' : 'correspond',
+      { Content: withRef(request.text, request.ref) },
+      options,
+    );
   }
 
   /**
@@ -191,7 +206,7 @@ class RtAdapter implements PsaAdapter {
       this.log(`RT: call attempt ${request.ref} has no ticket; RT has no place for it, not logged in RT`);
       return {};
     }
-    return this.writeOnce(
+    return this.writeMessageOnce(
       request.ticketId,
       request,
       'comment',
@@ -302,9 +317,9 @@ class RtAdapter implements PsaAdapter {
   }
 
   /** A comment or reply, written once per ref. */
-  private async writeOnce(
+  private async writeMessageOnce(
     ticketId: string,
-    { ref, firstTry }: { ref: string; firstTry?: boolean | undefined },
+    request: WriteRequest,
     kind: 'comment' | 'correspond',
     fields: Record<string, string>,
     options: CallOptions | undefined,
@@ -312,12 +327,18 @@ class RtAdapter implements PsaAdapter {
     if (!isTicketId(ticketId)) throw new PsaError('invalid-request', `Request Tracker ticket ids are numbers; "${ticketId}" is not one.`);
     await this.requireTicket(ticketId, options);
     const url = ticketUrl(this.client.baseUrl, ticketId);
-    if (!firstTry && (await this.carriesMarker(ticketId, ref, 'DESC', NOTE_LOOKBACK, options))) {
-      this.log(`RT: ticket #${ticketId} already has the ${kind} for ref ${ref}; not writing it again`);
-      return { ticketId, url };
-    }
-    await this.client.post(`/ticket/${ticketId}/${kind}`, {}, { ContentType: 'text/plain', ...fields }, RtMessagesSchema, options?.signal);
-    return { ticketId, url };
+    return writeOnce(
+      request,
+      async () => {
+        if (!(await this.carriesMarker(ticketId, request.ref, 'DESC', NOTE_LOOKBACK, options))) return null;
+        this.log(`RT: ticket #${ticketId} already has the ${kind} for ref ${request.ref}; not writing it again`);
+        return { ticketId, url };
+      },
+      async () => {
+        await this.client.post(`/ticket/${ticketId}/${kind}`, {}, { ContentType: 'text/plain', ...fields }, RtMessagesSchema, options?.signal);
+        return { ticketId, url };
+      },
+    );
   }
 
   /** RT answers a comment on a missing ticket with 400 "Permission Denied"; say what is really wrong. */

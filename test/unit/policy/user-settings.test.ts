@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdir, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserSettings } from '../../../src-main/policy/user-settings.js';
 import { SIP_PASSWORD_KEY } from '../../../src-main/storage/secret-store.js';
+import { openConfSettingsFile, type OpenSettingsFile, type SettingsFileOptions } from '../../../src-main/storage/settings-file.js';
 import { InMemorySecretStore } from '../in-memory-secret-store.js';
 
 const account = { wsServer: 'wss://pbx.example.com/ws', sipUri: 'sip:1001@pbx.example.com', authUser: '1001', displayName: 'Jane' };
@@ -126,6 +127,117 @@ describe('user settings beyond the account', () => {
     await new UserSettings(path, secrets).load();
     expect(secrets.values.get(SIP_PASSWORD_KEY)).toBe('flat-secret');
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ account, focus: { busyCode: 404 } });
+  });
+});
+
+describe('the settings file on disk', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('leaves a broken file exactly as it was and works with defaults until the technician saves', async () => {
+    const path = join(await dir(), 'settings.json');
+    const broken = '{ "account": { "wsServer": "wss://pbx.example.com/ws", ';
+    await writeFile(path, broken);
+    const settings = new UserSettings(path, new InMemorySecretStore());
+    await settings.load();
+    expect(settings.problems).toEqual([{ origin: path, message: settings.problem?.message }]);
+    expect((await settings.view()).account).toBeNull();
+    expect(settings.settings.iceServers).toEqual([]);
+    expect(await readFile(path, 'utf8')).toBe(broken);
+  });
+
+  it('reports a file that is JSON but not an object of settings, and keeps it beside the saved one', async () => {
+    const d = await dir();
+    const path = join(d, 'settings.json');
+    await writeFile(path, '["wss://pbx.example.com/ws"]');
+    const settings = new UserSettings(path, new InMemorySecretStore());
+    await settings.load();
+    expect(settings.problems).toEqual([{ origin: path, message: 'must be a JSON object of settings.' }]);
+    expect(settings.problem?.message).toBe(`${path} has settings Focusline can't use: must be a JSON object of settings.`);
+    await settings.saveAccount(account, undefined);
+    const aside = (await readdir(d)).find((f) => f.startsWith('settings.json.broken-')) ?? '';
+    expect(await readFile(join(d, aside), 'utf8')).toBe('["wss://pbx.example.com/ws"]');
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ account });
+  });
+
+  it('reports a file it cannot read by name, works with defaults, and saves once it is set aside', async () => {
+    const d = await dir();
+    const path = join(d, 'settings.json');
+    // A folder where the file should be: unreadable as a file, even for root.
+    await mkdir(path);
+    const settings = new UserSettings(path, new InMemorySecretStore());
+    await settings.load();
+    expect(settings.problem?.message.startsWith(`Can't read ${path}: EISDIR`)).toBe(true);
+    expect((await settings.view()).account).toBeNull();
+    await settings.saveAccount(account, undefined);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ account });
+    const aside = (await readdir(d)).find((f) => f.startsWith('settings.json.broken-')) ?? '';
+    expect((await stat(join(d, aside))).isDirectory()).toBe(true);
+  });
+
+  it('saves nothing over a broken file it cannot set aside, and says which file and what to do', async () => {
+    const d = await dir();
+    const path = join(d, 'settings.json');
+    await writeFile(path, '{ not json');
+    vi.spyOn(Date, 'now').mockReturnValue(1_700_000_000_000);
+    // The name it would be kept under is taken by a folder, so the rename fails.
+    await mkdir(join(d, 'settings.json.broken-1700000000000', 'taken'), { recursive: true });
+    const settings = new UserSettings(path, new InMemorySecretStore());
+    await settings.load();
+    await expect(settings.saveAccount(account, undefined)).rejects.toThrow(
+      /didn't save: .*settings\.json has problems and could not be kept as .*Move or fix that file/,
+    );
+    expect(await readFile(path, 'utf8')).toBe('{ not json');
+  });
+
+  it('keeps the $schema line first and writes pretty JSON with a final newline', async () => {
+    const path = join(await dir(), 'settings.json');
+    await writeFile(path, JSON.stringify({ $schema: './settings.schema.json', account }));
+    const settings = new UserSettings(path, new InMemorySecretStore());
+    await settings.load();
+    await settings.setValue('focus.action', 'voicemail');
+    const text = await readFile(path, 'utf8');
+    expect(text).toBe(JSON.stringify({ $schema: './settings.schema.json', account, focus: { action: 'voicemail' } }, null, 2) + '\n');
+  });
+
+  it("reads and writes through the store it is handed, opened with conf's options for that file", async () => {
+    const d = await dir();
+    const path = join(d, 'managed.json');
+    const opened: SettingsFileOptions[] = [];
+    const openSettingsFile: OpenSettingsFile = (options) => {
+      opened.push(options);
+      return openConfSettingsFile(options);
+    };
+    const settings = new UserSettings(path, new InMemorySecretStore(), () => {}, openSettingsFile);
+    await settings.load();
+    await settings.setValue('focus.action', 'busy');
+    expect(opened).toEqual([expect.objectContaining({ cwd: d, configName: 'managed', fileExtension: 'json', clearInvalidConfig: false })]);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ focus: { action: 'busy' } });
+  });
+
+  it("keeps the password safe and says so when the file can't be rewritten without it", async () => {
+    const path = join(await dir(), 'settings.json');
+    await writeFile(path, JSON.stringify({ account: { ...account, password: 'hunter2' } }));
+    const secrets = new InMemorySecretStore();
+    const logs: string[] = [];
+    const readOnly: OpenSettingsFile = (options) => {
+      const file = openConfSettingsFile(options);
+      return {
+        path: file.path,
+        get store() {
+          return file.store;
+        },
+        set store(_document) {
+          throw new Error(`EACCES: permission denied, open '${file.path}'`);
+        },
+      };
+    };
+    await new UserSettings(path, secrets, (m) => logs.push(m), readOnly).load();
+    expect(secrets.values.get(SIP_PASSWORD_KEY)).toBe('hunter2');
+    expect(logs).toEqual([
+      `The SIP password was stored safely, but ${path} could not be rewritten without it: EACCES: permission denied, open '${path}'. Remove the password from that file by hand.`,
+    ]);
   });
 });
 

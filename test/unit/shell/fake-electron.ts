@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { vi } from 'vitest';
+import type * as ElectronStoreModule from 'electron-store';
 
 /**
  * A stand-in for the `electron` module (the binary can't be installed here).
@@ -8,6 +9,8 @@ import { vi } from 'vitest';
  * `default` export too, since `import electron from 'electron'` needs one.
  * The fakes behave (events fire, close can be prevented, quit closes windows)
  * so tests assert what the shell does, not which calls it made.
+ *
+ * The real electron-store runs on this fake too: see useRealElectronStore.
  */
 
 export const PROJECT_DIR = join(import.meta.dirname, '..', '..', '..');
@@ -147,6 +150,10 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
     getAppPath(): string {
       return PROJECT_DIR;
     }
+    /** electron-store asks for it (conf's projectVersion, used only by migrations). */
+    getVersion(): string {
+      return '0.0.0-fake';
+    }
   }
 
   class BrowserWindow extends FakeBrowserWindow {
@@ -174,6 +181,8 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
   type FakeNotificationInstance = InstanceType<typeof Notification>;
 
   const invokeHandlers = new Map<string, InvokeHandler>();
+  /** `ipcMain.on` listeners: only electron-store registers one (its renderer-side data channel). */
+  const ipcListeners = new Map<string, unknown>();
   const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
   const permissions: { request?: PermissionRequestHandler; check?: PermissionCheckHandler } = {};
   const exposedInMainWorld = new Map<string, unknown>();
@@ -194,6 +203,9 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
       }),
       removeHandler: vi.fn((channel: string) => {
         invokeHandlers.delete(channel);
+      }),
+      on: vi.fn((channel: string, listener: unknown) => {
+        ipcListeners.set(channel, listener);
       }),
     },
     ipcRenderer,
@@ -230,6 +242,7 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
     dialog: { showErrorBox: vi.fn<(title: string, content: string) => void>() },
   };
 
+  useRealElectronStore();
   return {
     electron,
     module: { default: electron, ...electron },
@@ -237,6 +250,7 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
     trays,
     notifications,
     invokeHandlers,
+    ipcListeners,
     protocolHandlers,
     permissions,
     exposedInMainWorld,
@@ -244,3 +258,16 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;
+
+/**
+ * Has electron-store load through Vitest instead of Node, so that its own
+ * `import electron from 'electron'` gets the fake mocked for `electron`. Vitest
+ * hands packages in node_modules to Node as they are, and Node would load the
+ * real `electron`, which throws without its binary. `?inline` is Vite's query
+ * that makes Vitest transform a module itself; the code is electron-store's own.
+ * Called by createFakeElectron; a mock survives vi.resetModules().
+ */
+export function useRealElectronStore(): void {
+  const inlinedElectronStore: string = 'electron-store?inline';
+  vi.doMock('electron-store', () => import(inlinedElectronStore) as Promise<typeof ElectronStoreModule>);
+}

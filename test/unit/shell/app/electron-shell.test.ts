@@ -374,6 +374,38 @@ describe('data and secrets', () => {
   });
 });
 
+describe('settings through electron-store', () => {
+  it('saves the technician’s settings with electron-store, to the same file and format web mode uses', async () => {
+    const { fake, shell, dataDir } = await start();
+    // Only electron-store registers this channel: the shell opened the settings with it.
+    expect(fake.ipcListeners.has('electron-store-get-data')).toBe(true);
+    const set = await shell.services.route('settings.setValue', { key: 'focus.action', value: 'voicemail' });
+    expect(set.ok).toBe(true);
+    expect(await readFile(join(dataDir, 'settings.json'), 'utf8')).toBe('{\n  "focus": {\n    "action": "voicemail"\n  }\n}\n');
+  });
+
+  it('writes the file FOCUSLINE_CONFIG names, keeps its $schema line and reports a broken one by name', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'focusline-config-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const configPath = join(dir, 'managed.json');
+    await writeFile(
+      configPath,
+      JSON.stringify({ $schema: './settings.schema.json', account: { wsServer: 'wss://pbx.corp.example/ws', sipUri: 'sip:2002@pbx.corp.example' } }),
+    );
+    const { shell } = await start({ env: { FOCUSLINE_CONFIG: configPath } });
+    await shell.services.route('settings.setValue', { key: 'focus.action', value: 'busy' });
+    expect(JSON.parse(await readFile(configPath, 'utf8'))).toEqual({
+      $schema: './settings.schema.json',
+      account: { wsServer: 'wss://pbx.corp.example/ws', sipUri: 'sip:2002@pbx.corp.example' },
+      focus: { action: 'busy' },
+    });
+    await writeFile(configPath, '{ "account": ');
+    const broken = await start({ env: { FOCUSLINE_CONFIG: configPath } });
+    expect(broken.logs).toContainEqual(expect.stringMatching(/^Settings problem: .*managed\.json is not valid JSON/));
+    expect(await readFile(configPath, 'utf8')).toBe('{ "account": ');
+  });
+});
+
 describe('web security', () => {
   it('answers every contract command over IPC, for our page only', async () => {
     const { fake } = await start();

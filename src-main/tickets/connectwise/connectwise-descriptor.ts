@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { setting } from '../../policy/setting-spec.js';
+import { describePsa } from '../psa-descriptor.js';
+import { createConnectWiseAdapter } from './connectwise-adapter.js';
+
+/** ConnectWise PSA (Manage) REST API, with the tech's member API keys. */
+export const connectWisePsa = describePsa({
+  kind: 'connectwise',
+  label: 'ConnectWise PSA',
+  settings: {
+    'psa.connectwise.companyId': setting('lockable', z.string().trim().max(100), '', 'ConnectWise: the company id used to sign in.'),
+    'psa.connectwise.clientId': setting(
+      'lockable',
+      z.string().trim().max(100),
+      '',
+      "ConnectWise: the integration's clientId (a GUID from developer.connectwise.com).",
+    ),
+    'psa.connectwise.publicKey': setting(
+      'user-only',
+      z.string().trim().max(100),
+      '',
+      "ConnectWise: the technician's API public key (the private key is kept in the OS keychain).",
+    ),
+  },
+  secrets: [{ field: 'privateKey', label: 'Private key' }],
+  defaultWorkingStatuses: ['In Progress'],
+  form: {
+    hint: 'API keys from My Account → API Keys in ConnectWise.',
+    fields: [
+      { key: 'psa.url', label: 'Site URL', placeholder: 'https://na.myconnectwise.net' },
+      { key: 'psa.connectwise.companyId', label: 'Company id' },
+      { key: 'psa.connectwise.publicKey', label: 'Public key' },
+      { key: 'psa.connectwise.clientId', label: 'Client id (GUID)' },
+      { key: 'psa.queue', label: 'Board for new tickets', placeholder: 'Help Desk' },
+    ],
+  },
+  configFrom: (values, common, secret, need) => ({
+    ...common,
+    kind: 'connectwise',
+    url: need(values['psa.url'], 'Site URL'),
+    companyId: need(values['psa.connectwise.companyId'], 'Company id'),
+    publicKey: need(values['psa.connectwise.publicKey'], 'Public key'),
+    clientId: need(values['psa.connectwise.clientId'], 'Client id'),
+    privateKey: secret('privateKey'),
+  }),
+  create: createConnectWiseAdapter,
+});

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { setting } from '../../policy/setting-spec.js';
+import { describePsa } from '../psa-descriptor.js';
+import { createHaloPsaAdapter } from './halopsa-adapter.js';
+
+/** HaloPSA REST API, through an API application with client credentials. */
+export const haloPsa = describePsa({
+  kind: 'halopsa',
+  label: 'HaloPSA',
+  settings: {
+    'psa.halopsa.clientId': setting('lockable', z.string().trim().max(200), '', "HaloPSA: the API application's client id."),
+    'psa.halopsa.tenant': setting('lockable', z.string().trim().max(100), '', 'HaloPSA: the tenant name for hosted Halo; empty when self-hosted.'),
+  },
+  secrets: [{ field: 'clientSecret', label: 'Client secret' }],
+  defaultWorkingStatuses: ['In Progress'],
+  form: {
+    hint: 'An API application with client credentials (Configuration → Integrations → HaloPSA API).',
+    fields: [
+      { key: 'psa.url', label: 'Tenant URL', placeholder: 'https://yourcompany.halopsa.com' },
+      { key: 'psa.halopsa.clientId', label: 'Client id' },
+      { key: 'psa.halopsa.tenant', label: 'Tenant (hosted Halo)' },
+      { key: 'psa.queue', label: 'Ticket type for new tickets' },
+    ],
+  },
+  configFrom: (values, common, secret, need) => ({
+    ...common,
+    kind: 'halopsa',
+    url: need(values['psa.url'], 'Tenant URL'),
+    clientId: need(values['psa.halopsa.clientId'], 'Client id'),
+    tenant: values['psa.halopsa.tenant'],
+    clientSecret: secret('clientSecret'),
+  }),
+  create: createHaloPsaAdapter,
+});
