@@ -1,7 +1,7 @@
 import { app, BrowserWindow, ipcMain, Menu, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
 import ElectronStore from 'electron-store';
 import type { SettingsDocument } from '../storage/settings-file.js';
-import type { ShellPorts, TrayPort } from './electron-shell.js';
+import type { ShellPorts, TrayPort } from './shell-ports.js';
 
 /** Real Electron, narrowed to the ports the shell uses. The type checker holds Electron to these shapes. */
 export function createElectronPorts(): ShellPorts {

@@ -1,94 +1,21 @@
-import { join, resolve } from 'node:path';
-import type { PhoneStatus } from '../ipc/contract.js';
-import { attachElectronTransport, type EventWindow, type IpcMainLike } from '../ipc/electron-transport.js';
+import { join } from 'node:path';
+import { attachElectronTransport } from '../ipc/electron-transport.js';
 import { resolveDataDir } from '../storage/data-dir.js';
-import { SafeStorageSecretStore, type SafeStorageLike } from '../storage/safe-storage-secret-store.js';
-import type { OpenSettingsFile } from '../storage/settings-file.js';
+import { SafeStorageSecretStore } from '../storage/safe-storage-secret-store.js';
 import { APP_SCHEME, isAppUrl, RENDERER_URL } from './app-origin.js';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
 import { createLinkInbox, type LinkInbox } from './link-inbox.js';
-import { parseFocusLink } from '../focus/focus-commands.js';
-import type { OpenExternal } from './external-links.js';
-import { createNotifier, type NotificationPort, type Notify } from './notifications.js';
-import { DIAL_SCHEMES, findLinkInArgv, type LinkAction } from './protocol-links.js';
+import { actOnLink, registerProtocolClients, takeLink } from './electron-links.js';
+import { followPhoneStatus } from './electron-tray.js';
+import { createNotifier, type Notify } from './notifications.js';
+import { findLinkInArgv } from './protocol-links.js';
 import { createServices, type Services } from './services.js';
-import { trayIconFile, trayMenuTemplate, trayStateFor, type TrayFocus, trayTooltip, type TrayActions, type TrayMenuItem } from './tray-menu.js';
-import { guardWebContents, installPermissionHandlers, type GuardedWebContents, type PermissionSession } from './web-guards.js';
-import { mainWindowOptions, type MainWindowOptions } from './window-options.js';
+import { guardWebContents, installPermissionHandlers } from './web-guards.js';
+import { mainWindowOptions } from './window-options.js';
 import { messageOf } from '../../src-shared/errors.js';
+import type { AppPort, ShellOptions, ShellPorts, TrayPort, WindowPort } from './shell-ports.js';
 
-type PreventableEvent = { preventDefault(): void };
-
-/** The slice of Electron's `app` the shell drives. */
-export interface AppPort {
-  readonly isPackaged: boolean;
-  readonly commandLine: { appendSwitch(name: string, value?: string): void };
-  setPath(name: 'userData', path: string): void;
-  setAppUserModelId(id: string): void;
-  getPath(name: 'userData'): string;
-  getAppPath(): string;
-  requestSingleInstanceLock(): boolean;
-  setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean;
-  whenReady(): Promise<void>;
-  quit(): void;
-  on(event: 'second-instance', listener: (event: unknown, argv: string[]) => void): unknown;
-  on(event: 'open-url', listener: (event: PreventableEvent, url: string) => void): unknown;
-  on(event: 'before-quit' | 'activate', listener: () => void): unknown;
-}
-
-export interface WindowPort extends EventWindow {
-  readonly webContents: EventWindow['webContents'] & GuardedWebContents & { on(event: 'did-finish-load', listener: () => void): unknown };
-  loadURL(url: string): Promise<void>;
-  show(): void;
-  hide(): void;
-  focus(): void;
-  restore(): void;
-  isMinimized(): boolean;
-  on(event: 'close', listener: (event: PreventableEvent) => void): unknown;
-  on(event: 'session-end', listener: () => void): unknown;
-  once(event: 'ready-to-show', listener: () => void): unknown;
-}
-
-export interface TrayPort {
-  setImage(iconPath: string): void;
-  setToolTip(text: string): void;
-  setMenu(template: TrayMenuItem[]): void;
-  onClick(listener: () => void): void;
-}
-
-export type ShellPorts = {
-  app: AppPort;
-  protocol: {
-    registerSchemesAsPrivileged(schemes: Array<typeof APP_SCHEME_PRIVILEGES>): void;
-    handle(scheme: string, handler: (request: Request) => Promise<Response>): void;
-  };
-  ipcMain: IpcMainLike;
-  /** A function: Electron's session.defaultSession throws before `ready`. */
-  defaultSession: () => PermissionSession;
-  powerMonitor: { on(event: 'resume' | 'shutdown', listener: () => void): unknown };
-  safeStorage: SafeStorageLike;
-  /** electron-store, opened on the settings file with conf's options. */
-  openSettingsFile: OpenSettingsFile;
-  openExternal: OpenExternal;
-  notifications: NotificationPort;
-  createWindow: (options: MainWindowOptions) => WindowPort;
-  createTray: (iconPath: string) => TrayPort;
-};
-
-export type ShellOptions = {
-  env: NodeJS.ProcessEnv;
-  argv: readonly string[];
-  /** The folder of the built main bundle (out/main); preload and renderer sit beside it. */
-  mainDir: string;
-  /** process.resourcesPath: packaged tray icons live in resources/assets. */
-  resourcesPath: string;
-  /** `electron .` (process.defaultApp): protocol links must relaunch with the app path. */
-  defaultApp: boolean;
-  execPath: string;
-  platform: NodeJS.Platform;
-  version: string;
-  log?: (message: string) => void;
-};
+export type { AppPort, ShellOptions, ShellPorts, TrayPort, WindowPort };
 
 export type Shell = { services: Services; window: WindowPort; tray: TrayPort; notify: Notify; showWindow(): void; quit(): void };
 
@@ -148,32 +75,6 @@ function listenBeforeReady(app: AppPort, state: ShellState, inbox: LinkInbox, sh
     showWindow();
   });
   app.on('activate', showWindow);
-}
-
-function takeLink(link: LinkAction | null, inbox: LinkInbox): void {
-  if (link) inbox.push(link);
-}
-
-/** A dial link goes to the phone; a focusline:// link is a focus command (docs/local-api.md). */
-function actOnLink(services: Services, link: LinkAction, log: (m: string) => void): void {
-  if (link.kind === 'dial') {
-    services.bus.emit('phone.dial', { target: link.target });
-    return;
-  }
-  const parsed = parseFocusLink(link.url);
-  if (!parsed.ok) {
-    log(`Ignored ${link.url.href}: ${parsed.message}`);
-    return;
-  }
-  services.runFocusCommand(parsed.command).catch((err: unknown) => log(`${link.url.href} failed: ${messageOf(err)}`));
-}
-
-function registerProtocolClients(app: AppPort, options: ShellOptions, log: (m: string) => void): void {
-  const devArgs = options.defaultApp && options.argv[1] ? [resolve(options.argv[1])] : undefined;
-  for (const scheme of DIAL_SCHEMES) {
-    const registered = devArgs ? app.setAsDefaultProtocolClient(scheme, options.execPath, devArgs) : app.setAsDefaultProtocolClient(scheme);
-    if (!registered) log(`Could not register Focusline as the handler for ${scheme}: links.`);
-  }
 }
 
 async function buildServices(ports: ShellPorts, options: ShellOptions, log: (m: string) => void): Promise<Services> {
@@ -238,22 +139,4 @@ function bringForward(window: WindowPort | undefined): void {
   if (window.isMinimized()) window.restore();
   window.show();
   window.focus();
-}
-
-/** The tray follows the phone (registered, in call…) and focus ("Focused: #1042 Acme: printer down"). */
-function followPhoneStatus(createTray: ShellPorts['createTray'], services: Services, assetsDir: string, actions: TrayActions): TrayPort {
-  const iconFor = (status: PhoneStatus, focus: TrayFocus) => join(assetsDir, trayIconFile(trayStateFor(status, focus)));
-  const tray = createTray(iconFor(services.phoneStatus, services.focusView()));
-  const show = () => {
-    const status = services.phoneStatus;
-    const focus = services.focusView();
-    tray.setImage(iconFor(status, focus));
-    tray.setToolTip(trayTooltip(status, focus));
-    tray.setMenu(trayMenuTemplate(status, actions, focus));
-  };
-  show();
-  services.onPhoneStatus(show);
-  services.onFocus(show);
-  tray.onClick(actions.open);
-  return tray;
 }

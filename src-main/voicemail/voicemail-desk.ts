@@ -8,28 +8,54 @@ import type { CommandHandlers } from '../ipc/router.js';
 import type { GreetingView, VoicemailView } from '../ipc/contract.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { Db } from '../storage/database.js';
-import { greetingScript, greetingVariantFor, type GreetingVariant } from '../voicemail/greeting-template.js';
-import { retentionPlan } from '../voicemail/retention.js';
-import type { VoicemailMessage } from '../voicemail/voicemail-schema.js';
-import { VoicemailStore } from '../voicemail/voicemail-store.js';
+import { greetingScript, greetingVariantFor, type GreetingVariant } from './greeting-template.js';
+import { retentionPlan } from './retention.js';
+import type { VoicemailMessage } from './voicemail-schema.js';
+import { VoicemailStore } from './voicemail-store.js';
 import { toHandoffView } from '../handoffs/handoff-view.js';
-import type { Ticketing } from './ticketing.js';
+import { coalesce } from '../ipc/coalesce.js';
+import type { EventBus } from '../ipc/event-bus.js';
+import type { Ticketing } from '../tickets/ticketing.js';
 import type { Attachment } from '../tickets/psa.js';
 import { messageOf } from '../../src-shared/errors.js';
 
 export type VoicemailDeskOptions = {
-  db: Db;
-  dataDir: string;
+  /** The messages and greetings on disk (openVoicemailStore). */
+  store: VoicemailStore;
   clock: Clock;
   policy: PolicyService;
   callLog: CallLog;
-  ticketing: Ticketing;
+  ticketing: Pick<Ticketing, 'desk' | 'callerOf' | 'callerFromIndex'>;
   focusState: () => FocusState;
-  onChange: () => void;
+  bus: EventBus;
   /** The call log changed (a message handled here settles its call too). */
   onCallLogChange: () => void;
   log: (message: string) => void;
 };
+
+/**
+ * The voicemail store, opened before the rooms that read it (the outbox
+ * attaches recordings to tickets). A message cut short by a crash is kept to
+ * its last whole chunk, and said so.
+ */
+export async function openVoicemailStore(options: { db: Db; dataDir: string; policy: PolicyService; log: (message: string) => void }): Promise<VoicemailStore> {
+  const maxMessageSeconds = options.policy.current().values['voicemail.maxMessageSeconds'];
+  const store = await VoicemailStore.open({ db: options.db, dataDir: options.dataDir, config: { maxMessageSeconds } });
+  for (const m of store.recoveredAtOpen) options.log(`Voicemail from ${m.callerNumber || 'a withheld number'} was recovered after a crash: ${m.note ?? ''}`);
+  return store;
+}
+
+/** A message's recording as a ticket attachment: "voicemail-2026-11-23-1042.webm". */
+export function voicemailAttachments(store: VoicemailStore): (id: string) => Promise<Attachment[]> {
+  return async (id) => {
+    const message = store.get(id);
+    const audio = await store.audio(id);
+    if (!message || !audio.ok) return [];
+    const stamp = new Date(message.startedAt).toISOString().slice(0, 16).replace('T', '-').replace(':', '');
+    const extension = audio.mimeType.includes('wav') ? 'wav' : audio.mimeType.includes('ogg') ? 'ogg' : 'webm';
+    return [{ fileName: `voicemail-${stamp}.${extension}`, mimeType: audio.mimeType.split(';')[0] ?? audio.mimeType, bytes: audio.bytes }];
+  };
+}
 
 type Handlers = Pick<
   CommandHandlers,
@@ -56,12 +82,12 @@ export const RECORDING_IDLE_MS = 30_000;
  * and "create ticket instead" from a message. The renderer answers the call
  * and records; everything it hears or keeps goes through here.
  */
-export async function createVoicemailDesk(options: VoicemailDeskOptions) {
-  const { policy, clock, callLog, ticketing, log } = options;
+export function createVoicemailDesk(options: VoicemailDeskOptions) {
+  const { store, policy, clock, callLog, ticketing, bus, log } = options;
   const values = () => policy.current().values;
-  const store = await VoicemailStore.open({ db: options.db, dataDir: options.dataDir, config: { maxMessageSeconds: values()['voicemail.maxMessageSeconds'] } });
-  for (const m of store.recoveredAtOpen) log(`Voicemail from ${m.callerNumber || 'a withheld number'} was recovered after a crash: ${m.note ?? ''}`);
-  const stopWatching = store.onChange(() => options.onChange());
+  const inbox = (): VoicemailView[] => store.list({ includeHandled: true }).slice(0, 200).map(toVoicemailView);
+  const push = coalesce(() => bus.emit('voicemail.changed', { messages: inbox() }), 250);
+  const stopWatching = store.onChange(() => push.request());
   const stopFollowingPolicy = policy.onChange(() => store.configure({ maxMessageSeconds: values()['voicemail.maxMessageSeconds'] }));
 
   // When each recording last heard from the renderer; a silent one is settled as interrupted, never left "recording".
@@ -223,26 +249,18 @@ export async function createVoicemailDesk(options: VoicemailDeskOptions) {
     handlers,
     store,
     /** Unhandled messages first, then the recent handled ones (the inbox). */
-    inbox: (): VoicemailView[] => store.list({ includeHandled: true }).slice(0, 200).map(toVoicemailView),
+    inbox,
     unhandledCount: () => store.list({ includeHandled: false }).length,
-    /** The recording as a ticket attachment: "voicemail-2026-11-23-1042.webm". */
-    attachmentsFor: async (id: string): Promise<Attachment[]> => {
-      const message = store.get(id);
-      const audio = await store.audio(id);
-      if (!message || !audio.ok) return [];
-      const stamp = new Date(message.startedAt).toISOString().slice(0, 16).replace('T', '-').replace(':', '');
-      const extension = audio.mimeType.includes('wav') ? 'wav' : audio.mimeType.includes('ogg') ? 'ogg' : 'webm';
-      return [{ fileName: `voicemail-${stamp}.${extension}`, mimeType: audio.mimeType.split(';')[0] ?? audio.mimeType, bytes: audio.bytes }];
-    },
     close() {
       cancelWatchdog?.();
       stopWatching();
       stopFollowingPolicy();
+      push.cancel();
     },
   };
 }
 
-export type VoicemailDesk = Awaited<ReturnType<typeof createVoicemailDesk>>;
+export type VoicemailDesk = ReturnType<typeof createVoicemailDesk>;
 
 export function toVoicemailView(m: VoicemailMessage): VoicemailView {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

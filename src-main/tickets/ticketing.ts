@@ -1,21 +1,17 @@
 import type { Clock } from '../../src-shared/time/clock.js';
 import type { FocusController } from '../focus/focus-controller.js';
-import { toHandoffView } from '../handoffs/handoff-view.js';
-import { Outbox } from '../handoffs/outbox.js';
-import { psaHandoffSender, type AttachmentSource } from '../handoffs/psa-handoff-sender.js';
-import type { AttemptView, CallerMatchView, HandoffView, PsaStatusView, TicketView } from '../ipc/contract.js';
+import type { Outbox } from '../handoffs/outbox.js';
+import type { DirectoryEntry } from '../focus/types.js';
+import type { AttemptView, CallerMatchView, PsaStatusView, TicketView } from '../ipc/contract.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { Db } from '../storage/database.js';
-import type { SecretStore } from '../storage/secret-store.js';
-import { ActiveTicketWatcher } from '../tickets/active-ticket-watcher.js';
-import { CallerIndex } from '../tickets/caller-index.js';
-import { DirectorySync, type SyncProgress } from '../tickets/directory-sync.js';
-import type { PsaAdapterDeps } from '../tickets/psa-config.js';
-import type { createPsaAdapter } from '../tickets/psa-factory.js';
-import { PsaConnection, type PsaForm } from '../tickets/psa-connection.js';
-import type { CallerMatch, PsaAdapter, PsaPerson, PsaTicket } from '../tickets/psa.js';
-import { screenPop } from '../tickets/screen-pop.js';
-import { createTicketDesk } from '../tickets/ticket-desk.js';
+import { ActiveTicketWatcher } from './active-ticket-watcher.js';
+import { CallerIndex } from './caller-index.js';
+import { DirectorySync, type SyncProgress } from './directory-sync.js';
+import type { PsaConnection, PsaForm } from './psa-connection.js';
+import type { CallerMatch, PsaAdapter, PsaPerson, PsaTicket } from './psa.js';
+import { screenPop } from './screen-pop.js';
+import type { TicketDesk } from './ticket-desk.js';
 import { messageOf } from '../../src-shared/errors.js';
 
 /** The screen pop's hard bound: it runs beside ringing and never delays it, but a pop after 1.5 s is no use. */
@@ -26,38 +22,31 @@ export type TicketingOptions = {
   db: Db;
   clock: Clock;
   policy: PolicyService;
-  secrets: SecretStore;
   log: (message: string) => void;
-  psaDeps?: PsaAdapterDeps;
-  createPsaAdapter?: typeof createPsaAdapter;
-  /** A voicemail's recording, for PSAs that keep attachments with a ticket. */
-  attachmentsFor?: AttachmentSource;
-  focus: () => FocusController;
-  /** Something the UI shows changed. */
-  onTickets: () => void;
-  onHandoffs: () => void;
-  onPsa: () => void;
-  /** The PSA's coworkers changed (sync finished): the caller directory must be rebuilt. */
-  onMembers: () => void;
+  /** Which PSA is connected, and its adapter. */
+  psa: PsaConnection;
+  /** Every write to the PSA goes through it. */
+  outbox: Outbox;
+  /** The tickets Focusline knows and the ones it makes. */
+  desk: TicketDesk;
+  /** The PSA's active ticket drives Focus. */
+  focus: FocusController;
 };
 
+/** What changed, for whoever shows it: the open tickets, the PSA's status, or its members (the coworker directory). */
+export type TicketingChange = 'tickets' | 'psa' | 'members';
+
 /**
- * Everything between Focusline and the tickets: which PSA is connected, the
- * durable outbox, the active-ticket watcher, the caller index and its sync,
- * and the screen pop. Built once by services.ts.
+ * Everything between Focusline and the connected PSA: following its active
+ * ticket into Focus, the caller index and its sync, and the screen pop.
  */
 export function createTicketing(options: TicketingOptions) {
-  const { db, clock, policy, log } = options;
+  const { db, clock, policy, log, psa, outbox, desk, focus } = options;
   const values = () => policy.current().values;
-  const psa = new PsaConnection({
-    secrets: options.secrets,
-    clock,
-    log,
-    ...(options.psaDeps ? { deps: options.psaDeps } : {}),
-    ...(options.createPsaAdapter ? { createAdapter: options.createPsaAdapter } : {}),
-  });
-  const outbox = new Outbox({ db, clock, sender: psaHandoffSender(() => psa.adapter(), options.attachmentsFor) });
-  const desk = createTicketDesk({ db, clock, psa, outbox, settings: values, log });
+  const listeners = new Set<(change: TicketingChange) => void>();
+  const changed = (change: TicketingChange) => {
+    for (const listener of listeners) listener(change);
+  };
   let index = new CallerIndex(db, { defaultRegion: values()['numbers.defaultRegion'] });
   let indexRegion = values()['numbers.defaultRegion'];
   const pops = new Map<string, CallerMatch>();
@@ -67,6 +56,7 @@ export function createTicketing(options: TicketingOptions) {
   let lastObserved: { key: string; observed: PsaTicket | null } | undefined;
   let syncProgress: SyncProgress[] = [];
   let members: PsaPerson[] = [];
+  let coworkers: readonly DirectoryEntry[] = [];
   let pollFailing = false;
   let closed = false;
   /** Adapter changes are handled one at a time, in order; a newer one makes an older one moot. */
@@ -84,7 +74,7 @@ export function createTicketing(options: TicketingOptions) {
     } catch (error) {
       log(`Open tickets: ${messageOf(error)}`);
     }
-    options.onTickets();
+    changed('tickets');
   };
 
   /** National numbers are stored normalised with the region: a new region means a re-read index. */
@@ -106,10 +96,10 @@ export function createTicketing(options: TicketingOptions) {
       pace: () => ({ baseMs: values()['psa.pollSeconds'] * 1000, maxMs: 300_000 }),
       ...(lastObserved?.key === key ? { initialObserved: lastObserved.observed } : {}),
       autoEngage: () => values()['focus.autoEngage'],
-      focusedTicketId: () => options.focus().activeTicketId(),
+      focusedTicketId: () => focus.activeTicketId(),
       act: async (action) => {
-        if (action.kind === 'engage') options.focus().engage(desk.fromPsa(action.ticket));
-        else options.focus().stopTicket(action.ticketId);
+        if (action.kind === 'engage') focus.engage(desk.fromPsa(action.ticket));
+        else focus.stopTicket(action.ticketId);
         await refreshTickets();
       },
       onState: (state) => {
@@ -117,7 +107,7 @@ export function createTicketing(options: TicketingOptions) {
         // The PSA answers again after failing: what waited in the outbox goes now, not at its next backoff step.
         if (state.lastError === null && pollFailing) outbox.wake();
         pollFailing = state.lastError !== null;
-        options.onPsa();
+        changed('psa');
       },
       log,
     });
@@ -126,7 +116,7 @@ export function createTicketing(options: TicketingOptions) {
     sync.onProgress((p) => {
       syncProgress = sync.progress();
       if (p.kind === 'members' && p.state === 'done') refreshMembers();
-      options.onPsa();
+      changed('psa');
     });
     syncProgress = sync.progress();
     watcher.start();
@@ -137,7 +127,8 @@ export function createTicketing(options: TicketingOptions) {
 
   const refreshMembers = () => {
     members = following ? index.members(following.key) : [];
-    options.onMembers();
+    coworkers = members.map((m) => ({ name: m.name, numbers: m.numbers }));
+    changed('members');
   };
 
   const stopFollowing = async () => {
@@ -159,8 +150,8 @@ export function createTicketing(options: TicketingOptions) {
         if (closed || mine !== generation) return;
         if (adapter && key) startFollowing(adapter, key);
         refreshMembers();
-        options.onTickets();
-        options.onPsa();
+        changed('tickets');
+        changed('psa');
       })
       .catch((error: unknown) => log(`Switching PSA failed: ${messageOf(error)}`));
   });
@@ -251,7 +242,12 @@ export function createTicketing(options: TicketingOptions) {
     callerFromIndex,
     /** The PSA's members with numbers, for the coworker directory when policy asks. */
     members: () => members,
-    handoffs: (): HandoffView[] => outbox.list().slice(-200).reverse().map(toHandoffView),
+    /** The same, as directory entries (a new array only when the sync changed them). */
+    coworkers: () => coworkers,
+    onChange(listener: (change: TicketingChange) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     listTickets: (): TicketView[] => desk.listOpen(),
     refresh: async () => {
       await following?.watcher.pollNow();

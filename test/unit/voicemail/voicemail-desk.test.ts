@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, type Services } from '../../../src-main/app/services.js';
-import { RECORDING_IDLE_MS } from '../../../src-main/app/voicemail-desk.js';
+import { RECORDING_IDLE_MS } from '../../../src-main/voicemail/voicemail-desk.js';
 import type { CommandName, CommandRequest, CommandResponse } from '../../../src-main/ipc/contract.js';
 import { ManualClock } from '../focus/manual-clock.js';
 import { InMemorySecretStore } from '../in-memory-secret-store.js';

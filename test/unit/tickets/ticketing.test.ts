@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createServices, type Services } from '../../../src-main/app/services.js';
 import type { CommandName, CommandRequest, CommandResponse, IncomingCall } from '../../../src-main/ipc/contract.js';
 import { InMemorySecretStore } from '../in-memory-secret-store.js';
-import { FakePsaAdapter, person, ticket } from '../tickets/fake-psa-adapter.js';
+import { FakePsaAdapter, person, ticket } from './fake-psa-adapter.js';
 
 const ALICE = person('alice', ['+1 (555) 010-0101'], { name: 'Alice Adams', company: 'Acme Corp', companyId: 'acme' });
 const SAM = person('sam', ['+1 555 010 7777'], { kind: 'member', name: 'Sam Okafor', company: 'Our MSP', companyId: 'msp' });

@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import { messageOf } from '../../src-shared/errors.js';
+import { parseFocusLink } from '../focus/focus-commands.js';
+import type { AppPort, ShellOptions } from './shell-ports.js';
+import type { LinkInbox } from './link-inbox.js';
+import { DIAL_SCHEMES, type LinkAction } from './protocol-links.js';
+import type { Services } from './services.js';
+
+// OS links in the Electron shell: tel:/sip:/callto: dial, focusline:// runs a focus command (docs/local-api.md).
+
+export function takeLink(link: LinkAction | null, inbox: LinkInbox): void {
+  if (link) inbox.push(link);
+}
+
+/** A dial link goes to the phone; a focusline:// link is a focus command (docs/local-api.md). */
+export function actOnLink(services: Services, link: LinkAction, log: (m: string) => void): void {
+  if (link.kind === 'dial') {
+    services.bus.emit('phone.dial', { target: link.target });
+    return;
+  }
+  const parsed = parseFocusLink(link.url);
+  if (!parsed.ok) {
+    log(`Ignored ${link.url.href}: ${parsed.message}`);
+    return;
+  }
+  services.runFocusCommand(parsed.command).catch((err: unknown) => log(`${link.url.href} failed: ${messageOf(err)}`));
+}
+
+export function registerProtocolClients(app: AppPort, options: ShellOptions, log: (m: string) => void): void {
+  const devArgs = options.defaultApp && options.argv[1] ? [resolve(options.argv[1])] : undefined;
+  for (const scheme of DIAL_SCHEMES) {
+    const registered = devArgs ? app.setAsDefaultProtocolClient(scheme, options.execPath, devArgs) : app.setAsDefaultProtocolClient(scheme);
+    if (!registered) log(`Could not register Focusline as the handler for ${scheme}: links.`);
+  }
+}

@@ -1,0 +1,117 @@
+import type { Clock } from '../../src-shared/time/clock.js';
+import type { HistoryEntry } from '../ipc/contract.js';
+import { coalesce } from '../ipc/coalesce.js';
+import type { EventBus } from '../ipc/event-bus.js';
+import type { CommandHandlers } from '../ipc/router.js';
+import type { AttemptLogging } from '../tickets/attempt-logging.js';
+import type { CallLog } from './call-log.js';
+import { CallScreening, toAttemptView, type ScreeningDeps } from './call-screening.js';
+import type { CallHistory } from './history.js';
+
+export type CallsDeskPorts = {
+  clock: Clock;
+  callLog: CallLog;
+  history: CallHistory;
+  focusState: ScreeningDeps['focusState'];
+  settings: ScreeningDeps['settings'];
+  /** Coworkers from the PSA's members, when policy fills the directory from the PSA. */
+  psaCoworkers: NonNullable<ScreeningDeps['psaCoworkers']>;
+  attempts: AttemptLogging;
+  bus: EventBus;
+  log: (message: string) => void;
+};
+
+type Handlers = Pick<
+  CommandHandlers,
+  'calls.decide' | 'calls.decisionFallback' | 'history.record' | 'history.list' | 'callLog.list' | 'callLog.handle' | 'reports.repeatCallers'
+>;
+
+/** Lists are pushed at most this often: under a call storm the phone must answer SIP, not re-send lists. */
+const PUSH_WINDOW_MS = 250;
+
+/**
+ * The calls room's desk: every incoming call's decision (screening against
+ * focus and policy, written to the call log), the phone's history, the
+ * contact attempts to follow up and what became of them, and the
+ * repeat-caller report. Owns `calls.suppressed`, `callLog.changed` and
+ * `history.changed`.
+ */
+export function createCallsDesk(ports: CallsDeskPorts) {
+  const { clock, callLog, history, attempts, bus, log } = ports;
+  const screening = new CallScreening({
+    callLog,
+    focusState: ports.focusState,
+    settings: ports.settings,
+    now: () => clock.now(),
+    psaCoworkers: ports.psaCoworkers,
+  });
+  screening.warm();
+  const callLogPush = coalesce(() => bus.emit('callLog.changed', { unhandled: callLog.unhandled(200).map(toAttemptView) }), PUSH_WINDOW_MS);
+  const historyPush = coalesce(() => bus.emit('history.changed', { entries: history.list(200) }), PUSH_WINDOW_MS);
+
+  /** The phone's outcome for an incoming call updates its contact attempt: answered, or a callback to do. */
+  const settleAttempt = (entry: HistoryEntry) => {
+    if (entry.direction !== 'incoming') return;
+    const attempt = callLog.forCall(entry.id);
+    if (!attempt || attempt.handled !== null) return;
+    if (entry.outcome === 'answered') callLog.markHandled(attempt.id, 'answered', clock.now().getTime());
+    else if (entry.outcome === 'missed') callLog.markMissed(attempt.id);
+    else if (entry.outcome === 'declined') callLog.markHandled(attempt.id, 'dismissed', clock.now().getTime());
+    callLogPush.request();
+    attempts.rang(toAttemptView(callLog.get(attempt.id) ?? attempt), entry.outcome);
+  };
+
+  const handlers: Handlers = {
+    'calls.decide': ({ call }) => {
+      const { decision, attempt } = screening.screen(call);
+      if (decision.action !== 'ring') {
+        const view = toAttemptView(attempt);
+        bus.emit('calls.suppressed', view);
+        callLogPush.request();
+        attempts.held(view, decision.action);
+      }
+      return decision;
+    },
+    'calls.decisionFallback': ({ call, reason }) => {
+      log(`Rang call ${call.callId} from ${call.fromUri} without a decision: ${reason}`);
+      screening.recordFallback(call, reason);
+      callLogPush.request();
+      return { ok: true as const };
+    },
+    'history.record': async ({ entry }) => {
+      await history.record(entry);
+      historyPush.request();
+      settleAttempt(entry);
+      return { ok: true as const };
+    },
+    'history.list': ({ limit }) => ({ entries: history.list(limit) }),
+    'callLog.list': ({ limit, unhandledOnly }) => ({ attempts: (unhandledOnly ? callLog.unhandled(limit) : callLog.list(limit)).map(toAttemptView) }),
+    'callLog.handle': ({ attemptId, how }) => {
+      const attempt = callLog.markHandled(attemptId, how, clock.now().getTime());
+      if (!attempt) throw new Error('That call is no longer in the call log.');
+      callLogPush.request();
+      return toAttemptView(attempt);
+    },
+    'reports.repeatCallers': ({ days }) => {
+      const to = clock.now().getTime();
+      const rows = callLog.repeatCallers(to - days * 86_400_000, to + 1);
+      return {
+        rows: rows.map((r) => ({ ...r, callerName: r.callerName ?? '', firstAt: new Date(r.firstAt).toISOString(), lastAt: new Date(r.lastAt).toISOString() })),
+      };
+    },
+  };
+
+  return {
+    handlers,
+    /** Policy or the PSA's coworkers changed: compile the caller directory now, not on the next incoming call. */
+    rescreen: () => screening.warm(),
+    /** Another room changed the call log (a ticket or note made from a call, a voicemail handled). */
+    callLogChanged: () => callLogPush.request(),
+    close() {
+      callLogPush.cancel();
+      historyPush.cancel();
+    },
+  };
+}
+
+export type CallsDesk = ReturnType<typeof createCallsDesk>;

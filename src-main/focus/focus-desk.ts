@@ -1,0 +1,66 @@
+import type { Clock } from '../../src-shared/time/clock.js';
+import type { CallLog } from '../calls/call-log.js';
+import type { FocusView } from '../ipc/contract.js';
+import type { EventBus } from '../ipc/event-bus.js';
+import type { CommandHandlers } from '../ipc/router.js';
+import type { Db } from '../storage/database.js';
+import { summariseSuppressed } from './focus-digest.js';
+import { FocusController, type TicketSource } from './focus-controller.js';
+import type { FocusPeriod } from './focus-session.js';
+import { FocusStateStore } from './focus-state-store.js';
+
+export type FocusDeskPorts = {
+  db: Db;
+  clock: Clock;
+  /** Where ticket details come from (the PSA, or the built-in store). */
+  tickets: TicketSource;
+  /** For the digest when a focus period ends: what was held back during it. */
+  callLog: Pick<CallLog, 'inRange'>;
+  bus: EventBus;
+};
+
+type Handlers = Pick<CommandHandlers, 'focus.get' | 'focus.startTicket' | 'focus.stop' | 'focus.dnd'>;
+
+/**
+ * The focus room's desk: the focus session (ticket focus and do-not-disturb,
+ * kept across restarts), its commands, the `focus.changed` event and the
+ * digest when a period ends. Other rooms follow focus through onChange.
+ */
+export function createFocusDesk(ports: FocusDeskPorts) {
+  const { bus, callLog } = ports;
+  const listeners = new Set<(view: FocusView) => void>();
+  const emitDigest = (period: FocusPeriod) => {
+    const held = callLog.inRange(period.started.getTime(), period.endedAt.getTime() + 1).filter((a) => a.action !== 'ring');
+    bus.emit('focus.digest', { text: summariseSuppressed(held), calls: held.length });
+  };
+  const controller = new FocusController({
+    clock: ports.clock,
+    tickets: ports.tickets,
+    store: new FocusStateStore(ports.db),
+    onChange: (view) => {
+      bus.emit('focus.changed', view);
+      for (const listener of listeners) listener(view);
+    },
+    onFocusEnded: emitDigest,
+  });
+
+  const handlers: Handlers = {
+    'focus.get': () => controller.view(),
+    'focus.startTicket': ({ ticketId }) => controller.startTicket(ticketId),
+    'focus.stop': () => controller.stopAll(),
+    'focus.dnd': ({ minutes, until }) => controller.startDnd({ minutes, until: until ? new Date(until) : undefined }),
+  };
+
+  return {
+    controller,
+    handlers,
+    /** Every change of focus (the tray, reminders, the ticket list follow it). */
+    onChange(listener: (view: FocusView) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dispose: () => controller.dispose(),
+  };
+}
+
+export type FocusDesk = ReturnType<typeof createFocusDesk>;
