@@ -7,6 +7,7 @@ import { compileDirectory, type CompiledDirectory } from '../numbers/directory.j
 import { ticketContactMatcher, type TicketContactMatcher } from '../numbers/ticket-contacts.js';
 import { toDirectory, toFocusRules } from '../policy/focus-rules.js';
 import type { SettingsValues } from '../policy/schema.js';
+import { callOnRecord, shownNumber } from './call-caller.js';
 import type { CallLog, ContactAttempt } from './call-log.js';
 
 export type ScreeningDeps = {
@@ -154,14 +155,13 @@ function toWireDecision(d: FocusDecision, attemptId: string): Decision {
 }
 
 export function toAttemptView(a: ContactAttempt): AttemptView {
-  const callerNumber = a.callerKey === 'anonymous' ? 'Withheld number' : displayNumber(a.callerUri);
+  const call = callOnRecord(a);
   return {
     id: a.id,
     at: new Date(a.at).toISOString(),
     callerUri: a.callerUri,
-    callerNumber,
-    // Many phones send their number as the display name too: don't say it twice.
-    callerName: a.callerName === callerNumber ? '' : a.callerName,
+    callerNumber: shownNumber(call),
+    callerName: call.callerName,
     action: a.action,
     target: a.target,
     rule: a.rule,
@@ -172,10 +172,4 @@ export function toAttemptView(a: ContactAttempt): AttemptView {
     missed: a.missed,
     callbackDueAt: a.callbackDueAt === null ? null : new Date(a.callbackDueAt).toISOString(),
   };
-}
-
-/** "sip:+15550101@pbx;user=phone" → "+15550101": what the tech would dial back. */
-function displayNumber(uri: string): string {
-  const m = /^(?:sips?|tel):([^@;?]+)/i.exec(uri);
-  return m?.[1] ?? uri;
 }

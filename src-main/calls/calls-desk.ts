@@ -4,6 +4,7 @@ import { coalesce } from '../ipc/coalesce.js';
 import type { EventBus } from '../ipc/event-bus.js';
 import type { CommandHandlers } from '../ipc/router.js';
 import type { AttemptLogging } from '../tickets/attempt-logging.js';
+import { callOnRecord } from './call-caller.js';
 import type { CallLog } from './call-log.js';
 import { CallScreening, toAttemptView, type ScreeningDeps } from './call-screening.js';
 import type { CallHistory } from './history.js';
@@ -58,17 +59,16 @@ export function createCallsDesk(ports: CallsDeskPorts) {
     else if (entry.outcome === 'missed') callLog.markMissed(attempt.id);
     else if (entry.outcome === 'declined') callLog.markHandled(attempt.id, 'dismissed', clock.now().getTime());
     callLogPush.request();
-    attempts.rang(toAttemptView(callLog.get(attempt.id) ?? attempt), entry.outcome);
+    attempts.rang(callOnRecord(callLog.get(attempt.id) ?? attempt), entry.outcome);
   };
 
   const handlers: Handlers = {
     'calls.decide': ({ call }) => {
       const { decision, attempt } = screening.screen(call);
       if (decision.action !== 'ring') {
-        const view = toAttemptView(attempt);
-        bus.emit('calls.suppressed', view);
+        bus.emit('calls.suppressed', toAttemptView(attempt));
         callLogPush.request();
-        attempts.held(view, decision.action);
+        attempts.held(callOnRecord(attempt), decision.action);
       }
       return decision;
     },

@@ -1,6 +1,6 @@
 import { messageOf } from '../../src-shared/errors.js';
 import { handoffKey } from '../handoffs/outbox.js';
-import type { AttemptView } from '../ipc/contract.js';
+import { shownNumber, type CallOnRecord } from '../calls/call-caller.js';
 import type { SettingsValues } from '../policy/schema.js';
 import type { Ticketing } from './ticketing.js';
 
@@ -19,7 +19,7 @@ export type AttemptLoggingPorts = {
 export function createAttemptLogging(ports: AttemptLoggingPorts) {
   const { ticketing, settings, log } = ports;
 
-  const logAttempt = async (attempt: AttemptView, outcome: string) => {
+  const logAttempt = async (attempt: CallOnRecord, outcome: string) => {
     if (!ticketing.desk.usesPsa()) return;
     // After the answer has gone back to the phone, and from the local index only: one live PSA search per held call would invite a 429 in a call storm.
     await new Promise((resolve) => setImmediate(resolve));
@@ -33,26 +33,26 @@ export function createAttemptLogging(ports: AttemptLoggingPorts) {
           ...(attempt.rule === 'ticket-contact' && attempt.ticketId ? { ticketId: attempt.ticketId } : {}),
           ...(caller?.person?.kind === 'contact' ? { contactId: caller.person.id } : {}),
           ...(companyId ? { companyId } : {}),
-          callerNumber: attempt.callerNumber,
+          callerNumber: shownNumber(attempt),
           callerName: caller?.person?.name ?? attempt.callerName,
-          occurredAt: attempt.at,
+          occurredAt: new Date(attempt.at).toISOString(),
           outcome,
           text: `${outcome}. ${attempt.reason}`,
           attemptId: attempt.id,
         },
       });
     } catch (error) {
-      log(`Logging the call from ${attempt.callerNumber} into the PSA failed: ${messageOf(error)}`);
+      log(`Logging the call from ${shownNumber(attempt)} into the PSA failed: ${messageOf(error)}`);
     }
   };
 
   return {
     /** A call Focus held back (redirected, voicemail, busy, shown silently). */
-    held(attempt: AttemptView, action: string): void {
+    held(attempt: CallOnRecord, action: string): void {
       if (settings()['psa.logAttempts'] !== 'off') void logAttempt(attempt, `Held by Focus: ${action}`);
     },
     /** A call that rang, with what became of it (the phone's history outcome). */
-    rang(attempt: AttemptView, outcome: string): void {
+    rang(attempt: CallOnRecord, outcome: string): void {
       if (settings()['psa.logAttempts'] !== 'all') return;
       void logAttempt(attempt, outcome === 'answered' ? 'Rang; answered' : outcome === 'missed' ? 'Rang; missed (callback due today)' : 'Rang; declined');
     },

@@ -3,7 +3,8 @@ import type { Clock } from '../../src-shared/time/clock.js';
 import type { TicketSource } from '../focus/focus-controller.js';
 import type { CreateTicketPayload } from '../handoffs/handoff-payloads.js';
 import { handoffKey, type Handoff, type Outbox } from '../handoffs/outbox.js';
-import type { AttemptView, TicketView } from '../ipc/contract.js';
+import { shownNumber, type CallOnRecord } from '../calls/call-caller.js';
+import type { TicketView } from '../ipc/contract.js';
 import type { SettingsValues } from '../policy/schema.js';
 import type { Db } from '../storage/database.js';
 import { LocalTicketStore, type LocalTicket, type NewLocalTicket } from './local/local-ticket-store.js';
@@ -102,7 +103,7 @@ export function createTicketDesk(options: TicketDeskOptions) {
       return toTicketView(store.create(input, now()));
     },
     /** "Create ticket instead": the call's details become the ticket, so nothing the caller said is lost. */
-    createFromCall: (call: AttemptView, extra: CallTicketExtra, caller: CallerMatch | null): DeskResult => {
+    createFromCall: (call: CallOnRecord, extra: CallTicketExtra, caller: CallerMatch | null): DeskResult => {
       // The PSA's name for the caller beats whatever display name their phone sent.
       const attempt = caller?.person ? { ...call, callerName: caller.person.name } : call;
       const text = callTicketText(attempt, extra);
@@ -112,7 +113,7 @@ export function createTicketDesk(options: TicketDeskOptions) {
             ...text,
             company: caller?.company?.name ?? '',
             contactName: caller?.person?.name ?? attempt.callerName,
-            contactNumbers: callerNumbers(attempt),
+            contactNumbers: attempt.callerNumber === null ? [] : [attempt.callerNumber],
             source: 'Phone',
           },
           now(),
@@ -121,9 +122,9 @@ export function createTicketDesk(options: TicketDeskOptions) {
       }
       const payload: CreateTicketPayload = {
         ...text,
-        callerNumber: attempt.callerNumber,
+        callerNumber: shownNumber(attempt),
         callerName: caller?.person?.name ?? attempt.callerName,
-        occurredAt: attempt.at,
+        occurredAt: new Date(attempt.at).toISOString(),
         attemptId: attempt.id,
         ...(extra.voicemailId ? { voicemailId: extra.voicemailId } : {}),
         ...(caller?.person?.kind === 'contact' ? { contactId: caller.person.id } : {}),
@@ -132,7 +133,7 @@ export function createTicketDesk(options: TicketDeskOptions) {
       return { ticket: null, handoff: outbox.enqueue({ kind: 'create-ticket', idempotencyKey: handoffKey('create-ticket', attempt.id), payload }) };
     },
     /** "Add note to ticket", from a call or by hand. */
-    addNote: (ticketId: string, text: string, attempt: AttemptView | null): DeskResult => {
+    addNote: (ticketId: string, text: string, attempt: CallOnRecord | null): DeskResult => {
       const body = attempt ? `${text}\n\n${callLine(attempt)}` : text;
       if (!psa.adapter()) {
         store.addNote(ticketId, body, now());
@@ -158,17 +159,13 @@ export type TicketDesk = ReturnType<typeof createTicketDesk>;
 
 export type CallTicketExtra = { summary?: string | undefined; notes: string; description?: string | undefined; voicemailId?: string | undefined };
 
-function callerNumbers(a: AttemptView): string[] {
-  return a.callerNumber === 'Withheld number' ? [] : [a.callerNumber];
-}
-
-function callLine(a: AttemptView): string {
-  return `Call from ${callerLabel(a.callerName, a.callerNumber)} at ${new Date(a.at).toISOString().replace('T', ' ').slice(0, 16)} UTC. ${a.reason}`;
+function callLine(a: CallOnRecord): string {
+  return `Call from ${callerLabel(a.callerName, shownNumber(a))} at ${new Date(a.at).toISOString().replace('T', ' ').slice(0, 16)} UTC. ${a.reason}`;
 }
 
 /** The summary "Call from <name/number> at <time>" and a description with the call's details, the decision's reason and the tech's notes. */
-export function callTicketText(a: AttemptView, extra: CallTicketExtra): { summary: string; description: string } {
-  const who = callerLabel(a.callerName, a.callerNumber);
+export function callTicketText(a: CallOnRecord, extra: CallTicketExtra): { summary: string; description: string } {
+  const who = callerLabel(a.callerName, shownNumber(a));
   const at = new Date(a.at);
   const time = at.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   const details = [
@@ -181,7 +178,7 @@ export function callTicketText(a: AttemptView, extra: CallTicketExtra): { summar
   ].filter(Boolean);
   return {
     summary:
-      extra.summary?.trim() || `Call from ${a.callerName || a.callerNumber} at ${at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`,
+      extra.summary?.trim() || `Call from ${a.callerName || shownNumber(a)} at ${at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`,
     description: extra.description?.trim() || details.join('\n'),
   };
 }

@@ -2,7 +2,8 @@ import type { Clock } from '../../src-shared/time/clock.js';
 import type { FocusController } from '../focus/focus-controller.js';
 import type { Outbox } from '../handoffs/outbox.js';
 import type { DirectoryEntry } from '../focus/types.js';
-import type { AttemptView, CallerMatchView, PsaStatusView, TicketView } from '../ipc/contract.js';
+import type { CallOnRecord } from '../calls/call-caller.js';
+import type { CallerMatchView, PsaStatusView, TicketView } from '../ipc/contract.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { Db } from '../storage/database.js';
 import { ActiveTicketWatcher } from './active-ticket-watcher.js';
@@ -210,10 +211,10 @@ export function createTicketing(options: TicketingOptions) {
   };
 
   /** The caller as last popped for this attempt, or a fresh lookup. */
-  const callerOf = async (attempt: AttemptView): Promise<CallerMatch | null> => {
+  const callerOf = async (attempt: CallOnRecord): Promise<CallerMatch | null> => {
     const cached = pops.get(attempt.id);
     if (cached) return cached;
-    if (!following || attempt.callerNumber === 'Withheld number') return null;
+    if (!following || attempt.callerNumber === null) return null;
     await lookup(attempt.callerNumber, attempt.id);
     return pops.get(attempt.id) ?? null;
   };
@@ -222,10 +223,10 @@ export function createTicketing(options: TicketingOptions) {
    * The caller from the local index only: for logging every attempt, where a
    * live search per held call would invite the PSA's rate limit in a call storm.
    */
-  const callerFromIndex = (attempt: AttemptView): CallerMatch | null => {
+  const callerFromIndex = (attempt: CallOnRecord): CallerMatch | null => {
     const cached = pops.get(attempt.id);
     if (cached) return cached;
-    if (!following || attempt.callerNumber === 'Withheld number') return null;
+    if (!following || attempt.callerNumber === null) return null;
     const hit = index.lookup(following.key, attempt.callerNumber);
     if (!hit) return null;
     const { person } = hit;

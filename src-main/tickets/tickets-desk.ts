@@ -1,6 +1,7 @@
 import { messageOf } from '../../src-shared/errors.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import type { CallLog } from '../calls/call-log.js';
+import { callOnRecord } from '../calls/call-caller.js';
 import { toAttemptView } from '../calls/call-screening.js';
 import { toHandoffView } from '../handoffs/handoff-view.js';
 import { coalesce } from '../ipc/coalesce.js';
@@ -65,7 +66,7 @@ export function createTicketsDesk(ports: TicketsDeskPorts) {
     'tickets.addNote': async ({ ticketId, text, attemptId }) => {
       const attempt = attemptId ? callLog.get(attemptId) : undefined;
       if (attemptId && !attempt) throw new Error('That call is no longer in the call log.');
-      const result = tickets.addNote(ticketId, text, attempt ? toAttemptView(attempt) : null);
+      const result = tickets.addNote(ticketId, text, attempt ? callOnRecord(attempt) : null);
       const handled = attempt ? (callLog.markHandled(attempt.id, 'note-added', clock.now().getTime()) ?? attempt) : undefined;
       ports.callLogChanged();
       return { handoff: result.handoff ? toHandoffView(result.handoff) : null, attempt: handled ? toAttemptView(handled) : null };
@@ -79,9 +80,8 @@ export function createTicketsDesk(ports: TicketsDeskPorts) {
             ? 'That call is no longer in the call log.'
             : 'Focusline has no record of that call (calls you made have no ticket to create).',
         );
-      const view = toAttemptView(attempt);
-      const caller = await ticketing.callerOf(view);
-      const result = tickets.createFromCall(view, { summary, notes, description }, caller);
+      const call = callOnRecord(attempt);
+      const result = tickets.createFromCall(call, { summary, notes, description }, await ticketing.callerOf(call));
       const handled = callLog.markHandled(attempt.id, 'ticket-created', clock.now().getTime()) ?? attempt;
       ports.callLogChanged();
       emitTickets();

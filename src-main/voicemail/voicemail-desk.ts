@@ -1,6 +1,6 @@
 import { endOfDay } from '../calls/call-screening.js';
 import type { CallLog } from '../calls/call-log.js';
-import { toAttemptView } from '../calls/call-screening.js';
+import { callOnRecord, shownNumber } from '../calls/call-caller.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import { isDecisionRule } from '../../src-shared/vocabulary.js';
 import type { DecisionRule, FocusState } from '../focus/types.js';
@@ -164,15 +164,15 @@ export function createVoicemailDesk(options: VoicemailDeskOptions) {
     },
     'voicemail.begin': async ({ callId, mimeType, variant, greetingSource }) => {
       const attempt = callLog.forCall(callId);
-      const view = attempt ? toAttemptView(attempt) : undefined;
-      const caller = view ? ticketing.callerFromIndex(view) : null;
+      const call = attempt ? callOnRecord(attempt) : undefined;
+      const caller = call ? ticketing.callerFromIndex(call) : null;
       const now = clock.now();
       const id = await store.begin({
         callId,
         attemptId: attempt?.id ?? null,
         callerUri: attempt?.callerUri ?? '',
-        callerNumber: view?.callerNumber ?? '',
-        callerName: caller?.person?.name ?? view?.callerName ?? '',
+        callerNumber: call ? shownNumber(call) : '',
+        callerName: caller?.person?.name ?? call?.callerName ?? '',
         contact: caller?.person ? { id: caller.person.id, name: caller.person.name } : null,
         company: caller?.company ? { id: caller.company.id ?? null, name: caller.company.name } : null,
         ticketId: attempt?.ticketId ?? null,
@@ -216,10 +216,10 @@ export function createVoicemailDesk(options: VoicemailDeskOptions) {
       if (!message) throw new Error('That voicemail no longer exists.');
       const attempt = message.attemptId ? callLog.get(message.attemptId) : callLog.forCall(message.callId);
       if (!attempt) throw new Error('The call this voicemail came from is no longer in the call log.');
-      const view = toAttemptView(attempt);
+      const call = callOnRecord(attempt);
       const seconds = Math.round((message.durationMs ?? 0) / 1000);
       const notes = `Voicemail: ${seconds} s, left ${new Date(message.startedAt).toISOString().replace('T', ' ').slice(0, 16)} UTC. Listen in Focusline's voicemail inbox.`;
-      const result = ticketing.desk.createFromCall(view, { notes, voicemailId: message.id }, await ticketing.callerOf(view));
+      const result = ticketing.desk.createFromCall(call, { notes, voicemailId: message.id }, await ticketing.callerOf(call));
       callLog.markHandled(attempt.id, 'ticket-created', clock.now().getTime());
       options.onCallLogChange();
       const handled = store.markHandled(id, 'ticket-created');
