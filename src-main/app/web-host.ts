@@ -1,3 +1,4 @@
+import { messageOf } from '../../src-shared/errors.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -108,8 +109,11 @@ function attachClient(ws: WebSocket, services: Services): void {
   };
   const unsubscribe = services.bus.subscribe((name, payload) => send({ t: 'event', name, payload }));
   ws.on('close', unsubscribe);
+  // A socket error (a frame over maxPayload, a broken peer) closes that socket
+  // only; ws emits it as 'error', which would end the host if nobody listened.
+  ws.on('error', (error) => services.log(`web host: closed a socket: ${messageOf(error)}`));
   ws.on('message', (data) => {
-    void handleFrame(String(data), services, send);
+    handleFrame(String(data), services, send).catch((error: unknown) => services.log(`web host: a frame failed: ${messageOf(error)}`));
   });
 }
 

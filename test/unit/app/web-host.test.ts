@@ -87,6 +87,24 @@ describe('web host', () => {
     outcome.ws.close();
   });
 
+  it('lives through a frame over the size limit: that socket is closed with 1009, the next one is answered', async () => {
+    const big = await connect({ token: host.token, origin: `http://127.0.0.1:${host.port}` });
+    expect(big.opened).toBe(true);
+    if (!big.opened) return;
+    const closed = new Promise<number>((resolve) => big.ws.once('close', (code) => resolve(code)));
+    big.ws.on('error', () => {});
+    // A greeting longer than about 8 s, sent whole, used to kill the host (ws emits 'error' with nobody listening).
+    big.ws.send(JSON.stringify({ t: 'call', id: 1, name: 'greetings.save', payload: { data: 'A'.repeat(1_200_000) } }));
+    expect(await closed).toBe(1009);
+    const next = await connect({ token: host.token, origin: `http://127.0.0.1:${host.port}` });
+    expect(next.opened).toBe(true);
+    if (!next.opened) return;
+    const reply = new Promise<unknown>((resolve) => next.ws.once('message', (d) => resolve(JSON.parse(String(d)))));
+    next.ws.send(JSON.stringify({ t: 'call', id: 2, name: 'app.info', payload: {} }));
+    expect(await reply).toMatchObject({ t: 'result', id: 2, ok: true });
+    next.ws.close();
+  });
+
   it('serves the UI with a strict CSP and never a file outside it', async () => {
     const index = await get('/');
     expect(index.status).toBe(200);
