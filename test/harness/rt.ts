@@ -16,6 +16,7 @@
 // - every RT process runs in a private mount namespace in which RT's system
 //   folders are empty and read-only, so any write there, or any read of
 //   /etc/request-tracker5, fails here as it would on a fresh machine.
+import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freeTcpPort } from './ports.js';
@@ -283,21 +284,43 @@ function writeConfig(port: number, useDebianSystemFolders: boolean): Layout {
   return { workDir, port, url, env };
 }
 
-/**
- * The command line that runs an RT command in a private mount namespace with
- * RT_SYSTEM_FOLDERS covered by empty read-only tmpfs mounts. unshare and sh
- * exec the command, so its PID is the one we stop. Root (real, or inside the
- * tests' user namespace) may make a mount namespace; anyone else maps
- * themselves to root in a new user namespace first.
- */
-function sealedFromSystemFolders(command: string, args: string[]): { command: string; args: string[] } {
-  if (!existsSync(UNSHARE)) throw new Error(`${UNSHARE} is missing: apt-get install util-linux (the RT test bed runs RT in its own mount namespace)`);
+/** The wrapper that seals RT_SYSTEM_FOLDERS: empty read-only tmpfs mounts in a private mount namespace. */
+function sealArgs(): string[] {
   const asRoot = process.getuid?.() === 0;
   const seal = RT_SYSTEM_FOLDERS.map((dir) => `if [ -d ${dir} ]; then mount -t tmpfs -o ro,mode=0755 focusline-sealed ${dir}; fi`).join('; ');
-  return {
-    command: UNSHARE,
-    args: [...(asRoot ? [] : ['--map-root-user']), '--mount', '--propagation', 'private', '--', 'sh', '-ec', `${seal}; exec "$@"`, 'sh', command, ...args],
-  };
+  // Root (real, or inside the tests' user namespace) may make a mount
+  // namespace; anyone else maps themselves to root in a new user namespace first.
+  return [...(asRoot ? [] : ['--map-root-user']), '--mount', '--propagation', 'private', '--', 'sh', '-ec', `${seal}; exec "$@"`, 'sh'];
+}
+
+let sealCheck: RtSeal | undefined;
+export type RtSeal = { sealed: true } | { sealed: false; why: string };
+
+/**
+ * Whether this machine lets the harness seal RT's system folders. Mount
+ * namespaces need util-linux's unshare and a kernel (or container) that
+ * allows them; where it doesn't, RT still runs with every folder in its work
+ * folder, unsealed, and the test that proves the seal fails saying why.
+ */
+export function rtSystemFoldersSeal(): RtSeal {
+  if (sealCheck) return sealCheck;
+  if (!existsSync(UNSHARE)) {
+    sealCheck = { sealed: false, why: `${UNSHARE} is missing (apt-get install util-linux)` };
+  } else {
+    const probe = spawnSync(UNSHARE, [...sealArgs(), 'true'], { encoding: 'utf8', timeout: 10_000 });
+    sealCheck =
+      probe.status === 0
+        ? { sealed: true }
+        : { sealed: false, why: `unshare --mount failed here: ${(probe.stderr || probe.error?.message || `exit ${probe.status}`).trim()}` };
+  }
+  if (!sealCheck.sealed) console.warn(`RT test bed: RT's system folders can't be sealed (${sealCheck.why}); RT runs with its own folders only.`);
+  return sealCheck;
+}
+
+/** The command line that runs an RT command with RT's system folders sealed (where the machine allows it). unshare and sh exec the command, so its PID is the one we stop. */
+function sealedFromSystemFolders(command: string, args: string[]): { command: string; args: string[] } {
+  if (!rtSystemFoldersSeal().sealed) return { command, args };
+  return { command: UNSHARE, args: [...sealArgs(), command, ...args] };
 }
 
 /** Runs a setup command to its end, bounded in time, stopped by PID if it overruns. */

@@ -223,7 +223,7 @@ class AutotaskAdapter implements PsaAdapter {
 
   // ------------------------------------------------------------ writes
 
-  createTicket(request: NewTicketRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
+  async createTicket(request: NewTicketRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
     return writeOnce(
       request,
       async () => {

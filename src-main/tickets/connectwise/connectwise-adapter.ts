@@ -189,7 +189,7 @@ class ConnectWiseAdapter implements PsaAdapter {
     return this.ticketList(`company/id=${id} AND closedFlag=false`, 10, options);
   }
 
-  createTicket(request: NewTicketRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
+  async createTicket(request: NewTicketRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
     return writeOnce(
       request,
       async () => {
@@ -213,7 +213,7 @@ class ConnectWiseAdapter implements PsaAdapter {
     );
   }
 
-  addNote(request: NoteRequest, options: CallOptions = {}): Promise<WriteResult> {
+  async addNote(request: NoteRequest, options: CallOptions = {}): Promise<WriteResult> {
     const ticketId = requireId(request.ticketId, 'ticket');
     return writeOnce(
       request,

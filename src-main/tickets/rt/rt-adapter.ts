@@ -144,7 +144,7 @@ class RtAdapter implements PsaAdapter {
     return this.searchTickets(companyTicketsQuery(companyId.trim()), { orderby: 'id', order: 'DESC', perPage: SCREEN_POP_TICKETS }, options);
   }
 
-  createTicket(request: NewTicketRequest, options?: CallOptions): Promise<WriteResult & { ticketId: string }> {
+  async createTicket(request: NewTicketRequest, options?: CallOptions): Promise<WriteResult & { ticketId: string }> {
     const subject = ticketSubject(request);
     return writeOnce(
       request,
@@ -239,7 +239,7 @@ class RtAdapter implements PsaAdapter {
   async listMembers(cursor: string | null, options?: CallOptions): Promise<PsaPage<PsaPerson>> {
     const offset = cursor === null ? 0 : /^\d{1,6}$/.test(cursor) ? Number(cursor) : null;
     if (offset === null) throw new PsaError('invalid-request', `Request Tracker: "${cursor}" is not a member page cursor.`);
-    if (offset === 0 || this.memberNames === undefined) this.memberNames = (await rtCoworkers(this.client, this.config.token, options?.signal)).names;
+    if (offset === 0 || this.memberNames === undefined) this.memberNames = (await rtCoworkers(this.client, this.config.token, options?.signal, this.log)).names;
     const names = this.memberNames;
     const slice = names.slice(offset, offset + MEMBERS_PER_PAGE);
     const next = offset + MEMBERS_PER_PAGE < names.length ? String(offset + MEMBERS_PER_PAGE) : null;

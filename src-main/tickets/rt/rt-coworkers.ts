@@ -1,7 +1,7 @@
 import { PsaError } from '../psa.js';
 import type { RtClient } from './rt-client.js';
 import { tokenOwnerId } from './rt-mapping.js';
-import { RtGroupPageSchema, RtGroupSchema, RtOwnGroupsSchema } from './rt-schemas.js';
+import { RtGroupPageSchema, RtGroupSchema, RtOwnGroupsSchema, RtPrivilegedSchema } from './rt-schemas.js';
 
 /**
  * Who a technician's coworkers are in Request Tracker, by names of RT users.
@@ -14,8 +14,9 @@ import { RtGroupPageSchema, RtGroupSchema, RtOwnGroupsSchema } from './rt-schema
  * No REST2 user search can filter on Privileged either (the collection's
  * Privileged field comes back empty). So there the coworkers are the members
  * of the user-defined groups the technician belongs to, which is how RT
- * admins grant staff their rights ("Technicians", "Service desk"). Member
- * groups are followed, bounded. Both ways need SeeGroup.
+ * admins grant staff their rights ("Technicians", "Service desk"), keeping
+ * only RT's privileged users. Member groups are followed, bounded; a group
+ * the token can't read is left out and logged. Both ways need SeeGroup.
  */
 export interface RtCoworkers {
   names: string[];
@@ -26,10 +27,19 @@ export interface RtCoworkers {
 
 /** At most this many groups are read for one listing (the tech's groups and the groups inside them). */
 const MAX_GROUPS = 50;
+/** At most this many people in those groups are checked for being RT staff. */
+const MAX_PEOPLE = 500;
+/** User records read at once while checking them. */
+const PARALLEL_READS = 5;
 
 const SEE_GROUP_HINT = 'Ask your RT admin to grant the SeeGroup right (Admin → Global → User Rights).';
 
-export async function rtCoworkers(client: RtClient, token: string, signal: AbortSignal | undefined): Promise<RtCoworkers> {
+export async function rtCoworkers(
+  client: RtClient,
+  token: string,
+  signal: AbortSignal | undefined,
+  log: (message: string) => void = () => {},
+): Promise<RtCoworkers> {
   const privileged = await client.post(
     '/groups',
     { fields: 'Name,Domain', per_page: 1 },
@@ -67,16 +77,55 @@ export async function rtCoworkers(client: RtClient, token: string, signal: Abort
   const seen = new Set<string>();
   const names = new Set<string>();
   const groupNames: string[] = [];
+  const unreadable: string[] = [];
   while (queue.length > 0 && seen.size < MAX_GROUPS) {
     const id = queue.shift() as string;
     if (seen.has(id)) continue;
     seen.add(id);
-    const group = await readGroup(client, id, signal);
+    const group = await readGroup(client, id, signal).catch((error: unknown) => {
+      // One group the token can't see (a nested one, another team's) costs only its members.
+      if (error instanceof PsaError && error.kind === 'forbidden') return null;
+      throw error;
+    });
+    if (group === null) {
+      unreadable.push(id);
+      continue;
+    }
     groupNames.push(group.name);
     for (const name of group.userNames) names.add(name);
     queue.push(...group.groupIds);
   }
-  return { names: [...names], source: 'groups', groupNames };
+  if (groupNames.length === 0) throw seeGroupMissing();
+  if (unreadable.length > 0) log(`RT: can't read group(s) ${unreadable.join(', ')} (SeeGroup); their members aren't listed as coworkers`);
+  if (queue.some((id) => !seen.has(id))) log(`RT: read the first ${MAX_GROUPS} of your groups for coworkers; the rest were left out`);
+  return { names: await onlyStaff(client, [...names], log, signal), source: 'groups', groupNames };
+}
+
+/**
+ * A tech's groups may hold requesters too (an "everyone" group with customer
+ * accounts in it): only RT's privileged users are coworkers. REST2 can't
+ * filter a user search on Privileged, but every user record says it, so each
+ * name is read, a few at a time, at most MAX_PEOPLE of them.
+ */
+async function onlyStaff(client: RtClient, names: string[], log: (message: string) => void, signal: AbortSignal | undefined): Promise<string[]> {
+  if (names.length > MAX_PEOPLE) log(`RT: your groups hold ${names.length} people; the first ${MAX_PEOPLE} were checked for coworkers`);
+  const candidates = names.slice(0, MAX_PEOPLE);
+  const staff: string[] = [];
+  for (let i = 0; i < candidates.length; i += PARALLEL_READS) {
+    const batch = candidates.slice(i, i + PARALLEL_READS);
+    const records = await Promise.all(
+      batch.map((name) =>
+        client.get(`/user/${encodeURIComponent(name)}`, {}, RtPrivilegedSchema, signal).catch((error: unknown) => {
+          if (error instanceof PsaError && (error.kind === 'forbidden' || error.kind === 'not-found')) return null;
+          throw error;
+        }),
+      ),
+    );
+    batch.forEach((name, k) => {
+      if (String(records[k]?.Privileged ?? '0') === '1') staff.push(name);
+    });
+  }
+  return staff;
 }
 
 async function readGroup(client: RtClient, id: string, signal: AbortSignal | undefined): Promise<{ name: string; userNames: string[]; groupIds: string[] }> {

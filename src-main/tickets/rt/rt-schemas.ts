@@ -77,6 +77,9 @@ export const RtAttachmentPageSchema = rtCollection(z.looseObject({ id: Id, Trans
 export const RtGroupPageSchema = rtCollection(z.looseObject({ id: Id, Name: z.string().optional(), Domain: z.string().optional() }));
 export const RtGroupSchema = z.looseObject({ id: Id, Name: z.string().optional(), Members: z.array(z.looseObject({ id: Id, type: z.string() })) });
 
+/** GET /user/{name}: every view of a user record, summary or full, says whether it is RT staff. */
+export const RtPrivilegedSchema = z.looseObject({ Privileged: z.union([z.number(), z.string()]).optional() });
+
 /** GET /user/{me}: one's own record always carries Memberships, the user-defined groups one is in. */
 export const RtOwnGroupsSchema = z.looseObject({ Memberships: z.array(z.looseObject({ id: Id, type: z.string() })).default([]) });
 

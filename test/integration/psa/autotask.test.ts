@@ -397,6 +397,15 @@ describe('Autotask: createTicket', () => {
     expect(at.server.requestsTo('POST', /\/V1\.0\/Tickets$/)).toHaveLength(1);
   });
 
+  it("on the outbox's first try, the ticket and its note skip the ExternalID / ref search (nothing can exist yet)", async () => {
+    const ticket = await adapter().createTicket({ ...request, firstTry: true });
+    await adapter().addNote({ ref: 'note-first', firstTry: true, ticketId: ticket.ticketId, text: 'First try', internal: true });
+    expect(queries('Tickets')).toHaveLength(0);
+    expect(queries('TicketNotes')).toHaveLength(0);
+    expect(at.server.requestsTo('POST', /\/V1\.0\/Tickets$/)).toHaveLength(1);
+    expect(at.server.requestsTo('POST', /\/V1\.0\/Tickets\/\d+\/Notes$/)).toHaveLength(1);
+  });
+
   it('an unknown caller goes to the catch-all company', async () => {
     const { contactId: _c, companyId: _co, ...unknown } = request;
     const result = await adapter().createTicket({ ...unknown, ref: 'ref-unknown' });

@@ -393,6 +393,15 @@ describe('ConnectWise: writes', () => {
     expect(server.calls('POST', /^\/service\/tickets$/)).toHaveLength(1);
   });
 
+  it("on the outbox's first try, createTicket and addNote skip the externalXRef / note search (nothing can exist yet)", async () => {
+    const created = await adapter.createTicket({ ...request(), firstTry: true });
+    await adapter.addNote({ ref: 'note-first', firstTry: true, ticketId: created.ticketId, text: 'First try', internal: true });
+    expect(server.calls('GET', /^\/service\/tickets$/)).toHaveLength(0);
+    expect(server.calls('GET', /^\/service\/tickets\/\d+\/notes$/)).toHaveLength(0);
+    expect(server.calls('POST', /^\/service\/tickets$/)).toHaveLength(1);
+    expect(server.calls('POST', /^\/service\/tickets\/\d+\/notes$/)).toHaveLength(1);
+  });
+
   it('an unknown caller goes to the catch-all company; a long summary is cut to 100', async () => {
     await adapter.createTicket(request({ contactId: undefined, companyId: undefined, summary: `Call from +15559990000: ${'word '.repeat(40)}` }));
     const created = server.store.tickets.find((t) => t.externalXRef === 'call-42');

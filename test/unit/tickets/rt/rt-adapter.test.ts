@@ -121,16 +121,24 @@ describe('RT coworkers (the live RT, with the CVE-2026-108353 fix, is in psa-rt.
     expect(http.seen).toEqual(['POST /groups', 'GET /group/4', 'POST /users']);
   });
 
-  it('takes a user-defined group that happens to be called “Privileged” for what it is, and reads the tech’s own groups', async () => {
+  it('takes a user-defined group that happens to be called “Privileged” for what it is, and reads the tech’s own groups, keeping RT staff only', async () => {
     const http = routed({
       'POST /groups': page([{ id: 40, Name: 'Privileged', Domain: 'UserDefined' }]),
-      'GET /user/27': { id: 27, Name: 'tech1', Memberships: [{ type: 'group', id: '41' }] },
+      'GET /user/27': {
+        id: 27,
+        Name: 'tech1',
+        Memberships: [
+          { type: 'group', id: '41' },
+          { type: 'group', id: '44' },
+        ],
+      },
       'GET /group/41': {
         id: 41,
         Name: 'Technicians',
         Members: [
           { type: 'user', id: 'tech1' },
           { type: 'group', id: '42' },
+          { type: 'group', id: '43' },
         ],
       },
       'GET /group/42': {
@@ -141,14 +149,29 @@ describe('RT coworkers (the live RT, with the CVE-2026-108353 fix, is in psa-rt.
           { type: 'group', id: '41' },
         ],
       },
+      // An "everyone" group with a customer in it: the customer is no coworker.
+      'GET /group/44': {
+        id: 44,
+        Name: 'Everyone',
+        Members: [
+          { type: 'user', id: 'tech1' },
+          { type: 'user', id: 'alice@acme.example' },
+        ],
+      },
+      'GET /user/tech1': { Name: 'tech1', Privileged: 1 },
+      'GET /user/sam': { Name: 'sam', Privileged: 1 },
+      'GET /user/alice@acme.example': { Name: 'alice@acme.example', Privileged: 0 },
       'POST /users': page([
         { id: 'tech1', Name: 'tech1', RealName: 'Tech One' },
         { id: 'sam', Name: 'sam', RealName: 'Sam Okafor' },
       ]),
     });
-    const members = await createRtAdapter(config(), { fetch: http.fetch }).listMembers(null);
+    const logged: string[] = [];
+    const members = await createRtAdapter(config(), { fetch: http.fetch, log: (m) => logged.push(m) }).listMembers(null);
     expect(members.items.map((p) => p.name)).toEqual(['Tech One', 'Sam Okafor']);
-    // The nested group's link back to the first is followed once, not forever.
-    expect(http.seen).toEqual(['POST /groups', 'GET /user/27', 'GET /group/41', 'GET /group/42', 'POST /users']);
+    expect(members.total).toBe(2);
+    // The nested group's link back to the first is followed once, not forever; group 43 can't be read (404 here) and is left out, said so.
+    expect(http.seen.filter((r) => r.startsWith('GET /group/'))).toEqual(['GET /group/41', 'GET /group/44', 'GET /group/42', 'GET /group/43']);
+    expect(logged.some((m) => m.includes('43') && m.includes('SeeGroup'))).toBe(true);
   });
 });
