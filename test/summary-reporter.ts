@@ -1,17 +1,5 @@
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
-
-/** What one run added up to, as the closing line tells it. */
-export interface RunSummary {
-  passed: number;
-  /** Failed tests, plus every file or suite that failed outside a test (setup, teardown, import) and every unhandled error. */
-  failed: number;
-  /** Tests skipped on purpose (it.skip, it.todo, skipIf). */
-  skipped: number;
-  /** Tests that were meant to run but never did, because their file or suite failed in setup. */
-  notRun: number;
-  /** Files with a failure outside any test, to name in the report. */
-  brokenFiles: string[];
-}
+import { reportSummary, type RunSummary } from '../scripts/test-summary.mjs';
 
 /** A test the author meant to skip, as opposed to one left behind by a failed beforeAll. */
 function skippedOnPurpose(test: TestCase): boolean {
@@ -44,17 +32,12 @@ export function summarize(testModules: ReadonlyArray<TestModule>, unhandledError
  * Adds one plain closing line, "tests: N passed, N failed, N skipped", that
  * CI tooling outside vitest can read. A file whose setup fails counts as
  * failed there, and its tests are reported as not run on the line before,
- * never as skipped: a run with a broken file must not look clean.
+ * never as skipped: a run with a broken file must not look clean. Under
+ * scripts/run-tests.mjs the counts go to it instead, to be added to
+ * Playwright's in the one closing line of the whole run.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, _reason: TestRunEndReason): void {
-    const s = summarize(testModules, unhandledErrors);
-    console.log('');
-    if (s.brokenFiles.length > 0) {
-      console.log(`not run: ${s.notRun} tests, in files that failed outside a test: ${s.brokenFiles.join(', ')}`);
-    } else if (s.notRun > 0) {
-      console.log(`not run: ${s.notRun} tests`);
-    }
-    console.log(`tests: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
+    reportSummary('vitest', summarize(testModules, unhandledErrors));
   }
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, test } from '@playwright/test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { startKamailio, type Kamailio } from '../harness/kamailio.js';
@@ -28,7 +28,11 @@ let app: FocuslineWeb;
 let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
+// The tests of this file share what beforeAll starts and build on each other: after a failure the
+// rest are not run (and are reported so) rather than run on a state they don't expect.
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
   kamailio = await startKamailio({ auth: true });
   policy = await makePolicyFolder();
   await policy.write('managed', 'focusline.json', POLICY);
@@ -38,7 +42,7 @@ beforeAll(async () => {
   await waitRegistered(page);
 });
 
-afterAll(async () => {
+test.afterAll(async () => {
   await browser?.close();
   await app?.stop();
   await kamailio?.stop();
@@ -76,27 +80,27 @@ async function createTicket(summary: string, company: string, contact: string, n
   return (await row.getAttribute('data-ticket-id')) ?? '';
 }
 
-describe('focused on a ticket', () => {
+test.describe('focused on a ticket', () => {
   let ticketId: string;
 
-  it('starting work on a ticket engages Focus and says so', async () => {
+  test('starting work on a ticket engages Focus and says so', async () => {
     ticketId = await createTicket('printer down', 'Acme', 'Jane Doe', '(555) 010-1000, +1 555 0101');
     await page.locator('[data-testid=ticket]', { hasText: 'printer down' }).locator('[data-testid=ticket-start]').click();
     await page.waitForSelector('[data-testid=focus][data-mode=ticket]');
     expect(await focusLabel()).toBe(`Focused: #${ticketId} Acme: printer down`);
   });
 
-  it('the ticket’s contact rings (180)', async () => {
+  test('the ticket’s contact rings (180)', async () => {
     const r = await callFrom('+15550101', 'ring');
     expect(r.responses[0]).toMatchObject({ ringing: true, final: 487 });
   });
 
-  it('a coworker’s extension rings (180)', async () => {
+  test('a coworker’s extension rings (180)', async () => {
     const r = await callFrom('2002', 'ring');
     expect(r.responses[0]).toMatchObject({ ringing: true, final: 487 });
   });
 
-  it('anyone else is sent to the service manager: 302 with the manager as Contact, no ring', async () => {
+  test('anyone else is sent to the service manager: 302 with the manager as Contact, no ring', async () => {
     const r = await callFrom('+15550199', 'reject');
     expect(r.responses[0]?.final).toBe(302);
     expect(r.responses[0]?.ringing).toBe(false);
@@ -107,12 +111,12 @@ describe('focused on a ticket', () => {
     expect(await entry.locator('[data-testid=quiet-text]').textContent()).toMatch(/^Suppressed \d\d?:\d\d( [AP]M)?: \+15550199, sent to the service manager/);
   });
 
-  it('a display name never buys a ring; P-Asserted-Identity is ignored unless policy trusts it', async () => {
+  test('a display name never buys a ring; P-Asserted-Identity is ignored unless policy trusts it', async () => {
     const r = await callFrom('+15550198', 'reject', { assertedIdentity: 'sip:+15550101@127.0.0.1' });
     expect(r.responses[0]?.final).toBe(302);
   });
 
-  it('calling again and again never buys a ring: five quick calls are all suppressed and flagged as a repeat caller', async () => {
+  test('calling again and again never buys a ring: five quick calls are all suppressed and flagged as a repeat caller', async () => {
     const r = await callFrom('+15550197', 'reject', { calls: 5 });
     expect(r.responses.map((c) => c.final)).toEqual([302, 302, 302, 302, 302]);
     expect(r.responses.some((c) => c.ringing)).toBe(false);
@@ -120,7 +124,7 @@ describe('focused on a ticket', () => {
     await expect.poll(() => repeatFlags.count(), { timeout: 5000 }).toBe(3);
   });
 
-  it('the repeat caller shows in the manager-facing report', async () => {
+  test('the repeat caller shows in the manager-facing report', async () => {
     await page.click('[data-testid=tab-history]');
     const row = page.locator('[data-testid=repeat-caller][data-caller="+15550197"]');
     await row.waitFor();
@@ -128,7 +132,7 @@ describe('focused on a ticket', () => {
     await page.click('[data-testid=tab-phone]');
   });
 
-  it('"Create ticket instead" turns a suppressed call into a ticket in one click', async () => {
+  test('"Create ticket instead" turns a suppressed call into a ticket in one click', async () => {
     const before = await page.locator('[data-testid=quiet-call]').count();
     await page.locator('[data-testid=quiet-call]').first().locator('[data-testid=quiet-create-ticket]').click();
     await expect.poll(() => page.locator('[data-testid=quiet-call]').count()).toBe(before - 1);
@@ -137,7 +141,7 @@ describe('focused on a ticket', () => {
     await page.click('[data-testid=tab-phone]');
   });
 
-  it('when Focus stops, the digest sums up what was held, and the same caller rings again', async () => {
+  test('when Focus stops, the digest sums up what was held, and the same caller rings again', async () => {
     await page.click('[data-testid=focus-stop]');
     await page.waitForSelector('[data-testid=focus][data-mode=off]');
     expect(await page.textContent('[data-testid=digest]')).toMatch(/^While you were focused: 7 calls, 7 handled by the service manager/);
@@ -146,16 +150,16 @@ describe('focused on a ticket', () => {
   });
 });
 
-describe('focus from outside the window (web mode local endpoint)', () => {
+test.describe('focus from outside the window (web mode local endpoint)', () => {
   const post = (path: string, token = app.token) => fetch(`${app.base}/api/v1/${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
 
-  it('refuses a request without the token', async () => {
+  test('refuses a request without the token', async () => {
     const r = await post('dnd/start', 'wrong-token');
     expect(r.status).toBe(401);
     expect(((await r.json()) as { error: string }).error).toMatch(/Authorization: Bearer/);
   });
 
-  it('do-not-disturb for 30 minutes from a script suppresses calls; dnd/stop releases', async () => {
+  test('do-not-disturb for 30 minutes from a script suppresses calls; dnd/stop releases', async () => {
     const r = await post('dnd/start?minutes=30');
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ mode: 'dnd', label: 'Do not disturb' });
@@ -166,15 +170,15 @@ describe('focus from outside the window (web mode local endpoint)', () => {
     await page.waitForSelector('[data-testid=focus][data-mode=off]');
   });
 
-  it('says which ticket is missing', async () => {
+  test('says which ticket is missing', async () => {
     const r = await post('ticket/424242/start');
     expect(r.status).toBe(409);
     expect(((await r.json()) as { error: string }).error).toBe("Ticket #424242 was not found, so Focus can't start on it. Check the ticket number.");
   });
 });
 
-describe('managed policy', () => {
-  it('an enforced redirect target is read-only in Settings and labelled "Managed by your organization"', async () => {
+test.describe('managed policy', () => {
+  test('an enforced redirect target is read-only in Settings and labelled "Managed by your organization"', async () => {
     await page.click('[data-testid=tab-settings]');
     const field = page.locator('[data-testid="setting-focus.redirectTarget"]');
     await field.waitFor();
@@ -187,12 +191,12 @@ describe('managed policy', () => {
     expect(await row.textContent()).toContain(policy.managedFile);
   });
 
-  it('a setting policy does not lock stays editable', async () => {
+  test('a setting policy does not lock stays editable', async () => {
     const field = page.locator('[data-testid="setting-focus.voicemailTarget"]');
     expect(await field.isDisabled()).toBe(false);
   });
 
-  it('hot reload: a new policy takes effect without a restart (outside business hours → after-hours action)', async () => {
+  test('hot reload: a new policy takes effect without a restart (outside business hours → after-hours action)', async () => {
     const closedToday = closedAllDayToday();
     await policy.write('managed', 'focusline.json', {
       ...POLICY,
@@ -206,7 +210,7 @@ describe('managed policy', () => {
     expect(r.contacts302).toEqual(['<sip:oncall@127.0.0.1>']);
   });
 
-  it('a malformed policy file written while running: the app keeps the last good policy and names the file', async () => {
+  test('a malformed policy file written while running: the app keeps the last good policy and names the file', async () => {
     await policy.writeRaw('managed', 'focusline.json', '{ "focus.redirectTarget": "sip:someone-else@127.0.0.1", ');
     const problems = page.locator('[data-testid=policy-problem]', { hasText: policy.managedFile });
     await problems.first().waitFor({ timeout: 15_000 });

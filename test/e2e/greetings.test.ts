@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, test } from '@playwright/test';
 import { encodeWavPcm16, parseWav, rmsDbfs } from '../../src-shared/audio/wav.js';
 import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
@@ -42,7 +42,11 @@ async function openSettings(name: string, samples: Float32Array): Promise<void> 
   await row().waitFor();
 }
 
-beforeAll(async () => {
+// The tests of this file share what beforeAll starts and build on each other: after a failure the
+// rest are not run (and are reported so) rather than run on a state they don't expect.
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'focusline-greetings-'));
   app = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: 'ws://127.0.0.1:9/ws', displayName: 'Alex Tech' });
   ipc = await connectIpc(app.base, app.token);
@@ -50,7 +54,7 @@ beforeAll(async () => {
   await openSettings('tone', tone(10));
 });
 
-afterAll(async () => {
+test.afterAll(async () => {
   ipc?.close();
   await browser?.close();
   await app?.stop();
@@ -73,11 +77,11 @@ async function stopTake(): Promise<number> {
   return number('[data-testid=greeting-take]', 'data-ms');
 }
 
-describe('recording a voicemail greeting', () => {
+test.describe('recording a voicemail greeting', () => {
   let takeMs = 0;
   let savedMs = 0;
 
-  it('shows each variant with the filled-in script and what is missing from it', async () => {
+  test('shows each variant with the filled-in script and what is missing from it', async () => {
     await expect.poll(() => page.locator('[data-testid^=greeting-][data-recorded]').count()).toBe(4);
     expect(await row().locator('.greeting-script').textContent()).toContain('You have reached the voice mail for Alex Tech.');
     expect(await row().locator('[data-testid=greeting-problems]').textContent()).toMatch(/No Service Manager number is set/);
@@ -85,7 +89,7 @@ describe('recording a voicemail greeting', () => {
     expect(await row('away').locator('.greeting-script').textContent()).toBeTruthy();
   });
 
-  it('a take shorter than a second is refused with the reason, and cannot be saved', async () => {
+  test('a take shorter than a second is refused with the reason, and cannot be saved', async () => {
     await row().locator('[data-testid=greeting-open-recorder]').click();
     await startTake();
     await row().locator('[data-testid=greeting-stop]').click();
@@ -97,7 +101,7 @@ describe('recording a voicemail greeting', () => {
     expect(['idle', 'review']).toContain(await phase());
   });
 
-  it('records from the microphone with a live level meter and a countdown from the policy maximum', async () => {
+  test('records from the microphone with a live level meter and a countdown from the policy maximum', async () => {
     const { maxGreetingSeconds } = await ipc.invoke('greetings.list', {});
     await startTake();
     const level = row().locator('[data-testid=greeting-level]');
@@ -114,7 +118,7 @@ describe('recording a voicemail greeting', () => {
     expect(await phase()).toBe('review');
   });
 
-  it('plays the take back', async () => {
+  test('plays the take back', async () => {
     const preview = row().locator('[data-testid=greeting-preview]');
     const duration = await preview.evaluate(async (el: HTMLAudioElement) => {
       await el.play();
@@ -125,7 +129,7 @@ describe('recording a voicemail greeting', () => {
     await preview.evaluate((el: HTMLAudioElement) => el.pause());
   });
 
-  it('trims the silence at the ends, and keeps a tone that fills the take', async () => {
+  test('trims the silence at the ends, and keeps a tone that fills the take', async () => {
     await row().locator('[data-testid=greeting-trim]').click();
     await row().locator('[data-testid=greeting-take][data-trimmed=true]').waitFor();
     const trimmed = await number('[data-testid=greeting-take]', 'data-ms');
@@ -134,7 +138,7 @@ describe('recording a voicemail greeting', () => {
     takeMs = trimmed;
   });
 
-  it('offers the take as an 8 kHz mono 16-bit WAV for the PBX', async () => {
+  test('offers the take as an 8 kHz mono 16-bit WAV for the PBX', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), row().locator('[data-testid=greeting-export]').click()]);
     const wav = parseWav(new Uint8Array(await readFile(await download.path())));
     expect(wav).toMatchObject({ format: 'pcm', sampleRate: 8000, channels: 1, bitsPerSample: 16 });
@@ -142,7 +146,7 @@ describe('recording a voicemail greeting', () => {
     expect(Math.abs(rmsDbfs(wav.samples!) - TONE_DBFS)).toBeLessThan(LEVEL_TOLERANCE_DB);
   });
 
-  it('saves it: main holds a greeting of the recorded length and level, and its PBX export on disk', async () => {
+  test('saves it: main holds a greeting of the recorded length and level, and its PBX export on disk', async () => {
     await row().locator('[data-testid=greeting-save]').click();
     await page.locator('[data-testid=greeting-standard][data-recorded=true]').waitFor();
     savedMs = await number('[data-testid=greeting-duration]', 'data-ms');
@@ -166,7 +170,7 @@ describe('recording a voicemail greeting', () => {
     expect(Math.abs(rmsDbfs(pbx.samples!) - TONE_DBFS)).toBeLessThan(LEVEL_TOLERANCE_DB);
   });
 
-  it('plays the saved greeting from main to the end', async () => {
+  test('plays the saved greeting from main to the end', async () => {
     const play = row().locator('[data-testid=greeting-play]');
     await play.click();
     await row().locator('[data-testid=greeting-play][data-playing=true]').waitFor();
@@ -176,7 +180,7 @@ describe('recording a voicemail greeting', () => {
     expect(await row().locator('.error').count()).toBe(0);
   });
 
-  it('deletes it, with its PBX export', async () => {
+  test('deletes it, with its PBX export', async () => {
     await row().locator('[data-testid=greeting-delete]').click();
     await page.locator('[data-testid=greeting-standard][data-recorded=false]').waitFor();
     expect((await ipc.invoke('greetings.list', {})).greetings.find((g) => g.variant === 'standard')?.recorded).toBe(false);
@@ -185,15 +189,15 @@ describe('recording a voicemail greeting', () => {
   });
 });
 
-describe('trimming a take that starts with silence', () => {
+test.describe('trimming a take that starts with silence', () => {
   const SILENCE_S = 1.5;
 
-  beforeAll(async () => {
+  test.beforeAll(async () => {
     // The fake microphone starts its file afresh each time it is opened: 1.5 s of silence, then the tone.
     await openSettings('late-tone', Float32Array.from([...new Float32Array(TONE_RATE * SILENCE_S), ...tone(8)]));
   });
 
-  it('cuts the silence before the first sound, and saves the trimmed length', async () => {
+  test('cuts the silence before the first sound, and saves the trimmed length', async () => {
     await row().locator('[data-testid=greeting-open-recorder]').click();
     await startTake();
     await page.waitForTimeout(RECORD_MS);
@@ -214,7 +218,7 @@ describe('trimming a take that starts with silence', () => {
     expect(Math.abs(rmsDbfs(head) - TONE_DBFS)).toBeLessThan(LEVEL_TOLERANCE_DB);
   });
 
-  it('stops by itself at the policy maximum, counting down to it', async () => {
+  test('stops by itself at the policy maximum, counting down to it', async () => {
     await ipc.invoke('settings.setValue', { key: 'voicemail.maxGreetingSeconds', value: 5 });
     // The list (and its maximum) loads when Settings opens.
     await page.click('[data-testid=tab-phone]');

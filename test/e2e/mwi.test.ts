@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, test } from '@playwright/test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { startKamailio, type Kamailio } from '../harness/kamailio.js';
@@ -33,25 +33,29 @@ const received = (r: SippServerResult, method: string): Message[] =>
   r.messages.filter((m) => m.direction === 'received' && m.firstLine.startsWith(`${method} `));
 const sent = (r: SippServerResult, prefix: string): Message[] => r.messages.filter((m) => m.direction === 'sent' && m.firstLine.startsWith(prefix));
 
-beforeAll(async () => {
+// The tests of this file share what beforeAll starts and build on each other: after a failure the
+// rest are not run (and are reported so) rather than run on a state they don't expect.
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
   mwiPort = await freeUdpPort();
   kamailio = await startKamailio({ auth: true, mwiServerPort: mwiPort });
   policy = await makePolicyFolder();
   await policy.write('managed', 'focusline.json', { 'voicemail.subscribeMwi': true, 'voicemail.accessNumber': ACCESS_NUMBER });
   browser = await launchChromium();
-}, 60_000);
+});
 
-afterAll(async () => {
+test.afterAll(async () => {
   await browser?.close();
   await mailServer?.stop();
   await Promise.all([tech1?.stop(), tech2?.stop()]);
   await kamailio?.stop();
 });
 
-describe('a PBX that refuses message waiting (489 Bad Event)', () => {
+test.describe('a PBX that refuses message waiting (489 Bad Event)', () => {
   let result: SippServerResult;
 
-  it('shows a quiet "count unavailable" hint and keeps the phone registered', async () => {
+  test('shows a quiet "count unavailable" hint and keeps the phone registered', async () => {
     const refuser = await startSippServer({ scenario: 'mwi-reject', port: mwiPort, calls: 1, timeoutMs: 30_000 });
     tech1 = await startFocuslineWeb({
       user: 'tech1',
@@ -68,7 +72,7 @@ describe('a PBX that refuses message waiting (489 Bad Event)', () => {
     expect((await registrationOf(page1)).state).toBe('registered');
   });
 
-  it('the server got the SUBSCRIBE for message-summary and answered 489', () => {
+  test('the server got the SUBSCRIBE for message-summary and answered 489', () => {
     const [subscribe] = received(result, 'SUBSCRIBE');
     expect(subscribe?.firstLine).toMatch(/^SUBSCRIBE sip:tech1@127\.0\.0\.1 SIP\/2\.0$/);
     expect(header(subscribe!, 'Event')).toBe('message-summary');
@@ -76,8 +80,8 @@ describe('a PBX that refuses message waiting (489 Bad Event)', () => {
   });
 });
 
-describe('a PBX that keeps voicemail for tech2', () => {
-  it('shows the count from the NOTIFY: 2 new', async () => {
+test.describe('a PBX that keeps voicemail for tech2', () => {
+  test('shows the count from the NOTIFY: 2 new', async () => {
     mailServer = await startSippServer({
       scenario: 'mwi-server',
       port: mwiPort,
@@ -103,7 +107,7 @@ describe('a PBX that keeps voicemail for tech2', () => {
     expect(await page2.locator('[data-testid=mwi-unavailable]').count()).toBe(0);
   });
 
-  it('"Call voicemail" dials the access number from policy', async () => {
+  test('"Call voicemail" dials the access number from policy', async () => {
     const button = page2.locator('[data-testid=mwi-dial]');
     expect(await button.isEnabled()).toBe(true);
     await button.click();
@@ -118,7 +122,7 @@ describe('a PBX that keeps voicemail for tech2', () => {
     await page2.click('[data-testid=tab-phone]');
   });
 
-  it('tech1, whose subscription was refused, still calls tech2', async () => {
+  test('tech1, whose subscription was refused, still calls tech2', async () => {
     await dial(page1, 'tech2');
     await waitForCall(page2, 'ringing');
     await page1.click('[data-testid=hangup]');
@@ -127,13 +131,13 @@ describe('a PBX that keeps voicemail for tech2', () => {
     await page1.close();
   });
 
-  it('subscribes afresh after the PBX restarts and shows the new count', async () => {
+  test('subscribes afresh after the PBX restarts and shows the new count', async () => {
     await kamailio.restart();
     await page2.locator('[data-testid=mwi-count][data-new="5"]').waitFor({ timeout: 20_000 });
     expect((await registrationOf(page2)).state).toBe('registered');
   });
 
-  it('the server saw one subscription per registration, and the stale one ended', async () => {
+  test('the server saw one subscription per registration, and the stale one ended', async () => {
     const server = mailServer!;
     mailServer = undefined;
     const result = await server.stop();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, test } from '@playwright/test';
 import type { AttemptView, HandoffView } from '../../src-main/ipc/contract.js';
 import { startRt, type RtServer } from '../harness/rt.js';
 import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
@@ -19,7 +19,12 @@ let app: FocuslineWeb;
 let ipc: IpcClient;
 let noteTicket: string;
 
-beforeAll(async () => {
+// The tests of this file share what beforeAll starts and build on each other: after a failure the
+// rest are not run (and are reported so) rather than run on a state they don't expect.
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000); // Starting the peers one after the other can take longer than one test's 60 s.
   rt = await startRt();
   await rt.createUser({
     Name: 'carol@gamma.example',
@@ -42,9 +47,9 @@ beforeAll(async () => {
   ipc = await connectIpc(app.base, app.token);
   const saved = await ipc.invoke('psa.save', { kind: 'rt', values: {}, secrets: { token: rt.techToken } });
   expect(saved.state).toBe('connected');
-}, 120_000);
+});
 
-afterAll(async () => {
+test.afterAll(async () => {
   ipc?.close();
   await app?.stop();
   await rt?.dispose();
@@ -73,8 +78,8 @@ async function handoffs(client: IpcClient): Promise<HandoffView[]> {
   return (await client.invoke('handoffs.list', {})).handoffs;
 }
 
-describe('the outbox survives SIGKILL with RT down', () => {
-  it('queues 20 handoffs while RT is down, each one tried and waiting', async () => {
+test.describe('the outbox survives SIGKILL with RT down', () => {
+  test('queues 20 handoffs while RT is down, each one tried and waiting', async () => {
     const attempts = await heldBackCalls(CALLS + NOTES);
     expect(attempts).toHaveLength(CALLS + NOTES);
     await rt.stop();
@@ -93,7 +98,7 @@ describe('the outbox survives SIGKILL with RT down', () => {
       .toBe(CALLS + NOTES);
   });
 
-  it('after SIGKILL, a restart and RT coming back, exactly 10 tickets and 10 notes arrive in RT', async () => {
+  test('after SIGKILL, a restart and RT coming back, exactly 10 tickets and 10 notes arrive in RT', async () => {
     ipc.close();
     await app.kill();
     app = await startFocuslineWeb({
@@ -108,7 +113,7 @@ describe('the outbox survives SIGKILL with RT down', () => {
     expect(restored.filter((h) => h.state !== 'sent')).toHaveLength(CALLS + NOTES);
     await rt.restart();
     // Nobody touches anything: the host notices RT is back (its active-ticket poll answers again) and sends the queue.
-    await expect.poll(async () => (await handoffs(ipc)).filter((h) => h.state === 'sent').length, { timeout: 60_000, interval: 500 }).toBe(CALLS + NOTES);
+    await expect.poll(async () => (await handoffs(ipc)).filter((h) => h.state === 'sent').length, { timeout: 60_000, intervals: [500] }).toBe(CALLS + NOTES);
 
     const created = await rt.searchTickets("Subject LIKE 'Call from'");
     expect(created).toHaveLength(CALLS);

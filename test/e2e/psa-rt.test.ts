@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, test } from '@playwright/test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { startKamailio, type Kamailio } from '../harness/kamailio.js';
@@ -24,7 +24,12 @@ let browser: Browser;
 let page: Page;
 let workTicket: string;
 
-beforeAll(async () => {
+// The tests of this file share what beforeAll starts and build on each other: after a failure the
+// rest are not run (and are reported so) rather than run on a state they don't expect.
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000); // Starting the peers one after the other can take longer than one test's 60 s.
   rt = await startRt();
   await rt.createUser({
     Name: 'alice@acme.example',
@@ -56,9 +61,9 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await newCallPage(browser, app.url);
   await waitRegistered(page);
-}, 120_000);
+});
 
-afterAll(async () => {
+test.afterAll(async () => {
   await browser?.close();
   await app?.stop();
   await kamailio?.stop();
@@ -78,8 +83,8 @@ function callFrom(caller: string, expect: 'ring' | 'reject'): Promise<SippResult
   });
 }
 
-describe('connecting RT in Settings', () => {
-  it('shows the PSA the manager pinned, and says exactly what a wrong token gets', async () => {
+test.describe('connecting RT in Settings', () => {
+  test('shows the PSA the manager pinned, and says exactly what a wrong token gets', async () => {
     await page.click('[data-testid=tab-settings]');
     expect(await page.locator('[data-testid=psa-kind]').isDisabled()).toBe(true);
     expect(await page.inputValue('[data-testid="psa-psa.url"]')).toBe(rt.url);
@@ -91,7 +96,7 @@ describe('connecting RT in Settings', () => {
     expect(await report.textContent()).toMatch(/refused the auth token \(401\)/);
   });
 
-  it('tests and saves the technician’s token; the token goes to the secret store, not the settings file', async () => {
+  test('tests and saves the technician’s token; the token goes to the secret store, not the settings file', async () => {
     await page.fill('[data-testid=psa-secret-token]', rt.techToken);
     await page.click('[data-testid=psa-test]');
     await expect.poll(() => page.locator('[data-testid=psa-report]').getAttribute('data-ok'), { timeout: 15_000 }).toBe('true');
@@ -103,19 +108,19 @@ describe('connecting RT in Settings', () => {
   });
 });
 
-describe('RT drives Focus', () => {
-  it('opening a ticket in RT as tech1 engages Focus on it', async () => {
+test.describe('RT drives Focus', () => {
+  test('opening a ticket in RT as tech1 engages Focus on it', async () => {
     await rt.setOwnerStatus(workTicket, 'tech1', 'open');
     await page.click('[data-testid=tab-phone]');
     await expect.poll(() => page.textContent('[data-testid=focus-label]'), { timeout: 20_000 }).toContain('Printer down');
   });
 
-  it('the ticket’s requester rings through the focused phone', async () => {
+  test('the ticket’s requester rings through the focused phone', async () => {
     const r = await callFrom('+15550100101', 'ring');
     expect(r.responses[0]).toMatchObject({ ringing: true, final: 487 });
   });
 
-  it('anyone else is held back, and the quiet call shows who it is from RT', async () => {
+  test('anyone else is held back, and the quiet call shows who it is from RT', async () => {
     const r = await callFrom('+15550100202', 'reject');
     expect(r.responses[0]?.final).toBe(302);
     const quiet = page.locator('[data-testid=quiet-call]').first();
@@ -125,7 +130,7 @@ describe('RT drives Focus', () => {
     expect(await quiet.locator('[data-testid=caller-ticket]').allTextContents()).toEqual([expect.stringContaining('VPN drops every hour')]);
   });
 
-  it('one click on "Create ticket instead" creates the RT ticket, and the UI shows its link', async () => {
+  test('one click on "Create ticket instead" creates the RT ticket, and the UI shows its link', async () => {
     const before = await rt.searchTickets("Subject LIKE 'Call from'");
     await page.locator('[data-testid=quiet-call]').first().locator('[data-testid=quiet-create-ticket]').click();
     const sent = page.locator('[data-testid=handoff][data-kind=create-ticket][data-state=sent]');
@@ -143,7 +148,7 @@ describe('RT drives Focus', () => {
     expect(history.find((h) => h.type === 'Create')?.content).toMatch(/What Focusline did: .*service manager|redirect/i);
   });
 
-  it('"Add note…" on a held-back call writes a comment on the caller’s RT ticket', async () => {
+  test('"Add note…" on a held-back call writes a comment on the caller’s RT ticket', async () => {
     const r = await callFrom('+15550100202', 'reject');
     expect(r.responses[0]?.final).toBe(302);
     const quiet = page.locator('[data-testid=quiet-call]').first();
@@ -162,7 +167,7 @@ describe('RT drives Focus', () => {
     expect(comments[0]?.creator).toBe('tech1');
   });
 
-  it('a note to a ticket that does not exist fails saying so; "Fix and resend" to the right ticket delivers it', async () => {
+  test('a note to a ticket that does not exist fails saying so; "Fix and resend" to the right ticket delivers it', async () => {
     const r = await callFrom('+15550100202', 'reject');
     expect(r.responses[0]?.final).toBe(302);
     const quiet = page.locator('[data-testid=quiet-call]').first();
@@ -185,7 +190,7 @@ describe('RT drives Focus', () => {
     await page.locator('[data-testid=handoff][data-kind=add-note][data-state=failed]').waitFor({ state: 'detached', timeout: 10_000 });
   });
 
-  it('"Create ticket instead" on a ringing call declines it and makes the RT ticket; the history offers the same ticket, never a second', async () => {
+  test('"Create ticket instead" on a ringing call declines it and makes the RT ticket; the history offers the same ticket, never a second', async () => {
     const before = await rt.searchTickets("Subject LIKE 'Call from Alice Adams'");
     const sipp = callFrom('+15550100101', 'reject');
     const ringing = page.locator('[data-testid=call][data-state=ringing]');
@@ -202,7 +207,7 @@ describe('RT drives Focus', () => {
     expect(await rt.searchTickets("Subject LIKE 'Call from Alice Adams'")).toHaveLength(before.length + 1);
   });
 
-  it('resolving the ticket in RT releases Focus', async () => {
+  test('resolving the ticket in RT releases Focus', async () => {
     await rt.setOwnerStatus(workTicket, 'tech1', 'resolved');
     await expect.poll(() => page.getAttribute('[data-testid=focus]', 'data-mode'), { timeout: 20_000 }).toBe('off');
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, test } from '@playwright/test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { startKamailio, type Kamailio } from '../harness/kamailio.js';
@@ -15,7 +15,11 @@ let tech2: FocuslineWeb;
 let page1: Page;
 let page2: Page;
 
-beforeAll(async () => {
+// The tests of this file share what beforeAll starts and build on each other: after a failure the
+// rest are not run (and are reported so) rather than run on a state they don't expect.
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
   kamailio = await startKamailio({ auth: true });
   [tech1, tech2] = await Promise.all([
     startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: kamailio.wsUrl, displayName: 'Tech One' }),
@@ -27,21 +31,21 @@ beforeAll(async () => {
   await Promise.all([waitRegistered(page1), waitRegistered(page2)]);
 });
 
-afterAll(async () => {
+test.afterAll(async () => {
   await browser?.close();
   await Promise.all([tech1?.stop(), tech2?.stop()]);
   await kamailio?.stop();
 });
 
-describe('tech1 calls tech2 through the UI', () => {
-  it('rings on tech2 and shows the caller by name', async () => {
+test.describe('tech1 calls tech2 through the UI', () => {
+  test('rings on tech2 and shows the caller by name', async () => {
     await dial(page1, 'tech2');
     await waitForCall(page2, 'ringing');
     expect(await callCard(page2, 'ringing').locator('[data-testid=call-remote]').textContent()).toBe('Tech One');
     await waitForCall(page1, 'early');
   });
 
-  it('connects with audio flowing both ways', async () => {
+  test('connects with audio flowing both ways', async () => {
     await page2.click('[data-testid=answer]');
     await Promise.all([waitForCall(page1, 'active'), waitForCall(page2, 'active')]);
     await page1.waitForSelector('[data-testid=call-stats]');
@@ -52,7 +56,7 @@ describe('tech1 calls tech2 through the UI', () => {
     expect(gain2).toBeGreaterThan(40);
   });
 
-  it('hold stops the audio on the held side, resume brings it back', async () => {
+  test('hold stops the audio on the held side, resume brings it back', async () => {
     await page1.click('[data-testid=hold]');
     await waitForCall(page1, 'held');
     await page2.waitForTimeout(1000); // let packets in flight drain
@@ -64,7 +68,7 @@ describe('tech1 calls tech2 through the UI', () => {
     expect(await packetsGained(page2, 2000)).toBeGreaterThan(40);
   });
 
-  it('mute keeps the call up', async () => {
+  test('mute keeps the call up', async () => {
     await page1.click('[data-testid=mute]');
     expect(await page1.getAttribute('[data-testid=mute]', 'aria-pressed')).toBe('true');
     await page1.click('[data-testid=mute]');
@@ -72,7 +76,7 @@ describe('tech1 calls tech2 through the UI', () => {
     expect(await packetsIn(page1)).toBeGreaterThan(0);
   });
 
-  it('a settings change that needs a phone restart waits for the call: the call stays up, with audio', async () => {
+  test('a settings change that needs a phone restart waits for the call: the call stays up, with audio', async () => {
     const ipc = await connectIpc(tech1.base, tech1.token);
     try {
       // New ICE servers change the phone's credentials; restarting now would hang the call up.
@@ -86,7 +90,7 @@ describe('tech1 calls tech2 through the UI', () => {
     }
   });
 
-  it('hang up ends the call on both sides and both histories record it', async () => {
+  test('hang up ends the call on both sides and both histories record it', async () => {
     await page1.click('[data-testid=hangup]');
     await Promise.all([waitNoCalls(page1), waitNoCalls(page2)]);
     // …and then the phone that waited reconnects with its new settings.
@@ -105,7 +109,7 @@ describe('tech1 calls tech2 through the UI', () => {
     }
   });
 
-  it('a declined call shows as declined for tech2 and failed for tech1', async () => {
+  test('a declined call shows as declined for tech2 and failed for tech1', async () => {
     await dial(page1, 'tech2');
     await waitForCall(page2, 'ringing');
     await page2.click('[data-testid=decline]');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, test } from '@playwright/test';
 import { rm } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newCallPage } from '../harness/chromium.js';
@@ -30,7 +30,12 @@ let browser: Browser;
 let page: Page;
 let ipc: IpcClient;
 
-beforeAll(async () => {
+// The tests of this file share what beforeAll starts and build on each other: after a failure the
+// rest are not run (and are reported so) rather than run on a state they don't expect.
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000); // Starting the peers one after the other can take longer than one test's 60 s.
   rtpengine = await startRtpengine();
   kamailio = await startKamailio({ auth: true, rtpengineNgPort: rtpengine.ngPort });
   policy = await makePolicyFolder();
@@ -43,7 +48,9 @@ beforeAll(async () => {
     displayName: 'Tech Two',
     env: { FOCUSLINE_POLICY_DIR: policy.dir },
   });
-  browser = await launchChromium({ extraArgs: ['--autoplay-policy=no-user-gesture-required'] });
+  // No autoplay flag: Chromium's own policy, as in the tech's browser, where the tech has clicked in the
+  // tab (here the Phone tab, in the first test) as anyone who opened it has.
+  browser = await launchChromium();
   page = await newCallPage(browser, tech2.url);
   await waitRegistered(page);
   // A failing call usually explains itself in the page's console (sip.js, WebRTC, the voicemail engine).
@@ -52,9 +59,9 @@ beforeAll(async () => {
   });
   ipc = await connectIpc(tech2.base, tech2.token);
   await ipc.invoke('focus.dnd', { minutes: 60 });
-}, 120_000);
+});
 
-afterAll(async () => {
+test.afterAll(async () => {
   ipc?.close();
   await browser?.close();
   await tech2?.stop();
@@ -96,8 +103,8 @@ async function watchCallCards(p: Page): Promise<void> {
 
 const callCardsSeen = (p: Page): Promise<CardSeen[]> => p.evaluate(() => (window as CardWatch).__callCards ?? []);
 
-describe('Focusline’s own voicemail, called from a plain SIP phone (SIPp through Kamailio and rtpengine)', () => {
-  it('answers without ringing or showing the call, and SIPp’s call succeeds: 200 OK to the INVITE, its BYE answered', async () => {
+test.describe('Focusline’s own voicemail, called from a plain SIP phone (SIPp through Kamailio and rtpengine)', () => {
+  test('answers without ringing or showing the call, and SIPp’s call succeeds: 200 OK to the INVITE, its BYE answered', async () => {
     await page.click('[data-testid=tab-phone]');
     await watchCallCards(page);
     const call = await startSippCall({
@@ -133,7 +140,7 @@ describe('Focusline’s own voicemail, called from a plain SIP phone (SIPp throu
     expect(await callCardsSeen(page)).toEqual([]);
   });
 
-  it('stores the caller’s message: as long as SIPp talked, and not silent', async () => {
+  test('stores the caller’s message: as long as SIPp talked, and not silent', async () => {
     await expect
       .poll(async () => (await ipc.invoke('voicemail.list', { includeHandled: true })).messages.map((m) => `${m.state}:${m.note ?? ''}`), { timeout: 10_000 })
       .toEqual(['complete:']);

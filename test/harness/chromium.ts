@@ -10,6 +10,9 @@ export interface ChromiumOptions {
   headless?: boolean;
 }
 
+/** Debian's chromium, or the one CHROMIUM_PATH names: never a downloaded browser. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
 export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',
@@ -33,7 +36,7 @@ export function launchChromium(options: ChromiumOptions = {}): Promise<Browser> 
   const args = [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])];
   if (options.fakeAudioWav) args.push(`--use-file-for-fake-audio-capture=${options.fakeAudioWav}`);
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: options.headless ?? true,
     args,
   });

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { vi } from 'vitest';
-import type * as ElectronStoreModule from 'electron-store';
 
 /**
  * A stand-in for the `electron` module (the binary can't be installed here).
@@ -10,7 +9,7 @@ import type * as ElectronStoreModule from 'electron-store';
  * The fakes behave (events fire, close can be prevented, quit closes windows)
  * so tests assert what the shell does, not which calls it made.
  *
- * The real electron-store runs on this fake too: see useRealElectronStore.
+ * The real electron-store runs on this fake too: vitest.config.ts inlines it, so its `import 'electron'` gets this mock.
  */
 
 export const PROJECT_DIR = join(import.meta.dirname, '..', '..', '..');
@@ -242,7 +241,6 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
     dialog: { showErrorBox: vi.fn<(title: string, content: string) => void>() },
   };
 
-  useRealElectronStore();
   return {
     electron,
     module: { default: electron, ...electron },
@@ -258,16 +256,3 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;
-
-/**
- * Has electron-store load through Vitest instead of Node, so that its own
- * `import electron from 'electron'` gets the fake mocked for `electron`. Vitest
- * hands packages in node_modules to Node as they are, and Node would load the
- * real `electron`, which throws without its binary. `?inline` is Vite's query
- * that makes Vitest transform a module itself; the code is electron-store's own.
- * Called by createFakeElectron; a mock survives vi.resetModules().
- */
-export function useRealElectronStore(): void {
-  const inlinedElectronStore: string = 'electron-store?inline';
-  vi.doMock('electron-store', () => import(inlinedElectronStore) as Promise<typeof ElectronStoreModule>);
-}
