@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientFrameSchema, IPC_WS_PATH, type ServerFrame } from '../../src-shared/ipc/ws-protocol.js';
+import { ClientFrameSchema, IPC_WS_PATH, MAX_FRAME_BYTES, type ServerFrame } from '../../src-shared/ipc/ws-protocol.js';
 import { handleLocalApi, LOCAL_API_PREFIX } from './local-api.js';
 import { rendererHeaders, resolveInsideRoot } from './renderer-files.js';
 import type { Services } from './services.js';
@@ -40,7 +40,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     void serveStatic(req, res, options.rendererDir, () => port);
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   server.on('upgrade', (req, socket, head) => {
     const refusal = refuseUpgrade(req, port, token);
     if (refusal) {

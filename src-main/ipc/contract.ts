@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CommandName, EventName } from '../../src-shared/ipc/ipc-names.js';
+import { AUDIO_PART_BYTES } from '../../src-shared/ipc/ws-protocol.js';
 import {
   AccountSchema,
   AudioDevicesSchema,
@@ -464,18 +465,35 @@ export const commands = {
     response: z.object({ mimeType: z.string(), data: z.string() }).nullable(),
   },
   /** The tech's recording (trimmed in the app), and its 8 kHz PCM WAV for PBX voicemail systems. */
-  'greetings.save': {
+  /**
+   * Saving a greeting, in parts (web mode's socket carries at most 1 MiB a message):
+   * announce it with its sizes, send each part's bytes in order, then save.
+   */
+  'greetings.beginSave': {
     request: z
       .object({
         variant: GreetingVariantSchema,
-        data: Base64Audio(8_000_000),
         mimeType: AudioMimeTypeSchema,
         durationMs: z.number().int().positive(),
-        wav: Base64Audio(8_000_000).optional(),
+        /** Bytes of the recording the app plays, and of its 8 kHz PCM WAV for PBX voicemail systems (0: none). */
+        sizes: z.object({ app: z.number().int().positive(), pbx: z.number().int().nonnegative() }).strict(),
       })
       .strict(),
-    response: GreetingViewSchema,
+    response: z.object({ uploadId: z.string() }),
   },
+  'greetings.savePart': {
+    request: z
+      .object({
+        uploadId: z.string().min(1).max(100),
+        part: z.enum(['app', 'pbx']),
+        offset: z.number().int().nonnegative(),
+        data: Base64Audio(AUDIO_PART_BYTES),
+      })
+      .strict(),
+    response: Ok,
+  },
+  /** The tech's recording (trimmed in the app), and its 8 kHz PCM WAV for PBX voicemail systems. */
+  'greetings.save': { request: z.object({ uploadId: z.string().min(1).max(100) }).strict(), response: GreetingViewSchema },
   'greetings.delete': { request: z.object({ variant: GreetingVariantSchema }).strict(), response: Ok },
   'policy.get': { request: Empty, response: PolicyViewSchema },
   /** Manager-facing: callers flagged as repeat callers in the last `days` days. */

@@ -9,6 +9,7 @@ import type { GreetingView, VoicemailView } from '../ipc/contract.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { Db } from '../storage/database.js';
 import { greetingScript, greetingVariantFor, type GreetingVariant } from './greeting-template.js';
+import { GreetingUploads } from './greeting-uploads.js';
 import { retentionPlan } from './retention.js';
 import type { VoicemailMessage } from './voicemail-schema.js';
 import { VoicemailStore } from './voicemail-store.js';
@@ -69,6 +70,8 @@ type Handlers = Pick<
   | 'voicemail.createTicket'
   | 'greetings.list'
   | 'greetings.audio'
+  | 'greetings.beginSave'
+  | 'greetings.savePart'
   | 'greetings.save'
   | 'greetings.delete'
 >;
@@ -87,6 +90,10 @@ export function createVoicemailDesk(options: VoicemailDeskOptions) {
   const values = () => policy.current().values;
   const inbox = (): VoicemailView[] => store.list({ includeHandled: true }).slice(0, 200).map(toVoicemailView);
   const push = coalesce(() => bus.emit('voicemail.changed', { messages: inbox() }), 250);
+  const uploads = new GreetingUploads(
+    () => clock.now().getTime(),
+    () => values()['voicemail.maxGreetingSeconds'],
+  );
   const stopWatching = store.onChange(() => push.request());
   const stopFollowingPolicy = policy.onChange(() => store.configure({ maxMessageSeconds: values()['voicemail.maxMessageSeconds'] }));
 
@@ -230,12 +237,16 @@ export function createVoicemailDesk(options: VoicemailDeskOptions) {
       const audio = await store.greeting(variant);
       return audio ? { mimeType: audio.mimeType, data: Buffer.from(audio.bytes).toString('base64') } : null;
     },
-    'greetings.save': async ({ variant, data, mimeType, durationMs, wav }) => {
-      const limit = values()['voicemail.maxGreetingSeconds'] * 1000;
-      if (durationMs > limit + 500) throw new Error(`A greeting may be at most ${limit / 1000} s long; this one is ${Math.round(durationMs / 1000)} s.`);
-      await store.saveGreeting(variant, { bytes: new Uint8Array(Buffer.from(data, 'base64')), mimeType, durationMs });
-      if (wav) await store.saveGreetingExport(variant, new Uint8Array(Buffer.from(wav, 'base64')));
-      const saved = (await greetingViews()).find((g) => g.variant === variant);
+    'greetings.beginSave': ({ variant, mimeType, durationMs, sizes }) => ({ uploadId: uploads.start({ variant, mimeType, durationMs, sizes }) }),
+    'greetings.savePart': ({ uploadId, part, offset, data }) => {
+      uploads.append(uploadId, part, offset, new Uint8Array(Buffer.from(data, 'base64')));
+      return { ok: true as const };
+    },
+    'greetings.save': async ({ uploadId }) => {
+      const greeting = uploads.finish(uploadId);
+      await store.saveGreeting(greeting.variant, { bytes: greeting.app, mimeType: greeting.mimeType, durationMs: greeting.durationMs });
+      if (greeting.pbx) await store.saveGreetingExport(greeting.variant, greeting.pbx);
+      const saved = (await greetingViews()).find((g) => g.variant === greeting.variant);
       if (!saved) throw new Error('The greeting was saved but could not be read back.');
       return saved;
     },

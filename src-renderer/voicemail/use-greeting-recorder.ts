@@ -11,11 +11,11 @@ import {
   savedSampleRate,
   takeOf,
   takeProblem,
-  toBase64,
   trimTake,
   type Take,
 } from './greeting-recorder.js';
 import { messageOf } from '../../src-shared/errors.js';
+import { saveGreeting } from './save-greeting.js';
 
 export type RecorderPhase = 'idle' | 'opening' | 'recording' | 'processing' | 'review' | 'saving';
 
@@ -121,8 +121,7 @@ export function useGreetingRecorder(api: FocuslineApi, variant: GreetingView['va
     if (!review || review.problem) return;
     setError('');
     setPhase('saving');
-    api
-      .invoke('greetings.save', { variant, data: toBase64(review.app), mimeType: 'audio/wav', durationMs: review.take.durationMs, wav: toBase64(review.pbx) })
+    saveGreeting(api, { variant, durationMs: review.take.durationMs, app: review.app, pbx: review.pbx })
       .then(() => {
         setReview(null);
         setPhase('idle');

@@ -45,6 +45,8 @@ export const COMMAND_NAMES = [
   'voicemail.createTicket',
   'greetings.list',
   'greetings.audio',
+  'greetings.beginSave',
+  'greetings.savePart',
   'greetings.save',
   'greetings.delete',
   'policy.get',

@@ -25,3 +25,9 @@ export const ServerFrameSchema = z.union([
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 
 export const IPC_WS_PATH = '/ipc';
+
+/** The largest message web mode's socket takes; a bigger one closes the socket (1009). */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
+/** The most raw audio bytes one message carries when audio goes in parts: base64 of it (4/3) plus the frame stays under MAX_FRAME_BYTES. */
+export const AUDIO_PART_BYTES = 512 * 1024;
