@@ -13,7 +13,13 @@ export type Session = { api: FocuslineApi; phone: Phone; restartPhone(): Promise
  * starts the phone, and keeps all three in step with main's events.
  */
 export async function startSession(): Promise<Session> {
-  const api = await connectIpc();
+  let resync = async (): Promise<void> => {};
+  const api = await connectIpc((connected) => {
+    const was = useAppStore.getState().host;
+    useAppStore.getState().set({ host: connected ? 'connected' : 'lost' });
+    // Back after a restart: what main holds may have changed while it was gone.
+    if (connected && was === 'lost') resync().catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e)));
+  });
   const app = useAppStore.getState();
   const settings = await api.invoke('settings.get', {});
   app.setSettings(settings);
@@ -85,6 +91,12 @@ export async function startSession(): Promise<Session> {
   watchForWake(() => phone.reconnectNow());
   window.addEventListener('beforeunload', () => void phone.stop());
 
+  resync = async () => {
+    useAppStore.getState().setSettings(await api.invoke('settings.get', {}));
+    useAppStore.getState().setHistory((await api.invoke('history.list', { limit: 200 })).entries);
+    await loadFocusState(api);
+    await restartPhone();
+  };
   await restartPhone();
   // Subscribed to everything: main may now hand over a dial link that launched the app.
   await api.invoke('app.rendererReady', {});

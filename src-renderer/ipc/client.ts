@@ -47,7 +47,11 @@ class WebSocketApi implements FocuslineApi {
   private opened: Promise<void> | undefined;
   private attempts = 0;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    /** Told when the host answers again after it was lost, and when it is lost. */
+    private readonly onHost: (connected: boolean) => void,
+  ) {}
 
   connect(): Promise<void> {
     if (this.opened) return this.opened;
@@ -56,11 +60,13 @@ class WebSocketApi implements FocuslineApi {
       this.socket = ws;
       ws.onopen = () => {
         this.attempts = 0;
+        this.onHost(true);
         resolve();
       };
       ws.onmessage = (e) => this.onFrame(String(e.data));
       ws.onclose = () => {
         this.opened = undefined;
+        this.onHost(false);
         this.failPending();
         reject(new Error('The Focusline host closed the connection. Is "npm run start:web" still running?'));
         this.scheduleReconnect();
@@ -108,11 +114,17 @@ class WebSocketApi implements FocuslineApi {
   }
 }
 
-export async function connectIpc(): Promise<FocuslineApi> {
+/**
+ * The contract over the preload (Electron) or web mode's socket. `onHost`
+ * hears when web mode's host is lost and when it answers again (the page
+ * outlives a stopped or restarted `npm run start:web`); in Electron main and
+ * window live and die together, so it is never called there.
+ */
+export async function connectIpc(onHost: (connected: boolean) => void = () => {}): Promise<FocuslineApi> {
   const bridge = (window as unknown as Record<string, unknown>)[BRIDGE_GLOBAL] as PreloadBridge | undefined;
   if (bridge) return fromBridge(bridge);
   const token = takeToken();
-  const api = new WebSocketApi(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${IPC_WS_PATH}?token=${encodeURIComponent(token)}`);
+  const api = new WebSocketApi(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${IPC_WS_PATH}?token=${encodeURIComponent(token)}`, onHost);
   await api.connect();
   return api;
 }

@@ -34,6 +34,8 @@ export type AppState = {
   pops: Record<string, CallerMatchView>;
   /** Focusline's own voicemail: unhandled first. */
   voicemails: VoicemailView[];
+  /** Web mode: whether Focusline's host (main) answers; lost when `npm run start:web` stopped. */
+  host: 'connected' | 'lost';
   set(patch: Partial<Omit<AppState, 'set'>>): void;
   setSettings(settings: SettingsView): void;
   setHistory(history: HistoryEntry[]): void;
@@ -53,6 +55,7 @@ export const useAppStore = create<AppState>((set) => ({
   psa: null,
   pops: {},
   voicemails: [],
+  host: 'connected',
   set: (patch) => set(patch),
   setSettings: (settings) => set({ settings }),
   setHistory: (history) => set({ history }),

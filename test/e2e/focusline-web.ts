@@ -21,6 +21,8 @@ export type FocuslineWebOptions = {
   env?: NodeJS.ProcessEnv;
   /** Start again on an earlier run's folder (its settings, data and queued handoffs): a restart after a crash. */
   dir?: string;
+  /** A fixed port (`--port`), so a restart is found by the open tab; with FOCUSLINE_WEB_TOKEN in env, the same URL. */
+  port?: number;
 };
 
 export type FocuslineWeb = {
@@ -63,7 +65,7 @@ export async function startFocuslineWeb(options: FocuslineWebOptions): Promise<F
   const proc = await spawnManaged({
     name: `focusline-web-${options.user}`,
     command: process.execPath,
-    args: [WEB_ENTRY, '--port', '0'],
+    args: [WEB_ENTRY, '--port', String(options.port ?? 0)],
     // No OS policy leaks in from the machine running the tests: an empty policy folder unless the test gives one.
     env: { ...process.env, FOCUSLINE_POLICY_DIR: join(dir, 'no-policy'), ...options.env, FOCUSLINE_CONFIG: configPath, FOCUSLINE_DATA_DIR: dataDir },
   });

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { createServices } from '../../../src-main/app/services.js';
 import { startWebHost, type WebHost } from '../../../src-main/app/web-host.js';
 import { resolveInsideRoot } from '../../../src-main/app/renderer-files.js';
-import { parsePort } from '../../../src-main/app/web-args.js';
+import { parsePort, parseWebToken } from '../../../src-main/app/web-args.js';
 import { InMemorySecretStore } from '../in-memory-secret-store.js';
 
 let host: WebHost;
@@ -122,5 +122,15 @@ describe('--port', () => {
     expect(parsePort(['--port=0'])).toBe(0);
     expect(parsePort([])).toBeUndefined();
     expect(() => parsePort(['--port', 'http'])).toThrow(/--port must be a number/);
+  });
+});
+
+describe('FOCUSLINE_WEB_TOKEN', () => {
+  it('takes a long hex token, and refuses one as easy to guess as a password', () => {
+    expect(parseWebToken(undefined)).toBeUndefined();
+    expect(parseWebToken('  ')).toBeUndefined();
+    expect(parseWebToken('AB'.repeat(16))).toBe('ab'.repeat(16));
+    expect(() => parseWebToken('secret')).toThrow(/at least 32 hex characters/);
+    expect(() => parseWebToken('g'.repeat(40))).toThrow(/at least 32 hex characters/);
   });
 });
