@@ -1,3 +1,4 @@
+import { boundCallerFields } from '../../src-shared/sip/caller-fields.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import type { HistoryEntry } from '../ipc/contract.js';
 import { coalesce } from '../ipc/coalesce.js';
@@ -63,7 +64,9 @@ export function createCallsDesk(ports: CallsDeskPorts) {
   };
 
   const handlers: Handlers = {
-    'calls.decide': ({ call }) => {
+    'calls.decide': ({ call: raw }) => {
+      const { call, truncated } = boundCallerFields(raw);
+      if (truncated.length > 0) log(`Call ${call.callId} from ${call.fromUri} sent over-long ${truncated.join(', ')}; cut to decide on it`);
       const { decision, attempt } = screening.screen(call);
       if (decision.action !== 'ring') {
         bus.emit('calls.suppressed', toAttemptView(attempt));
@@ -72,7 +75,8 @@ export function createCallsDesk(ports: CallsDeskPorts) {
       }
       return decision;
     },
-    'calls.decisionFallback': ({ call, reason }) => {
+    'calls.decisionFallback': ({ call: raw, reason }) => {
+      const { call } = boundCallerFields(raw);
       log(`Rang call ${call.callId} from ${call.fromUri} without a decision: ${reason}`);
       screening.recordFallback(call, reason);
       callLogPush.request();

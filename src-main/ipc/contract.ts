@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CommandName, EventName } from '../../src-shared/ipc/ipc-names.js';
 import { AUDIO_PART_BYTES } from '../../src-shared/ipc/ws-protocol.js';
+import { CALLER_FIELD_WIRE_MAX } from '../../src-shared/sip/caller-fields.js';
 import {
   AccountSchema,
   AudioDevicesSchema,
@@ -70,13 +71,20 @@ export const HistoryEntrySchema = z.object({
 });
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 
+/**
+ * An incoming call as the SIP stack saw it. The limits here only bound what
+ * main reads off the wire: main cuts each field to CALLER_FIELD_LIMITS before
+ * deciding (src-shared/sip/caller-fields.ts). An over-long field must never
+ * fail this schema, because a call main can't decide rings.
+ */
+const RawField = z.string().max(CALLER_FIELD_WIRE_MAX);
 export const IncomingCallSchema = z.object({
-  callId: z.string().min(1).max(512),
-  fromUri: z.string().max(512),
-  fromUser: z.string().max(256),
-  displayName: z.string().max(256),
-  assertedIdentity: z.string().max(512).nullable(),
-  toUri: z.string().max(512),
+  callId: RawField.min(1),
+  fromUri: RawField,
+  fromUser: RawField,
+  displayName: RawField,
+  assertedIdentity: RawField.nullable(),
+  toUri: RawField,
 });
 export type IncomingCall = z.infer<typeof IncomingCallSchema>;
 

@@ -1,3 +1,4 @@
+import { boundCallerFields, callerFieldsForWire, callKey } from '../../src-shared/sip/caller-fields.js';
 import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, Web, type Core, type Session } from 'sip.js';
 import type { Decision, FocuslineApi, IncomingCall, PhoneCredentials } from '../../src-main/ipc/contract.js';
 import { usePhoneStore, type CallView } from '../state/phone-store.js';
@@ -130,7 +131,7 @@ export class Phone {
       logBuiltinEnabled: true,
       // Calls that voicemail answers send WebAudio (greeting, beep), never the microphone.
       sessionDescriptionHandlerFactory: (session, options) => {
-        const callId = session instanceof Invitation ? session.request.callId : undefined;
+        const callId = session instanceof Invitation ? callKey(session.request.callId) : undefined;
         const voicemail = callId === undefined ? undefined : this.voicemailStreams.get(callId);
         const factory = voicemail
           ? Web.defaultSessionDescriptionHandlerFactory(() => Promise.resolve(voicemail))
@@ -279,15 +280,17 @@ export class Phone {
   // ---- incoming calls ----------------------------------------------------------------
 
   private async onInvite(invitation: Invitation): Promise<void> {
-    const id = invitation.request.callId;
-    const identity = invitation.remoteIdentity;
-    const view = this.newView(id, 'incoming', identity.uri.toString(), identity.displayName || identity.uri.user || '', 'deciding');
+    const call = toIncomingCall(invitation);
+    // Named as main names it (bounded), so the history, voicemail and the call log agree on the call.
+    const shown = boundCallerFields(call).call;
+    const id = shown.callId;
+    const view = this.newView(id, 'incoming', shown.fromUri, shown.displayName || shown.fromUser, 'deciding');
     const live: LiveCall = { session: invitation, view };
     this.calls.set(id, live);
     // No card until main has decided: a call that voicemail takes, or that is rejected or redirected, never shows.
     this.watchSession(live);
     invitation.delegate = { onCancel: () => this.patch(id, { reason: 'Caller hung up' }) };
-    const decision = await this.askMain(toIncomingCall(invitation));
+    const decision = await this.askMain(call);
     if (invitation.state !== SessionState.Initial) return; // the caller gave up while main was deciding
     await this.carryOut(live, decision);
   }
@@ -603,14 +606,15 @@ export class Phone {
   }
 }
 
+/** The call as sent, for main to bound, log and decide on (only a field past the wire cap is cut here). */
 function toIncomingCall(invitation: Invitation): IncomingCall {
   const pai = invitation.request.getHeader('P-Asserted-Identity');
-  return {
+  return callerFieldsForWire({
     callId: invitation.request.callId,
     fromUri: invitation.remoteIdentity.uri.toString(),
     fromUser: invitation.remoteIdentity.uri.user ?? '',
     displayName: invitation.remoteIdentity.displayName ?? '',
     assertedIdentity: pai ?? null,
     toUri: invitation.request.to.uri.toString(),
-  };
+  });
 }

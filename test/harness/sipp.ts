@@ -19,6 +19,10 @@ export interface SippOptions {
   caller: string;
   /** Adds P-Asserted-Identity: a user (becomes sip:user@127.0.0.1) or a full sip: URI. */
   assertedIdentity?: string;
+  /** The From display name, quoted (default: the caller's user part, unquoted, as SIPp's scenarios send it). */
+  displayName?: string;
+  /** Appended to every Call-ID of the run (SIPp's own "<n>-<pid>@<ip>" then "-<pad>"): a long Call-ID. */
+  callIdPad?: string;
   scenario: SippScenario;
   calls?: number;
   ratePerSec?: number;
@@ -115,7 +119,9 @@ async function renderScenario(options: SippOptions): Promise<string> {
   const headers = options.assertedIdentity ? `      P-Asserted-Identity: ${assertedUri(options.assertedIdentity)}\n` : '';
   const play = options.playPcap ? `  <nop>\n    <action>\n      <exec play_pcap_audio="${G711A_PCAP}"/>\n    </action>\n  </nop>\n` : '';
   const listen = options.listenMs ? `  <pause milliseconds="${Math.round(options.listenMs)}"/>\n` : '';
-  return template
+  const named =
+    options.displayName === undefined ? template : template.replaceAll('From: [caller] <', `From: "${options.displayName.replace(/["\\]/g, '')}" <`);
+  return named
     .replace(/^[ \t]*<!-- HARNESS_EXTRA_HEADERS -->\n/m, headers)
     .replace(/^[ \t]*<!-- HARNESS_LISTEN -->\n/m, listen)
     .replace(/^[ \t]*<!-- HARNESS_PLAY_PCAP -->\n/m, play);
@@ -165,6 +171,8 @@ async function sippArgs(options: SippOptions, workDir: string, scenarioPath: str
     '-trace_rtt',
     '-rtt_freq',
     '1',
+    // SIPp matches its messages by the Call-ID it made: a longer one must be made by SIPp too (its default format, padded).
+    ...(options.callIdPad === undefined ? [] : ['-cid_str', `%u-%p@%s-${options.callIdPad}`]),
     ...(options.traceMessages === false ? [] : ['-trace_msg', '-message_file', join(workDir, 'messages.log')]),
     '-timeout',
     `${Math.ceil(options.timeoutMs / 1000)}s`,
