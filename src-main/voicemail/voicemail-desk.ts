@@ -159,8 +159,13 @@ export function createVoicemailDesk(options: VoicemailDeskOptions) {
     'voicemail.prepare': async ({ callId, rule }) => {
       const attempt = callLog.forCall(callId);
       const decisionRule = (rule !== undefined && isDecisionRule(rule) ? rule : attempt?.rule) as DecisionRule | undefined;
-      const variant = greetingVariantFor({ focus: options.focusState().mode, ...(decisionRule ? { rule: decisionRule } : {}) });
-      const audio = await store.greeting(variant);
+      const wanted = greetingVariantFor({ focus: options.focusState().mode, ...(decisionRule ? { rule: decisionRule } : {}) });
+      // A variant the tech never recorded falls back to their recorded standard
+      // greeting (their own voice), and only then to the built-in prompt.
+      const own = await store.greeting(wanted);
+      const standard = own === null && wanted !== 'standard' ? await store.greeting('standard') : null;
+      const variant = own === null && standard !== null ? 'standard' : wanted;
+      const audio = own ?? standard;
       return {
         variant,
         script: scriptOf(variant).text,

@@ -109,4 +109,24 @@ describe('voicemail desk', () => {
     expect(attempts.map((a) => a.callerNumber)).not.toContain('+15550101');
     expect(attempts.map((a) => a.callerNumber)).toContain('+15550102');
   });
+
+  it('a variant the tech never recorded plays their recorded standard greeting, not the built-in prompt', async () => {
+    const wav = new Uint8Array(4_000).fill(3);
+    const { uploadId } = await call('greetings.beginSave', {
+      variant: 'standard',
+      mimeType: 'audio/wav',
+      durationMs: 2_000,
+      sizes: { app: wav.length, pbx: 0 },
+    });
+    await call('greetings.savePart', { uploadId, part: 'app', offset: 0, data: Buffer.from(wav).toString('base64') });
+    await call('greetings.save', { uploadId });
+    await call('focus.dnd', { minutes: 60 });
+    const decision = await call('calls.decide', {
+      call: { callId: 'vm-std', fromUri: 'sip:+15550109@pbx', fromUser: '+15550109', displayName: 'Bo', assertedIdentity: null, toUri: 'sip:2001@pbx' },
+    });
+    const plan = await call('voicemail.prepare', { callId: 'vm-std', rule: decision.rule });
+    expect(plan.variant).toBe('standard'); // "away" was never recorded
+    expect(plan.greeting?.durationMs).toBe(2_000);
+    expect(plan.script).toContain('Jane Tech');
+  });
 });
