@@ -21,6 +21,7 @@ export type MainWindowOptions = {
     experimentalFeatures: false;
     spellcheck: false;
     backgroundThrottling: false;
+    autoplayPolicy: 'no-user-gesture-required';
   };
 };
 
@@ -29,7 +30,9 @@ export type MainWindowOptions = {
  * defaults, so a default changing upstream can't loosen them silently.
  * backgroundThrottling is off because the phone lives in this window while
  * it is hidden in the tray: throttled timers would miss SIP re-registrations
- * and delay ringing.
+ * and delay ringing. autoplayPolicy is spelled out for the same reason: the
+ * window in the tray is never clicked, and Focusline's voicemail must play
+ * its greeting into a call there (Electron's default today, pinned here).
  */
 export function mainWindowOptions(preloadPath: string, iconPath?: string): MainWindowOptions {
   return {
@@ -54,6 +57,7 @@ export function mainWindowOptions(preloadPath: string, iconPath?: string): MainW
       experimentalFeatures: false,
       spellcheck: false,
       backgroundThrottling: false,
+      autoplayPolicy: 'no-user-gesture-required',
     },
   };
 }

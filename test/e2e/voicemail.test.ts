@@ -64,7 +64,7 @@ test.beforeAll(async () => {
     startFocuslineWeb({ user: 'tech2', password: 'secret2', wsUrl: kamailio.wsUrl, displayName: 'Tech Two', env: { FOCUSLINE_POLICY_DIR: policy.dir } }),
   ]);
   // tech2's window is never clicked before the call, like the Electron window hidden in the tray, whose
-  // webPreferences.autoplayPolicy is Electron's default, 'no-user-gesture-required': this flag is Chromium's
+  // webPreferences.autoplayPolicy is 'no-user-gesture-required' (app/window-options.ts): this flag is Chromium's
   // switch for that policy. The web-mode path, a tab the tech has clicked in and no flag, is
   // voicemail-sip-phone.test.ts.
   browser = await launchChromium({ fakeAudioWav: wav, extraArgs: ['--autoplay-policy=no-user-gesture-required'] });

@@ -22,6 +22,10 @@ describe('mainWindowOptions', () => {
     expect(mainWindowOptions('/p.cjs').webPreferences.backgroundThrottling).toBe(false);
   });
 
+  it('plays audio without a click: the voicemail greeting in a window nobody has touched in the tray', () => {
+    expect(mainWindowOptions('/p.cjs').webPreferences.autoplayPolicy).toBe('no-user-gesture-required');
+  });
+
   it('starts hidden (shown once the page is ready) and sets the icon only when given', () => {
     expect(mainWindowOptions('/p.cjs').show).toBe(false);
     expect(mainWindowOptions('/p.cjs')).not.toHaveProperty('icon');
