@@ -20,11 +20,7 @@ export async function startSession(): Promise<Session> {
     // Back after a restart: what main holds may have changed while it was gone.
     if (connected && was === 'lost') resync().catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e)));
   });
-  const app = useAppStore.getState();
-  const settings = await api.invoke('settings.get', {});
-  app.setSettings(settings);
-  app.setHistory((await api.invoke('history.list', { limit: 200 })).entries);
-  await loadFocusState(api);
+  const settings = await loadState(api);
   const phone = new Phone(api, settings.devices);
 
   // One (re)start at a time; a restart with the credentials already in use is
@@ -81,9 +77,7 @@ export async function startSession(): Promise<Session> {
     useAppStore.getState().setNotice(`Reminder: ${text}`);
   });
   api.on('voicemail.changed', ({ messages }) => useAppStore.getState().set({ voicemails: messages }));
-  void Promise.all([api.invoke('handoffs.list', {}), api.invoke('psa.status', {}), api.invoke('voicemail.list', { includeHandled: true })])
-    .then(([{ handoffs }, psa, { messages }]) => useAppStore.getState().set({ handoffs, psa, voicemails: messages }))
-    .catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e)));
+  void loadLists(api).catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e)));
   api.on('calls.suppressed', (attempt) => notifyQuietly(`${attempt.callerName || attempt.callerNumber}: ${attempt.reason}`));
   api.on('phone.dial', ({ target }) => void phone.call(target).catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e))));
   api.on('phone.reconnectNow', () => phone.reconnectNow());
@@ -92,15 +86,33 @@ export async function startSession(): Promise<Session> {
   window.addEventListener('beforeunload', () => void phone.stop());
 
   resync = async () => {
-    useAppStore.getState().setSettings(await api.invoke('settings.get', {}));
-    useAppStore.getState().setHistory((await api.invoke('history.list', { limit: 200 })).entries);
-    await loadFocusState(api);
+    await loadState(api);
+    await loadLists(api);
     await restartPhone();
   };
   await restartPhone();
   // Subscribed to everything: main may now hand over a dial link that launched the app.
   await api.invoke('app.rendererReady', {});
   return { api, phone, restartPhone };
+}
+
+/** What main holds that the face shows first: settings, history, focus, tickets, the call log, policy. */
+async function loadState(api: FocuslineApi): Promise<SettingsView> {
+  const settings = await api.invoke('settings.get', {});
+  useAppStore.getState().setSettings(settings);
+  useAppStore.getState().setHistory((await api.invoke('history.list', { limit: 200 })).entries);
+  await loadFocusState(api);
+  return settings;
+}
+
+/** The lists that may come a moment later: handoffs, the PSA's status, voicemail. */
+async function loadLists(api: FocuslineApi): Promise<void> {
+  const [{ handoffs }, psa, { messages }] = await Promise.all([
+    api.invoke('handoffs.list', {}),
+    api.invoke('psa.status', {}),
+    api.invoke('voicemail.list', { includeHandled: true }),
+  ]);
+  useAppStore.getState().set({ handoffs, psa, voicemails: messages });
 }
 
 async function loadFocusState(api: FocuslineApi): Promise<void> {

@@ -28,9 +28,6 @@ type Handlers = Pick<
   'calls.decide' | 'calls.decisionFallback' | 'history.record' | 'history.list' | 'callLog.list' | 'callLog.handle' | 'reports.repeatCallers'
 >;
 
-/** Lists are pushed at most this often: under a call storm the phone must answer SIP, not re-send lists. */
-const PUSH_WINDOW_MS = 250;
-
 /**
  * The calls room's desk: every incoming call's decision (screening against
  * focus and policy, written to the call log), the phone's history, the
@@ -48,8 +45,8 @@ export function createCallsDesk(ports: CallsDeskPorts) {
     psaCoworkers: ports.psaCoworkers,
   });
   screening.warm();
-  const callLogPush = coalesce(() => bus.emit('callLog.changed', { unhandled: callLog.unhandled(200).map(toAttemptView) }), PUSH_WINDOW_MS);
-  const historyPush = coalesce(() => bus.emit('history.changed', { entries: history.list(200) }), PUSH_WINDOW_MS);
+  const callLogPush = coalesce(() => bus.emit('callLog.changed', { unhandled: callLog.unhandled(200).map(toAttemptView) }));
+  const historyPush = coalesce(() => bus.emit('history.changed', { entries: history.list(200) }));
 
   /** The phone's outcome for an incoming call updates its contact attempt: answered, or a callback to do. */
   const settleAttempt = (entry: HistoryEntry) => {

@@ -17,7 +17,7 @@ const LISTED = 200;
 export function createHandoffsDesk(ports: { outbox: Outbox; bus: EventBus }) {
   const { outbox, bus } = ports;
   const list = () => outbox.list().slice(-LISTED).reverse().map(toHandoffView);
-  const push = coalesce(() => bus.emit('handoffs.changed', { handoffs: list() }), 250);
+  const push = coalesce(() => bus.emit('handoffs.changed', { handoffs: list() }));
   const stopFollowing = outbox.onChange((h) => {
     push.request();
     // A ticket's link or a failure is what the tech waits for: show it now, not at the end of the window.

@@ -4,7 +4,10 @@
  * immediately, and a burst (a call storm, a queue draining) becomes a few
  * pushes instead of hundreds, each one serialised, validated and rendered.
  */
-export function coalesce(fn: () => void, ms: number): { request(): void; flush(): void; cancel(): void } {
+/** How often at most a list is pushed to the UI while it keeps changing. */
+export const UI_PUSH_MS = 250;
+
+export function coalesce(fn: () => void, ms: number = UI_PUSH_MS): { request(): void; flush(): void; cancel(): void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let pending = false;
   const windowEnds = () => {

@@ -10,7 +10,7 @@ import { ActiveTicketWatcher } from './active-ticket-watcher.js';
 import { CallerIndex } from './caller-index.js';
 import { DirectorySync, type SyncProgress } from './directory-sync.js';
 import type { PsaConnection, PsaForm } from './psa-connection.js';
-import type { CallerMatch, PsaAdapter, PsaPerson, PsaTicket } from './psa.js';
+import type { CallerMatch, PsaAdapter, PsaTicket } from './psa.js';
 import { screenPop } from './screen-pop.js';
 import type { TicketDesk } from './ticket-desk.js';
 import { messageOf } from '../../src-shared/errors.js';
@@ -56,7 +56,6 @@ export function createTicketing(options: TicketingOptions) {
   /** The PSA's last answer about the active ticket, kept across a reconnect to the same PSA so a manual Stop still holds. */
   let lastObserved: { key: string; observed: PsaTicket | null } | undefined;
   let syncProgress: SyncProgress[] = [];
-  let members: PsaPerson[] = [];
   let coworkers: readonly DirectoryEntry[] = [];
   let pollFailing = false;
   let closed = false;
@@ -127,8 +126,7 @@ export function createTicketing(options: TicketingOptions) {
   };
 
   const refreshMembers = () => {
-    members = following ? index.members(following.key) : [];
-    coworkers = members.map((m) => ({ name: m.name, numbers: m.numbers }));
+    coworkers = (following ? index.members(following.key) : []).map((m) => ({ name: m.name, numbers: m.numbers }));
     changed('members');
   };
 
@@ -241,9 +239,7 @@ export function createTicketing(options: TicketingOptions) {
     lookup,
     callerOf,
     callerFromIndex,
-    /** The PSA's members with numbers, for the coworker directory when policy asks. */
-    members: () => members,
-    /** The same, as directory entries (a new array only when the sync changed them). */
+    /** The PSA's members with numbers, as directory entries for the coworker directory when policy asks (a new array only when the sync changed them). */
     coworkers: () => coworkers,
     onChange(listener: (change: TicketingChange) => void): () => void {
       listeners.add(listener);

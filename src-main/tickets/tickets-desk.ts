@@ -49,7 +49,6 @@ export function createTicketsDesk(ports: TicketsDeskPorts) {
         .status()
         .then((view) => bus.emit('psa.changed', view))
         .catch((error: unknown) => log(`PSA status: ${messageOf(error)}`)),
-    250,
   );
   const stopFollowing = ticketing.onChange((change) => {
     if (change === 'tickets') emitTickets();

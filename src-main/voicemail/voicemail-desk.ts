@@ -89,7 +89,7 @@ export function createVoicemailDesk(options: VoicemailDeskOptions) {
   const { store, policy, clock, callLog, ticketing, bus, log } = options;
   const values = () => policy.current().values;
   const inbox = (): VoicemailView[] => store.list({ includeHandled: true }).slice(0, 200).map(toVoicemailView);
-  const push = coalesce(() => bus.emit('voicemail.changed', { messages: inbox() }), 250);
+  const push = coalesce(() => bus.emit('voicemail.changed', { messages: inbox() }));
   const uploads = new GreetingUploads(
     () => clock.now().getTime(),
     () => values()['voicemail.maxGreetingSeconds'],
