@@ -7,21 +7,26 @@
 //   the ref, then the POST); a first try skips the search (see OutgoingHandoff.firstTry);
 // - app: Chromium clicks the button in Focusline (web mode); timed until the
 //   UI shows the handoff as sent with the ticket's link (IPC, durable outbox
-//   write, adapter, RT, event back to the UI).
+//   write, adapter, RT, event back to the UI). Each click is on a real call:
+//   a SIPp caller through Kamailio, held back by Do-not-disturb by main's phone.
 // Writes bench/results/click-to-ticket.{json,md}. Figures only, no timing assertions.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { createRtAdapter } from '../src-main/tickets/rt/rt-adapter.js';
 import { launchChromium, newCallPage } from '../test/harness/chromium.js';
+import { startKamailio, type Kamailio } from '../test/harness/kamailio.js';
 import { startRt, type RtServer } from '../test/harness/rt.js';
+import { runSipp } from '../test/harness/sipp.js';
 import { startFocuslineWeb, type FocuslineWeb } from '../test/e2e/focusline-web.js';
 import { connectIpc, type IpcClient } from '../test/e2e/ipc-client.js';
 import { makePolicyFolder } from '../test/e2e/policy-files.js';
 
 const N = 20;
 const WARMUP = 3;
+const VOICEMAIL = 'sip:*97@127.0.0.1';
 
+let kamailio: Kamailio;
 let rt: RtServer;
 let app: FocuslineWeb;
 let ipc: IpcClient;
@@ -43,10 +48,12 @@ beforeAll(async () => {
     'psa.kind': 'rt',
     'psa.url': rt.url,
     'focus.action': 'voicemail',
-    'focus.voicemailTarget': 'sip:*97@127.0.0.1',
+    'focus.voicemailTarget': VOICEMAIL,
   });
-  app = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: 'ws://127.0.0.1:9/ws', env: { FOCUSLINE_POLICY_DIR: policy.dir } });
+  kamailio = await startKamailio({ auth: true });
+  app = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: kamailio.wsUrl, env: { FOCUSLINE_POLICY_DIR: policy.dir } });
   ipc = await connectIpc(app.base, app.token);
+  await vi.waitFor(async () => expect((await ipc.invoke('phone.get', {})).registration).toBe('registered'), { timeout: 15_000, interval: 200 });
   await ipc.invoke('psa.save', { kind: 'rt', values: {}, secrets: { token: rt.techToken } });
   browser = await launchChromium();
   page = await newCallPage(browser, app.url);
@@ -57,6 +64,7 @@ afterAll(async () => {
   ipc?.close();
   await browser?.close();
   await app?.stop();
+  await kamailio?.stop();
   await rt?.dispose();
 });
 
@@ -123,20 +131,27 @@ describe('click to ticket, against RT 5', () => {
     await ipc.invoke('focus.dnd', { minutes: 60 });
     const ms: number[] = [];
     const hostMs: number[] = [];
+    const seen = new Set<string>();
     for (let i = 0; i < N + WARMUP; i++) {
-      await ipc.invoke('calls.decide', {
-        call: {
-          callId: `bench-${i}`,
-          fromUri: 'sip:+15550100404@127.0.0.1',
-          fromUser: '+15550100404',
-          displayName: 'Dana',
-          assertedIdentity: null,
-          toUri: 'sip:tech1@127.0.0.1',
-        },
+      // Dana calls: main's phone holds the call back (302 to the PBX voicemail) and logs it.
+      const call = await runSipp({
+        kamailio,
+        callee: 'tech1',
+        caller: '+15550100404',
+        displayName: 'Dana',
+        scenario: 'expect-reject',
+        calls: 1,
+        timeoutMs: 15_000,
       });
-      const row = page.locator('[data-testid=quiet-call]').first();
+      expect(call.responses[0]).toMatchObject({ ringing: false, final: 302 });
+      expect(call.contacts302).toEqual([`<${VOICEMAIL}>`]);
+      const attempt = (await ipc.invoke('callLog.list', { limit: 1 })).attempts[0];
+      expect(attempt).toMatchObject({ callerNumber: '+15550100404', action: 'voicemail' });
+      const attemptId = attempt?.id ?? '';
+      expect(seen.has(attemptId)).toBe(false);
+      seen.add(attemptId);
+      const row = page.locator(`[data-testid=quiet-call][data-attempt-id="${attemptId}"]`);
       await row.locator('[data-testid=caller-name]').waitFor();
-      const attemptId = (await row.getAttribute('data-attempt-id')) ?? '';
       // Watched inside the page (MutationObserver), so the figure isn't rounded up to Playwright's polling steps.
       const selector = `[data-testid=handoff][data-attempt-id="${attemptId}"][data-state=sent] [data-testid=handoff-link]`;
       const appeared = page.evaluate(

@@ -30,7 +30,7 @@ const results: Record<string, unknown> = {};
 
 beforeAll(async () => {
   kamailio = await startKamailio({ auth: true, users: USERS });
-  browser = await launchChromium({ extraArgs: ['--autoplay-policy=no-user-gesture-required'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,16 +1,18 @@
-import type { FocuslineApi, SettingsView } from '../src-main/ipc/contract.js';
+import type { FocuslineApi, PhoneView, SettingsView } from '../src-main/ipc/contract.js';
 import { connectIpc } from './ipc/client.js';
-import { Phone } from './phone/phone.js';
-import { watchForWake } from './phone/wake-detector.js';
+import { Phone } from './actions/phone.js';
+import { MediaEndpoint } from './media/media-endpoint.js';
 import { useAppStore } from './state/app-store.js';
 import { usePhoneStore } from './state/phone-store.js';
 import { messageOf } from '../src-shared/errors.js';
 
-export type Session = { api: FocuslineApi; phone: Phone; restartPhone(): Promise<void> };
+export type Session = { api: FocuslineApi; phone: Phone };
 
 /**
- * Wires the face to the body: connects to main, loads settings and history,
- * starts the phone, and keeps all three in step with main's events.
+ * Wires the face to main: connects, loads settings, the phone and the lists,
+ * attaches this window as the calls' media endpoint, and keeps all of it in
+ * step with main's events. The phone itself (SIP, registration, every ring
+ * decision) runs in main and keeps working while this window is closed.
  */
 export async function startSession(): Promise<Session> {
   let resync = async (): Promise<void> => {};
@@ -21,42 +23,23 @@ export async function startSession(): Promise<Session> {
     if (connected && was === 'lost') resync().catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e)));
   });
   const settings = await loadState(api);
-  const phone = new Phone(api, settings.devices);
-
-  // One (re)start at a time; a restart with the credentials already in use is
-  // skipped unless the last attempt failed ("Save and connect" retries it).
-  let running = '';
-  let chain: Promise<void> = Promise.resolve();
-  const restartPhone = (): Promise<void> => {
-    chain = chain
-      .then(async () => {
-        let creds = await api.invoke('phone.credentials', {});
-        let fingerprint = JSON.stringify(creds);
-        if (fingerprint === running && usePhoneStore.getState().registration !== 'failed') return;
-        // A change from policy or Settings mid-call waits for the calls to end: restarting the phone would hang them up.
-        if (running !== '' && phone.hasCalls) {
-          useAppStore.getState().setNotice('Your phone settings changed; Focusline will reconnect with them when your call ends.');
-          await phone.whenIdle();
-          creds = await api.invoke('phone.credentials', {});
-          fingerprint = JSON.stringify(creds);
-        }
-        running = fingerprint;
-        if (!creds) {
-          await phone.stop();
-          usePhoneStore.getState().setRegistration('unconfigured', 'Enter your SIP account in Settings to start.');
-          return;
-        }
-        await phone.start(creds);
-      })
-      .catch((err: unknown) => usePhoneStore.getState().setRegistration('failed', messageOf(err)));
-    return chain;
-  };
+  let devices = settings.devices;
+  let iceServers = settings.iceServers;
+  const phone = new Phone(api, devices);
+  const media = new MediaEndpoint(
+    api,
+    () => devices,
+    () => iceServers,
+  );
+  usePhoneStore.getState().setVoicemailDialer(() => phone.callVoicemail());
 
   api.on('settings.changed', (next: SettingsView) => {
     useAppStore.getState().setSettings(next);
+    devices = next.devices;
+    iceServers = next.iceServers;
     phone.setDevices(next.devices);
-    void restartPhone();
   });
+  api.on('phone.changed', (view) => showPhone(view));
   api.on('history.changed', ({ entries }) => useAppStore.getState().setHistory(entries));
   api.on('focus.changed', (focus) => useAppStore.getState().set({ focus }));
   api.on('tickets.changed', ({ tickets }) => useAppStore.getState().set({ tickets }));
@@ -80,20 +63,31 @@ export async function startSession(): Promise<Session> {
   void loadLists(api).catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e)));
   api.on('calls.suppressed', (attempt) => notifyQuietly(`${attempt.callerName || attempt.callerNumber}: ${attempt.reason}`));
   api.on('phone.dial', ({ target }) => void phone.call(target).catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e))));
-  api.on('phone.reconnectNow', () => phone.reconnectNow());
-  window.addEventListener('online', () => phone.reconnectNow());
-  watchForWake(() => phone.reconnectNow());
-  window.addEventListener('beforeunload', () => void phone.stop());
+  window.addEventListener('online', () => void api.invoke('phone.reconnect', {}).catch(() => {}));
+  // The first click anywhere unlocks audio in a browser tab: voicemail can answer again, so say so by attaching afresh.
+  window.addEventListener('pointerdown', () => void media.attach().catch(() => {}), { once: true });
 
   resync = async () => {
-    await loadState(api);
+    const next = await loadState(api);
+    devices = next.devices;
+    iceServers = next.iceServers;
     await loadLists(api);
-    await restartPhone();
+    showPhone(await api.invoke('phone.get', {}));
+    await media.attach();
   };
-  await restartPhone();
+  showPhone(await api.invoke('phone.get', {}));
+  await media.attach();
   // Subscribed to everything: main may now hand over a dial link that launched the app.
   await api.invoke('app.rendererReady', {});
-  return { api, phone, restartPhone };
+  return { api, phone };
+}
+
+/** main's view of the phone; a notice from main (a restart waiting for the call, voicemail audio blocked) shows once. */
+let lastPhoneNotice: string | null = null;
+function showPhone(view: PhoneView): void {
+  usePhoneStore.getState().setPhone(view);
+  if (view.notice && view.notice !== lastPhoneNotice) useAppStore.getState().setNotice(view.notice);
+  lastPhoneNotice = view.notice;
 }
 
 /** What main holds that the face shows first: settings, history, focus, tickets, the call log, policy. */

@@ -107,13 +107,20 @@ function startAfterReady(ports: ShellPorts, options: ShellOptions, run: Running)
   const endFocus = () => void services.runFocusCommand({ kind: 'focus-stop' }).catch((e: unknown) => run.log(String(e)));
   const dndOneHour = () => void services.runFocusCommand({ kind: 'dnd-start', minutes: 60 }).catch((e: unknown) => run.log(String(e)));
   const tray = followPhoneStatus(ports.createTray, services, assetsDir, { open: run.showWindow, quit, endFocus, dndOneHour });
-  ports.powerMonitor.on('resume', () => services.bus.emit('phone.reconnectNow', { why: 'resume' }));
+  ports.powerMonitor.on('resume', () => services.reconnectPhone());
+  const notify = createNotifier(ports.notifications);
+  // The phone rings in main: with the window hidden in the tray (or its renderer gone), the OS notification is the ring.
+  services.onRinging((call, windowOpen) => {
+    const window = state.window;
+    if (windowOpen && window && !window.isDestroyed() && window.isVisible() && window.isFocused()) return;
+    notify({ title: `Incoming call: ${call.remoteName || call.remoteUri}`, body: call.remoteUri, onClick: run.showWindow });
+  });
   // The hidden window refuses to close, which would hold up a shutdown or log-off.
   ports.powerMonitor.on('shutdown', quit);
   state.window.on('session-end', () => {
     state.quitting = true;
   });
-  return { services, window: state.window, tray, notify: createNotifier(ports.notifications), showWindow: run.showWindow, quit };
+  return { services, window: state.window, tray, notify, showWindow: run.showWindow, quit };
 }
 
 function openMainWindow(ports: ShellPorts, options: ShellOptions, run: Running, assetsDir: string): WindowPort {
@@ -121,6 +128,8 @@ function openMainWindow(ports: ShellPorts, options: ShellOptions, run: Running, 
   const window = ports.createWindow(mainWindowOptions(preload, join(assetsDir, 'icon.png')));
   const dial = (target: string) => run.services.bus.emit('phone.dial', { target });
   guardWebContents(window.webContents, { isOurUrl: isAppUrl, openExternal: ports.openExternal, dial, log: run.log });
+  // A crashed renderer takes the calls' media with it: main's sessions stop waiting on it (a reload attaches again).
+  window.webContents.on('render-process-gone', () => run.services.mediaGone());
   window.on('close', (event) => {
     // Closing the window only hides it: the phone keeps running in the tray.
     if (run.state.quitting) return;

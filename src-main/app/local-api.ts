@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseFocusCommand, type FocusCommand } from '../focus/focus-commands.js';
-import type { FocusView } from '../ipc/contract.js';
+import type { FocusView, PhoneStatus } from '../ipc/contract.js';
+import type { HostHealth } from './host-health.js';
 import { messageOf } from '../../src-shared/errors.js';
 
 /**
@@ -14,6 +15,9 @@ export const LOCAL_API_PREFIX = '/api/v1/';
 export type FocusCommandRunner = {
   focusView(): FocusView;
   runFocusCommand(command: FocusCommand): Promise<FocusView>;
+  /** The phone and the host's vital signs (GET /api/v1/health; POST /api/v1/health/reset starts a new window). */
+  health(): { phone: PhoneStatus; host: HostHealth };
+  resetHealth(): void;
 };
 
 type Reply = { status: number; body: unknown };
@@ -48,7 +52,12 @@ async function localApiReply(req: IncomingMessage, opts: Parameters<typeof handl
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const path = url.pathname.slice(LOCAL_API_PREFIX.length);
   if (path === 'focus' && req.method === 'GET') return { status: 200, body: opts.runner.focusView() };
-  if (req.method !== 'POST') return { status: 405, body: { error: 'Use POST for commands (GET only for /api/v1/focus).' } };
+  if (path === 'health' && req.method === 'GET') return { status: 200, body: opts.runner.health() };
+  if (req.method !== 'POST') return { status: 405, body: { error: 'Use POST for commands (GET only for /api/v1/focus and /api/v1/health).' } };
+  if (path === 'health/reset') {
+    opts.runner.resetHealth();
+    return { status: 200, body: opts.runner.health() };
+  }
   const parsed = parseFocusCommand(path, url.searchParams);
   if (!parsed.ok) return { status: 404, body: { error: parsed.message } };
   try {

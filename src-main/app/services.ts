@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { messageOf } from '../../src-shared/errors.js';
+import { boundCallerFields, type CallerFields } from '../../src-shared/sip/caller-fields.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import { CallLog } from '../calls/call-log.js';
 import { createCallsDesk } from '../calls/calls-desk.js';
@@ -10,7 +11,7 @@ import { systemClock } from '../focus/system-clock.js';
 import { createHandoffsDesk } from '../handoffs/handoffs-desk.js';
 import { Outbox } from '../handoffs/outbox.js';
 import { psaHandoffSender } from '../handoffs/psa-handoff-sender.js';
-import type { FocusView, PhoneStatus } from '../ipc/contract.js';
+import type { CallView, FocusView, PhoneStatus } from '../ipc/contract.js';
 import { EventBus } from '../ipc/event-bus.js';
 import { createRouter } from '../ipc/router.js';
 import { createPhoneDesk } from '../phone/phone-desk.js';
@@ -31,6 +32,7 @@ import { createTicketsDesk } from '../tickets/tickets-desk.js';
 import { startCallbackReminders } from '../voicemail/callback-reminders.js';
 import { createVoicemailDesk, openVoicemailStore, voicemailAttachments } from '../voicemail/voicemail-desk.js';
 import { createAppCommands } from './app-commands.js';
+import { createHostHealth } from './host-health.js';
 
 export type ServiceOptions = {
   mode: 'electron' | 'web';
@@ -65,6 +67,9 @@ export async function createServices(options: ServiceOptions) {
   const log = options.log ?? ((m: string) => console.log(`[focusline] ${m}`));
   const clock = options.clock ?? systemClock;
   const bus = new EventBus();
+  const hostHealth = createHostHealth();
+  // The settings desk comes before the phone desk; a saved account restarts the phone through this.
+  let phoneRestart: () => Promise<void> = () => Promise.resolve();
 
   // Storage and policy.
   const userSettings = new UserSettings(options.configPath ?? join(options.dataDir, 'settings.json'), options.secrets, log, options.openSettingsFile);
@@ -81,7 +86,7 @@ export async function createServices(options: ServiceOptions) {
   await history.load();
   if (history.skippedLines > 0) log(`Skipped ${history.skippedLines} damaged line(s) in ${history.path}.`);
   const db = openDatabase(options.dataDir);
-  const callLog = new CallLog(db);
+  const callLog = new CallLog(db, log);
   const voicemailStore = await openVoicemailStore({ db, dataDir: options.dataDir, policy, log });
   const values = () => policy.current().values;
 
@@ -98,8 +103,7 @@ export async function createServices(options: ServiceOptions) {
 
   // The desks, each after what it needs.
   const app = createAppCommands({ version: options.version, mode: options.mode });
-  const settings = createSettingsDesk({ policy, userSettings, bus, log });
-  const phone = createPhoneDesk({ policy, password: () => userSettings.password(), version: options.version });
+  const settings = createSettingsDesk({ policy, userSettings, bus, log, accountSaved: () => void phoneRestart() });
   const focus = createFocusDesk({ db, clock, tickets: ticketDesk.source, callLog, bus });
   const ticketing = createTicketing({ db, clock, policy, log, psa, outbox, desk: ticketDesk, focus: focus.controller });
   const attempts = createAttemptLogging({ ticketing, settings: values, log });
@@ -114,6 +118,7 @@ export async function createServices(options: ServiceOptions) {
     bus,
     log,
   });
+  const phone = createPhoneDesk({ policy, password: () => userSettings.password(), version: options.version, bus, calls, log });
   const tickets = createTicketsDesk({ clock, ticketing, callLog, callLogChanged: calls.callLogChanged, bus, log });
   const handoffs = createHandoffsDesk({ outbox, bus });
   const voicemail = createVoicemailDesk({
@@ -141,6 +146,8 @@ export async function createServices(options: ServiceOptions) {
     }),
   ];
   await ticketing.start();
+  phoneRestart = phone.restart;
+  await phone.start();
 
   const route = createRouter(
     {
@@ -160,18 +167,37 @@ export async function createServices(options: ServiceOptions) {
     route,
     bus,
     userSettings,
+    /**
+     * Decides an incoming call exactly as the phone does when an INVITE
+     * arrives (bounded fields, the decision, its call-log row). Not a
+     * command: nothing outside main can make a decision or a log row.
+     */
+    screenCall: (raw: CallerFields) => {
+      const { call, truncated } = boundCallerFields(raw);
+      return calls.screen(call, truncated);
+    },
     /** Every contact attempt (tests and the shell read it; commands go through the router). */
     callLog,
     get phoneStatus(): PhoneStatus {
       return phone.status;
     },
     onPhoneStatus: (listener: PhoneStatusListener) => phone.onStatus(listener),
+    /** An allowed call rings (the window may be closed): the shell rings the tray and notifies. */
+    onRinging: (listener: (call: CallView, windowOpen: boolean) => void) => phone.onRinging(listener),
+    /** The OS woke up or came back online. */
+    reconnectPhone: () => phone.reconnectNow(),
+    /** A window's media endpoint left (its socket closed or its renderer is gone). */
+    mediaGone: (endpoint?: string) => phone.mediaGone(endpoint),
     onFocus: (listener: FocusListener) => focus.onChange(listener),
     onRendererReady: (listener: () => void) => app.onRendererReady(listener),
     focusView: () => focus.controller.view(),
+    health: () => ({ phone: phone.status, host: hostHealth.read() }),
+    resetHealth: () => hostHealth.reset(),
     runFocusCommand: async (command: FocusCommand) => focus.controller.run(command),
     async close() {
       for (const stop of follows) stop();
+      await phone.close();
+      hostHealth.stop();
       await ticketing.stop();
       handoffs.close();
       tickets.close();
@@ -182,6 +208,7 @@ export async function createServices(options: ServiceOptions) {
       settings.close();
       policy.stop();
       focus.dispose();
+      callLog.flush();
       db.close();
     },
     log,

@@ -32,13 +32,16 @@ export interface AppPort {
 }
 
 export interface WindowPort extends EventWindow {
-  readonly webContents: EventWindow['webContents'] & GuardedWebContents & { on(event: 'did-finish-load', listener: () => void): unknown };
+  readonly webContents: EventWindow['webContents'] &
+    GuardedWebContents & { on(event: 'did-finish-load', listener: () => void): unknown; on(event: 'render-process-gone', listener: () => void): unknown };
   loadURL(url: string): Promise<void>;
   show(): void;
   hide(): void;
   focus(): void;
   restore(): void;
   isMinimized(): boolean;
+  isVisible(): boolean;
+  isFocused(): boolean;
   on(event: 'close', listener: (event: PreventableEvent) => void): unknown;
   on(event: 'session-end', listener: () => void): unknown;
   once(event: 'ready-to-show', listener: () => void): unknown;

@@ -108,16 +108,23 @@ function attachClient(ws: WebSocket, services: Services): void {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
   const unsubscribe = services.bus.subscribe((name, payload) => send({ t: 'event', name, payload }));
-  ws.on('close', unsubscribe);
+  /** The media endpoint this tab attached, so main knows the calls' audio left with it. */
+  const socket: SocketState = { endpoint: undefined };
+  ws.on('close', () => {
+    unsubscribe();
+    if (socket.endpoint !== undefined) services.mediaGone(socket.endpoint);
+  });
   // A socket error (a frame over maxPayload, a broken peer) closes that socket
   // only; ws emits it as 'error', which would end the host if nobody listened.
   ws.on('error', (error) => services.log(`web host: closed a socket: ${messageOf(error)}`));
   ws.on('message', (data) => {
-    handleFrame(String(data), services, send).catch((error: unknown) => services.log(`web host: a frame failed: ${messageOf(error)}`));
+    handleFrame(String(data), services, send, socket).catch((error: unknown) => services.log(`web host: a frame failed: ${messageOf(error)}`));
   });
 }
 
-async function handleFrame(text: string, services: Services, send: (f: ServerFrame) => void): Promise<void> {
+type SocketState = { endpoint: string | undefined };
+
+async function handleFrame(text: string, services: Services, send: (f: ServerFrame) => void, socket: SocketState): Promise<void> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -131,7 +138,13 @@ async function handleFrame(text: string, services: Services, send: (f: ServerFra
     return;
   }
   const result = await services.route(frame.data.name, frame.data.payload);
+  if (result.ok && frame.data.name === 'media.attach') socket.endpoint = endpointOf(frame.data.payload);
   send(result.ok ? { t: 'result', id: frame.data.id, ok: true, value: result.value } : { t: 'result', id: frame.data.id, ok: false, error: result.error });
+}
+
+function endpointOf(payload: unknown): string | undefined {
+  const endpoint = (payload as { endpoint?: unknown } | null)?.endpoint;
+  return typeof endpoint === 'string' ? endpoint : undefined;
 }
 
 async function serveStatic(req: IncomingMessage, res: ServerResponse, rootDir: string, port: () => number): Promise<void> {

@@ -103,7 +103,23 @@ function fromRow(r: Row): ContactAttempt {
   });
 }
 
+/**
+ * Rows are written in batches: every attempt recorded in one turn of the
+ * event loop goes to disk in ONE transaction (one WAL fsync) at the end of
+ * that turn, and `written()` tells the phone when it may answer the caller.
+ * A call storm costs a commit per burst instead of one per INVITE, and the
+ * phone still never answers a call whose attempt isn't on disk. Until a row
+ * is written, the reads the decision needs (attemptTimes, forCall) see it
+ * in memory; every other read writes what is pending first.
+ */
 export class CallLog {
+  private pending: NewContactAttempt[] = [];
+  private flushTimer: ReturnType<typeof setImmediate> | undefined;
+  /** The retry after a failed write: a Timeout, never to be passed to clearImmediate (that corrupts Node's immediate queue). */
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private waiters: (() => void)[] = [];
+  /** Why the last write failed (disk full, folder gone); the rows stay pending and are tried again. */
+  lastWriteError: string | null = null;
   private readonly insert;
   private readonly byCallerSince;
   private readonly recent;
@@ -114,7 +130,10 @@ export class CallLog {
   private readonly byCallId;
   private readonly setMissed;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly onWriteError: (message: string) => void = () => {},
+  ) {
     migrate(db, MIGRATIONS);
     this.insert = db.prepare(
       `INSERT INTO contact_attempts (id, at, call_id, caller_uri, caller_key, caller_name, rule, action, target, reason, ticket_id, repeat_caller, matched_name, handled, handled_at, callback_due_at)
@@ -130,30 +149,68 @@ export class CallLog {
     this.setMissed = db.prepare('UPDATE contact_attempts SET missed = 1 WHERE id = ?');
   }
 
+  /** Queues the attempt for this turn's transaction (see the class comment). */
   record(attempt: NewContactAttempt): ContactAttempt {
-    this.insert.run({ ...attempt, repeatCaller: attempt.repeatCaller ? 1 : 0 });
+    this.pending.push(attempt);
+    if (this.retryTimer === undefined) this.flushTimer ??= setImmediate(() => this.flush());
     return { ...attempt, handled: null, handledAt: null, missed: false };
   }
 
-  /** Earlier attempts by this caller since `sinceMs`, for the repeat-caller window. */
+  /** Resolves once every attempt recorded so far is on disk (or its write failed and was logged). */
+  written(): Promise<void> {
+    if (this.pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Writes what is pending now, in one transaction. */
+  flush(): void {
+    if (this.flushTimer !== undefined) clearImmediate(this.flushTimer);
+    clearTimeout(this.retryTimer);
+    this.flushTimer = undefined;
+    this.retryTimer = undefined;
+    const rows = this.pending;
+    if (rows.length > 0) {
+      try {
+        this.db.transaction(() => {
+          for (const attempt of rows) this.insert.run({ ...attempt, repeatCaller: attempt.repeatCaller ? 1 : 0 });
+        })();
+        this.pending = [];
+        this.lastWriteError = null;
+      } catch (error) {
+        // Kept, and tried again shortly: a full disk must not lose the rows, nor stall the phone's answers.
+        this.lastWriteError = error instanceof Error ? error.message : String(error);
+        this.onWriteError(`Could not write ${rows.length} call-log row(s); trying again: ${this.lastWriteError}`);
+        this.retryTimer = setTimeout(() => this.flush(), 1_000);
+      }
+    }
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** Earlier attempts by this caller since `sinceMs`, for the repeat-caller window (pending ones included). */
   attemptTimes(callerKey: string, sinceMs: number): number[] {
-    return this.byCallerSince.all(callerKey, sinceMs) as number[];
+    const written = this.byCallerSince.all(callerKey, sinceMs) as number[];
+    const queued = this.pending.filter((a) => a.callerKey === callerKey && a.at >= sinceMs).map((a) => a.at);
+    return queued.length === 0 ? written : [...written, ...queued].sort((a, b) => a - b);
   }
 
   list(limit: number): ContactAttempt[] {
+    this.flush();
     return (this.recent.all(limit) as Row[]).map(fromRow);
   }
 
   /** Calls that didn't ring and that nobody has dealt with yet, newest first. */
   unhandled(limit: number): ContactAttempt[] {
+    this.flush();
     return (this.open.all(limit) as Row[]).map(fromRow);
   }
 
   inRange(fromMs: number, toMs: number): ContactAttempt[] {
+    this.flush();
     return (this.between.all(fromMs, toMs) as Row[]).map(fromRow);
   }
 
   get(id: string): ContactAttempt | undefined {
+    this.flush();
     const row = this.byId.get(id) as Row | undefined;
     return row ? fromRow(row) : undefined;
   }
@@ -164,6 +221,7 @@ export class CallLog {
    * buys a ring, but the manager should see who is trying that hard.
    */
   repeatCallers(fromMs: number, toMs: number): RepeatCallerRow[] {
+    this.flush();
     const rows = this.db
       .prepare(
         `SELECT caller_key AS callerKey, MAX(caller_name) AS callerName, COUNT(*) AS attempts,
@@ -181,21 +239,31 @@ export class CallLog {
 
   /** The latest attempt for a SIP Call-ID: how the phone's outcome finds its log row. */
   forCall(callId: string): ContactAttempt | undefined {
+    this.flush();
     const row = this.byCallId.get(callId) as Row | undefined;
     return row ? fromRow(row) : undefined;
   }
 
   /** The phone rang it after all (no decision in time): the row must say what really happened. */
   correctToFallback(id: string, reason: string): void {
+    this.flush();
     this.db.prepare("UPDATE contact_attempts SET action = 'ring', rule = 'fallback', target = '', reason = ? WHERE id = ?").run(reason, id);
+  }
+
+  /** The decision's action could not be carried out (Focusline's voicemail could not take the call): the row says where it went instead. */
+  reroute(id: string, action: ContactAttempt['action'], target: string, reason: string): void {
+    this.flush();
+    this.db.prepare('UPDATE contact_attempts SET action = ?, target = ?, reason = ? WHERE id = ?').run(action, target, reason, id);
   }
 
   /** A call that rang and wasn't answered becomes a callback to do. */
   markMissed(id: string): void {
+    this.flush();
     this.setMissed.run(id);
   }
 
   markHandled(id: string, how: NonNullable<ContactAttempt['handled']>, at: number): ContactAttempt | undefined {
+    this.flush();
     this.setHandled.run(how, at, id);
     return this.get(id);
   }

@@ -1,6 +1,7 @@
-import { boundCallerFields } from '../../src-shared/sip/caller-fields.js';
+import { messageOf } from '../../src-shared/errors.js';
+import type { CallerFields } from '../../src-shared/sip/caller-fields.js';
 import type { Clock } from '../../src-shared/time/clock.js';
-import type { HistoryEntry } from '../ipc/contract.js';
+import type { Decision, HistoryEntry } from '../ipc/contract.js';
 import { coalesce } from '../ipc/coalesce.js';
 import type { EventBus } from '../ipc/event-bus.js';
 import type { CommandHandlers } from '../ipc/router.js';
@@ -23,10 +24,7 @@ export type CallsDeskPorts = {
   log: (message: string) => void;
 };
 
-type Handlers = Pick<
-  CommandHandlers,
-  'calls.decide' | 'calls.decisionFallback' | 'history.record' | 'history.list' | 'callLog.list' | 'callLog.handle' | 'reports.repeatCallers'
->;
+type Handlers = Pick<CommandHandlers, 'history.list' | 'callLog.list' | 'callLog.handle' | 'reports.repeatCallers'>;
 
 /**
  * The calls room's desk: every incoming call's decision (screening against
@@ -50,7 +48,8 @@ export function createCallsDesk(ports: CallsDeskPorts) {
 
   /** The phone's outcome for an incoming call updates its contact attempt: answered, or a callback to do. */
   const settleAttempt = (entry: HistoryEntry) => {
-    if (entry.direction !== 'incoming') return;
+    // Held-back calls (redirected, rejected, voicemail) never rang: their attempt was settled when it was decided.
+    if (entry.direction !== 'incoming' || entry.outcome === 'redirected' || entry.outcome === 'rejected' || entry.outcome === 'voicemail') return;
     const attempt = callLog.forCall(entry.id);
     if (!attempt || attempt.handled !== null) return;
     if (entry.outcome === 'answered') callLog.markHandled(attempt.id, 'answered', clock.now().getTime());
@@ -60,31 +59,23 @@ export function createCallsDesk(ports: CallsDeskPorts) {
     attempts.rang(callOnRecord(callLog.get(attempt.id) ?? attempt), entry.outcome);
   };
 
-  const handlers: Handlers = {
-    'calls.decide': ({ call: raw }) => {
-      const { call, truncated } = boundCallerFields(raw);
-      if (truncated.length > 0) log(`Call ${call.callId} from ${call.fromUri} sent over-long ${truncated.join(', ')}; cut to decide on it`);
-      const { decision, attempt } = screening.screen(call);
-      if (decision.action !== 'ring') {
-        bus.emit('calls.suppressed', toAttemptView(attempt));
-        callLogPush.request();
-        attempts.held(callOnRecord(attempt), decision.action);
-      }
-      return decision;
-    },
-    'calls.decisionFallback': ({ call: raw, reason }) => {
-      const { call } = boundCallerFields(raw);
-      log(`Rang call ${call.callId} from ${call.fromUri} without a decision: ${reason}`);
-      screening.recordFallback(call, reason);
+  /**
+   * Step 3 of an incoming call's path, called in-process by the phone: one
+   * decision from one snapshot, its call-log row queued for this turn's
+   * write, and the quiet entry for a call that won't ring.
+   */
+  const screen = (call: CallerFields, truncated: readonly string[]): Decision => {
+    if (truncated.length > 0) log(`Call ${call.callId} from ${call.fromUri} sent over-long ${truncated.join(', ')}; cut to decide on it`);
+    const { decision, attempt } = screening.screen(call);
+    if (decision.action !== 'ring') {
+      bus.emit('calls.suppressed', toAttemptView(attempt));
       callLogPush.request();
-      return { ok: true as const };
-    },
-    'history.record': async ({ entry }) => {
-      await history.record(entry);
-      historyPush.request();
-      settleAttempt(entry);
-      return { ok: true as const };
-    },
+      attempts.held(callOnRecord(attempt), decision.action);
+    }
+    return decision;
+  };
+
+  const handlers: Handlers = {
     'history.list': ({ limit }) => ({ entries: history.list(limit) }),
     'callLog.list': ({ limit, unhandledOnly }) => ({ attempts: (unhandledOnly ? callLog.unhandled(limit) : callLog.list(limit)).map(toAttemptView) }),
     'callLog.handle': ({ attemptId, how }) => {
@@ -104,6 +95,29 @@ export function createCallsDesk(ports: CallsDeskPorts) {
 
   return {
     handlers,
+    screen,
+    /** The decision threw (a bug in main): the call rang, and the call log must say why. */
+    recordFallback(call: CallerFields, reason: string) {
+      screening.recordFallback(call, reason);
+      callLogPush.request();
+    },
+    /** Focusline's voicemail could not take the call (no window, or it can't play audio): it went to `target`, or got 480. */
+    voicemailHandedOn(callId: string, target: string | undefined, reason: string) {
+      const attempt = callLog.forCall(callId);
+      if (!attempt) return;
+      callLog.reroute(attempt.id, target ? 'redirect' : 'reject', target ?? '', reason);
+      callLogPush.request();
+    },
+    /** Resolves when every decision's row so far is on disk: the phone answers callers only after. */
+    logged: () => callLog.written(),
+    /** The phone's record of a call that ended: the history, and what became of its contact attempt. */
+    callEnded(entry: HistoryEntry) {
+      history
+        .record(entry)
+        .then(() => historyPush.request())
+        .catch((error: unknown) => log(`Could not save call ${entry.id} to history: ${messageOf(error)}`));
+      settleAttempt(entry);
+    },
     /** Policy or the PSA's coworkers changed: compile the caller directory now, not on the next incoming call. */
     rescreen: () => screening.warm(),
     /** Another room changed the call log (a ticket or note made from a call, a voicemail handled). */

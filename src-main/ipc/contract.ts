@@ -43,17 +43,6 @@ export const SettingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
-/** What the phone needs to register. The password crosses only to the phone. */
-export const PhoneCredentialsSchema = z.object({
-  account: AccountSchema,
-  password: z.string(),
-  iceServers: z.array(IceServerSchema),
-  userAgentString: z.string(),
-  /** PBX voicemail: subscribe to message-waiting (RFC 3842) and the number "Call voicemail" dials ('' = no button). */
-  mwi: z.object({ subscribe: z.boolean(), accessNumber: z.string().max(64) }).default({ subscribe: false, accessNumber: '' }),
-});
-export type PhoneCredentials = z.infer<typeof PhoneCredentialsSchema>;
-
 export const CallDirectionSchema = z.enum(['incoming', 'outgoing']);
 export const CallOutcomeSchema = z.enum(['answered', 'missed', 'declined', 'failed', 'cancelled', 'redirected', 'rejected', 'voicemail']);
 
@@ -108,6 +97,77 @@ export const PhoneStatusSchema = z.object({
   ringing: z.boolean(),
 });
 export type PhoneStatus = z.infer<typeof PhoneStatusSchema>;
+
+/** A call as the UI shows it. Main owns it (the SIP session lives there); the window adds only its audio stats. */
+export const CallViewSchema = z.object({
+  id: z.string().min(1).max(200),
+  direction: CallDirectionSchema,
+  remoteUri: z.string().max(512),
+  remoteName: z.string().max(256),
+  state: z.enum(['ringing', 'dialing', 'early', 'active', 'held']),
+  /** Shown to the tech but not rung (a policy decision). */
+  silent: z.boolean(),
+  muted: z.boolean(),
+  startedAt: z.number(),
+  answeredAt: z.number().nullable(),
+  reason: z.string().max(256),
+});
+export type CallView = z.infer<typeof CallViewSchema>;
+
+/**
+ * The PBX's message-waiting indicator, when policy subscribes to it.
+ * 'pending' until the first NOTIFY; 'unavailable' when the PBX refused or
+ * dropped the subscription (calls are unaffected).
+ */
+export const MwiViewSchema = z.object({
+  state: z.enum(['pending', 'active', 'unavailable']),
+  waiting: z.boolean(),
+  newCount: z.number().int().nonnegative(),
+  oldCount: z.number().int().nonnegative(),
+  /** What "Call voicemail" dials; '' = no number set by policy. */
+  accessNumber: z.string().max(64),
+});
+export type MwiView = z.infer<typeof MwiViewSchema>;
+
+/** The phone as main runs it: registration, the calls on screen, the PBX's voicemail count. */
+export const PhoneViewSchema = z.object({
+  registration: RegistrationStateSchema,
+  detail: z.string().max(1000),
+  calls: z.array(CallViewSchema).max(100),
+  mwi: MwiViewSchema.nullable(),
+  /** Something the tech should do or know about the phone, e.g. "Click once in this tab to enable voicemail audio". */
+  notice: z.string().max(500).nullable(),
+});
+export type PhoneView = z.infer<typeof PhoneViewSchema>;
+
+/**
+ * What main's SIP sessions ask of the window's media (the forwarding
+ * SessionDescriptionHandler, src-main/phone/forwarding-sdh.ts): offer/answer,
+ * rollback after glare, DTMF, the sender on hold and mute, and Focusline's
+ * own voicemail. Keyed by call id; only the attached endpoint answers.
+ */
+export const MEDIA_METHODS = [
+  'getDescription',
+  'setDescription',
+  'rollbackDescription',
+  'sendDtmf',
+  'close',
+  'setSenderEnabled',
+  'setMuted',
+  'voicemailPrepare',
+  'voicemailRun',
+] as const;
+export const MediaMethodSchema = z.enum(MEDIA_METHODS);
+export type MediaMethod = z.infer<typeof MediaMethodSchema>;
+export const MediaRequestSchema = z.object({
+  endpoint: z.string().min(1).max(64),
+  /** 0: a notification, no reply expected. */
+  id: z.number().int().nonnegative(),
+  callId: z.string().min(1).max(200),
+  method: MediaMethodSchema,
+  args: z.record(z.string(), z.unknown()),
+});
+export type MediaRequest = z.infer<typeof MediaRequestSchema>;
 
 export const AppInfoSchema = z.object({
   version: z.string(),
@@ -304,6 +364,8 @@ export const PolicyViewSchema = z.object({ entries: z.array(PolicyEntrySchema), 
 export type PolicyView = z.infer<typeof PolicyViewSchema>;
 
 const Empty = z.object({}).strict();
+const CallId = z.string().min(1).max(200);
+const CallRef = z.object({ callId: CallId }).strict();
 const Ok = z.object({ ok: z.literal(true) });
 
 export const commands = {
@@ -316,12 +378,35 @@ export const commands = {
     response: SettingsViewSchema,
   },
   'settings.saveDevices': { request: z.object({ devices: AudioDevicesSchema }).strict(), response: SettingsViewSchema },
-  'phone.credentials': { request: Empty, response: PhoneCredentialsSchema.nullable() },
-  'phone.reportStatus': { request: z.object({ status: PhoneStatusSchema }).strict(), response: Ok },
-  'calls.decide': { request: z.object({ call: IncomingCallSchema }).strict(), response: DecisionSchema },
-  /** The phone rang a call because no decision came in time: the call log must say so. */
-  'calls.decisionFallback': { request: z.object({ call: IncomingCallSchema, reason: z.string().max(500) }).strict(), response: Ok },
-  'history.record': { request: z.object({ entry: HistoryEntrySchema }).strict(), response: Ok },
+  'phone.get': { request: Empty, response: PhoneViewSchema },
+  /** Dials what the tech typed or clicked (a number, an extension, a SIP address). */
+  'phone.call': { request: z.object({ target: z.string().trim().min(1).max(512) }).strict(), response: z.object({ callId: z.string() }) },
+  /** One click to the PBX's voicemail (policy's voicemail.accessNumber). */
+  'phone.callVoicemail': { request: Empty, response: z.object({ callId: z.string() }) },
+  'phone.answer': { request: CallRef, response: Ok },
+  'phone.decline': { request: CallRef, response: Ok },
+  'phone.hangup': { request: CallRef, response: Ok },
+  /** Hold (true) or resume (false); resuming one call holds the one that was talking (call waiting). */
+  'phone.hold': { request: z.object({ callId: CallId, hold: z.boolean() }).strict(), response: Ok },
+  'phone.mute': { request: z.object({ callId: CallId, muted: z.boolean() }).strict(), response: Ok },
+  'phone.dtmf': { request: z.object({ callId: CallId, tone: z.string().regex(/^[0-9A-D*#]$/, 'one DTMF key: 0-9, *, #, A-D') }).strict(), response: Ok },
+  /** The window saw the network come back or the machine wake: reconnect now, not at the next backoff step. */
+  'phone.reconnect': { request: Empty, response: Ok },
+  /** This window plays and records the calls' audio from now on; answers the calls main has up, so it drops the rest. */
+  'media.attach': { request: z.object({ endpoint: z.string().min(8).max(64) }).strict(), response: z.object({ liveCallIds: z.array(z.string()) }) },
+  /** The window's answer to a media.request. */
+  'media.reply': {
+    request: z
+      .object({
+        endpoint: z.string().min(1).max(64),
+        id: z.number().int().positive(),
+        ok: z.boolean(),
+        result: z.record(z.string(), z.unknown()).optional(),
+        error: z.string().max(2000).optional(),
+      })
+      .strict(),
+    response: Ok,
+  },
   'history.list': {
     request: z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
     response: z.object({ entries: z.array(HistoryEntrySchema) }),
@@ -529,8 +614,10 @@ export const events = {
   'history.changed': z.object({ entries: z.array(HistoryEntrySchema) }),
   /** Dial request from outside the window: a tel:/sip:/callto: link or the tray. */
   'phone.dial': z.object({ target: z.string().min(1).max(512) }),
-  /** The OS woke from sleep or the network came back: reconnect now, not at the next backoff step. */
-  'phone.reconnectNow': z.object({ why: z.enum(['resume', 'online']) }),
+  /** The phone changed: registration, a call's state, the voicemail count (calls coalesced per tick). */
+  'phone.changed': PhoneViewSchema,
+  /** Main's SIP session asks the window's media for something (see MediaRequestSchema). */
+  'media.request': MediaRequestSchema,
   'focus.changed': FocusViewSchema,
   /** The open tickets changed (created, started, stopped). */
   'tickets.changed': z.object({ tickets: z.array(TicketViewSchema) }),

@@ -84,6 +84,13 @@ export const settingsRegistry = {
     'The SIP code for the busy action: 486 (Busy Here) or 480 (Temporarily Unavailable).',
   ),
 
+  'calls.ringTimeoutSeconds': setting(
+    'lockable',
+    z.number().int('must be a whole number').min(5).max(300),
+    30,
+    'How long, in seconds, an allowed call rings (with or without a window open) before it becomes a missed call to call back.',
+  ),
+
   'directory.coworkers': setting('lockable', z.array(DirectoryEntrySchema), [], 'Coworkers: their calls always ring, even in Focus.'),
   'directory.vips': setting('lockable', z.array(DirectoryEntrySchema), [], 'VIP customers: their calls always ring, even in Focus.'),
   'directory.blocked': setting('lockable', z.array(BlockedCaller), [], 'Numbers, extensions or SIP URIs whose calls are always rejected.'),

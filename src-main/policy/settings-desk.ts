@@ -9,6 +9,8 @@ export type SettingsDeskPorts = {
   userSettings: UserSettings;
   bus: EventBus;
   log: (message: string) => void;
+  /** The tech saved the account (a new password changes no policy value): the phone logs in again. */
+  accountSaved?: () => void;
 };
 
 type Handlers = Pick<CommandHandlers, 'settings.get' | 'settings.saveAccount' | 'settings.saveDevices' | 'settings.setValue' | 'policy.get'>;
@@ -48,7 +50,9 @@ export function createSettingsDesk(ports: SettingsDeskPorts) {
         throw new Error('The server is managed by your organization, so it can’t be changed here.');
       }
       await userSettings.saveAccount(account, password);
-      return settingsSaved();
+      const view = await settingsSaved();
+      ports.accountSaved?.();
+      return view;
     },
     'settings.saveDevices': async ({ devices }) => {
       await userSettings.saveDevices(devices);

@@ -1,38 +1,15 @@
 import { create } from 'zustand';
-import type { RegistrationState } from '../../src-main/ipc/contract.js';
+import type { CallView as MainCallView, MwiView, PhoneView, RegistrationState } from '../../src-main/ipc/contract.js';
 
-export type CallState = 'deciding' | 'ringing' | 'dialing' | 'early' | 'active' | 'held' | 'ended';
+export type { MwiView };
 
-export type AudioStats = { packetsIn: number; packetsOut: number; packetsLost: number; jitterMs: number };
+export type CallState = MainCallView['state'];
 
-export type CallView = {
-  id: string;
-  direction: 'incoming' | 'outgoing';
-  remoteUri: string;
-  remoteName: string;
-  state: CallState;
-  /** Shown to the tech but not rung (a policy decision). */
-  silent: boolean;
-  muted: boolean;
-  startedAt: number;
-  answeredAt: number | null;
-  reason: string;
-  stats: AudioStats | null;
-};
+/** energyIn: WebRTC's totalAudioEnergy of what was received (grows with loudness × time; flat while the far end is muted). */
+export type AudioStats = { packetsIn: number; packetsOut: number; packetsLost: number; jitterMs: number; energyIn: number };
 
-/**
- * The PBX's message-waiting indicator, when policy subscribes to it.
- * 'pending' until the first NOTIFY; 'unavailable' when the PBX refused or
- * dropped the subscription (calls are unaffected).
- */
-export type MwiView = {
-  state: 'pending' | 'active' | 'unavailable';
-  waiting: boolean;
-  newCount: number;
-  oldCount: number;
-  /** What "Call voicemail" dials; '' = no number set by policy. */
-  accessNumber: string;
-};
+/** A call as main reports it, plus the audio stats this window measures on its own peer connection. */
+export type CallView = MainCallView & { stats: AudioStats | null };
 
 export type PhoneState = {
   registration: RegistrationState;
@@ -40,26 +17,39 @@ export type PhoneState = {
   calls: CallView[];
   /** null: not subscribed (policy off, or the phone is not running). */
   mwi: MwiView | null;
-  /** Dials the voicemail access number through the phone; set by the running phone. */
+  /** What main says about the phone that the tech should see (a restart waiting for a call to end, voicemail audio blocked). */
+  notice: string | null;
+  stats: Record<string, AudioStats>;
+  /** Dials the voicemail access number through main's phone; set once the session is up. */
   dialVoicemail: (() => Promise<void>) | null;
-  setRegistration(registration: RegistrationState, detail?: string): void;
-  setMwi(mwi: MwiView | null): void;
   setVoicemailDialer(dial: (() => Promise<void>) | null): void;
-  upsertCall(call: CallView): void;
-  patchCall(id: string, patch: Partial<CallView>): void;
-  removeCall(id: string): void;
+  /** main's phone.changed: the phone as main runs it. */
+  setPhone(view: PhoneView): void;
+  setStats(id: string, stats: AudioStats): void;
 };
 
+const withStats = (calls: readonly MainCallView[], stats: Record<string, AudioStats>): CallView[] => calls.map((c) => ({ ...c, stats: stats[c.id] ?? null }));
+
+/** The phone's face: written only from main's phone.changed and this window's media stats. */
 export const usePhoneStore = create<PhoneState>((set) => ({
   registration: 'unconfigured',
   detail: '',
   calls: [],
   mwi: null,
+  notice: null,
+  stats: {},
   dialVoicemail: null,
-  setRegistration: (registration, detail = '') => set({ registration, detail }),
-  setMwi: (mwi) => set({ mwi }),
   setVoicemailDialer: (dialVoicemail) => set({ dialVoicemail }),
-  upsertCall: (call) => set((s) => ({ calls: s.calls.some((c) => c.id === call.id) ? s.calls.map((c) => (c.id === call.id ? call : c)) : [...s.calls, call] })),
-  patchCall: (id, patch) => set((s) => ({ calls: s.calls.map((c) => (c.id === id ? { ...c, ...patch } : c)) })),
-  removeCall: (id) => set((s) => ({ calls: s.calls.filter((c) => c.id !== id) })),
+  setPhone: (view) =>
+    set((s) => {
+      const live = new Set(view.calls.map((c) => c.id));
+      const stats = Object.fromEntries(Object.entries(s.stats).filter(([id]) => live.has(id)));
+      return { registration: view.registration, detail: view.detail, mwi: view.mwi, notice: view.notice, stats, calls: withStats(view.calls, stats) };
+    }),
+  setStats: (id, next) =>
+    set((s) => {
+      if (!s.calls.some((c) => c.id === id)) return {};
+      const stats = { ...s.stats, [id]: next };
+      return { stats, calls: withStats(s.calls, stats) };
+    }),
 }));

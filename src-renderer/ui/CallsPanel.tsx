@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Phone } from '../phone/phone.js';
+import type { Phone } from '../actions/phone.js';
 import { useAppStore } from '../state/app-store.js';
 import { usePhoneStore, type CallView } from '../state/phone-store.js';
 import { KEYS } from './DialPad.js';
@@ -15,13 +15,11 @@ function callerNumberOf(uri: string): string {
 }
 
 const STATE_LABELS: Record<CallView['state'], string> = {
-  deciding: 'Incoming…',
   ringing: 'Ringing',
   dialing: 'Calling…',
   early: 'Ringing at the other end',
   active: 'Connected',
   held: 'On hold',
-  ended: 'Ended',
 };
 
 function report(err: unknown) {
@@ -143,6 +141,7 @@ function CallCard({ call, phone, api, others }: { call: CallView; phone: Phone; 
           data-testid="call-stats"
           data-packets-in={call.stats.packetsIn}
           data-packets-out={call.stats.packetsOut}
+          data-energy-in={call.stats.energyIn}
           title="Audio packets received and sent, packets lost, and jitter"
         >
           Audio: {call.stats.packetsIn} in · {call.stats.packetsOut} out · {call.stats.packetsLost} lost · jitter {call.stats.jitterMs} ms

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { Phone } from '../phone/phone.js';
+import type { Phone } from '../actions/phone.js';
 import { useAppStore } from '../state/app-store.js';
 import { usePhoneStore } from '../state/phone-store.js';
 import { messageOf } from '../../src-shared/errors.js';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FocuslineApi, GreetingView } from '../../src-main/ipc/contract.js';
-import { listAudioDevices } from '../phone/audio-output.js';
+import { listAudioDevices } from '../media/audio-output.js';
 import { useAppStore } from '../state/app-store.js';
 import { audioBlob, fromBase64, meterPercent, pbxWavOf } from '../voicemail/greeting-recorder.js';
 import { decodeToMono } from '../voicemail/greeting-capture.js';

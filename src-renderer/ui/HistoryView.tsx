@@ -1,5 +1,5 @@
 import type { FocuslineApi, HistoryEntry } from '../../src-main/ipc/contract.js';
-import type { Phone } from '../phone/phone.js';
+import type { Phone } from '../actions/phone.js';
 import { useAppStore } from '../state/app-store.js';
 import { formatDuration, formatTime } from './format.js';
 import { messageOf } from '../../src-shared/errors.js';

@@ -1,6 +1,6 @@
 import { memo, useState } from 'react';
 import type { AttemptView, CallerMatchView, FocuslineApi } from '../../src-main/ipc/contract.js';
-import type { Phone } from '../phone/phone.js';
+import type { Phone } from '../actions/phone.js';
 import { reportError, useAppStore } from '../state/app-store.js';
 import { CallerCard, useCallerPop } from './CallerCard.js';
 import { formatTime } from './format.js';

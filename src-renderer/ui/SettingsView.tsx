@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { AudioDevices, FocuslineApi } from '../../src-main/ipc/contract.js';
 import { AccountSchema } from '../../src-shared/vocabulary.js';
-import { createRingtone, listAudioDevices, type AudioDeviceList } from '../phone/audio-output.js';
+import { createRingtone, listAudioDevices, type AudioDeviceList } from '../media/audio-output.js';
 import { reportError, useAppStore } from '../state/app-store.js';
 import { PolicyView } from './PolicyView.js';
 import { PsaSettings } from './PsaSettings.js';

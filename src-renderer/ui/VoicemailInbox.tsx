@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { FocuslineApi, VoicemailView } from '../../src-main/ipc/contract.js';
 import { fromBase64 } from '../ipc/base64.js';
-import type { Phone } from '../phone/phone.js';
+import type { Phone } from '../actions/phone.js';
 import { reportError, useAppStore } from '../state/app-store.js';
 import { formatDuration, formatTime } from './format.js';
 

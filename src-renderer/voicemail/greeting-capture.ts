@@ -1,5 +1,5 @@
 import { rmsDbfs } from '../../src-shared/audio/wav.js';
-import { microphoneConstraints } from '../phone/audio-output.js';
+import { microphoneConstraints } from '../media/audio-output.js';
 import { messageOf } from '../../src-shared/errors.js';
 
 /**

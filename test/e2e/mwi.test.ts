@@ -127,8 +127,10 @@ test.describe('a PBX that keeps voicemail for tech2', () => {
     await waitForCall(page2, 'ringing');
     await page1.click('[data-testid=hangup]');
     await Promise.all([waitNoCalls(page1), waitNoCalls(page2)]);
-    // tech1 is done: its phone must not resubscribe after the restart below.
+    // tech1 is done: its phone (in main, running without a window too) must not resubscribe after the restart below.
     await page1.close();
+    await tech1?.stop();
+    tech1 = undefined;
   });
 
   test('subscribes afresh after the PBX restarts and shows the new count', async () => {

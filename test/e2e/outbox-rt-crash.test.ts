@@ -1,18 +1,23 @@
 import { expect, test } from '@playwright/test';
 import type { AttemptView, HandoffView } from '../../src-main/ipc/contract.js';
+import { startKamailio, type Kamailio } from '../harness/kamailio.js';
 import { startRt, type RtServer } from '../harness/rt.js';
+import { runSipp } from '../harness/sipp.js';
 import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
 import { connectIpc, type IpcClient } from './ipc-client.js';
 import { makePolicyFolder, type PolicyFolder } from './policy-files.js';
 
-// "Nothing is lost", with the real app and a real RT: while RT is down, 10
-// "create ticket instead" and 10 "add note" handoffs are queued through the
-// same IPC contract the UI uses. The host is killed with SIGKILL (no
+// "Nothing is lost", with the real app and a real RT: 20 callers held back by
+// Do-not-disturb (real SIPp calls through Kamailio, decided by main's phone),
+// then, while RT is down, 10 "create ticket instead" and 10 "add note"
+// handoffs are queued through the same IPC contract the UI uses. The host is killed with SIGKILL (no
 // shutdown code runs), started again on the same data, and RT comes back:
 // exactly 10 new tickets and 10 notes arrive in RT, none twice.
 const CALLS = 10;
 const NOTES = 10;
+const VOICEMAIL = 'sip:*97@127.0.0.1';
 
+let kamailio: Kamailio;
 let rt: RtServer;
 let policy: PolicyFolder;
 let app: FocuslineWeb;
@@ -40,11 +45,13 @@ test.beforeAll(async () => {
     'psa.url': rt.url,
     'psa.pollSeconds': 5,
     'focus.action': 'voicemail',
-    'focus.voicemailTarget': 'sip:*97@127.0.0.1',
+    'focus.voicemailTarget': VOICEMAIL,
   });
-  // No SIP server: this test is about the outbox, so the phone's account points nowhere.
-  app = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: 'ws://127.0.0.1:9/ws', env: { FOCUSLINE_POLICY_DIR: policy.dir } });
+  // The held-back calls are real calls: main's phone decides them as they arrive.
+  kamailio = await startKamailio({ auth: true });
+  app = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: kamailio.wsUrl, env: { FOCUSLINE_POLICY_DIR: policy.dir } });
   ipc = await connectIpc(app.base, app.token);
+  await expect.poll(async () => (await ipc.invoke('phone.get', {})).registration, { timeout: 15_000 }).toBe('registered');
   const saved = await ipc.invoke('psa.save', { kind: 'rt', values: {}, secrets: { token: rt.techToken } });
   expect(saved.state).toBe('connected');
 });
@@ -52,26 +59,25 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   ipc?.close();
   await app?.stop();
+  await kamailio?.stop();
   await rt?.dispose();
 });
 
+/** `n` callers, each with their own number, call during Do-not-disturb: each goes to the PBX voicemail (302), unrung, and is logged. */
 async function heldBackCalls(n: number): Promise<AttemptView[]> {
   await ipc.invoke('focus.dnd', { minutes: 60 });
+  const numbers: string[] = [];
   for (let i = 0; i < n; i++) {
     const number = `+1555010${String(1000 + i)}`;
-    const decision = await ipc.invoke('calls.decide', {
-      call: {
-        callId: `crash-${i}`,
-        fromUri: `sip:${number}@127.0.0.1`,
-        fromUser: number,
-        displayName: `Caller ${i}`,
-        assertedIdentity: null,
-        toUri: 'sip:tech1@127.0.0.1',
-      },
-    });
-    expect(decision.action).toBe('voicemail');
+    numbers.push(number);
+    const r = await runSipp({ kamailio, callee: 'tech1', caller: number, displayName: `Caller ${i}`, scenario: 'expect-reject', calls: 1, timeoutMs: 15_000 });
+    expect(r.responses[0]).toMatchObject({ ringing: false, final: 302 });
+    expect(r.contacts302).toEqual([`<${VOICEMAIL}>`]);
   }
-  return (await ipc.invoke('callLog.list', { limit: 100, unhandledOnly: true })).attempts;
+  const attempts = (await ipc.invoke('callLog.list', { limit: 100, unhandledOnly: true })).attempts;
+  expect(attempts.map((a) => a.callerNumber).sort()).toEqual([...numbers].sort());
+  expect(attempts.every((a) => a.action === 'voicemail' && a.target === VOICEMAIL)).toBe(true);
+  return attempts;
 }
 
 async function handoffs(client: IpcClient): Promise<HandoffView[]> {
@@ -104,7 +110,7 @@ test.describe('the outbox survives SIGKILL with RT down', () => {
     app = await startFocuslineWeb({
       user: 'tech1',
       password: 'secret1',
-      wsUrl: 'ws://127.0.0.1:9/ws',
+      wsUrl: kamailio.wsUrl,
       env: { FOCUSLINE_POLICY_DIR: policy.dir },
       dir: app.dir,
     });

@@ -48,3 +48,16 @@ export async function packetsGained(page: Page, windowMs: number, state = 'activ
   await delay(windowMs);
   return (await packetsIn(page, state)) - before;
 }
+
+/** Received audio energy (WebRTC totalAudioEnergy) of the call card in `state`: grows while the far end is heard. */
+export async function energyIn(page: Page, state = 'active'): Promise<number> {
+  const value = await callCard(page, state).first().locator('[data-testid=call-stats]').getAttribute('data-energy-in', { timeout: 5_000 });
+  return Number(value ?? 'NaN');
+}
+
+/** Audio energy received over a window, read twice from the UI. */
+export async function energyGained(page: Page, windowMs: number, state = 'active'): Promise<number> {
+  const before = await energyIn(page, state);
+  await delay(windowMs);
+  return (await energyIn(page, state)) - before;
+}

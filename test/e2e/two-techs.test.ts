@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { startKamailio, type Kamailio } from '../harness/kamailio.js';
 import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
-import { callCard, dial, packetsGained, packetsIn, waitForCall, waitNoCalls, waitRegistered } from './phone-page.js';
+import { callCard, dial, energyGained, packetsGained, waitForCall, waitNoCalls, waitRegistered } from './phone-page.js';
 import { connectIpc } from './ipc-client.js';
 
 // Two technicians in web mode, registered through a real Kamailio with digest
@@ -68,12 +68,51 @@ test.describe('tech1 calls tech2 through the UI', () => {
     expect(await packetsGained(page2, 2000)).toBeGreaterThan(40);
   });
 
-  test('mute keeps the call up', async () => {
+  test('mute silences tech1 at the far end and keeps the call up; unmute brings the voice back', async () => {
+    const heard = await energyGained(page2, 2000);
+    expect(heard).toBeGreaterThan(0);
     await page1.click('[data-testid=mute]');
-    expect(await page1.getAttribute('[data-testid=mute]', 'aria-pressed')).toBe('true');
+    await expect(page1.locator('[data-testid=mute]')).toHaveAttribute('aria-pressed', 'true');
+    // The stats line refreshes every second: let a reading taken after the mute be the starting point.
+    await page2.waitForTimeout(1500);
+    const whileMuted = await energyGained(page2, 2000);
+    expect(whileMuted).toBeLessThan(heard / 10);
+    expect(await packetsGained(page2, 1000)).toBeGreaterThan(20); // the call is up: (silent) packets still flow
     await page1.click('[data-testid=mute]');
-    expect(await page1.getAttribute('[data-testid=mute]', 'aria-pressed')).toBe('false');
-    expect(await packetsIn(page1)).toBeGreaterThan(0);
+    await expect(page1.locator('[data-testid=mute]')).toHaveAttribute('aria-pressed', 'false');
+    await page2.waitForTimeout(1500);
+    expect(await energyGained(page2, 2000)).toBeGreaterThan(heard / 3);
+  });
+
+  test('both put the call on hold at the same moment (re-INVITE glare, 491 both ways): the call survives and both end on hold', async () => {
+    const [ipc1, ipc2] = await Promise.all([connectIpc(tech1.base, tech1.token), connectIpc(tech2.base, tech2.token)]);
+    try {
+      const [view1, view2] = await Promise.all([ipc1.invoke('phone.get', {}), ipc2.invoke('phone.get', {})]);
+      const id1 = view1.calls[0]?.id ?? '';
+      const id2 = view2.calls[0]?.id ?? '';
+      const glared = () => /crossed the other side's \(491, glare\)/.test(tech1.process.log() + tech2.process.log());
+      // Both hold at once; until the re-INVITEs really cross (a few ms apart is enough), resume and try again.
+      for (let attempt = 0; attempt < 5 && !glared(); attempt++) {
+        if (attempt > 0) {
+          await ipc1.invoke('phone.hold', { callId: id1, hold: false });
+          await ipc2.invoke('phone.hold', { callId: id2, hold: false });
+        }
+        await Promise.all([ipc1.invoke('phone.hold', { callId: id1, hold: true }), ipc2.invoke('phone.hold', { callId: id2, hold: true })]);
+      }
+      expect(glared()).toBe(true);
+      await Promise.all([waitForCall(page1, 'held'), waitForCall(page2, 'held')]);
+      // Resumed one after the other, audio flows both ways again: neither side's peer connection was left half-negotiated.
+      await ipc1.invoke('phone.hold', { callId: id1, hold: false });
+      await ipc2.invoke('phone.hold', { callId: id2, hold: false });
+      await Promise.all([waitForCall(page1, 'active'), waitForCall(page2, 'active')]);
+      await page1.waitForTimeout(500);
+      const [gain1, gain2] = await Promise.all([packetsGained(page1, 2000), packetsGained(page2, 2000)]);
+      expect(gain1).toBeGreaterThan(40);
+      expect(gain2).toBeGreaterThan(40);
+    } finally {
+      ipc1.close();
+      ipc2.close();
+    }
   });
 
   test('a settings change that needs a phone restart waits for the call: the call stays up, with audio', async () => {

@@ -1,14 +1,49 @@
 // Reminders as the app runs them: at the policy's odd hours while a call is
 // waiting to be returned, never during a call or Focus (held, then sent once
 // when it ends), and never when nothing is waiting. Injected clock, no sleeping.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// A call in progress needs a SIP peer, which unit tests don't start: the phone
+// desk is the real one, but its status (what the reminders follow) is fed here.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, type Services } from '../../../src-main/app/services.js';
-import type { CommandName, CommandRequest, CommandResponse } from '../../../src-main/ipc/contract.js';
+import type { CommandName, CommandRequest, CommandResponse, PhoneStatus } from '../../../src-main/ipc/contract.js';
+import type * as PhoneDeskModule from '../../../src-main/phone/phone-desk.js';
 import { ManualClock } from '../focus/manual-clock.js';
 import { InMemorySecretStore } from '../in-memory-secret-store.js';
+
+const phoneStatus = vi.hoisted(() => {
+  let current: PhoneStatus = { registration: 'registered', detail: '', activeCalls: 0, ringing: false };
+  const listeners = new Set<(s: PhoneStatus) => void>();
+  return {
+    get current() {
+      return current;
+    },
+    listeners,
+    report(activeCalls: number) {
+      current = { ...current, activeCalls };
+      for (const listener of listeners) listener(current);
+    },
+  };
+});
+
+vi.mock('../../../src-main/phone/phone-desk.js', async (importOriginal) => {
+  const real = await importOriginal<typeof PhoneDeskModule>();
+  return {
+    ...real,
+    createPhoneDesk: (ports: Parameters<typeof real.createPhoneDesk>[0]) =>
+      Object.defineProperties(real.createPhoneDesk(ports), {
+        status: { get: () => phoneStatus.current },
+        onStatus: {
+          value: (listener: (s: PhoneStatus) => void) => {
+            phoneStatus.listeners.add(listener);
+            return () => phoneStatus.listeners.delete(listener);
+          },
+        },
+      }),
+  };
+});
 
 let dir: string;
 let services: Services;
@@ -21,8 +56,6 @@ async function call<K extends CommandName>(name: K, request: CommandRequest<K>):
   if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
   return result.value as CommandResponse<K>;
 }
-
-const status = (activeCalls: number) => ({ status: { registration: 'registered' as const, detail: '', activeCalls, ringing: false } });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fl-reminders-'));
@@ -66,8 +99,13 @@ describe('reminders', () => {
 
   it('remind at 13:00 about a call held back by Focus, once Focus is off', async () => {
     await call('focus.dnd', { minutes: 30 });
-    const decision = await call('calls.decide', {
-      call: { callId: 'c1', fromUri: 'sip:+15550101@pbx', fromUser: '+15550101', displayName: 'Alice', assertedIdentity: null, toUri: 'sip:tech@pbx' },
+    const decision = services.screenCall({
+      callId: 'c1',
+      fromUri: 'sip:+15550101@pbx',
+      fromUser: '+15550101',
+      displayName: 'Alice',
+      assertedIdentity: null,
+      toUri: 'sip:tech@pbx',
     });
     expect(decision.action).toBe('silent');
     clock.advance(60 * 60_000); // 12:00: DND has ended by itself at 11:30
@@ -78,11 +116,12 @@ describe('reminders', () => {
   });
 
   it('never during a call: the 15:00 reminder waits for the call to end', async () => {
-    await call('phone.reportStatus', status(1));
+    phoneStatus.report(1);
+    expect(services.phoneStatus.activeCalls).toBe(1);
     clock.advance(2 * 60 * 60_000); // 15:00
     expect(reminders).toHaveLength(1);
     clock.advance(10 * 60_000);
-    await call('phone.reportStatus', status(0));
+    phoneStatus.report(0);
     expect(reminders.at(-1)).toEqual({ count: 1, delayed: true, at: '2026-11-23T15:10:00.000Z' });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domainOf, toDialTarget } from '../../../src-renderer/phone/dial-target.js';
+import { domainOf, toDialTarget } from '../../../src-main/phone/dial-target.js';
 
 describe('toDialTarget', () => {
   const cases: [string, string][] = [

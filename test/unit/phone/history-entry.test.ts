@@ -1,20 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { historyOutcome, toHistoryEntry } from '../../../src-renderer/phone/history-entry.js';
-import { HistoryEntrySchema } from '../../../src-main/ipc/contract.js';
-import type { CallView } from '../../../src-renderer/state/phone-store.js';
+import { historyOutcome, toHistoryEntry } from '../../../src-main/phone/history-entry.js';
+import { HistoryEntrySchema, type CallView } from '../../../src-main/ipc/contract.js';
 
 const base: CallView = {
   id: 'abc@host',
   direction: 'incoming',
   remoteUri: 'sip:2002@pbx',
   remoteName: 'Jane',
-  state: 'ended',
+  // The view as it stood when the call ended: an incoming call that was never answered was still ringing.
+  state: 'ringing',
   silent: false,
   muted: false,
   startedAt: Date.parse('2026-11-23T10:00:00Z'),
   answeredAt: null,
   reason: '',
-  stats: null,
 };
 
 describe('call history outcome', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseMessageSummary } from '../../../src-renderer/phone/message-waiting.js';
-import { toMwiView } from '../../../src-renderer/phone/mwi-subscription.js';
+import { parseMessageSummary } from '../../../src-main/phone/message-waiting.js';
+import { toMwiView } from '../../../src-main/phone/mwi-subscription.js';
 
 describe('parseMessageSummary (RFC 3842 simple-message-summary)', () => {
   it('reads the flag, the account and the voice counts with urgent ones', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFatalRejection, rejectionMessage, unreachableMessage } from '../../../src-renderer/phone/registration-errors.js';
+import { isFatalRejection, rejectionMessage, unreachableMessage } from '../../../src-main/phone/registration-errors.js';
 
 describe('registration error messages', () => {
   it('points at the credentials for 401/403', () => {

@@ -93,11 +93,9 @@ describe('the PSA behind the services', () => {
   });
 
   it('the ticket’s contact and a coworker from the PSA ring; a stranger is held back', async () => {
-    expect((await call('calls.decide', { call: incoming('+15550100101', 'c-alice') })).action).toBe('ring');
-    await expect
-      .poll(async () => (await call('calls.decide', { call: incoming('+15550107777', `c-sam-${Date.now()}`) })).rule, { timeout: 5_000 })
-      .toBe('coworker');
-    expect((await call('calls.decide', { call: incoming('+15550109999', 'c-stranger') })).action).toBe('redirect');
+    expect(services.screenCall(incoming('+15550100101', 'c-alice')).action).toBe('ring');
+    await expect.poll(() => services.screenCall(incoming('+15550107777', `c-sam-${Date.now()}`)).rule, { timeout: 5_000 }).toBe('coworker');
+    expect(services.screenCall(incoming('+15550109999', 'c-stranger')).action).toBe('redirect');
   });
 
   it('logs the held-back call into the PSA, because policy says not-rung', async () => {
@@ -120,14 +118,14 @@ describe('the PSA behind the services', () => {
   it('the screen pop keeps its time bound when the PSA hangs, and the decision never waits for it', async () => {
     psa.hangNext('findCaller');
     const pop = call('calls.lookup', { number: '+15550104444' });
-    expect((await call('calls.decide', { call: incoming('+15550104444', 'c-hang') })).action).toBe('redirect');
+    expect(services.screenCall(incoming('+15550104444', 'c-hang')).action).toBe('redirect');
     expect(await pop).toMatchObject({ person: null, timedOut: true });
   });
 
   it('"create ticket instead" carries the matched contact and company, and goes out once', async () => {
     await call('focus.stop', {});
     await call('focus.dnd', { minutes: 30 });
-    await call('calls.decide', { call: incoming('+15550100101', 'c-alice-2') });
+    services.screenCall(incoming('+15550100101', 'c-alice-2'));
     const attempt = (await call('callLog.list', { limit: 50, unhandledOnly: true })).attempts.find((a) => a.callerNumber === '+15550100101');
     if (!attempt) throw new Error('no attempt');
     const first = await call('callLog.createTicket', { attemptId: attempt.id });

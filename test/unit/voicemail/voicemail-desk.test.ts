@@ -60,8 +60,13 @@ afterAll(async () => {
 describe('voicemail desk', () => {
   it('a call held back by do-not-disturb hears the "away" greeting, filled in for this tech, within policy limits', async () => {
     await call('focus.dnd', { minutes: 60 });
-    const decision = await call('calls.decide', {
-      call: { callId: 'vm-1', fromUri: 'sip:+15550101@pbx', fromUser: '+15550101', displayName: 'Alice', assertedIdentity: null, toUri: 'sip:2001@pbx' },
+    const decision = services.screenCall({
+      callId: 'vm-1',
+      fromUri: 'sip:+15550101@pbx',
+      fromUser: '+15550101',
+      displayName: 'Alice',
+      assertedIdentity: null,
+      toUri: 'sip:2001@pbx',
     });
     expect(decision).toMatchObject({ action: 'voicemail', target: 'local' });
     const plan = await call('voicemail.prepare', { callId: 'vm-1', rule: decision.rule });
@@ -84,8 +89,13 @@ describe('voicemail desk', () => {
   });
 
   it('a recording whose window goes away is settled as interrupted, keeping what arrived', async () => {
-    const decision = await call('calls.decide', {
-      call: { callId: 'vm-2', fromUri: 'sip:+15550102@pbx', fromUser: '+15550102', displayName: 'Bob', assertedIdentity: null, toUri: 'sip:2001@pbx' },
+    const decision = services.screenCall({
+      callId: 'vm-2',
+      fromUri: 'sip:+15550102@pbx',
+      fromUser: '+15550102',
+      displayName: 'Bob',
+      assertedIdentity: null,
+      toUri: 'sip:2001@pbx',
     });
     expect(decision.action).toBe('voicemail');
     const { id } = await call('voicemail.begin', { callId: 'vm-2', mimeType: 'audio/webm;codecs=opus', variant: 'away', greetingSource: 'built-in' });
@@ -121,8 +131,13 @@ describe('voicemail desk', () => {
     await call('greetings.savePart', { uploadId, part: 'app', offset: 0, data: Buffer.from(wav).toString('base64') });
     await call('greetings.save', { uploadId });
     await call('focus.dnd', { minutes: 60 });
-    const decision = await call('calls.decide', {
-      call: { callId: 'vm-std', fromUri: 'sip:+15550109@pbx', fromUser: '+15550109', displayName: 'Bo', assertedIdentity: null, toUri: 'sip:2001@pbx' },
+    const decision = services.screenCall({
+      callId: 'vm-std',
+      fromUri: 'sip:+15550109@pbx',
+      fromUser: '+15550109',
+      displayName: 'Bo',
+      assertedIdentity: null,
+      toUri: 'sip:2001@pbx',
     });
     const plan = await call('voicemail.prepare', { callId: 'vm-std', rule: decision.rule });
     expect(plan.variant).toBe('standard'); // "away" was never recorded

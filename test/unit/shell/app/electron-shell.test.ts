@@ -5,8 +5,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RENDERER_URL } from '../../../../src-main/app/app-origin.js';
 import { APP_SCHEME_PRIVILEGES } from '../../../../src-main/app/app-protocol.js';
 import { APP_USER_MODEL_ID, LOOPBACK_MEDIA_SWITCH, startElectronShell, type Shell } from '../../../../src-main/app/electron-shell.js';
+import { followPhoneStatus } from '../../../../src-main/app/electron-tray.js';
+import type { Services } from '../../../../src-main/app/services.js';
 import { COMMAND_NAMES, channelFor } from '../../../../src-shared/ipc/ipc-names.js';
 import type { EventName, PhoneStatus } from '../../../../src-main/ipc/contract.js';
+import { createServer } from 'node:net';
 import { createFakeElectron, fakeEvent, PROJECT_DIR, type FakeElectron, type FakeElectronOptions } from '../fake-electron.js';
 
 type Started = {
@@ -75,6 +78,51 @@ const status = (registration: PhoneStatus['registration'], extra: Partial<PhoneS
   ...extra,
 });
 
+/**
+ * The services as the tray sees them, with the phone's status fed by the
+ * test (a registered phone or a ringing call needs a SIP peer, which unit
+ * tests don't start); focus and everything else stay the real ones.
+ */
+function withPhoneStatus(services: Services, initial: PhoneStatus) {
+  let current = initial;
+  const listeners = new Set<(s: PhoneStatus) => void>();
+  const view: Services = Object.create(services, {
+    phoneStatus: { get: () => current },
+    onPhoneStatus: {
+      value: (listener: (s: PhoneStatus) => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+  }) as Services;
+  const report = (next: PhoneStatus) => {
+    current = next;
+    for (const listener of listeners) listener(next);
+  };
+  return { services: view, report };
+}
+
+/** A second tray on the same fake Electron, following `services` exactly as the shell's does. */
+async function followingTray(fake: FakeElectron, services: Services, actions: Parameters<typeof followPhoneStatus>[3] = { open: () => {}, quit: () => {} }) {
+  const { createElectronPorts } = await import('../../../../src-main/app/electron-ports.js');
+  followPhoneStatus(createElectronPorts().createTray, services, join(PROJECT_DIR, 'assets'), actions);
+  const tray = fake.trays.at(-1);
+  if (!tray) throw new Error('no tray');
+  return tray;
+}
+
+/** A loopback port nothing listens on: connecting there is refused at once. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  const address = server.address();
+  await new Promise((resolveClose) => server.close(resolveClose));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+const NOT_SET_UP = 'Not set up: open Focusline to add your phone account';
+
 describe('the window', () => {
   it('is a sandboxed window on app://focusline with the CJS preload beside the main bundle', async () => {
     const { fake } = await start();
@@ -136,13 +184,13 @@ describe('the window', () => {
 });
 
 describe('the tray', () => {
-  it('starts offline, with the status, Open and Quit in its menu', async () => {
+  it('starts not set up (no account yet), with the status, Open and Quit in its menu', async () => {
     const { fake } = await start();
     const tray = only(fake.trays);
     expect(tray.image).toBe(join(PROJECT_DIR, 'assets', 'tray-offline.png'));
-    expect(tray.tooltip).toBe('Focusline: Offline');
+    expect(tray.tooltip).toBe(`Focusline: ${NOT_SET_UP}`);
     expect(tray.menu?.template.map((i) => i.label ?? i.type)).toEqual([
-      'Offline',
+      NOT_SET_UP,
       'Do not disturb for 1 hour',
       'separator',
       'Open Focusline',
@@ -150,29 +198,52 @@ describe('the tray', () => {
     ]);
   });
 
+  it('follows main’s own phone: an account whose server refuses the connection shows as reconnecting', async () => {
+    const { fake, shell } = await start();
+    cleanups.push(() => shell.services.close());
+    const tray = only(fake.trays);
+    const port = await closedPort();
+    const saved = await shell.services.route('settings.saveAccount', {
+      account: { wsServer: `ws://127.0.0.1:${port}`, sipUri: 'sip:2001@pbx.test', authUser: '', displayName: '' },
+      password: 'secret',
+    });
+    expect(saved.ok).toBe(true);
+    await vi.waitFor(() => expect(shell.services.phoneStatus.registration).toBe('reconnecting'), { timeout: 10_000 });
+    expect([tray.image, tray.tooltip]).toEqual([join(PROJECT_DIR, 'assets', 'tray-reconnecting.png'), 'Focusline: Reconnecting…']);
+    expect(tray.menu?.template[0]?.label).toBe('Reconnecting…');
+  });
+
   it('shows focus in the tray: the ticket in the tooltip, a distinct icon, and Stop work in the menu', async () => {
     const { fake, shell } = await start();
     const tray = only(fake.trays);
-    await shell.services.route('phone.reportStatus', { status: { registration: 'registered', detail: '', activeCalls: 0, ringing: false } });
+    const registered = withPhoneStatus(shell.services, status('registered'));
+    const registeredTray = await followingTray(fake, registered.services);
+    expect(registeredTray.image).toBe(join(PROJECT_DIR, 'assets', 'tray-available.png'));
     const created = await shell.services.route('tickets.create', { summary: 'printer down', company: 'Acme' });
     const id = created.ok ? (created.value as { id: string }).id : '';
     await shell.services.route('focus.startTicket', { ticketId: id });
-    expect(tray.image).toBe(join(PROJECT_DIR, 'assets', 'tray-focused.png'));
-    expect(tray.tooltip).toBe(`Focusline: Available · Focused: #${id} Acme: printer down`);
+    // The shell's own tray (no account yet): the focus is in the tooltip and the menu.
+    expect(tray.tooltip).toBe(`Focusline: ${NOT_SET_UP} · Focused: #${id} Acme: printer down`);
+    expect(tray.menu?.template.map((i) => i.label ?? i.type)).toContain(`Focused: #${id} Acme: printer down`);
+    // With the phone registered, focus has its own icon.
+    expect(registeredTray.image).toBe(join(PROJECT_DIR, 'assets', 'tray-focused.png'));
+    expect(registeredTray.tooltip).toBe(`Focusline: Available · Focused: #${id} Acme: printer down`);
     tray.menu?.template.find((i) => i.label === 'Stop work')?.click?.();
     await vi.waitFor(() => expect(shell.services.focusView().mode).toBe('off'));
-    expect(tray.image).toBe(join(PROJECT_DIR, 'assets', 'tray-available.png'));
+    expect(tray.tooltip).toBe(`Focusline: ${NOT_SET_UP}`);
+    expect(registeredTray.image).toBe(join(PROJECT_DIR, 'assets', 'tray-available.png'));
   });
 
   it('follows the status the phone reports', async () => {
     const { fake, shell } = await start();
-    const tray = only(fake.trays);
-    const report = (s: PhoneStatus) => shell.services.route('phone.reportStatus', { status: s });
-    await report(status('registered'));
+    const phone = withPhoneStatus(shell.services, status('offline'));
+    const tray = await followingTray(fake, phone.services);
+    expect([tray.image, tray.tooltip]).toEqual([join(PROJECT_DIR, 'assets', 'tray-offline.png'), 'Focusline: Offline']);
+    phone.report(status('registered'));
     expect([tray.image, tray.tooltip]).toEqual([join(PROJECT_DIR, 'assets', 'tray-available.png'), 'Focusline: Available']);
-    await report(status('registered', { ringing: true }));
+    phone.report(status('registered', { ringing: true }));
     expect([tray.image, tray.tooltip]).toEqual([join(PROJECT_DIR, 'assets', 'tray-in-call.png'), 'Focusline: Incoming call']);
-    await report(status('failed', { detail: '401 Unauthorized' }));
+    phone.report(status('failed', { detail: '401 Unauthorized' }));
     expect([tray.image, tray.tooltip]).toEqual([join(PROJECT_DIR, 'assets', 'tray-failed.png'), 'Focusline: Not connected: 401 Unauthorized']);
     expect(tray.menu?.template[0]?.label).toBe('Not connected');
   });
@@ -306,9 +377,19 @@ describe('single instance and dial links', () => {
 
 describe('OS integration', () => {
   it('asks the phone to reconnect now when the machine wakes up', async () => {
-    const { fake, events } = await start();
+    const { fake, shell, events } = await start();
+    const reconnect = vi.spyOn(shell.services, 'reconnectPhone');
     fake.electron.powerMonitor.emit('resume');
-    expect(events).toEqual([{ name: 'phone.reconnectNow', payload: { why: 'resume' } }]);
+    expect(reconnect).toHaveBeenCalledOnce();
+    // main's own phone reconnects: nothing goes to the window for it.
+    expect(events).toEqual([]);
+  });
+
+  it('a crashed renderer takes the calls’ media with it: main’s phone stops waiting on it', async () => {
+    const { fake, shell } = await start();
+    const gone = vi.spyOn(shell.services, 'mediaGone');
+    only(fake.windows).webContents.emit('render-process-gone', fakeEvent(), { reason: 'crashed', exitCode: 139 });
+    expect(gone).toHaveBeenCalledOnce();
   });
 
   it('quits on OS shutdown so the hidden window does not hold it up', async () => {

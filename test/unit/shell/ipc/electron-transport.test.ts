@@ -117,7 +117,7 @@ describe('the Electron IPC transport', () => {
     const ours = windowShowing(OURS);
     detach();
     expect(fake.invokeHandlers.size).toBe(0);
-    services.bus.emit('phone.reconnectNow', { why: 'online' });
+    services.bus.emit('phone.dial', { target: '+15550100' });
     expect(ours.webContents.send).not.toHaveBeenCalled();
     detach = () => {};
   });

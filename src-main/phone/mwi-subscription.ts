@@ -1,5 +1,5 @@
 import { Subscriber, SubscriptionState, type Notification, type URI, type UserAgent } from 'sip.js';
-import type { MwiView } from '../state/phone-store.js';
+import type { MwiView } from '../ipc/contract.js';
 import { parseMessageSummary, type MessageSummary } from './message-waiting.js';
 
 const EVENT = 'message-summary';
@@ -25,6 +25,7 @@ export class MwiSubscription {
     private readonly ua: UserAgent,
     private readonly mailbox: URI,
     private readonly onUpdate: (update: MwiUpdate) => void,
+    private readonly log: (message: string) => void,
   ) {}
 
   /** Starts a fresh subscription, replacing (and politely ending) any earlier one. */
@@ -88,7 +89,7 @@ export class MwiSubscription {
   private warnOnce(message: string): void {
     if (this.warned) return;
     this.warned = true;
-    console.warn(`Focusline: ${message}`);
+    this.log(message);
   }
 }
 

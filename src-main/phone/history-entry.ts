@@ -1,5 +1,4 @@
-import type { HistoryEntry } from '../../src-main/ipc/contract.js';
-import type { CallView } from '../state/phone-store.js';
+import type { CallView, HistoryEntry } from '../ipc/contract.js';
 
 /** How a call that did not go to the tech ended: by their click, or by policy. */
 export type Disposition = 'declined' | 'redirected' | 'rejected' | 'voicemail';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reconnectDelayMs, RECONNECT_STEPS_MS } from '../../../src-renderer/phone/backoff.js';
-import { isWakeGap } from '../../../src-renderer/phone/wake-detector.js';
+import { reconnectDelayMs, RECONNECT_STEPS_MS } from '../../../src-main/phone/reconnect-delay.js';
+import { isWakeGap } from '../../../src-main/phone/wake-detector.js';
 
 describe('reconnect backoff', () => {
   it('starts fast so a PBX restart heals in about a second', () => {

@@ -1,0 +1,94 @@
+import type { FocuslineApi } from '../../src-main/ipc/contract.js';
+import { createCallWaitingTone, createRingtone } from '../media/audio-output.js';
+import type { DeviceChoice } from '../media/media-endpoint.js';
+import { usePhoneStore, type CallView } from '../state/phone-store.js';
+
+/**
+ * What the tech does with the phone, as the UI calls it: each click is a
+ * command to main, where the SIP user agent runs. The window adds what only
+ * it can: the ringtone on the ring device and the call-waiting beep in the
+ * headset while main says a call rings, and a notification when the window
+ * is in the background.
+ */
+export class Phone {
+  private readonly ringtone = createRingtone();
+  private readonly callWaitingTone = createCallWaitingTone();
+  private readonly announced = new Set<string>();
+
+  constructor(
+    private readonly api: FocuslineApi,
+    private devices: DeviceChoice,
+  ) {
+    usePhoneStore.subscribe((state, before) => {
+      if (state.calls !== before.calls) this.updateAlerting(state.calls);
+    });
+  }
+
+  setDevices(devices: DeviceChoice): void {
+    this.devices = devices;
+  }
+
+  async call(target: string): Promise<string> {
+    return (await this.api.invoke('phone.call', { target })).callId;
+  }
+
+  async callVoicemail(): Promise<void> {
+    await this.api.invoke('phone.callVoicemail', {});
+  }
+
+  async answer(id: string): Promise<void> {
+    await this.api.invoke('phone.answer', { callId: id });
+  }
+
+  async decline(id: string): Promise<void> {
+    await this.api.invoke('phone.decline', { callId: id });
+  }
+
+  async hangup(id: string): Promise<void> {
+    await this.api.invoke('phone.hangup', { callId: id });
+  }
+
+  async hold(id: string): Promise<void> {
+    await this.api.invoke('phone.hold', { callId: id, hold: true });
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.api.invoke('phone.hold', { callId: id, hold: false });
+  }
+
+  /** Call waiting: only one call talks at a time, the rest wait on hold. */
+  async switchTo(id: string): Promise<void> {
+    await this.resume(id);
+  }
+
+  setMute(id: string, muted: boolean): void {
+    void this.api.invoke('phone.mute', { callId: id, muted }).catch(() => {});
+  }
+
+  sendDtmf(id: string, tone: string): void {
+    void this.api.invoke('phone.dtmf', { callId: id, tone }).catch(() => {});
+  }
+
+  /** Ring on the ring device when idle; a quiet beep in the headset when already on a call. */
+  private updateAlerting(calls: readonly CallView[]): void {
+    const ringing = calls.filter((c) => c.state === 'ringing' && c.direction === 'incoming' && !c.silent);
+    const talking = calls.some((c) => c.state === 'active' || c.state === 'held' || c.state === 'early' || c.state === 'dialing');
+    if (ringing.length > 0 && !talking) this.ringtone.start(this.devices.ringDeviceId);
+    else this.ringtone.stop();
+    if (ringing.length > 0 && talking) this.callWaitingTone.start(this.devices.speakerId);
+    else this.callWaitingTone.stop();
+    for (const call of ringing) {
+      if (this.announced.has(call.id)) continue;
+      this.announced.add(call.id);
+      notifyIncoming(call);
+    }
+    const live = new Set(calls.map((c) => c.id));
+    for (const id of this.announced) if (!live.has(id)) this.announced.delete(id);
+  }
+}
+
+function notifyIncoming(view: CallView): void {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || document.hasFocus()) return;
+  const n = new Notification(`Incoming call: ${view.remoteName || view.remoteUri}`, { body: view.remoteUri, tag: view.id, requireInteraction: true });
+  n.onclick = () => window.focus();
+}
