@@ -39,7 +39,10 @@ export async function startSession(): Promise<Session> {
     iceServers = next.iceServers;
     phone.setDevices(next.devices);
   });
-  api.on('phone.changed', (view) => showPhone(view));
+  api.on('phone.changed', (view) => {
+    showPhone(view);
+    media.follow(view.mediaEndpoint);
+  });
   api.on('history.changed', ({ entries }) => useAppStore.getState().setHistory(entries));
   api.on('focus.changed', (focus) => useAppStore.getState().set({ focus }));
   api.on('tickets.changed', ({ tickets }) => useAppStore.getState().set({ tickets }));
@@ -122,5 +125,6 @@ async function loadFocusState(api: FocuslineApi): Promise<void> {
 /** A suppressed call is news, not an interruption: a silent notification, only when the window is in the background. */
 function notifyQuietly(body: string): void {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || document.hasFocus()) return;
-  new Notification('Handled while you focus', { body, silent: true });
+  // One tag: each quiet call replaces the last one's notification, so a call storm is one entry, not a thousand.
+  new Notification('Handled while you focus', { body, silent: true, tag: 'focusline-handled' });
 }

@@ -41,13 +41,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     void serveStatic(req, res, options.rendererDir, () => port);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const mediaSockets: MediaSockets = new Map();
   server.on('upgrade', (req, socket, head) => {
     const refusal = refuseUpgrade(req, port, token);
     if (refusal) {
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, options.services));
+    wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, options.services, mediaSockets));
   });
   await listen(server, options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
@@ -103,28 +104,38 @@ function refuseUpgrade(req: IncomingMessage, port: number, token: string): strin
   return undefined;
 }
 
-function attachClient(ws: WebSocket, services: Services): void {
+/** Which socket carries each media endpoint: a tab that reconnects before its old socket's close arrives keeps media. */
+type MediaSockets = Map<string, SocketState>;
+
+function attachClient(ws: WebSocket, services: Services, mediaSockets: MediaSockets): void {
   const send = (frame: ServerFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
-  const unsubscribe = services.bus.subscribe((name, payload) => send({ t: 'event', name, payload }));
   /** The media endpoint this tab attached, so main knows the calls' audio left with it. */
   const socket: SocketState = { endpoint: undefined };
+  const unsubscribe = services.bus.subscribe((name, payload) => {
+    // A call's SDP goes only to the tab that carries media, never to every tab.
+    if (name === 'media.request' && endpointOf(payload) !== socket.endpoint) return;
+    send({ t: 'event', name, payload });
+  });
   ws.on('close', () => {
     unsubscribe();
-    if (socket.endpoint !== undefined) services.mediaGone(socket.endpoint);
+    const endpoint = socket.endpoint;
+    if (endpoint === undefined || mediaSockets.get(endpoint) !== socket) return;
+    mediaSockets.delete(endpoint);
+    services.mediaGone(endpoint);
   });
   // A socket error (a frame over maxPayload, a broken peer) closes that socket
   // only; ws emits it as 'error', which would end the host if nobody listened.
   ws.on('error', (error) => services.log(`web host: closed a socket: ${messageOf(error)}`));
   ws.on('message', (data) => {
-    handleFrame(String(data), services, send, socket).catch((error: unknown) => services.log(`web host: a frame failed: ${messageOf(error)}`));
+    handleFrame(String(data), services, send, socket, mediaSockets).catch((error: unknown) => services.log(`web host: a frame failed: ${messageOf(error)}`));
   });
 }
 
 type SocketState = { endpoint: string | undefined };
 
-async function handleFrame(text: string, services: Services, send: (f: ServerFrame) => void, socket: SocketState): Promise<void> {
+async function handleFrame(text: string, services: Services, send: (f: ServerFrame) => void, socket: SocketState, mediaSockets: MediaSockets): Promise<void> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -137,8 +148,20 @@ async function handleFrame(text: string, services: Services, send: (f: ServerFra
     services.log('web host: dropped a frame that does not match the protocol');
     return;
   }
+  // Only the tab that attached as a media endpoint may answer for it.
+  if (frame.data.name === 'media.reply' && (socket.endpoint === undefined || endpointOf(frame.data.payload) !== socket.endpoint)) {
+    send({ t: 'result', id: frame.data.id, ok: false, error: { code: 'forbidden', message: 'This tab does not carry the calls’ audio.' } });
+    return;
+  }
   const result = await services.route(frame.data.name, frame.data.payload);
-  if (result.ok && frame.data.name === 'media.attach') socket.endpoint = endpointOf(frame.data.payload);
+  if (result.ok && frame.data.name === 'media.attach') {
+    const endpoint = endpointOf(frame.data.payload);
+    if (endpoint !== undefined) {
+      if (socket.endpoint !== undefined && socket.endpoint !== endpoint && mediaSockets.get(socket.endpoint) === socket) mediaSockets.delete(socket.endpoint);
+      socket.endpoint = endpoint;
+      mediaSockets.set(endpoint, socket);
+    }
+  }
   send(result.ok ? { t: 'result', id: frame.data.id, ok: true, value: result.value } : { t: 'result', id: frame.data.id, ok: false, error: result.error });
 }
 

@@ -68,9 +68,14 @@ export function createCallsDesk(ports: CallsDeskPorts) {
     if (truncated.length > 0) log(`Call ${call.callId} from ${call.fromUri} sent over-long ${truncated.join(', ')}; cut to decide on it`);
     const { decision, attempt } = screening.screen(call);
     if (decision.action !== 'ring') {
-      bus.emit('calls.suppressed', toAttemptView(attempt));
-      callLogPush.request();
-      attempts.held(callOnRecord(attempt), decision.action);
+      // The decision stands whatever its news does: a failed push or PSA note must never turn a held-back call into a ring.
+      try {
+        bus.emit('calls.suppressed', toAttemptView(attempt));
+        callLogPush.request();
+        attempts.held(callOnRecord(attempt), decision.action);
+      } catch (error) {
+        log(`Call ${call.callId}: held back, but telling the UI or the PSA failed: ${messageOf(error)}`);
+      }
     }
     return decision;
   };

@@ -137,6 +137,8 @@ export const PhoneViewSchema = z.object({
   mwi: MwiViewSchema.nullable(),
   /** Something the tech should do or know about the phone, e.g. "Click once in this tab to enable voicemail audio". */
   notice: z.string().max(500).nullable(),
+  /** Which window carries the calls' audio (its media endpoint id); null: none, so an open window should take over. */
+  mediaEndpoint: z.string().max(64).nullable(),
 });
 export type PhoneView = z.infer<typeof PhoneViewSchema>;
 

@@ -33,6 +33,11 @@ export class MediaBridge {
     return this.endpoint !== undefined;
   }
 
+  /** The window that carries media now, if any. */
+  get endpointId(): string | undefined {
+    return this.endpoint;
+  }
+
   /** A window offers to carry media; it replaces any earlier one (whose pending requests fail). */
   attach(endpoint: string): void {
     if (this.endpoint !== undefined && this.endpoint !== endpoint)

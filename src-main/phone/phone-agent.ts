@@ -18,6 +18,12 @@ const REGISTER_EXPIRES_S = 300;
 const VOICEMAIL_READY_TIMEOUT_MS = 1_000;
 /** RFC 3261 §14.1: after a 491 the owner of the Call-ID waits 2.1–4 s, the other side 0–2 s, then tries again. */
 const GLARE_RETRIES = 2;
+/** More calls ringing at once than anyone can take: the next allowed caller hears busy (and is logged), the UI stays readable. */
+const MAX_RINGING = 20;
+/** A call whose window went away: this long for a window to come back (a reload) before the call is hung up, not left silent. */
+export const MEDIA_GRACE_MS = 15_000;
+/** sip.js answers 480 by itself after this; above policy's longest ring timeout (300 s), so policy's timeout decides. */
+const SIPJS_NO_ANSWER_TIMEOUT_S = 330;
 
 /** What the phone needs to register. The password stays in main. */
 export type PhoneCredentials = {
@@ -64,6 +70,12 @@ type LiveCall = {
   voicemail?: boolean;
   ringTimer?: ReturnType<typeof setTimeout>;
   sdh?: ForwardingSessionDescriptionHandler;
+  /** What policy decided (incoming calls): a held-back call that ends before its answer is not a missed call. */
+  decision?: Decision;
+  /** It sent 180: only a call that rang can be missed. */
+  rang?: boolean;
+  /** One re-INVITE at a time per call (hold, resume, ICE restart, a window re-attaching). */
+  reinviteChain?: Promise<void>;
 };
 
 /**
@@ -94,20 +106,35 @@ export class PhoneAgent {
   private pushScheduled = false;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly stopAttachWatch: () => void;
+  private mediaGraceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly ports: PhoneAgentPorts) {
     this.stopAttachWatch = ports.bridge.onAttachChange((endpoint) => {
+      clearTimeout(this.mediaGraceTimer);
+      this.mediaGraceTimer = undefined;
       if (endpoint !== undefined) void this.reconnectMedia();
+      else this.mediaGraceTimer = setTimeout(() => void this.hangUpWithoutMedia(), MEDIA_GRACE_MS);
+      this.changed();
     });
   }
 
   view(): PhoneView {
     return {
       registration: this.registration,
-      detail: this.detail,
-      calls: [...this.calls.values()].filter((c) => c.shown).map((c) => c.view),
+      detail: this.detail.slice(0, 1000),
+      // Bounded here, once: reasons and addresses come from the network (a far end's reason phrase, a registrar's).
+      calls: [...this.calls.values()]
+        .filter((c) => c.shown)
+        .slice(0, 100)
+        .map(({ view }) => ({
+          ...view,
+          remoteUri: view.remoteUri.slice(0, 512),
+          remoteName: view.remoteName.slice(0, 256),
+          reason: view.reason.slice(0, 256),
+        })),
       mwi: this.mwiView,
-      notice: this.notice,
+      notice: this.notice?.slice(0, 500) ?? null,
+      mediaEndpoint: this.ports.bridge.endpointId ?? null,
     };
   }
 
@@ -193,6 +220,7 @@ export class PhoneAgent {
       transportOptions: { server: creds.account.wsServer, connectionTimeout: 5, keepAliveInterval: 25 },
       // The decision comes first; sip.js must not send 180 by itself.
       sendInitialProvisionalResponse: false,
+      noAnswerTimeout: SIPJS_NO_ANSWER_TIMEOUT_S,
       userAgentString: creds.userAgentString,
       logLevel: 'error',
       logBuiltinEnabled: false,
@@ -300,9 +328,26 @@ export class PhoneAgent {
   private async reconnectMedia(): Promise<void> {
     for (const call of this.calls.values()) {
       if (call.session.state !== SessionState.Established || call.voicemail) continue;
-      await this.reinvite(call, { hold: call.view.state === 'held' }).catch((err: unknown) =>
-        this.ports.log(`Could not bring call ${call.view.id}'s audio to the window: ${messageOf(err)}`),
-      );
+      const id = call.view.id;
+      try {
+        await this.reinvite(call, { hold: call.view.state === 'held' });
+        // The new peer connection starts with the mic on: put hold and mute back as the tech left them.
+        if (call.view.state === 'held') await this.ports.bridge.request(id, 'setSenderEnabled', { enabled: false }, 2_000);
+        if (call.view.muted) this.ports.bridge.notify(id, 'setMuted', { muted: true });
+      } catch (err) {
+        this.ports.log(`Could not bring call ${id}'s audio to the window: ${messageOf(err)}`);
+      }
+    }
+  }
+
+  /** No window came back to carry the calls' audio: end them rather than leave both sides in silence. */
+  private async hangUpWithoutMedia(): Promise<void> {
+    this.mediaGraceTimer = undefined;
+    for (const call of [...this.calls.values()]) {
+      if (call.session.state !== SessionState.Established) continue;
+      this.ports.log(`Call ${call.view.id}: no Focusline window carried its audio for ${MEDIA_GRACE_MS / 1000} s; hung up.`);
+      call.view = { ...call.view, reason: 'Hung up: the Focusline window closed' };
+      await call.session.bye().catch(() => undefined);
     }
   }
 
@@ -318,7 +363,12 @@ export class PhoneAgent {
     this.pushScheduled = true;
     setImmediate(() => {
       this.pushScheduled = false;
-      this.ports.changed(this.view());
+      try {
+        this.ports.changed(this.view());
+      } catch (error) {
+        // A push the contract refuses must not take the host down; the next change pushes again.
+        this.ports.log(`Could not push the phone's state: ${messageOf(error)}`);
+      }
     });
   }
 
@@ -364,6 +414,13 @@ export class PhoneAgent {
   private onInvite(invitation: Invitation): void {
     const { call, truncated } = normaliseCaller(invitation);
     const id = call.callId;
+    if (this.calls.has(id)) {
+      // A second INVITE with a Call-ID already in use (a forged or looping one): refused before it is decided or
+      // logged, so it can't add a contact attempt, nor take over the real call's row.
+      this.ports.log(`Refused a second INVITE for call ${id} from ${call.fromUri} (482).`);
+      void invitation.reject({ statusCode: 482 }).catch(() => undefined);
+      return;
+    }
     let decision: Decision;
     try {
       decision = this.ports.screen(call, truncated);
@@ -374,12 +431,12 @@ export class PhoneAgent {
       this.ports.recordFallback(call, reason);
       decision = { action: 'ring', reason, rule: 'fallback', repeatCaller: false };
     }
-    const live: LiveCall = { session: invitation, view: newView(id, 'incoming', call.fromUri, call.displayName || call.fromUser, 'ringing'), shown: false };
-    if (this.calls.has(id)) {
-      // A second INVITE with a Call-ID already in use (a retransmission sip.js didn't match, or a forged one).
-      void invitation.reject({ statusCode: 482 }).catch(() => undefined);
-      return;
-    }
+    const live: LiveCall = {
+      session: invitation,
+      view: newView(id, 'incoming', call.fromUri, call.displayName || call.fromUser, 'ringing'),
+      shown: false,
+      decision,
+    };
     this.calls.set(id, live);
     this.watchSession(live);
     invitation.delegate = { onCancel: () => this.patch(live, { reason: 'Caller hung up' }) };
@@ -424,7 +481,16 @@ export class PhoneAgent {
   /** 180 at once, the card on screen, and a ring timeout after which the call is missed (never dropped unanswered). */
   private async ring(live: LiveCall, patch: Partial<CallView>): Promise<void> {
     const invitation = live.session as Invitation;
+    const ringing = [...this.calls.values()].filter((c) => c.shown && c.view.state === 'ringing').length;
+    if (ringing >= MAX_RINGING) {
+      live.disposition = 'rejected';
+      live.view = { ...live.view, reason: `Busy: ${MAX_RINGING} calls were already ringing` };
+      this.ports.log(`Call ${live.view.id}: answered 486, ${MAX_RINGING} calls were already ringing.`);
+      await invitation.reject({ statusCode: 486 });
+      return;
+    }
     await invitation.progress({ statusCode: 180 });
+    live.rang = true;
     if (stateOf(invitation) !== SessionState.Initial) return;
     live.view = { ...live.view, ...patch, state: 'ringing' };
     live.shown = true;
@@ -451,7 +517,6 @@ export class PhoneAgent {
     const invitation = live.session as Invitation;
     const callId = live.view.id;
     live.voicemail = true;
-    live.disposition = 'voicemail';
     let ready: { ready: boolean; why: string };
     try {
       const answer = await this.ports.bridge.request(callId, 'voicemailPrepare', { rule: decision.rule }, VOICEMAIL_READY_TIMEOUT_MS);
@@ -468,6 +533,7 @@ export class PhoneAgent {
       await invitation.accept();
       // accept() can settle after a CANCEL (sip.js swallows it): judge by the session's state.
       if (stateOf(invitation) !== SessionState.Established) return;
+      live.disposition = 'voicemail';
       const limitMs = 15 * 60_000;
       await this.ports.bridge.request(callId, 'voicemailRun', {}, limitMs);
     } catch (error) {
@@ -514,11 +580,23 @@ export class PhoneAgent {
 
   async answer(id: string): Promise<void> {
     const live = this.calls.get(id);
-    if (!live || !(live.session instanceof Invitation) || live.voicemail) throw new Error('That call is no longer ringing.');
+    if (!live || !(live.session instanceof Invitation) || live.voicemail || stateOf(live.session) !== SessionState.Initial) {
+      throw new Error('That call is no longer ringing: the caller hung up or it was answered elsewhere.');
+    }
     if (!this.ports.bridge.connected) throw new Error('Open the Focusline window to answer: it carries the call’s audio.');
-    clearTimeout(live.ringTimer);
+    // The ring timer keeps running until the call is up (onEstablished): a hold refused below leaves it ringing, never stuck.
     await this.holdOthers(id);
-    await live.session.accept();
+    try {
+      await live.session.accept();
+    } catch (error) {
+      this.ports.log(`Answering call ${id} failed: ${messageOf(error)}`);
+      if (stateOf(live.session) === SessionState.Terminated) {
+        throw new Error('The call could not be connected: the microphone or this window did not respond in time. The caller heard "temporarily unavailable".', {
+          cause: error,
+        });
+      }
+      throw new Error('The call could not be connected; try again.', { cause: error });
+    }
   }
 
   async decline(id: string): Promise<void> {
@@ -618,8 +696,14 @@ export class PhoneAgent {
     this.patch(live, { state: hold ? 'held' : 'active' });
   }
 
-  /** A re-INVITE, retried after glare (491) as RFC 3261 §14.1 says; sip.js itself does not retry. */
-  private async reinvite(live: LiveCall, options: Record<string, unknown>): Promise<void> {
+  /** A re-INVITE, one at a time per call, retried after glare (491) as RFC 3261 §14.1 says; sip.js itself does not retry. */
+  private reinvite(live: LiveCall, options: Record<string, unknown>): Promise<void> {
+    const run = (live.reinviteChain ?? Promise.resolve()).catch(() => undefined).then(() => this.reinviteNow(live, options));
+    live.reinviteChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reinviteNow(live: LiveCall, options: Record<string, unknown>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.reinviteOnce(live, options);
       if (outcome === 'ok') return;
@@ -646,7 +730,7 @@ export class PhoneAgent {
           },
         })
         // sip.js refuses to start a re-INVITE while the far end's is still being answered: the same crossing as a 491.
-        .catch((error: unknown) => resolve(/ongoing re-INVITE/i.test(messageOf(error)) ? 491 : messageOf(error)));
+        .catch((error: unknown) => resolve(/ongoing re-INVITE|Reinvite in progress/i.test(messageOf(error)) ? 491 : messageOf(error)));
     });
   }
 
@@ -672,12 +756,16 @@ export class PhoneAgent {
     await Promise.resolve();
     clearTimeout(live.ringTimer);
     this.ports.bridge.abandon(live.view.id);
+    // Whatever the window holds for this call (a prepared voicemail, a peer connection) goes too; closing twice is harmless.
+    this.ports.bridge.notify(live.view.id, 'close', {});
     if (this.calls.get(live.view.id) === live) this.calls.delete(live.view.id);
     if (this.calls.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     if (live.shown) this.changed();
     // A call policy held back (302, busy) is in the call log with its reason; in the phone's history a
     // call storm would push the tech's real calls out of the list.
     if (live.disposition === 'redirected' || live.disposition === 'rejected') return;
+    // Held back by policy but gone before its answer (the caller cancelled, or sent Expires: 0): the call log has it; it never rang.
+    if (live.view.direction === 'incoming' && !live.rang && live.disposition === undefined) return;
     try {
       this.ports.callEnded(toHistoryEntry(live.view, live.disposition, new Date()));
     } catch (error) {

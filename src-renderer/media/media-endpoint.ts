@@ -62,8 +62,22 @@ export class MediaEndpoint {
   async attach(): Promise<void> {
     const { liveCallIds } = await this.api.invoke('media.attach', { endpoint: this.id });
     const live = new Set(liveCallIds);
-    for (const callId of [...this.calls.keys()]) if (!live.has(callId)) this.close(callId);
+    for (const callId of [...this.calls.keys(), ...this.prepared.keys()]) if (!live.has(callId)) this.close(callId);
     this.statsTimer ??= setInterval(() => void this.refreshStats(), 1000);
+  }
+
+  /**
+   * Main's view says who carries media: nobody (the window that did closed),
+   * so this one offers; or another window, so this one lets go of its peer
+   * connections and microphone.
+   */
+  follow(mediaEndpoint: string | null): void {
+    if (mediaEndpoint === null) {
+      void this.attach().catch(() => undefined);
+      return;
+    }
+    if (mediaEndpoint === this.id) return;
+    for (const callId of [...this.calls.keys(), ...this.prepared.keys()]) this.close(callId);
   }
 
   private async handle(request: MediaRequest): Promise<void> {

@@ -7,7 +7,7 @@ import { startRtpengine, type Rtpengine } from '../harness/rtpengine.js';
 import { startSippCall } from '../harness/sipp.js';
 import { cutTcpConnectionsTo } from '../harness/network-faults.js';
 import { startFocuslineWeb, type FocuslineWeb } from '../e2e/focusline-web.js';
-import { callCard, packetsGained, registrationOf, waitForCall, waitNoCalls, waitRegistered } from '../e2e/phone-page.js';
+import { callCard, dial, packetsGained, registrationOf, waitForCall, waitNoCalls, waitRegistered } from '../e2e/phone-page.js';
 import { waitFor } from '../harness/processes.js';
 
 // SIPp and baresip are plain-RTP SIP phones. They call Focusline (web mode,
@@ -163,5 +163,31 @@ describe('baresip calls the app', () => {
     await page.click('[data-testid=decline]');
     const closed = await baresip.waitForEvent('CALL_CLOSED', 5000);
     expect(closed.param).toMatch(/486/);
+  });
+});
+
+describe('the app calls baresip', () => {
+  let baresip: Baresip;
+  beforeAll(async () => {
+    baresip = await startBaresip({ callers: [], callee: { user: 'tech2', password: 'secret2', registrar: kamailio } });
+  });
+  afterAll(async () => {
+    await baresip?.stop();
+  });
+
+  it('the keypad’s tones reach the far end: baresip receives 1, 2, 3, # in order', async () => {
+    await dial(page, 'tech2');
+    await baresip.waitForEvent('CALL_ESTABLISHED', 10_000);
+    await waitForCall(page, 'active');
+    await page.click('[data-testid=keypad-toggle]');
+    for (const key of ['1', '2', '3', '#']) {
+      await page.click(`[data-testid="dtmf-${key}"]`);
+      // baresip reports each key it received (RFC 4733 events, or SIP INFO where those weren't negotiated).
+      const received = await baresip.waitForEvent('CALL_DTMF_START', 5000);
+      expect(received.param).toBe(key);
+    }
+    await page.click('[data-testid=hangup]');
+    await baresip.waitForEvent('CALL_CLOSED', 5000);
+    await waitNoCalls(page);
   });
 });

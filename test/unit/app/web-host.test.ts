@@ -12,6 +12,7 @@ import { InMemorySecretStore } from '../in-memory-secret-store.js';
 
 let host: WebHost;
 let rendererDir: string;
+let services: Awaited<ReturnType<typeof createServices>>;
 
 beforeAll(async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'fl-host-'));
@@ -19,7 +20,7 @@ beforeAll(async () => {
   await mkdir(rendererDir);
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Focusline</title>');
   await writeFile(join(dataDir, 'outside.txt'), 'secret');
-  const services = await createServices({
+  services = await createServices({
     mode: 'web',
     version: '1.0.0',
     dataDir,
@@ -132,5 +133,40 @@ describe('FOCUSLINE_WEB_TOKEN', () => {
     expect(parseWebToken('AB'.repeat(16))).toBe('ab'.repeat(16));
     expect(() => parseWebToken('secret')).toThrow(/at least 32 hex characters/);
     expect(() => parseWebToken('g'.repeat(40))).toThrow(/at least 32 hex characters/);
+  });
+});
+
+describe('web host: the calls’ media belongs to one tab', () => {
+  type Frame = { t: string; name?: string; id?: number; ok?: boolean; error?: { code: string } };
+  const open = async () => {
+    const outcome = await connect({ token: host.token });
+    if (!outcome.opened) throw new Error(`socket refused: ${outcome.status}`);
+    const frames: Frame[] = [];
+    outcome.ws.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString()) as Frame));
+    let nextId = 1;
+    const invoke = async (name: string, payload: unknown) => {
+      const id = nextId++;
+      outcome.ws.send(JSON.stringify({ t: 'call', id, name, payload }));
+      await expect.poll(() => frames.some((f) => f.t === 'result' && f.id === id)).toBe(true);
+      return frames.find((f) => f.t === 'result' && f.id === id)!;
+    };
+    return { ws: outcome.ws, frames, invoke };
+  };
+
+  it('sends a call’s media requests only to the tab that attached, takes replies only from it, and lets go when it closes', async () => {
+    const owner = await open();
+    const other = await open();
+    expect((await owner.invoke('media.attach', { endpoint: 'endpoint-owner-1' })).ok).toBe(true);
+    services.bus.emit('media.request', { endpoint: 'endpoint-owner-1', id: 0, callId: 'call-1', method: 'close', args: {} });
+    await expect.poll(() => owner.frames.some((f) => f.t === 'event' && f.name === 'media.request')).toBe(true);
+    expect(other.frames.some((f) => f.t === 'event' && f.name === 'media.request')).toBe(false);
+    const spoofed = await other.invoke('media.reply', { endpoint: 'endpoint-owner-1', id: 1, ok: true, result: {} });
+    expect(spoofed).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect((await owner.invoke('media.reply', { endpoint: 'endpoint-owner-1', id: 1, ok: true, result: {} })).ok).toBe(true);
+    const mediaEndpoint = async () => ((await services.route('phone.get', {})) as { value: { mediaEndpoint: string | null } }).value.mediaEndpoint;
+    expect(await mediaEndpoint()).toBe('endpoint-owner-1');
+    owner.ws.close();
+    await expect.poll(mediaEndpoint).toBeNull();
+    other.ws.close();
   });
 });
