@@ -1,6 +1,7 @@
 import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, type Core, type Session } from 'sip.js';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { messageOf } from '../../src-shared/errors.js';
+import { coalesce } from '../ipc/coalesce.js';
 import { callKey, type CallerFields } from '../../src-shared/sip/caller-fields.js';
 import type { Account, CallView, Decision, HistoryEntry, IceServer, MwiView, PhoneView, RegistrationState } from '../ipc/contract.js';
 import { domainOf, toDialTarget } from './dial-target.js';
@@ -19,11 +20,13 @@ const VOICEMAIL_READY_TIMEOUT_MS = 1_000;
 /** RFC 3261 §14.1: after a 491 the owner of the Call-ID waits 2.1–4 s, the other side 0–2 s, then tries again. */
 const GLARE_RETRIES = 2;
 /** More calls ringing at once than anyone can take: the next allowed caller hears busy (and is logged), the UI stays readable. */
-const MAX_RINGING = 20;
+const MAX_RINGING = 50;
 /** A call whose window went away: this long for a window to come back (a reload) before the call is hung up, not left silent. */
 export const MEDIA_GRACE_MS = 15_000;
 /** sip.js answers 480 by itself after this; above policy's longest ring timeout (300 s), so policy's timeout decides. */
 const SIPJS_NO_ANSWER_TIMEOUT_S = 330;
+/** How often at most the phone's state goes to the UI while it keeps changing; a single change goes at once. */
+const PHONE_PUSH_MS = 50;
 
 /** What the phone needs to register. The password stays in main. */
 export type PhoneCredentials = {
@@ -103,7 +106,8 @@ export class PhoneAgent {
   private mwi: MwiSubscription | undefined;
   private mwiView: MwiView | null = null;
   private notice: string | null = null;
-  private pushScheduled = false;
+  /** The first change goes out at once; a burst (a ringing storm) becomes one push per PHONE_PUSH_MS. */
+  private readonly push = coalesce(() => this.pushView(), PHONE_PUSH_MS);
   private readonly idleWaiters: (() => void)[] = [];
   private readonly stopAttachWatch: () => void;
   private mediaGraceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -196,7 +200,10 @@ export class PhoneAgent {
 
   async close(): Promise<void> {
     this.stopAttachWatch();
+    clearTimeout(this.mediaGraceTimer);
     await this.stop();
+    this.push.flush();
+    this.push.cancel();
   }
 
   /** The OS woke up or the network came back: don't wait for the next backoff step. */
@@ -357,19 +364,17 @@ export class PhoneAgent {
     this.changed();
   }
 
-  /** At most one push per turn: a burst of changes becomes one phone.changed. */
   private changed(): void {
-    if (this.pushScheduled) return;
-    this.pushScheduled = true;
-    setImmediate(() => {
-      this.pushScheduled = false;
-      try {
-        this.ports.changed(this.view());
-      } catch (error) {
-        // A push the contract refuses must not take the host down; the next change pushes again.
-        this.ports.log(`Could not push the phone's state: ${messageOf(error)}`);
-      }
-    });
+    this.push.request();
+  }
+
+  private pushView(): void {
+    try {
+      this.ports.changed(this.view());
+    } catch (error) {
+      // A push the contract refuses must not take the host down; the next change pushes again.
+      this.ports.log(`Could not push the phone's state: ${messageOf(error)}`);
+    }
   }
 
   // ---- PBX voicemail (message waiting) ----------------------------------------------
