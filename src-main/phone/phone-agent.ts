@@ -1,42 +1,26 @@
-import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, type Core, type Session } from 'sip.js';
-import { WebSocket as NodeWebSocket } from 'ws';
+import { Invitation, Inviter, SessionState, UserAgent, type Core, type Session } from 'sip.js';
 import { messageOf } from '../../src-shared/errors.js';
 import { coalesce } from '../ipc/coalesce.js';
 import { callKey, type CallerFields } from '../../src-shared/sip/caller-fields.js';
-import type { Account, CallView, Decision, HistoryEntry, IceServer, MwiView, PhoneView, RegistrationState } from '../ipc/contract.js';
+import type { CallView, Decision, HistoryEntry, PhoneView } from '../ipc/contract.js';
 import { domainOf, toDialTarget } from './dial-target.js';
 import { ForwardingSessionDescriptionHandler } from './forwarding-sdh.js';
 import { toHistoryEntry, type Disposition } from './history-entry.js';
 import { normaliseCaller } from './incoming-call.js';
 import type { MediaBridge } from './media-bridge.js';
-import { MwiSubscription, toMwiView, type MwiUpdate } from './mwi-subscription.js';
-import { reconnectDelayMs } from './reconnect-delay.js';
-import { crossing, guardReinviteGlare } from './reinvite-glare.js';
-import { isFatalRejection, rejectionMessage, unreachableMessage } from './registration-errors.js';
+import { Registration, type PhoneCredentials } from './registration.js';
+import { guardReinviteGlare, reinvite } from './reinvite-glare.js';
 
-const REGISTER_EXPIRES_S = 300;
+export type { PhoneCredentials };
+
 /** The window checks that voicemail audio can play within 500 ms; this adds the hop and a margin. */
 const VOICEMAIL_READY_TIMEOUT_MS = 1_000;
-/** RFC 3261 §14.1: after a 491 the owner of the Call-ID waits 2.1–4 s, the other side 0–2 s, then tries again. */
-const GLARE_RETRIES = 2;
 /** More calls ringing at once than anyone can take: the next allowed caller hears busy (and is logged), the UI stays readable. */
 const MAX_RINGING = 50;
 /** A call whose window went away: this long for a window to come back (a reload) before the call is hung up, not left silent. */
 export const MEDIA_GRACE_MS = 15_000;
-/** sip.js answers 480 by itself after this; above policy's longest ring timeout (300 s), so policy's timeout decides. */
-const SIPJS_NO_ANSWER_TIMEOUT_S = 330;
 /** How often at most the phone's state goes to the UI while it keeps changing; a single change goes at once. */
 const PHONE_PUSH_MS = 50;
-
-/** What the phone needs to register. The password stays in main. */
-export type PhoneCredentials = {
-  account: Account;
-  password: string;
-  iceServers: IceServer[];
-  userAgentString: string;
-  /** PBX voicemail: subscribe to message-waiting (RFC 3842) and the number "Call voicemail" dials ('' = no button). */
-  mwi: { subscribe: boolean; accessNumber: string };
-};
 
 export type PhoneAgentPorts = {
   bridge: MediaBridge;
@@ -77,14 +61,10 @@ type LiveCall = {
   decision?: Decision;
   /** It sent 180: only a call that rang can be missed. */
   rang?: boolean;
-  /** One re-INVITE at a time per call (hold, resume, ICE restart, a window re-attaching). */
-  reinviteChain?: Promise<void>;
 };
 
 /**
- * The phone's signalling, in main: one sip.js UserAgent over WebSocket with
- * its Registerer (reconnect with backoff, a fresh REGISTER after every
- * reconnect), the PBX's message-waiting subscription, and every call.
+ * The phone's calls, in main, over the line `Registration` keeps to the PBX.
  *
  * An incoming INVITE is handled where it arrives, in this order:
  * normalise (bounded caller fields) -> decide in-process (no IPC) -> write
@@ -94,17 +74,8 @@ type LiveCall = {
  * the forwarding SessionDescriptionHandler.
  */
 export class PhoneAgent {
-  private ua: UserAgent | undefined;
-  private registerer: Registerer | undefined;
-  private creds: PhoneCredentials | undefined;
   private readonly calls = new Map<string, LiveCall>();
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private reconnectAttempt = 0;
-  private stopping = false;
-  private registration: RegistrationState = 'unconfigured';
-  private detail = 'Enter your SIP account in Settings to start.';
-  private mwi: MwiSubscription | undefined;
-  private mwiView: MwiView | null = null;
+  private readonly line: Registration;
   private notice: string | null = null;
   /** The first change goes out at once; a burst (a ringing storm) becomes one push per PHONE_PUSH_MS. */
   private readonly push = coalesce(() => this.pushView(), PHONE_PUSH_MS);
@@ -113,6 +84,13 @@ export class PhoneAgent {
   private mediaGraceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly ports: PhoneAgentPorts) {
+    this.line = new Registration({
+      sessionDescriptionHandler: (session) => this.forwardingHandler(session),
+      onInvite: (invitation) => this.onInvite(invitation),
+      recovered: () => this.recoverLiveCalls(),
+      changed: () => this.changed(),
+      log: ports.log,
+    });
     this.stopAttachWatch = ports.bridge.onAttachChange((endpoint) => {
       clearTimeout(this.mediaGraceTimer);
       this.mediaGraceTimer = undefined;
@@ -124,8 +102,8 @@ export class PhoneAgent {
 
   view(): PhoneView {
     return {
-      registration: this.registration,
-      detail: this.detail.slice(0, 1000),
+      registration: this.line.state,
+      detail: this.line.detail.slice(0, 1000),
       // Bounded here, once: reasons and addresses come from the network (a far end's reason phrase, a registrar's).
       calls: [...this.calls.values()]
         .filter((c) => c.shown)
@@ -136,7 +114,7 @@ export class PhoneAgent {
           remoteName: view.remoteName.slice(0, 256),
           reason: view.reason.slice(0, 256),
         })),
-      mwi: this.mwiView,
+      mwi: this.line.mwiView,
       notice: this.notice?.slice(0, 500) ?? null,
       mediaEndpoint: this.ports.bridge.endpointId ?? null,
     };
@@ -158,44 +136,22 @@ export class PhoneAgent {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  // ---- registration and reconnect -------------------------------------------------
+  // ---- the line to the PBX -------------------------------------------------------
 
   async start(creds: PhoneCredentials): Promise<void> {
     await this.stop();
-    this.stopping = false;
-    this.creds = creds;
-    ensureWebSocket();
-    try {
-      this.ua = this.createUserAgent(creds);
-    } catch (error) {
-      this.setStatus('failed', messageOf(error));
-      return;
-    }
-    this.registerer = new Registerer(this.ua, { expires: REGISTER_EXPIRES_S });
-    this.registerer.stateChange.addListener((state) => this.onRegistererState(state));
-    this.startMwi(this.ua, creds);
-    this.setStatus('registering', `Connecting to ${creds.account.wsServer}…`);
-    await this.connectAndRegister();
+    await this.line.start(creds);
   }
 
   /** No account: the phone is off and says what to do. */
   async unconfigure(): Promise<void> {
-    await this.stop();
-    this.setStatus('unconfigured', 'Enter your SIP account in Settings to start.');
+    await this.hangUpAll();
+    await this.line.stop('unconfigured', 'Enter your SIP account in Settings to start.');
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.reconnectTimer);
-    for (const id of [...this.calls.keys()]) await this.hangup(id).catch(() => {});
-    this.stopMwi();
-    const ua = this.ua;
-    const registerer = this.registerer;
-    this.ua = undefined;
-    this.registerer = undefined;
-    if (registerer && registerer.state === RegistererState.Registered) await registerer.unregister().catch(() => {});
-    if (ua) await ua.stop().catch(() => {});
-    this.setStatus('offline');
+    await this.hangUpAll();
+    await this.line.stop();
   }
 
   async close(): Promise<void> {
@@ -208,38 +164,11 @@ export class PhoneAgent {
 
   /** The OS woke up or the network came back: don't wait for the next backoff step. */
   reconnectNow(): void {
-    if (!this.ua || this.stopping) return;
-    if (this.ua.isConnected() && this.registerer?.state === RegistererState.Registered) return;
-    if (this.registration === 'failed') return;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectAttempt = 0;
-    void this.connectAndRegister();
+    this.line.reconnectNow();
   }
 
-  private createUserAgent(creds: PhoneCredentials): UserAgent {
-    const uri = UserAgent.makeURI(creds.account.sipUri);
-    if (!uri) throw new Error(`"${creds.account.sipUri}" is not a valid SIP URI.`);
-    return new UserAgent({
-      uri,
-      displayName: creds.account.displayName || undefined,
-      authorizationUsername: creds.account.authUser || uri.user,
-      authorizationPassword: creds.password,
-      transportOptions: { server: creds.account.wsServer, connectionTimeout: 5, keepAliveInterval: 25 },
-      // The decision comes first; sip.js must not send 180 by itself.
-      sendInitialProvisionalResponse: false,
-      noAnswerTimeout: SIPJS_NO_ANSWER_TIMEOUT_S,
-      userAgentString: creds.userAgentString,
-      logLevel: 'error',
-      logBuiltinEnabled: false,
-      logConnector: (level, category, _label, content) => {
-        if (level === 'error') this.ports.log(`sip.js ${category}: ${content.slice(0, 500)}`);
-      },
-      sessionDescriptionHandlerFactory: (session) => this.forwardingHandler(session),
-      delegate: {
-        onInvite: (invitation) => this.onInvite(invitation),
-        onDisconnect: (error) => this.onTransportDown(error),
-      },
-    });
+  private async hangUpAll(): Promise<void> {
+    for (const id of [...this.calls.keys()]) await this.hangup(id).catch(() => {});
   }
 
   private forwardingHandler(session: Session): ForwardingSessionDescriptionHandler {
@@ -248,77 +177,6 @@ export class PhoneAgent {
     const live = this.calls.get(id);
     if (live) live.sdh = sdh;
     return sdh;
-  }
-
-  /**
-   * (Re)connects the transport, then always sends a fresh REGISTER: after an
-   * outage the registrar may have forgotten us (a restarted PBX), while
-   * sip.js's Registerer still believes it is registered.
-   */
-  private async connectAndRegister(): Promise<void> {
-    const ua = this.ua;
-    if (!ua || this.stopping) return;
-    const wasConnectedBefore = ua.state === 'Started';
-    try {
-      if (!ua.isConnected()) {
-        if (wasConnectedBefore) await ua.reconnect();
-        else await ua.start();
-      }
-      await this.register();
-    } catch {
-      this.scheduleReconnect();
-      return;
-    }
-    if (wasConnectedBefore) await this.recoverLiveCalls();
-  }
-
-  private async register(): Promise<void> {
-    const registerer = this.registerer;
-    if (!registerer) return;
-    await registerer.register({
-      requestDelegate: {
-        onAccept: () => this.onRegistered(),
-        onReject: (response) => this.onRegisterRejected(response.message.statusCode ?? 0, response.message.reasonPhrase ?? ''),
-      },
-    });
-  }
-
-  private onRegistered(): void {
-    this.reconnectAttempt = 0;
-    clearTimeout(this.reconnectTimer);
-    this.setStatus('registered', `Registered as ${this.creds?.account.sipUri ?? ''}`);
-    // Only start and transport recovery register explicitly: both need a fresh subscription.
-    this.mwi?.subscribe();
-  }
-
-  private onRegisterRejected(statusCode: number, reason: string): void {
-    const message = rejectionMessage(statusCode, reason);
-    if (isFatalRejection(statusCode)) {
-      clearTimeout(this.reconnectTimer);
-      this.setStatus('failed', message);
-    } else {
-      this.setStatus('reconnecting', message);
-      this.scheduleReconnect();
-    }
-  }
-
-  /** A refresh that failed (the registrar dropped us) turns into a re-register, not a silent dead phone. */
-  private onRegistererState(state: RegistererState): void {
-    if (state === RegistererState.Unregistered && !this.stopping && this.registration === 'registered') this.scheduleReconnect();
-  }
-
-  private onTransportDown(error?: Error): void {
-    if (this.stopping || !error) return;
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.stopping || !this.creds) return;
-    if (this.registration === 'failed') return;
-    clearTimeout(this.reconnectTimer);
-    const delay = reconnectDelayMs(++this.reconnectAttempt);
-    this.setStatus('reconnecting', unreachableMessage(this.creds.account.wsServer, delay));
-    this.reconnectTimer = setTimeout(() => void this.connectAndRegister(), delay);
   }
 
   /** The transport came back mid-call: a re-INVITE with an ICE restart tells the far end where we are now. */
@@ -358,12 +216,6 @@ export class PhoneAgent {
     }
   }
 
-  private setStatus(registration: RegistrationState, detail = ''): void {
-    this.registration = registration;
-    this.detail = detail;
-    this.changed();
-  }
-
   private changed(): void {
     this.push.request();
   }
@@ -377,35 +229,11 @@ export class PhoneAgent {
     }
   }
 
-  // ---- PBX voicemail (message waiting) ----------------------------------------------
-
-  private startMwi(ua: UserAgent, creds: PhoneCredentials): void {
-    const mailbox = UserAgent.makeURI(creds.account.sipUri);
-    if (!creds.mwi.subscribe || !mailbox) return;
-    this.mwi = new MwiSubscription(
-      ua,
-      mailbox,
-      (update) => this.onMwiUpdate(update),
-      (message) => this.ports.log(message),
-    );
-  }
-
-  private stopMwi(): void {
-    this.mwi?.stop();
-    this.mwi = undefined;
-    this.mwiView = null;
-    this.changed();
-  }
-
-  private onMwiUpdate(update: MwiUpdate): void {
-    if (!this.mwi) return;
-    this.mwiView = toMwiView(update, this.creds?.mwi.accessNumber ?? '', this.mwiView);
-    this.changed();
-  }
+  // ---- PBX voicemail ------------------------------------------------------------
 
   /** One click to the PBX's voicemail, dialled like anything the tech types. */
   async callVoicemail(): Promise<string> {
-    const number = this.creds?.mwi.accessNumber ?? '';
+    const number = this.line.creds?.mwi.accessNumber ?? '';
     if (!number) throw new Error('No voicemail access number is set. Ask your administrator to set voicemail.accessNumber in policy.');
     return this.call(number);
   }
@@ -615,15 +443,17 @@ export class PhoneAgent {
   // ---- outgoing calls ----------------------------------------------------------------
 
   async call(input: string): Promise<string> {
-    if (!this.ua || !this.creds) throw new Error('Set up your SIP account in Settings before calling.');
-    if (this.registration !== 'registered') throw new Error(`Can't call while the phone is ${this.registration}. ${this.detail}`);
+    const ua = this.line.ua;
+    const creds = this.line.creds;
+    if (!ua || !creds) throw new Error('Set up your SIP account in Settings before calling.');
+    if (this.line.state !== 'registered') throw new Error(`Can't call while the phone is ${this.line.state}. ${this.line.detail}`);
     if (!this.ports.bridge.connected) throw new Error('Open the Focusline window to call: it carries the call’s audio.');
-    const target = toDialTarget(input, domainOf(this.creds.account.sipUri));
+    const target = toDialTarget(input, domainOf(creds.account.sipUri));
     if (!target.ok) throw new Error(target.message);
     const uri = UserAgent.makeURI(target.uri);
     if (!uri) throw new Error(`"${input}" is not a valid address.`);
     await this.holdOthers(undefined);
-    const inviter = new Inviter(this.ua, uri);
+    const inviter = new Inviter(ua, uri);
     const id = callIdOf(inviter);
     const live: LiveCall = { session: inviter, view: newView(id, 'outgoing', target.uri, target.display, 'dialing'), shown: true };
     this.calls.set(id, live);
@@ -701,42 +531,8 @@ export class PhoneAgent {
     this.patch(live, { state: hold ? 'held' : 'active' });
   }
 
-  /** A re-INVITE, one at a time per call, retried after glare (491) as RFC 3261 §14.1 says; sip.js itself does not retry. */
   private reinvite(live: LiveCall, options: Record<string, unknown>): Promise<void> {
-    const run = (live.reinviteChain ?? Promise.resolve()).catch(() => undefined).then(() => this.reinviteNow(live, options));
-    live.reinviteChain = run.catch(() => undefined);
-    return run;
-  }
-
-  private async reinviteNow(live: LiveCall, options: Record<string, unknown>): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await this.reinviteOnce(live, options);
-      if (outcome === 'ok') return;
-      if (outcome !== 491 || attempt >= GLARE_RETRIES || live.session.state !== SessionState.Established) {
-        const what = options['hold'] === true ? 'hold' : options['hold'] === false ? 'resume' : 'renegotiation';
-        throw new Error(`The other side refused ${what} (${outcome}).`);
-      }
-      const ownsCallId = live.view.direction === 'outgoing';
-      const waitMs = Math.round(ownsCallId ? 2_100 + Math.random() * 1_900 : Math.random() * 2_000);
-      this.ports.log(`Call ${live.view.id}: our re-INVITE crossed the other side's (491, glare); trying again in ${waitMs} ms.`);
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-    }
-  }
-
-  private reinviteOnce(live: LiveCall, options: Record<string, unknown>): Promise<'ok' | number | string> {
-    if (crossing(live.session)) return Promise.resolve(491);
-    live.session.sessionDescriptionHandlerOptionsReInvite = options;
-    return new Promise((resolve) => {
-      live.session
-        .invite({
-          requestDelegate: {
-            onAccept: () => resolve('ok'),
-            onReject: (r) => resolve(r.message.statusCode === 491 ? 491 : `${r.message.statusCode} ${r.message.reasonPhrase}`),
-          },
-        })
-        // sip.js refuses to start a re-INVITE while the far end's is still being answered: the same crossing as a 491.
-        .catch((error: unknown) => resolve(/ongoing re-INVITE|Reinvite in progress/i.test(messageOf(error)) ? 491 : messageOf(error)));
-    });
+    return reinvite(live.session, options, { ownsCallId: live.view.direction === 'outgoing', log: this.ports.log, callId: live.view.id });
   }
 
   // ---- session lifecycle -------------------------------------------------------------
@@ -797,10 +593,4 @@ function newView(id: string, direction: CallView['direction'], remoteUri: string
 function callIdOf(session: Session): string {
   if (session instanceof Invitation) return callKey(session.request.callId);
   return (session as Inviter).request.callId;
-}
-
-/** sip.js's transport needs a WebSocket class: Node 22+ and Electron have one; Node 20 gets `ws`. */
-function ensureWebSocket(): void {
-  const global = globalThis as { WebSocket?: unknown };
-  if (typeof global.WebSocket === 'undefined') global.WebSocket = NodeWebSocket;
 }

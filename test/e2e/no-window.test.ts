@@ -54,6 +54,14 @@ function ringUntilTimeout(caller: string) {
 }
 
 test.describe('no window has ever been open', () => {
+  // Kamailio forwards it to the registered phone (with no phone registered it answers 404 itself).
+  test('the phone answers an OPTIONS probe (a PBX checking it is alive) with 200', async () => {
+    const r = await runSipp({ kamailio, callee: 'tech1', caller: 'pbx-probe', scenario: 'options-ping', calls: 1, timeoutMs: 10_000 });
+    expect(r.successful).toBe(1);
+    expect(r.failed).toBe(0);
+  });
+
+
   test('a held-back caller gets the 302 to the manager', async () => {
     const r = await runSipp({ kamailio, callee: 'tech1', caller: '+15550123', scenario: 'expect-reject', calls: 1, timeoutMs: 15_000 });
     expect(r.responses[0]).toMatchObject({ ringing: false, final: 302 });

@@ -8,7 +8,7 @@ import { freeUdpPort, freeUdpPortRange, isListening } from './ports.js';
 import { spawnManaged, waitFor, type ExitStatus, type ManagedProcess } from './processes.js';
 import { makeWorkDir, removeWorkDir } from './workdirs.js';
 
-export type SippScenario = 'answer-then-bye' | 'expect-reject' | 'callee-hangs-up' | 'caller-cancels' | 'caller-talks-then-bye';
+export type SippScenario = 'answer-then-bye' | 'expect-reject' | 'callee-hangs-up' | 'caller-cancels' | 'caller-talks-then-bye' | 'options-ping';
 
 export interface SippOptions {
   /** The proxy to send to (a harness Kamailio or anything with a UDP port on 127.0.0.1). */
