@@ -61,7 +61,6 @@ test.describe('no window has ever been open', () => {
     expect(r.failed).toBe(0);
   });
 
-
   test('a held-back caller gets the 302 to the manager', async () => {
     const r = await runSipp({ kamailio, callee: 'tech1', caller: '+15550123', scenario: 'expect-reject', calls: 1, timeoutMs: 15_000 });
     expect(r.responses[0]).toMatchObject({ ringing: false, final: 302 });
