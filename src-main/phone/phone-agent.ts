@@ -1,4 +1,4 @@
-import { Invitation, Inviter, SessionState, UserAgent, type Core, type Session } from 'sip.js';
+import { Invitation, Inviter, SessionDescriptionHandlerError, SessionState, UserAgent, type Core, type Session } from 'sip.js';
 import { messageOf } from '../../src-shared/errors.js';
 import { coalesce } from '../ipc/coalesce.js';
 import { callKey, type CallerFields } from '../../src-shared/sip/caller-fields.js';
@@ -459,12 +459,21 @@ export class PhoneAgent {
     this.calls.set(id, live);
     this.watchSession(live);
     this.changed();
-    await inviter.invite({
-      requestDelegate: {
-        onProgress: (r) => this.onOutgoingProgress(live, r),
-        onReject: (r) => this.patch(live, { reason: `${r.message.statusCode} ${r.message.reasonPhrase}` }),
-      },
-    });
+    try {
+      await inviter.invite({
+        requestDelegate: {
+          onProgress: (r) => this.onOutgoingProgress(live, r),
+          onReject: (r) => this.patch(live, { reason: `${r.message.statusCode} ${r.message.reasonPhrase}` }),
+        },
+      });
+    } catch (error) {
+      this.ports.log(`Call ${id} to ${target.uri} could not start: ${messageOf(error)}`);
+      const media = error instanceof SessionDescriptionHandlerError;
+      const text = media
+        ? `The call could not start: this window could not get the microphone ready (${messageOf(error).replace(/^getDescription: /, '')}). Check Settings → Audio devices and the microphone permission, then try again.`
+        : `The call could not start: ${messageOf(error)}`;
+      throw new Error(text, { cause: error });
+    }
     return id;
   }
 
