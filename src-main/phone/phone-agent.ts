@@ -575,7 +575,9 @@ export class PhoneAgent {
     // call storm would push the tech's real calls out of the list.
     if (live.disposition === 'redirected' || live.disposition === 'rejected') return;
     // Held back by policy but gone before its answer (the caller cancelled, or sent Expires: 0): the call log has it; it never rang.
-    if (live.view.direction === 'incoming' && !live.rang && live.disposition === undefined) return;
+    // An allowed caller who gave up before the 180 is a missed call like any other.
+    const heldBack = live.decision !== undefined && live.decision.action !== 'ring' && live.decision.action !== 'silent';
+    if (live.view.direction === 'incoming' && heldBack && !live.rang && live.disposition === undefined) return;
     try {
       this.ports.callEnded(toHistoryEntry(live.view, live.disposition, new Date()));
     } catch (error) {

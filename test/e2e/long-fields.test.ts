@@ -69,9 +69,22 @@ for (const [what, extra] of cases) {
   });
 }
 
+test('a stranger with a 520-character URI user never rings during Do-not-disturb: 302 to the manager, logged with the identity cut', async () => {
+  const longUser = `1${'2'.repeat(519)}`;
+  const r = await runSipp({ kamailio, callee: 'tech1', caller: longUser, scenario: 'expect-reject', calls: 1, timeoutMs: 30_000 });
+  expect(r.responses[0]?.ringing).toBe(false);
+  expect(r.responses[0]?.final).toBe(302);
+  const row = (await ipc.invoke('callLog.list', { limit: 5 })).attempts.find((a) => a.callerUri.includes('1222222222'));
+  expect(row).toBeDefined();
+  expect(row!.action).toBe('redirect');
+  // Shown cut to its bound (and marked so), never refused.
+  expect(row!.callerUri.length).toBeLessThanOrEqual(512);
+  expect(row!.callerUri.endsWith('…')).toBe(true);
+});
+
 test('each over-long field is named in the host’s log, cut to decide on it', () => {
   const log = app.process.log();
-  for (const field of ['displayName', 'callId', 'assertedIdentity']) expect(log).toMatch(new RegExp(`sent over-long [a-zA-Z, ]*${field}`));
+  for (const field of ['displayName', 'callId', 'assertedIdentity', 'fromUser']) expect(log).toMatch(new RegExp(`sent over-long [a-zA-Z, ]*${field}`));
 });
 
 async function callLog(): Promise<{ callerName: string; rule: string }[]> {
