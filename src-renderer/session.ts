@@ -67,8 +67,16 @@ export async function startSession(): Promise<Session> {
   api.on('calls.suppressed', (attempt) => notifyQuietly(`${attempt.callerName || attempt.callerNumber}: ${attempt.reason}`));
   api.on('phone.dial', ({ target }) => void phone.call(target).catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e))));
   window.addEventListener('online', () => void api.invoke('phone.reconnect', {}).catch(() => {}));
-  // The first click anywhere unlocks audio in a browser tab: voicemail can answer again, so say so by attaching afresh.
-  window.addEventListener('pointerdown', () => void media.attach().catch(() => {}), { once: true });
+  // The first click unlocks audio in a browser tab: the window that carries media says so (main clears its
+  // "click once" hint). Another tab's click must not take the calls' audio over.
+  window.addEventListener(
+    'pointerdown',
+    () => {
+      const owner = usePhoneStore.getState().mediaEndpoint;
+      if (owner === null || owner === media.id) void media.attach().catch(() => {});
+    },
+    { once: true },
+  );
 
   resync = async () => {
     const next = await loadState(api);

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseFocusCommand, type FocusCommand } from '../focus/focus-commands.js';
 import type { FocusView, PhoneStatus } from '../ipc/contract.js';
 import type { HostHealth } from './host-health.js';
+import { parseCallCommand, type CallCommand } from '../phone/call-commands.js';
+import type { CallLeg } from '../phone/phone-agent.js';
 import { messageOf } from '../../src-shared/errors.js';
 
 /**
@@ -18,6 +20,9 @@ export type FocusCommandRunner = {
   /** The phone and the host's vital signs (GET /api/v1/health; POST /api/v1/health/reset starts a new window). */
   health(): { phone: PhoneStatus; host: HostHealth };
   resetHealth(): void;
+  /** Call control for scripts (GET/POST /api/v1/calls…). */
+  callLegs(): CallLeg[];
+  runCallCommand(command: CallCommand): Promise<{ callId: string }>;
 };
 
 type Reply = { status: number; body: unknown };
@@ -53,7 +58,9 @@ async function localApiReply(req: IncomingMessage, opts: Parameters<typeof handl
   const path = url.pathname.slice(LOCAL_API_PREFIX.length);
   if (path === 'focus' && req.method === 'GET') return { status: 200, body: opts.runner.focusView() };
   if (path === 'health' && req.method === 'GET') return { status: 200, body: opts.runner.health() };
-  if (req.method !== 'POST') return { status: 405, body: { error: 'Use POST for commands (GET only for /api/v1/focus and /api/v1/health).' } };
+  if (path === 'calls' && req.method === 'GET') return { status: 200, body: { calls: opts.runner.callLegs() } };
+  if (path.startsWith('calls/') && req.method === 'POST') return runCallCommand(path, url.searchParams, opts.runner);
+  if (req.method !== 'POST') return { status: 405, body: { error: 'Use POST for commands (GET only for /api/v1/focus, /api/v1/calls and /api/v1/health).' } };
   if (path === 'health/reset') {
     opts.runner.resetHealth();
     return { status: 200, body: opts.runner.health() };
@@ -62,6 +69,17 @@ async function localApiReply(req: IncomingMessage, opts: Parameters<typeof handl
   if (!parsed.ok) return { status: 404, body: { error: parsed.message } };
   try {
     return { status: 200, body: await opts.runner.runFocusCommand(parsed.command) };
+  } catch (err) {
+    return { status: 409, body: { error: messageOf(err) } };
+  }
+}
+
+async function runCallCommand(path: string, query: URLSearchParams, runner: FocusCommandRunner): Promise<Reply> {
+  const parsed = parseCallCommand(path, query);
+  if (!parsed.ok) return { status: 404, body: { error: parsed.message } };
+  try {
+    const { callId } = await runner.runCallCommand(parsed.command);
+    return { status: 200, body: { callId, calls: runner.callLegs() } };
   } catch (err) {
     return { status: 409, body: { error: messageOf(err) } };
   }

@@ -14,6 +14,7 @@ import { psaHandoffSender } from '../handoffs/psa-handoff-sender.js';
 import type { CallView, FocusView, PhoneStatus } from '../ipc/contract.js';
 import { EventBus } from '../ipc/event-bus.js';
 import { createRouter } from '../ipc/router.js';
+import type { CallCommand } from '../phone/call-commands.js';
 import { createPhoneDesk } from '../phone/phone-desk.js';
 import { PolicyService } from '../policy/policy-service.js';
 import { createSettingsDesk } from '../policy/settings-desk.js';
@@ -192,6 +193,8 @@ export async function createServices(options: ServiceOptions) {
     onRendererReady: (listener: () => void) => app.onRendererReady(listener),
     focusView: () => focus.controller.view(),
     health: () => ({ phone: phone.status, host: hostHealth.read() }),
+    callLegs: () => phone.legs(),
+    runCallCommand: (command: CallCommand) => phone.runCallCommand(command),
     resetHealth: () => hostHealth.reset(),
     runFocusCommand: async (command: FocusCommand) => focus.controller.run(command),
     async close() {

@@ -153,14 +153,19 @@ async function handleFrame(text: string, services: Services, send: (f: ServerFra
     send({ t: 'result', id: frame.data.id, ok: false, error: { code: 'forbidden', message: 'This tab does not carry the calls’ audio.' } });
     return;
   }
+  // A tab attaching as the media endpoint owns its requests from this moment: main asks it for fresh media for
+  // the live calls while the attach is still being handled, so the socket must already be the one they go to.
+  const attaching = frame.data.name === 'media.attach' ? endpointOf(frame.data.payload) : undefined;
+  const before = socket.endpoint;
+  if (attaching !== undefined) {
+    if (before !== undefined && before !== attaching && mediaSockets.get(before) === socket) mediaSockets.delete(before);
+    socket.endpoint = attaching;
+    mediaSockets.set(attaching, socket);
+  }
   const result = await services.route(frame.data.name, frame.data.payload);
-  if (result.ok && frame.data.name === 'media.attach') {
-    const endpoint = endpointOf(frame.data.payload);
-    if (endpoint !== undefined) {
-      if (socket.endpoint !== undefined && socket.endpoint !== endpoint && mediaSockets.get(socket.endpoint) === socket) mediaSockets.delete(socket.endpoint);
-      socket.endpoint = endpoint;
-      mediaSockets.set(endpoint, socket);
-    }
+  if (attaching !== undefined && !result.ok && mediaSockets.get(attaching) === socket) {
+    mediaSockets.delete(attaching);
+    socket.endpoint = before;
   }
   send(result.ok ? { t: 'result', id: frame.data.id, ok: true, value: result.value } : { t: 'result', id: frame.data.id, ok: false, error: result.error });
 }

@@ -110,6 +110,8 @@ export const CallViewSchema = z.object({
   muted: z.boolean(),
   startedAt: z.number(),
   answeredAt: z.number().nullable(),
+  /** When the call went on hold (for the check-back reminder); null when not held. */
+  heldSince: z.number().nullable(),
   reason: z.string().max(256),
 });
 export type CallView = z.infer<typeof CallViewSchema>;

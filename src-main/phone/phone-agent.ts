@@ -48,6 +48,17 @@ export type PhoneAgentPorts = {
   log(message: string): void;
 };
 
+/** A leg as scripts see it: every call on its own, with calls that just ended. */
+export type CallLeg = Pick<CallView, 'id' | 'direction' | 'remoteUri' | 'remoteName' | 'startedAt' | 'answeredAt' | 'reason'> & {
+  state: CallView['state'] | 'ended';
+  endedAt: number | null;
+};
+
+type EndedCall = { view: CallView; endedAt: number };
+
+const ENDED_KEPT_MS = 60_000;
+const ENDED_KEPT = 20;
+
 type LiveCall = {
   session: Session;
   view: CallView;
@@ -75,6 +86,8 @@ type LiveCall = {
  */
 export class PhoneAgent {
   private readonly calls = new Map<string, LiveCall>();
+  /** Calls that ended in the last minute, for scripts that poll (GET /api/v1/calls shows them as ended). */
+  private ended: EndedCall[] = [];
   private readonly line: Registration;
   private notice: string | null = null;
   /** The first change goes out at once; a burst (a ringing storm) becomes one push per PHONE_PUSH_MS. */
@@ -118,6 +131,29 @@ export class PhoneAgent {
       notice: this.notice?.slice(0, 500) ?? null,
       mediaEndpoint: this.ports.bridge.endpointId ?? null,
     };
+  }
+
+  /** The calls on screen, then those that ended in the last minute. */
+  legs(now = Date.now()): CallLeg[] {
+    this.ended = this.ended.filter((e) => now - e.endedAt < ENDED_KEPT_MS);
+    const leg = (view: CallView, endedAt: number | null): CallLeg => ({
+      id: view.id,
+      direction: view.direction,
+      remoteUri: view.remoteUri.slice(0, 512),
+      remoteName: view.remoteName.slice(0, 256),
+      startedAt: view.startedAt,
+      answeredAt: view.answeredAt,
+      reason: view.reason.slice(0, 256),
+      state: endedAt === null ? view.state : 'ended',
+      endedAt,
+    });
+    const live = [...this.calls.values()].filter((c) => c.shown).map((c) => leg(c.view, null));
+    return [...live, ...this.ended.map((e) => leg(e.view, e.endedAt))];
+  }
+
+  /** Whether a call with this id is on screen now. */
+  hasCall(id: string): boolean {
+    return this.calls.get(id)?.shown === true;
   }
 
   /** Any call at all, including one voicemail is taking (not on screen). */
@@ -537,7 +573,7 @@ export class PhoneAgent {
     await this.ports.bridge.request(id, 'setSenderEnabled', { enabled: !hold }, 2_000).catch((error: unknown) => {
       this.ports.log(`Call ${id}: the window could not ${hold ? 'stop' : 'restart'} the microphone: ${messageOf(error)}`);
     });
-    this.patch(live, { state: hold ? 'held' : 'active' });
+    this.patch(live, { state: hold ? 'held' : 'active', heldSince: hold ? Date.now() : null });
   }
 
   private reinvite(live: LiveCall, options: Record<string, unknown>): Promise<void> {
@@ -569,6 +605,7 @@ export class PhoneAgent {
     // Whatever the window holds for this call (a prepared voicemail, a peer connection) goes too; closing twice is harmless.
     this.ports.bridge.notify(live.view.id, 'close', {});
     if (this.calls.get(live.view.id) === live) this.calls.delete(live.view.id);
+    if (live.shown) this.ended = [{ view: live.view, endedAt: Date.now() }, ...this.ended].slice(0, ENDED_KEPT);
     if (this.calls.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     if (live.shown) this.changed();
     // A call policy held back (302, busy) is in the call log with its reason; in the phone's history a
@@ -597,7 +634,7 @@ function stateOf(session: Session): SessionState {
 }
 
 function newView(id: string, direction: CallView['direction'], remoteUri: string, remoteName: string, state: CallView['state']): CallView {
-  return { id, direction, remoteUri, remoteName, state, silent: false, muted: false, startedAt: Date.now(), answeredAt: null, reason: '' };
+  return { id, direction, remoteUri, remoteName, state, silent: false, muted: false, startedAt: Date.now(), answeredAt: null, heldSince: null, reason: '' };
 }
 
 /** The call's id, exactly as the decision and the call log name it. */

@@ -6,6 +6,7 @@ import type { CommandHandlers } from '../ipc/router.js';
 import { toAccount } from '../policy/focus-rules.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import { MediaBridge } from './media-bridge.js';
+import type { CallCommand } from './call-commands.js';
 import { PhoneAgent, type PhoneCredentials } from './phone-agent.js';
 import { watchForWake } from './wake-detector.js';
 
@@ -174,8 +175,21 @@ export function createPhoneDesk(ports: PhoneDeskPorts) {
     },
   };
 
+  /** A call command from a script: acts at once (no hold-permission question; that is a step of the UI). */
+  async function runCallCommand(command: CallCommand): Promise<{ callId: string }> {
+    if (command.kind === 'dial') return { callId: await agent.call(command.to) };
+    if (!agent.hasCall(command.callId)) throw new Error(`No call "${command.callId}" is up now (GET calls lists them).`);
+    if (command.kind === 'answer') await agent.answer(command.callId);
+    else if (command.kind === 'hangup') await agent.hangup(command.callId);
+    else await agent.hold(command.callId, command.kind === 'hold');
+    return { callId: command.callId };
+  }
+
   return {
     handlers,
+    /** Every call for scripts, one entry a leg, with those that ended in the last minute. */
+    legs: () => agent.legs(),
+    runCallCommand,
     /** Registers with what policy and the keychain hold now (and again whenever they change). */
     start: () => restart(),
     /** A settings save: reconnect with the new account or password. */

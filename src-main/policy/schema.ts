@@ -91,6 +91,19 @@ export const settingsRegistry = {
     'How long, in seconds, an allowed call rings (with or without a window open) before it becomes a missed call to call back.',
   ),
 
+  'calls.holdPrompt': setting(
+    'lockable',
+    z.boolean(),
+    true,
+    'Ask before holding: Hold first shows "May I put you on hold for a moment?" with They agreed: hold / Cancel.',
+  ),
+  'calls.holdReminderSeconds': setting(
+    'lockable',
+    z.number().int('must be a whole number').min(5).max(600),
+    60,
+    'After this many seconds on hold, the call card reminds the technician to check back with the caller.',
+  ),
+
   'directory.coworkers': setting('lockable', z.array(DirectoryEntrySchema), [], 'Coworkers: their calls always ring, even in Focus.'),
   'directory.vips': setting('lockable', z.array(DirectoryEntrySchema), [], 'VIP customers: their calls always ring, even in Focus.'),
   'directory.blocked': setting('lockable', z.array(BlockedCaller), [], 'Numbers, extensions or SIP URIs whose calls are always rejected.'),

@@ -13,7 +13,8 @@ import { usePhoneStore, type CallView } from '../state/phone-store.js';
 export class Phone {
   private readonly ringtone = createRingtone();
   private readonly callWaitingTone = createCallWaitingTone();
-  private readonly announced = new Set<string>();
+  /** The notification of each call that rings, closed when it stops ringing (answered, missed, declined). */
+  private readonly announced = new Map<string, Notification | null>();
 
   constructor(
     private readonly api: FocuslineApi,
@@ -79,16 +80,20 @@ export class Phone {
     else this.callWaitingTone.stop();
     for (const call of ringing) {
       if (this.announced.has(call.id)) continue;
-      this.announced.add(call.id);
-      notifyIncoming(call);
+      this.announced.set(call.id, notifyIncoming(call));
     }
-    const live = new Set(calls.map((c) => c.id));
-    for (const id of this.announced) if (!live.has(id)) this.announced.delete(id);
+    const stillRinging = new Set(ringing.map((c) => c.id));
+    for (const [id, notification] of this.announced) {
+      if (stillRinging.has(id)) continue;
+      notification?.close();
+      this.announced.delete(id);
+    }
   }
 }
 
-function notifyIncoming(view: CallView): void {
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || document.hasFocus()) return;
+function notifyIncoming(view: CallView): Notification | null {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || document.hasFocus()) return null;
   const n = new Notification(`Incoming call: ${view.remoteName || view.remoteUri}`, { body: view.remoteUri, tag: view.id, requireInteraction: true });
   n.onclick = () => window.focus();
+  return n;
 }

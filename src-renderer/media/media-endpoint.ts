@@ -48,6 +48,8 @@ export class MediaEndpoint {
   readonly id = crypto.randomUUID();
   private readonly calls = new Map<string, MediaCall>();
   private readonly prepared = new Map<string, VoicemailPlan>();
+  /** Voicemails whose audio check or plan is still on its way. */
+  private readonly preparing = new Set<string>();
   private statsTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -160,6 +162,7 @@ export class MediaEndpoint {
   }
 
   private close(callId: string): void {
+    this.preparing.delete(callId);
     this.prepared.get(callId)?.taker.close();
     this.prepared.delete(callId);
     const call = this.calls.get(callId);
@@ -167,7 +170,12 @@ export class MediaEndpoint {
     this.calls.delete(callId);
     stopElement(call.remoteAudio);
     call.voicemail?.taker.stop('hangup');
+    // sip.js stops only the tracks still on a sender: the mic taken off for hold (and any other) must be stopped
+    // here, or the OS keeps showing the microphone in use after a caller hung up on hold.
+    call.heldTrack?.stop();
+    const local = call.sdh.localMediaStream.getTracks();
     call.sdh.close();
+    for (const track of local) track.stop();
   }
 
   /** Hold takes the mic off the sender (hold alone only changes the SDP direction); resume puts it back. */
@@ -201,11 +209,22 @@ export class MediaEndpoint {
    */
   private async prepareVoicemail(callId: string, rule: string | undefined): Promise<Record<string, unknown>> {
     const taker = new VoicemailTaker();
+    // Main may give up (or the caller hang up) while this waits: then close() has removed the id, and the taker goes.
+    this.preparing.add(callId);
+    const abandoned = () => {
+      if (this.preparing.has(callId)) return false;
+      taker.close();
+      return true;
+    };
     if (!(await taker.audioCanPlay(AUDIO_CHECK_MS))) {
+      this.preparing.delete(callId);
       taker.close();
       return { ready: false, why: VOICEMAIL_AUDIO_BLOCKED };
     }
+    if (abandoned()) return { ready: false, why: 'The call ended.' };
     const plan = await this.api.invoke('voicemail.prepare', { callId, ...(rule ? { rule } : {}) });
+    if (abandoned()) return { ready: false, why: 'The call ended.' };
+    this.preparing.delete(callId);
     this.prepared.set(callId, {
       callId,
       rule,

@@ -19,6 +19,8 @@ export type PhoneState = {
   mwi: MwiView | null;
   /** What main says about the phone that the tech should see (a restart waiting for a call to end, voicemail audio blocked). */
   notice: string | null;
+  /** Which window carries the calls' audio (main's media endpoint id). */
+  mediaEndpoint: string | null;
   stats: Record<string, AudioStats>;
   /** Dials the voicemail access number through main's phone; set once the session is up. */
   dialVoicemail: (() => Promise<void>) | null;
@@ -37,6 +39,7 @@ export const usePhoneStore = create<PhoneState>((set) => ({
   calls: [],
   mwi: null,
   notice: null,
+  mediaEndpoint: null,
   stats: {},
   dialVoicemail: null,
   setVoicemailDialer: (dialVoicemail) => set({ dialVoicemail }),
@@ -44,7 +47,15 @@ export const usePhoneStore = create<PhoneState>((set) => ({
     set((s) => {
       const live = new Set(view.calls.map((c) => c.id));
       const stats = Object.fromEntries(Object.entries(s.stats).filter(([id]) => live.has(id)));
-      return { registration: view.registration, detail: view.detail, mwi: view.mwi, notice: view.notice, stats, calls: withStats(view.calls, stats) };
+      return {
+        registration: view.registration,
+        detail: view.detail,
+        mwi: view.mwi,
+        notice: view.notice,
+        mediaEndpoint: view.mediaEndpoint,
+        stats,
+        calls: withStats(view.calls, stats),
+      };
     }),
   setStats: (id, next) =>
     set((s) => {

@@ -53,8 +53,27 @@ function useNow(active: boolean): number {
   return now;
 }
 
+/** A policy value as the UI reads it (entries carry JSON text); `fallback` until policy has loaded. */
+function usePolicyValue<T>(key: string, fallback: T): T {
+  const text = useAppStore((s) => s.policy.entries.find((e) => e.key === key)?.value);
+  if (text === undefined) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
 function CallCard({ call, phone, api, others }: { call: CallView; phone: Phone; api: FocuslineApi; others: number }) {
   const [keypad, setKeypad] = useState(false);
+  // "Always get permission to put on hold": the question comes first, unless policy turns it off.
+  const [askingToHold, setAskingToHold] = useState(false);
+  const holdPrompt = usePolicyValue('calls.holdPrompt', true);
+  const holdReminderMs = usePolicyValue('calls.holdReminderSeconds', 60) * 1000;
+  const hold = () => {
+    setAskingToHold(false);
+    phone.hold(call.id).catch(report);
+  };
   const pop = useCallerPop(api, call.id, call.direction === 'incoming' ? callerNumberOf(call.remoteUri) : '');
   const talking = call.state === 'active' || call.state === 'held';
   const now = useNow(talking);
@@ -107,7 +126,7 @@ function CallCard({ call, phone, api, others }: { call: CallView; phone: Phone; 
               {others > 0 ? 'Switch to this call' : 'Resume'}
             </button>
           ) : (
-            <button onClick={() => phone.hold(call.id).catch(report)} data-testid="hold">
+            <button onClick={() => (holdPrompt ? setAskingToHold(true) : hold())} aria-expanded={askingToHold} data-testid="hold">
               Hold
             </button>
           )}
@@ -117,6 +136,22 @@ function CallCard({ call, phone, api, others }: { call: CallView; phone: Phone; 
           <button className="hangup" onClick={() => phone.hangup(call.id).catch(report)} data-testid="hangup">
             Hang up
           </button>
+        </div>
+      )}
+      {askingToHold && call.state === 'active' && (
+        <div className="hold-ask" role="group" aria-label="Ask before holding" data-testid="hold-ask">
+          <p>Ask first: “May I put you on hold for a moment?”</p>
+          <button onClick={hold} data-testid="hold-agreed">
+            They agreed: hold
+          </button>
+          <button className="secondary" onClick={() => setAskingToHold(false)} data-testid="hold-cancel">
+            Cancel
+          </button>
+        </div>
+      )}
+      {call.state === 'held' && call.heldSince !== null && now - call.heldSince >= holdReminderMs && (
+        <div className="hold-reminder" role="status" data-testid="hold-reminder">
+          On hold for {formatDuration(now - call.heldSince)}: check back with the caller.
         </div>
       )}
       {(call.state === 'dialing' || call.state === 'early') && (

@@ -56,8 +56,15 @@ test.describe('tech1 calls tech2 through the UI', () => {
     expect(gain2).toBeGreaterThan(40);
   });
 
-  test('hold stops the audio on the held side, resume brings it back', async () => {
+  test('hold asks first ("May I put you on hold for a moment?"), then stops the audio on the held side; resume brings it back', async () => {
+    // The procedure: always ask before holding. The question comes first; Cancel keeps the call as it was.
     await page1.click('[data-testid=hold]');
+    await expect(page1.locator('[data-testid=hold-ask]')).toContainText('May I put you on hold for a moment?');
+    await page1.click('[data-testid=hold-cancel]');
+    await expect(page1.locator('[data-testid=hold-ask]')).toHaveCount(0);
+    expect(await callCard(page1, 'active').count()).toBe(1);
+    await page1.click('[data-testid=hold]');
+    await page1.click('[data-testid=hold-agreed]');
     await waitForCall(page1, 'held');
     await page2.waitForTimeout(1000); // let packets in flight drain
     const heldGain = await packetsGained(page2, 2000);

@@ -13,6 +13,7 @@ const base: CallView = {
   muted: false,
   startedAt: Date.parse('2026-11-23T10:00:00Z'),
   answeredAt: null,
+  heldSince: null,
   reason: '',
 };
 

@@ -1,0 +1,117 @@
+import { expect, test } from '@playwright/test';
+import type { Browser, Page } from 'playwright-core';
+import { startBaresip, type Baresip } from '../harness/baresip.js';
+import { launchChromium, newCallPage } from '../harness/chromium.js';
+import { startKamailio, type Kamailio } from '../harness/kamailio.js';
+import { startRtpengine, type Rtpengine } from '../harness/rtpengine.js';
+import { startSippCall } from '../harness/sipp.js';
+import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
+import { waitForCall, waitRegistered } from './phone-page.js';
+import { makePolicyFolder } from './policy-files.js';
+
+// Scripts and PSA buttons drive calls through web mode's local endpoint
+// (docs/local-api.md): list the legs, answer, hold, resume, hang up, dial.
+// Real peers: SIPp (plain RTP, bridged by rtpengine) calls in; baresip is
+// dialled. The window is open, as it carries the calls' audio.
+let rtpengine: Rtpengine;
+let kamailio: Kamailio;
+let app: FocuslineWeb;
+let browser: Browser;
+let page: Page;
+let baresip: Baresip;
+
+type Leg = { id: string; state: string; direction: string; remoteUri: string; endedAt: number | null };
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  rtpengine = await startRtpengine();
+  kamailio = await startKamailio({ auth: true, rtpengineNgPort: rtpengine.ngPort });
+  // Policy turns the hold question off (a team that doesn't want it) and reminds after 5 s on hold.
+  const policy = await makePolicyFolder();
+  await policy.write('managed', 'focusline.json', { 'calls.holdPrompt': false, 'calls.holdReminderSeconds': 5 });
+  app = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: kamailio.wsUrl, env: { FOCUSLINE_POLICY_DIR: policy.dir } });
+  baresip = await startBaresip({ callers: [], callee: { user: 'tech2', password: 'secret2', registrar: kamailio } });
+  browser = await launchChromium();
+  page = await newCallPage(browser, app.url);
+  await waitRegistered(page);
+});
+
+test.afterAll(async () => {
+  await browser?.close();
+  await baresip?.stop();
+  await app?.stop();
+  await kamailio?.stop();
+  await rtpengine?.stop();
+});
+
+async function api(method: 'GET' | 'POST', path: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${app.base}/api/v1/${path}`, { method, headers: { Authorization: `Bearer ${app.token}` } });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function legs(): Promise<Leg[]> {
+  return (await api('GET', 'calls')).body['calls'] as Leg[];
+}
+
+async function stateOf(id: string): Promise<string | undefined> {
+  return (await legs()).find((l) => l.id === id)?.state;
+}
+
+test('a script answers, holds, resumes and hangs up an incoming call; the ended leg stays listed', async () => {
+  const caller = await startSippCall({ kamailio, callee: 'tech1', caller: '+15550150', scenario: 'callee-hangs-up', holdMs: 0, timeoutMs: 40_000 });
+  await expect.poll(async () => (await legs()).filter((l) => l.state === 'ringing').length, { timeout: 10_000 }).toBe(1);
+  const ringing = (await legs()).find((l) => l.state === 'ringing')!;
+  expect(ringing).toMatchObject({ direction: 'incoming', endedAt: null });
+  expect(ringing.remoteUri).toContain('+15550150');
+
+  expect((await api('POST', `calls/${encodeURIComponent(ringing.id)}/answer`)).status).toBe(200);
+  await expect.poll(() => stateOf(ringing.id)).toBe('active');
+  expect((await api('POST', `calls/${encodeURIComponent(ringing.id)}/hold`)).status).toBe(200);
+  expect(await stateOf(ringing.id)).toBe('held');
+  expect((await api('POST', `calls/${encodeURIComponent(ringing.id)}/resume`)).status).toBe(200);
+  expect(await stateOf(ringing.id)).toBe('active');
+  expect((await api('POST', `calls/${encodeURIComponent(ringing.id)}/hangup`)).status).toBe(200);
+  const result = await caller.done;
+  expect(result.successful).toBe(1);
+  expect(result.responses[0]?.final).toBe(200);
+  await expect.poll(() => stateOf(ringing.id)).toBe('ended');
+});
+
+test('a script dials: baresip answers, and the script hangs up', async () => {
+  const dialled = await api('POST', 'calls/dial?to=tech2');
+  expect(dialled.status).toBe(200);
+  const callId = String(dialled.body['callId']);
+  await baresip.waitForEvent('CALL_ESTABLISHED', 10_000);
+  await expect.poll(() => stateOf(callId)).toBe('active');
+  expect((await legs()).find((l) => l.id === callId)?.direction).toBe('outgoing');
+  expect((await api('POST', `calls/${encodeURIComponent(callId)}/hangup`)).status).toBe(200);
+  await baresip.waitForEvent('CALL_CLOSED', 5_000);
+  await expect.poll(() => stateOf(callId)).toBe('ended');
+});
+
+test('with the hold question turned off by policy, Hold holds at once; after 5 s on hold the card reminds to check back', async () => {
+  const caller = await startSippCall({ kamailio, callee: 'tech1', caller: '+15550151', scenario: 'callee-hangs-up', holdMs: 0, timeoutMs: 40_000 });
+  await waitForCall(page, 'ringing');
+  await page.click('[data-testid=answer]');
+  await waitForCall(page, 'active');
+  await page.click('[data-testid=hold]');
+  await waitForCall(page, 'held');
+  expect(await page.locator('[data-testid=hold-ask]').count()).toBe(0);
+  expect(await page.locator('[data-testid=hold-reminder]').count()).toBe(0);
+  await expect(page.locator('[data-testid=hold-reminder]')).toContainText('check back with the caller', { timeout: 10_000 });
+  await page.click('[data-testid=hangup]');
+  expect((await caller.done).successful).toBe(1);
+});
+
+test('a wrong call id or command says what is wrong', async () => {
+  const unknown = await api('POST', 'calls/no-such-call/answer');
+  expect(unknown.status).toBe(409);
+  expect(String(unknown.body['error'])).toMatch(/^No call "no-such-call" is up now/);
+  const wrong = await api('POST', 'calls/no-such-call/transfer-to-mars');
+  expect(wrong.status).toBe(404);
+  expect(String(wrong.body['error'])).toMatch(/answer, hangup, hold or resume/);
+  const noTarget = await api('POST', 'calls/dial');
+  expect(noTarget.status).toBe(404);
+  expect(String(noTarget.body['error'])).toMatch(/^Say whom to call/);
+});
