@@ -8,6 +8,7 @@ import { ticketContactMatcher, type TicketContactMatcher } from '../numbers/tick
 import { toDirectory, toFocusRules } from '../policy/focus-rules.js';
 import type { SettingsValues } from '../policy/schema.js';
 import { callOnRecord, shownNumber } from './call-caller.js';
+import { callbackDueAt } from './callback-due.js';
 import type { CallLog, ContactAttempt } from './call-log.js';
 
 export type ScreeningDeps = {
@@ -42,7 +43,7 @@ export class CallScreening {
     const recentAttempts = this.deps.callLog.attemptTimes(key, since).map((t) => new Date(t));
     const ticketContacts = this.contactsOf(focus, rules);
     const decided = decide(call, { now, focus, rules, directory, recentAttempts, ...(ticketContacts ? { ticketContacts } : {}) });
-    const attempt = this.deps.callLog.record(toAttempt(call, decided, focus, now));
+    const attempt = this.deps.callLog.record(toAttempt(call, decided, focus, now, callbackDueAt(now, rules.hours)));
     return { decision: toWireDecision(decided, attempt.id), attempt };
   }
 
@@ -72,7 +73,7 @@ export class CallScreening {
       ticketId: activeTicketId(this.deps.focusState()),
       repeatCaller: false,
       matchedName: '',
-      callbackDueAt: endOfDay(now),
+      callbackDueAt: callbackDueAt(now, this.compile().rules.hours),
     });
   }
 
@@ -115,14 +116,13 @@ function activeTicketId(focus: FocusState): string | null {
   return null;
 }
 
-/** Callbacks are due the same day: by the end of today, local time. */
-export function endOfDay(at: Date): number {
-  const end = new Date(at);
-  end.setHours(23, 59, 59, 999);
-  return end.getTime();
-}
-
-function toAttempt(call: IncomingCall, d: FocusDecision, focus: FocusState, now: Date): Omit<ContactAttempt, 'handled' | 'handledAt' | 'missed'> {
+function toAttempt(
+  call: IncomingCall,
+  d: FocusDecision,
+  focus: FocusState,
+  now: Date,
+  dueAt: number,
+): Omit<ContactAttempt, 'handled' | 'handledAt' | 'missed'> {
   return {
     id: randomUUID(),
     at: now.getTime(),
@@ -138,7 +138,7 @@ function toAttempt(call: IncomingCall, d: FocusDecision, focus: FocusState, now:
     ticketId: activeTicketId(focus),
     repeatCaller: d.repeatCaller,
     matchedName: d.matched?.name ?? '',
-    callbackDueAt: endOfDay(now),
+    callbackDueAt: dueAt,
   };
 }
 

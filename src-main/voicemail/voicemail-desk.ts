@@ -1,4 +1,5 @@
-import { endOfDay } from '../calls/call-screening.js';
+import { callbackDueAt } from '../calls/callback-due.js';
+import { toFocusRules } from '../policy/focus-rules.js';
 import type { CallLog } from '../calls/call-log.js';
 import { callOnRecord, shownNumber } from '../calls/call-caller.js';
 import type { Clock } from '../../src-shared/time/clock.js';
@@ -192,7 +193,7 @@ export function createVoicemailDesk(options: VoicemailDeskOptions) {
         greetingSource,
         mimeType,
         startedAt: now.getTime(),
-        callbackDueAt: endOfDay(now),
+        callbackDueAt: callbackDueAt(now, toFocusRules(policy.current().values).hours),
       });
       heard(id);
       return { id };

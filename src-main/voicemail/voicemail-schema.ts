@@ -46,7 +46,7 @@ export const BeginMessageSchema = z.object({
   mimeType: AudioMimeTypeSchema,
   /** When recording started (after the beep), ms since the epoch. */
   startedAt: Time,
-  /** The callback is due the same business day (callers compute it, e.g. endOfDay() from call-screening). */
+  /** The callback is due the same business day (callers compute it with calls/callback-due.ts). */
   callbackDueAt: Time,
 });
 export type BeginMessage = z.input<typeof BeginMessageSchema>;

@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Phone } from '../actions/phone.js';
 import { useAppStore } from '../state/app-store.js';
 import { usePhoneStore, type CallView } from '../state/phone-store.js';
 import { KEYS } from './DialPad.js';
 import { formatDuration } from './format.js';
+import { useNow } from './use-now.js';
 import type { FocuslineApi } from '../../src-main/ipc/contract.js';
 import { CallerCard, useCallerPop } from './CallerCard.js';
 import { messageOf } from '../../src-shared/errors.js';
@@ -41,16 +42,6 @@ export function CallsPanel({ phone, api }: { phone: Phone; api: FocuslineApi }) 
       ))}
     </section>
   );
-}
-
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [active]);
-  return now;
 }
 
 /** A policy value as the UI reads it (entries carry JSON text); `fallback` until policy has loaded. */

@@ -2,6 +2,7 @@ import { memo, useState } from 'react';
 import type { AttemptView, CallerMatchView, FocuslineApi } from '../../src-main/ipc/contract.js';
 import type { Phone } from '../actions/phone.js';
 import { reportError, useAppStore } from '../state/app-store.js';
+import { useNow } from './use-now.js';
 import { CallerCard, useCallerPop } from './CallerCard.js';
 import { formatTime } from './format.js';
 
@@ -85,6 +86,7 @@ function QuietCallRow({ attempt: a, api, phone }: QuietCallProps) {
         )}
       </span>
       <span className="why">{a.reason}</span>
+      {a.callbackDueAt && <CallbackDue dueAt={a.callbackDueAt} />}
       <CallerCard pop={pop} />
       <span className="buttons">
         <button className="primary" onClick={() => void createTicket()} data-testid="quiet-create-ticket">
@@ -232,5 +234,16 @@ function NoteForm({ attempt: a, pop, api, onDone }: { attempt: AttemptView; pop:
         </button>
       </div>
     </div>
+  );
+}
+
+/** "Return calls same day": when this callback is due, and plainly overdue once it has passed. */
+export function CallbackDue({ dueAt }: { dueAt: string }) {
+  const now = useNow(true, 60_000);
+  const overdue = now > Date.parse(dueAt);
+  return (
+    <span className={overdue ? 'due overdue' : 'due'} data-testid="callback-due" data-overdue={overdue}>
+      {overdue ? `Overdue: call back was due ${formatTime(dueAt)}` : `Call back by ${formatTime(dueAt)}`}
+    </span>
   );
 }

@@ -4,6 +4,7 @@ import { fromBase64 } from '../ipc/base64.js';
 import type { Phone } from '../actions/phone.js';
 import { reportError, useAppStore } from '../state/app-store.js';
 import { formatDuration, formatTime } from './format.js';
+import { CallbackDue } from './QuietCalls.js';
 
 /** Voicemail left with Focusline: listen, see who called, and turn each into a ticket or a callback the same day. */
 export function VoicemailInbox({ api, phone, onCall }: { api: FocuslineApi; phone: Phone; onCall: () => void }) {
@@ -55,7 +56,12 @@ function VoicemailRow({ message: m, api, phone, onCall }: { message: VoicemailVi
         <strong data-testid="voicemail-who">{who(m)}</strong> <small>{formatTime(m.receivedAt)}</small>{' '}
         <span data-testid="voicemail-duration">{m.durationMs !== null ? formatDuration(m.durationMs) : 'recording…'}</span>
         {m.ticketId && <small> · while on #{m.ticketId}</small>}
-        {!handled && m.callbackDueAt && <small className="due"> · call back by {formatTime(m.callbackDueAt)}</small>}
+        {!handled && m.callbackDueAt && (
+          <small>
+            {' · '}
+            <CallbackDue dueAt={m.callbackDueAt} />
+          </small>
+        )}
       </div>
       {m.note && <div className="hint">{m.note}</div>}
       {url ? (

@@ -109,6 +109,9 @@ test.describe('focused on a ticket', () => {
     const entry = page.locator('[data-testid=quiet-call]').first();
     await entry.waitFor();
     expect(await entry.locator('[data-testid=quiet-text]').textContent()).toMatch(/^Suppressed \d\d?:\d\d( [AP]M)?: \+15550199, sent to the service manager/);
+    // "Return calls same day": the callback's due time is on the entry (no business hours in this policy: by the end of today).
+    await expect(entry.locator('[data-testid=callback-due]')).toHaveText(/^Call back by \d\d?:\d\d/);
+    expect(await entry.locator('[data-testid=callback-due]').getAttribute('data-overdue')).toBe('false');
   });
 
   test('a display name never buys a ring; P-Asserted-Identity is ignored unless policy trusts it', async () => {
