@@ -119,7 +119,25 @@ export async function createServices(options: ServiceOptions) {
     bus,
     log,
   });
-  const phone = createPhoneDesk({ policy, password: () => userSettings.password(), version: options.version, bus, calls, log });
+  const phone = createPhoneDesk({
+    policy,
+    password: () => userSettings.password(),
+    version: options.version,
+    bus,
+    calls,
+    log,
+    // "Call back" counts once the call connects: the voicemail (and its call), or the follow-up entry.
+    callbackConnected: ({ attemptId, voicemailId }) => {
+      if (voicemailId !== undefined) {
+        Promise.resolve()
+          .then(() => voicemail.handlers['voicemail.handle']({ id: voicemailId, how: 'called-back' }))
+          .catch((error: unknown) => log(`Could not mark voicemail ${voicemailId} called back: ${messageOf(error)}`));
+      } else if (attemptId !== undefined && callLog.get(attemptId)?.handled === null) {
+        callLog.markHandled(attemptId, 'called-back', clock.now().getTime());
+        calls.callLogChanged();
+      }
+    },
+  });
   const tickets = createTicketsDesk({ clock, ticketing, callLog, callLogChanged: calls.callLogChanged, bus, log });
   const handoffs = createHandoffsDesk({ outbox, bus });
   const voicemail = createVoicemailDesk({

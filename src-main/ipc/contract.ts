@@ -384,7 +384,19 @@ export const commands = {
   'settings.saveDevices': { request: z.object({ devices: AudioDevicesSchema }).strict(), response: SettingsViewSchema },
   'phone.get': { request: Empty, response: PhoneViewSchema },
   /** Dials what the tech typed or clicked (a number, an extension, a SIP address). */
-  'phone.call': { request: z.object({ target: z.string().trim().min(1).max(512) }).strict(), response: z.object({ callId: z.string() }) },
+  'phone.call': {
+    request: z
+      .object({
+        target: z.string().trim().min(1).max(512),
+        /** Returning a call: the follow-up entry (or voicemail) counts as called back once this call connects, not when it is dialled. */
+        callback: z
+          .object({ attemptId: z.string().min(1).max(300).optional(), voicemailId: z.string().min(1).max(100).optional() })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    response: z.object({ callId: z.string() }),
+  },
   /** One click to the PBX's voicemail (policy's voicemail.accessNumber). */
   'phone.callVoicemail': { request: Empty, response: z.object({ callId: z.string() }) },
   'phone.answer': { request: CallRef, response: Ok },

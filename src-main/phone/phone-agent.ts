@@ -72,6 +72,8 @@ type LiveCall = {
   decision?: Decision;
   /** It sent 180: only a call that rang can be missed. */
   rang?: boolean;
+  /** Runs once when the call connects (returning a call settles its callback then). */
+  onConnected?: () => void;
 };
 
 /**
@@ -478,7 +480,7 @@ export class PhoneAgent {
 
   // ---- outgoing calls ----------------------------------------------------------------
 
-  async call(input: string): Promise<string> {
+  async call(input: string, onConnected?: () => void): Promise<string> {
     const ua = this.line.ua;
     const creds = this.line.creds;
     if (!ua || !creds) throw new Error('Set up your SIP account in Settings before calling.');
@@ -491,7 +493,12 @@ export class PhoneAgent {
     await this.holdOthers(undefined);
     const inviter = new Inviter(ua, uri);
     const id = callIdOf(inviter);
-    const live: LiveCall = { session: inviter, view: newView(id, 'outgoing', target.uri, target.display, 'dialing'), shown: true };
+    const live: LiveCall = {
+      session: inviter,
+      view: newView(id, 'outgoing', target.uri, target.display, 'dialing'),
+      shown: true,
+      ...(onConnected ? { onConnected } : {}),
+    };
     this.calls.set(id, live);
     this.watchSession(live);
     this.changed();
@@ -594,6 +601,13 @@ export class PhoneAgent {
     clearTimeout(live.ringTimer);
     if (live.voicemail) return; // the tech hears nothing of a voicemail call
     this.patch(live, { state: 'active', answeredAt: Date.now() });
+    const connected = live.onConnected;
+    live.onConnected = undefined;
+    try {
+      connected?.();
+    } catch (error) {
+      this.ports.log(`Call ${live.view.id}: settling its callback failed: ${messageOf(error)}`);
+    }
   }
 
   private async onTerminated(live: LiveCall): Promise<void> {

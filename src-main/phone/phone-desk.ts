@@ -25,6 +25,8 @@ export type PhoneDeskPorts = {
     callEnded(entry: HistoryEntry): void;
     voicemailHandedOn(callId: string, target: string | undefined, reason: string): void;
   };
+  /** A returned call connected: its follow-up entry or voicemail counts as called back. */
+  callbackConnected(callback: { attemptId?: string | undefined; voicemailId?: string | undefined }): void;
   log: (message: string) => void;
 };
 
@@ -134,7 +136,7 @@ export function createPhoneDesk(ports: PhoneDeskPorts) {
 
   const handlers: Handlers = {
     'phone.get': () => agent.view(),
-    'phone.call': async ({ target }) => ({ callId: await agent.call(target) }),
+    'phone.call': async ({ target, callback }) => ({ callId: await agent.call(target, callback ? () => ports.callbackConnected(callback) : undefined) }),
     'phone.callVoicemail': async () => ({ callId: await agent.callVoicemail() }),
     'phone.answer': async ({ callId }) => {
       await agent.answer(callId);

@@ -29,8 +29,9 @@ export class Phone {
     this.devices = devices;
   }
 
-  async call(target: string): Promise<string> {
-    return (await this.api.invoke('phone.call', { target })).callId;
+  /** `callback`: returning this follow-up entry or voicemail; it counts as called back once the call connects. */
+  async call(target: string, callback?: { attemptId?: string; voicemailId?: string }): Promise<string> {
+    return (await this.api.invoke('phone.call', { target, ...(callback ? { callback } : {}) })).callId;
   }
 
   async callVoicemail(): Promise<void> {

@@ -110,10 +110,8 @@ function QuietCallRow({ attempt: a, api, phone }: QuietCallProps) {
         </button>
         <button
           onClick={() => {
-            phone
-              .call(a.callerUri)
-              .then(() => api.invoke('callLog.handle', { attemptId: a.id, how: 'called-back' }))
-              .catch(reportError);
+            // Settled as called back once the call connects (main does it), not when it is dialled.
+            phone.call(a.callerUri, { attemptId: a.id }).catch(reportError);
           }}
           data-testid="quiet-call-back"
         >

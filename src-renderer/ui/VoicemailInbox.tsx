@@ -83,10 +83,8 @@ function VoicemailRow({ message: m, api, phone, onCall }: { message: VoicemailVi
           <button
             onClick={() => {
               onCall();
-              phone
-                .call(m.callerUri)
-                .then(() => api.invoke('voicemail.handle', { id: m.id, how: 'called-back' }))
-                .catch(reportError);
+              // Settled as called back once the call connects (main does it), not when it is dialled.
+              phone.call(m.callerUri, { voicemailId: m.id }).catch(reportError);
             }}
             disabled={!m.callerUri}
             data-testid="voicemail-call-back"

@@ -4,9 +4,10 @@ import { startBaresip, type Baresip } from '../harness/baresip.js';
 import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { startKamailio, type Kamailio } from '../harness/kamailio.js';
 import { startRtpengine, type Rtpengine } from '../harness/rtpengine.js';
-import { startSippCall } from '../harness/sipp.js';
+import { runSipp, startSippCall } from '../harness/sipp.js';
 import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
-import { waitForCall, waitRegistered } from './phone-page.js';
+import { connectIpc } from './ipc-client.js';
+import { waitForCall, waitNoCalls, waitRegistered } from './phone-page.js';
 import { makePolicyFolder } from './policy-files.js';
 
 // Scripts and PSA buttons drive calls through web mode's local endpoint
@@ -29,7 +30,12 @@ test.beforeAll(async () => {
   kamailio = await startKamailio({ auth: true, rtpengineNgPort: rtpengine.ngPort });
   // Policy turns the hold question off (a team that doesn't want it) and reminds after 5 s on hold.
   const policy = await makePolicyFolder();
-  await policy.write('managed', 'focusline.json', { 'calls.holdPrompt': false, 'calls.holdReminderSeconds': 5 });
+  await policy.write('managed', 'focusline.json', {
+    'calls.holdPrompt': false,
+    'calls.holdReminderSeconds': 5,
+    'focus.action': 'redirect',
+    'focus.redirectTarget': 'sip:manager@127.0.0.1',
+  });
   app = await startFocuslineWeb({ user: 'tech1', password: 'secret1', wsUrl: kamailio.wsUrl, env: { FOCUSLINE_POLICY_DIR: policy.dir } });
   baresip = await startBaresip({ callers: [], callee: { user: 'tech2', password: 'secret2', registrar: kamailio } });
   browser = await launchChromium();
@@ -102,6 +108,41 @@ test('with the hold question turned off by policy, Hold holds at once; after 5 s
   await expect(page.locator('[data-testid=hold-reminder]')).toContainText('check back with the caller', { timeout: 10_000 });
   await page.click('[data-testid=hangup]');
   expect((await caller.done).successful).toBe(1);
+});
+
+test('"Call back" on a held-back call counts once the call connects: the entry is settled as called back', async () => {
+  const ipc = await connectIpc(app.base, app.token);
+  try {
+    expect((await api('POST', 'dnd/start?minutes=30')).status).toBe(200);
+    // tech2 (baresip, registered) calls during Do-not-disturb: 302 to the manager, an entry to follow up.
+    await baresip.dial(`sip:tech2@127.0.0.1:${kamailio.udpPort}`, kamailio.uri('tech1'));
+    const entry = page.locator('[data-testid=quiet-call]', { hasText: 'tech2' }).first();
+    await entry.waitFor({ timeout: 10_000 });
+    // baresip follows the 302 to the manager, who isn't there; end its side so it can take the call back.
+    await baresip.hangup().catch(() => undefined);
+    const attemptId = (await entry.getAttribute('data-attempt-id')) ?? '';
+    const handledOf = async () => (await ipc.invoke('callLog.list', { limit: 20 })).attempts.find((a) => a.id === attemptId)?.handled ?? null;
+    expect(await handledOf()).toBeNull();
+    // A caller who can't be reached (SIPp is gone; the proxy answers 403): dialling back doesn't settle the entry.
+    await runSipp({ kamailio, callee: 'tech1', caller: '+15550161', scenario: 'expect-reject', calls: 1, timeoutMs: 15_000 });
+    const unreachable = page.locator('[data-testid=quiet-call]', { hasText: '+15550161' }).first();
+    await unreachable.waitFor({ timeout: 10_000 });
+    const unreachableId = (await unreachable.getAttribute('data-attempt-id')) ?? '';
+    expect((await api('POST', 'dnd/stop')).status).toBe(200);
+    await unreachable.locator('[data-testid=quiet-call-back]').click();
+    await expect
+      .poll(async () => (await legs()).some((l) => l.direction === 'outgoing' && l.remoteUri.includes('+15550161') && l.state === 'ended'))
+      .toBe(true);
+    expect((await ipc.invoke('callLog.list', { limit: 20 })).attempts.find((a) => a.id === unreachableId)?.handled).toBeNull();
+    await entry.locator('[data-testid=quiet-call-back]').click();
+    await baresip.waitForEvent('CALL_ESTABLISHED', 10_000);
+    await expect.poll(handledOf, { timeout: 5_000 }).toBe('called-back');
+    await page.click('[data-testid=hangup]');
+    await baresip.waitForEvent('CALL_CLOSED', 5_000);
+    await waitNoCalls(page);
+  } finally {
+    ipc.close();
+  }
 });
 
 test('a wrong call id or command says what is wrong', async () => {
