@@ -57,6 +57,20 @@ const ReminderSchedule = z
   .max(400)
   .regex(new RegExp(`^(odd-hours|off|${REMINDER_TIME}(\\s*,\\s*${REMINDER_TIME})*)$`), 'must be odd-hours, off, or times like "09:30, 13:00, 16:30"');
 
+/**
+ * The operating procedure's phrases, for when a tech is reached directly but
+ * can't change focus, or is put on the spot. The first one is what "Reset
+ * the interrupt" shows before it opens "Create ticket instead".
+ */
+const PROCEDURE_PHRASES = [
+  {
+    label: 'Reset the interrupt',
+    text: "Even though you have reached me directly I am currently on another task. I'm going to help you get a Service Request put into the system so that the service manager can get it prioritized.",
+  },
+  { label: 'Put on the spot', text: "I don't know off-hand, but I'll find out and get back to you." },
+  { label: 'Before a hold', text: 'May I put you on hold for a moment?' },
+];
+
 /** Every setting Focusline has, by its flat dotted key. The one list: files, registry, plist, URL and UI all go through it. */
 export const settingsRegistry = {
   'account.wsServer': setting('lockable', OptionalWsServer, '', "The PBX's SIP-over-WebSocket URL (wss://…). Empty until set up."),
@@ -96,6 +110,12 @@ export const settingsRegistry = {
     z.boolean(),
     true,
     'Ask before holding: Hold first shows "May I put you on hold for a moment?" with They agreed: hold / Cancel.',
+  ),
+  'calls.phrases': setting(
+    'lockable',
+    z.array(z.object({ label: z.string().trim().min(1).max(60), text: z.string().trim().min(1).max(500) }).strict()).max(20),
+    PROCEDURE_PHRASES,
+    'What to say during a call, shown in the call card (the procedure\'s phrases by default). The first is "Reset the interrupt".',
   ),
   'calls.holdReminderSeconds': setting(
     'lockable',

@@ -65,6 +65,9 @@ function CallCard({ call, phone, api, others }: { call: CallView; phone: Phone; 
     setAskingToHold(false);
     phone.hold(call.id).catch(report);
   };
+  const phrases = usePolicyValue<{ label: string; text: string }[]>('calls.phrases', []);
+  const [showPhrases, setShowPhrases] = useState(false);
+  const [resetting, setResetting] = useState(false);
   const pop = useCallerPop(api, call.id, call.direction === 'incoming' ? callerNumberOf(call.remoteUri) : '');
   const talking = call.state === 'active' || call.state === 'held';
   const now = useNow(talking);
@@ -124,11 +127,31 @@ function CallCard({ call, phone, api, others }: { call: CallView; phone: Phone; 
           <button onClick={() => setKeypad((k) => !k)} aria-expanded={keypad} data-testid="keypad-toggle">
             Keypad
           </button>
+          {phrases.length > 0 && (
+            <button onClick={() => setShowPhrases((p) => !p)} aria-expanded={showPhrases} data-testid="phrases-toggle">
+              Phrases
+            </button>
+          )}
+          {call.direction === 'incoming' && phrases[0] && (
+            <button onClick={() => setResetting((r) => !r)} aria-expanded={resetting} data-testid="reset-interrupt">
+              Reset the interrupt
+            </button>
+          )}
           <button className="hangup" onClick={() => phone.hangup(call.id).catch(report)} data-testid="hangup">
             Hang up
           </button>
         </div>
       )}
+      {showPhrases && talking && (
+        <ul className="phrases" aria-label="What to say" data-testid="phrases">
+          {phrases.map((p) => (
+            <li key={p.label} data-testid="phrase">
+              <strong>{p.label}:</strong> “{p.text}”
+            </li>
+          ))}
+        </ul>
+      )}
+      {resetting && talking && phrases[0] && <ResetInterrupt callId={call.id} phrase={phrases[0].text} api={api} onDone={() => setResetting(false)} />}
       {askingToHold && call.state === 'active' && (
         <div className="hold-ask" role="group" aria-label="Ask before holding" data-testid="hold-ask">
           <p>Ask first: “May I put you on hold for a moment?”</p>
@@ -175,5 +198,37 @@ function CallCard({ call, phone, api, others }: { call: CallView; phone: Phone; 
       )}
       {call.reason && !talking && <div className="reason">{call.reason}</div>}
     </article>
+  );
+}
+
+/**
+ * "Reset the interrupt": the tech was reached directly but can't change
+ * focus. Say the phrase, then the caller's request becomes a ticket for the
+ * service manager to prioritise, with the tech's summary, while still on the call.
+ */
+function ResetInterrupt({ callId, phrase, api, onDone }: { callId: string; phrase: string; api: FocuslineApi; onDone: () => void }) {
+  const [summary, setSummary] = useState('');
+  const create = () =>
+    api
+      .invoke('callLog.createTicket', { callId, ...(summary.trim() ? { summary: summary.trim() } : {}) })
+      .then((r) => {
+        if (r.ticket) useAppStore.getState().setNotice(`Ticket #${r.ticket.id} created: ${r.ticket.summary}`);
+        onDone();
+      })
+      .catch(report);
+  return (
+    <div className="reset-interrupt" role="group" aria-label="Reset the interrupt" data-testid="reset-panel">
+      <p data-testid="reset-phrase">Say: “{phrase}”</p>
+      <input
+        value={summary}
+        onChange={(e) => setSummary(e.target.value)}
+        placeholder="What they need, in a line (for the ticket)"
+        maxLength={200}
+        data-testid="reset-summary"
+      />
+      <button className="primary" onClick={() => void create()} data-testid="reset-create-ticket">
+        Create ticket instead
+      </button>
+    </div>
   );
 }

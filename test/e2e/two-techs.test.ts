@@ -91,6 +91,21 @@ test.describe('tech1 calls tech2 through the UI', () => {
     expect(await energyGained(page2, 2000)).toBeGreaterThan(heard / 3);
   });
 
+  test('during the call, the procedure’s phrases are at hand, and "Reset the interrupt" turns the caller’s request into a ticket without ending the call', async () => {
+    await page2.click('[data-testid=phrases-toggle]');
+    await expect(page2.locator('[data-testid=phrase]')).toHaveCount(3);
+    await expect(page2.locator('[data-testid=phrase]').nth(1)).toContainText("I don't know off-hand, but I'll find out and get back to you.");
+    await page2.click('[data-testid=reset-interrupt]');
+    await expect(page2.locator('[data-testid=reset-phrase]')).toContainText('Even though you have reached me directly I am currently on another task.');
+    await page2.fill('[data-testid=reset-summary]', 'Printer at the front desk jams');
+    await page2.click('[data-testid=reset-create-ticket]');
+    await expect(page2.locator('[data-testid=notice]')).toContainText(/Ticket #\d+ created: Printer at the front desk jams/);
+    expect(await callCard(page2, 'active').count()).toBe(1);
+    await page2.click('[data-testid=tab-tickets]');
+    await page2.locator('[data-testid=ticket]', { hasText: 'Printer at the front desk jams' }).waitFor();
+    await page2.click('[data-testid=tab-phone]');
+  });
+
   test('both put the call on hold at the same moment (re-INVITE glare, 491 both ways): the call survives and both end on hold', async () => {
     const [ipc1, ipc2] = await Promise.all([connectIpc(tech1.base, tech1.token), connectIpc(tech2.base, tech2.token)]);
     try {
