@@ -144,8 +144,8 @@ function CallCard({ call, phone, api, others }: { call: CallView; phone: Phone; 
       )}
       {showPhrases && talking && (
         <ul className="phrases" aria-label="What to say" data-testid="phrases">
-          {phrases.map((p) => (
-            <li key={p.label} data-testid="phrase">
+          {phrases.map((p, i) => (
+            <li key={i} data-testid="phrase">
               <strong>{p.label}:</strong> “{p.text}”
             </li>
           ))}
@@ -212,7 +212,9 @@ function ResetInterrupt({ callId, phrase, api, onDone }: { callId: string; phras
     api
       .invoke('callLog.createTicket', { callId, ...(summary.trim() ? { summary: summary.trim() } : {}) })
       .then((r) => {
+        // With a PSA the ticket goes through the outbox: it may be queued (PSA down) rather than made at once.
         if (r.ticket) useAppStore.getState().setNotice(`Ticket #${r.ticket.id} created: ${r.ticket.summary}`);
+        else if (r.handoff) useAppStore.getState().setNotice(`Ticket on its way to the PSA: ${r.handoff.title} (it shows under "Sent to…" below)`);
         onDone();
       })
       .catch(report);
