@@ -317,16 +317,7 @@ async function floodFocusline(app: FocuslineWeb, mode: FloodRow['mode']): Promis
       ipc.close();
     }
     return {
-      callee: 'focusline',
-      mode,
-      caller,
-      calls: FLOOD_CALLS,
-      wallMs: run.wallMs,
-      ok: run.successful,
-      failed: run.failed,
-      rang: run.responses.filter((r) => r.ringing).length,
-      finals: finalsOf(run),
-      final: run.rtt.final,
+      ...floodOutcome('focusline', mode, caller, run),
       rowsLogged,
       eventLoopDelayMs: after.host.eventLoopDelayMs,
       apiLatencyMs: { n: latency.n, p50: round1(latency.p50), p99: round1(latency.p99), max: round1(latency.max), errors },
@@ -341,6 +332,22 @@ async function floodFocusline(app: FocuslineWeb, mode: FloodRow['mode']): Promis
   } finally {
     await stopHogs(hogs);
   }
+}
+
+/** What SIPp saw of one flood, the same for every callee. */
+function floodOutcome(callee: FloodRow['callee'], mode: FloodRow['mode'], caller: string, run: SippResult) {
+  return {
+    callee,
+    mode,
+    caller,
+    calls: FLOOD_CALLS,
+    wallMs: run.wallMs,
+    ok: run.successful,
+    failed: run.failed,
+    rang: run.responses.filter((r) => r.ringing).length,
+    finals: finalsOf(run),
+    final: run.rtt.final,
+  };
 }
 
 async function floodFloor(mode: FloodRow['mode']): Promise<FloodRow> {
@@ -366,16 +373,7 @@ async function floodFloor(mode: FloodRow['mode']): Promise<FloodRow> {
     const run = await sipp.done;
     const cpuTotal = Math.round((cpu.user + cpu.system) / 1000);
     return {
-      callee: 'bareSipJs',
-      mode,
-      caller,
-      calls: FLOOD_CALLS,
-      wallMs: run.wallMs,
-      ok: run.successful,
-      failed: run.failed,
-      rang: run.responses.filter((r) => r.ringing).length,
-      finals: finalsOf(run),
-      final: run.rtt.final,
+      ...floodOutcome('bareSipJs', mode, caller, run),
       cpuMs: cpuTotal,
       cpuUsPerCall: Math.round((cpuTotal * 1000) / FLOOD_CALLS),
       workerRssMbBefore: mb(before.rss),

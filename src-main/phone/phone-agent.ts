@@ -119,16 +119,10 @@ export class PhoneAgent {
     return {
       registration: this.line.state,
       detail: this.line.detail.slice(0, 1000),
-      // Bounded here, once: reasons and addresses come from the network (a far end's reason phrase, a registrar's).
       calls: [...this.calls.values()]
         .filter((c) => c.shown)
         .slice(0, 100)
-        .map(({ view }) => ({
-          ...view,
-          remoteUri: view.remoteUri.slice(0, 512),
-          remoteName: view.remoteName.slice(0, 256),
-          reason: view.reason.slice(0, 256),
-        })),
+        .map(({ view }) => bounded(view)),
       mwi: this.line.mwiView,
       notice: this.notice?.slice(0, 500) ?? null,
       mediaEndpoint: this.ports.bridge.endpointId ?? null,
@@ -138,17 +132,10 @@ export class PhoneAgent {
   /** The calls on screen, then those that ended in the last minute. */
   legs(now = Date.now()): CallLeg[] {
     this.ended = this.ended.filter((e) => now - e.endedAt < ENDED_KEPT_MS);
-    const leg = (view: CallView, endedAt: number | null): CallLeg => ({
-      id: view.id,
-      direction: view.direction,
-      remoteUri: view.remoteUri.slice(0, 512),
-      remoteName: view.remoteName.slice(0, 256),
-      startedAt: view.startedAt,
-      answeredAt: view.answeredAt,
-      reason: view.reason.slice(0, 256),
-      state: endedAt === null ? view.state : 'ended',
-      endedAt,
-    });
+    const leg = (view: CallView, endedAt: number | null): CallLeg => {
+      const { id, direction, remoteUri, remoteName, startedAt, answeredAt, reason, state } = bounded(view);
+      return { id, direction, remoteUri, remoteName, startedAt, answeredAt, reason, state: endedAt === null ? state : 'ended', endedAt };
+    };
     const live = [...this.calls.values()].filter((c) => c.shown).map((c) => leg(c.view, null));
     return [...live, ...this.ended.map((e) => leg(e.view, e.endedAt))];
   }
@@ -640,6 +627,11 @@ export class PhoneAgent {
     live.view = { ...live.view, ...patch };
     if (live.shown) this.changed();
   }
+}
+
+/** A call's view cut to the contract's bounds: reasons and addresses come from the network (a far end's reason phrase). */
+function bounded(view: CallView): CallView {
+  return { ...view, remoteUri: view.remoteUri.slice(0, 512), remoteName: view.remoteName.slice(0, 256), reason: view.reason.slice(0, 256) };
 }
 
 /** Read fresh each time: a session's state changes across every await (TypeScript would narrow it once). */
