@@ -22,7 +22,7 @@ export type FocusCommandRunner = {
   resetHealth(): void;
   /** Call control for scripts (GET/POST /api/v1/calls…). */
   callLegs(): CallLeg[];
-  runCallCommand(command: CallCommand): Promise<{ callId: string }>;
+  runCallCommand(command: CallCommand): Promise<{ callId: string; consultCallId?: string }>;
 };
 
 type Reply = { status: number; body: unknown };
@@ -78,8 +78,8 @@ async function runCallCommand(path: string, query: URLSearchParams, runner: Focu
   const parsed = parseCallCommand(path, query);
   if (!parsed.ok) return { status: 404, body: { error: parsed.message } };
   try {
-    const { callId } = await runner.runCallCommand(parsed.command);
-    return { status: 200, body: { callId, calls: runner.callLegs() } };
+    const { callId, consultCallId } = await runner.runCallCommand(parsed.command);
+    return { status: 200, body: { callId, ...(consultCallId ? { consultCallId } : {}), calls: runner.callLegs() } };
   } catch (err) {
     return { status: 409, body: { error: messageOf(err) } };
   }

@@ -8,6 +8,7 @@ import { CallHistory } from '../calls/history.js';
 import type { FocusCommand } from '../focus/focus-commands.js';
 import { createFocusDesk } from '../focus/focus-desk.js';
 import { systemClock } from '../focus/system-clock.js';
+import { ticketLabel } from '../focus/ticket-label.js';
 import { createHandoffsDesk } from '../handoffs/handoffs-desk.js';
 import { Outbox } from '../handoffs/outbox.js';
 import { psaHandoffSender } from '../handoffs/psa-handoff-sender.js';
@@ -126,6 +127,12 @@ export async function createServices(options: ServiceOptions) {
     bus,
     calls,
     log,
+    // A transfer carries the ticket being worked on, so the target's call card says what it is about.
+    transferSubject: () => {
+      const state = focus.controller.state;
+      const ticket = state.mode === 'ticket' ? state.ticket : state.mode === 'dnd' ? state.resumeTicket : undefined;
+      return ticket ? `About ${ticketLabel(ticket)}` : null;
+    },
     // "Call back" counts once the call connects: the voicemail (and its call), or the follow-up entry.
     callbackConnected: ({ attemptId, voicemailId }) => {
       if (voicemailId !== undefined) {

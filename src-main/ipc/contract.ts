@@ -99,6 +99,27 @@ export const PhoneStatusSchema = z.object({
 export type PhoneStatus = z.infer<typeof PhoneStatusSchema>;
 
 /** A call as the UI shows it. Main owns it (the SIP session lives there); the window adds only its audio stats. */
+export const TRANSFER_MODES = ['blind', 'warm', 'merge', 'leave'] as const;
+export const TransferModeSchema = z.enum(TRANSFER_MODES);
+export type TransferMode = z.infer<typeof TransferModeSchema>;
+
+/**
+ * A call's part in a transfer. role 'caller': the call being handed on;
+ * 'consult': the tech's call to the target (warm transfer). state:
+ * transferring (blind REFER sent, waiting for the target to answer),
+ * consulting (caller on hold, talking to the target), merged (three-way,
+ * mixed in the window), leaving (REFER with Replaces sent).
+ */
+export const CallTransferSchema = z.object({
+  role: z.enum(['caller', 'consult']),
+  state: z.enum(['transferring', 'consulting', 'merged', 'leaving']),
+  /** The other call of a warm transfer (the consult call for the caller's, and the other way round). */
+  partnerId: z.string().max(200).nullable(),
+  /** Where the caller is going, as dialled. */
+  target: z.string().max(512),
+});
+export type CallTransfer = z.infer<typeof CallTransferSchema>;
+
 export const CallViewSchema = z.object({
   id: z.string().min(1).max(200),
   direction: CallDirectionSchema,
@@ -113,6 +134,10 @@ export const CallViewSchema = z.object({
   /** When the call went on hold (for the check-back reminder); null when not held. */
   heldSince: z.number().nullable(),
   reason: z.string().max(256),
+  /** What the call is about: the SIP Subject header ("About #1001: Printer down at Acme"), from the far end or ours. */
+  subject: z.string().max(200).nullable(),
+  /** A transfer this call is part of; null when none. */
+  transfer: CallTransferSchema.nullable(),
 });
 export type CallView = z.infer<typeof CallViewSchema>;
 
@@ -160,6 +185,8 @@ export const MEDIA_METHODS = [
   'setMuted',
   'voicemailPrepare',
   'voicemailRun',
+  'merge',
+  'unmerge',
 ] as const;
 export const MediaMethodSchema = z.enum(MEDIA_METHODS);
 export type MediaMethod = z.infer<typeof MediaMethodSchema>;
@@ -406,6 +433,26 @@ export const commands = {
   'phone.hold': { request: z.object({ callId: CallId, hold: z.boolean() }).strict(), response: Ok },
   'phone.mute': { request: z.object({ callId: CallId, muted: z.boolean() }).strict(), response: Ok },
   'phone.dtmf': { request: z.object({ callId: CallId, tone: z.string().regex(/^[0-9A-D*#]$/, 'one DTMF key: 0-9, *, #, A-D') }).strict(), response: Ok },
+  /**
+   * Transfers. blind: REFER to `to`. warm: hold the call and dial `to` (the
+   * consult call's id comes back). merge and leave are given the caller's
+   * call id: merge makes a three-way call of it and its consult call; leave
+   * hands the caller to the consult call's target (REFER with Replaces). A
+   * transfer that fails gives the caller back to the tech, with the reason.
+   */
+  'phone.transfer': {
+    request: z
+      .object({
+        callId: CallId,
+        to: z.string().trim().min(1).max(512).optional(),
+        mode: TransferModeSchema,
+        /** What the call is about, sent as the SIP Subject; default: the active ticket ("About #1001: …"). */
+        subject: z.string().max(200).optional(),
+      })
+      .strict()
+      .refine((r) => r.to !== undefined || r.mode === 'merge' || r.mode === 'leave', 'Say where to transfer the call: to=<number, extension or SIP address>.'),
+    response: z.object({ ok: z.literal(true), consultCallId: z.string().optional() }),
+  },
   /** The window saw the network come back or the machine wake: reconnect now, not at the next backoff step. */
   'phone.reconnect': { request: Empty, response: Ok },
   /** This window plays and records the calls' audio from now on; answers the calls main has up, so it drops the rest. */

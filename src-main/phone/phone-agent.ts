@@ -1,15 +1,17 @@
-import { Invitation, Inviter, SessionDescriptionHandlerError, SessionState, UserAgent, type Core, type Session } from 'sip.js';
+import { Invitation, Inviter, SessionDescriptionHandlerError, SessionState, UserAgent, type Core, type Referral, type Session, type URI } from 'sip.js';
 import { messageOf } from '../../src-shared/errors.js';
 import { coalesce } from '../ipc/coalesce.js';
 import { callKey, type CallerFields } from '../../src-shared/sip/caller-fields.js';
-import type { CallView, Decision, HistoryEntry, PhoneView } from '../ipc/contract.js';
+import type { CallView, Decision, HistoryEntry, PhoneView, TransferMode } from '../ipc/contract.js';
 import { domainOf, toDialTarget } from './dial-target.js';
 import { ForwardingSessionDescriptionHandler } from './forwarding-sdh.js';
 import { toHistoryEntry, type Disposition } from './history-entry.js';
 import { normaliseCaller } from './incoming-call.js';
 import type { MediaBridge } from './media-bridge.js';
 import { Registration, type PhoneCredentials } from './registration.js';
+import { cleanSubject } from './refer.js';
 import { guardReinviteGlare, reinvite } from './reinvite-glare.js';
+import { Transfers } from './transfers.js';
 
 export type { PhoneCredentials };
 
@@ -49,7 +51,7 @@ export type PhoneAgentPorts = {
 };
 
 /** A leg as scripts see it: every call on its own, with calls that just ended. */
-export type CallLeg = Pick<CallView, 'id' | 'direction' | 'remoteUri' | 'remoteName' | 'startedAt' | 'answeredAt' | 'reason'> & {
+export type CallLeg = Pick<CallView, 'id' | 'direction' | 'remoteUri' | 'remoteName' | 'startedAt' | 'answeredAt' | 'reason' | 'subject' | 'transfer'> & {
   state: CallView['state'] | 'ended';
   endedAt: number | null;
 };
@@ -74,6 +76,8 @@ type LiveCall = {
   rang?: boolean;
   /** Runs once when the call connects (returning a call settles its callback then). */
   onConnected?: () => void;
+  /** What the card says once connected (a transfer: who handed the call over); otherwise the ringing-time reason is cleared. */
+  connectedReason?: string;
 };
 
 /**
@@ -97,6 +101,21 @@ export class PhoneAgent {
   private readonly idleWaiters: (() => void)[] = [];
   private readonly stopAttachWatch: () => void;
   private mediaGraceTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly transfers = new Transfers({
+    call: (id) => this.calls.get(id),
+    patch: (id, patch) => {
+      const live = this.calls.get(id);
+      if (live) this.patch(live, patch);
+    },
+    setHold: (id, hold) => this.setHold(id, hold),
+    dial: (target, subject) => this.call(target, { subject }),
+    resolve: (target) => this.resolveTarget(target).uri,
+    hangup: (id) => this.hangup(id),
+    media: async (id, method, args) => {
+      await this.ports.bridge.request(id, method, args, 3_000);
+    },
+    log: (message) => this.ports.log(message),
+  });
 
   constructor(private readonly ports: PhoneAgentPorts) {
     this.line = new Registration({
@@ -133,8 +152,8 @@ export class PhoneAgent {
   legs(now = Date.now()): CallLeg[] {
     this.ended = this.ended.filter((e) => now - e.endedAt < ENDED_KEPT_MS);
     const leg = (view: CallView, endedAt: number | null): CallLeg => {
-      const { id, direction, remoteUri, remoteName, startedAt, answeredAt, reason, state } = bounded(view);
-      return { id, direction, remoteUri, remoteName, startedAt, answeredAt, reason, state: endedAt === null ? state : 'ended', endedAt };
+      const { id, direction, remoteUri, remoteName, startedAt, answeredAt, reason, state, subject, transfer } = bounded(view);
+      return { id, direction, remoteUri, remoteName, startedAt, answeredAt, reason, subject, transfer, state: endedAt === null ? state : 'ended', endedAt };
     };
     const live = [...this.calls.values()].filter((c) => c.shown).map((c) => leg(c.view, null));
     return [...live, ...this.ended.map((e) => leg(e.view, e.endedAt))];
@@ -272,6 +291,10 @@ export class PhoneAgent {
   private onInvite(invitation: Invitation): void {
     const { call, truncated } = normaliseCaller(invitation);
     const id = call.callId;
+    if (invitation.replacee !== undefined) {
+      this.takeOver(invitation, call.fromUri, call.displayName || call.fromUser);
+      return;
+    }
     if (this.calls.has(id)) {
       // A second INVITE with a Call-ID already in use (a forged or looping one): refused before it is decided or
       // logged, so it can't add a contact attempt, nor take over the real call's row.
@@ -291,13 +314,16 @@ export class PhoneAgent {
     }
     const live: LiveCall = {
       session: invitation,
-      view: newView(id, 'incoming', call.fromUri, call.displayName || call.fromUser, 'ringing'),
+      view: {
+        ...newView(id, 'incoming', call.fromUri, call.displayName || call.fromUser, 'ringing'),
+        subject: cleanSubject(invitation.request.getHeader('Subject')),
+      },
       shown: false,
       decision,
     };
     this.calls.set(id, live);
     this.watchSession(live);
-    invitation.delegate = { onCancel: () => this.patch(live, { reason: 'Caller hung up' }) };
+    invitation.delegate = { ...invitation.delegate, onCancel: () => this.patch(live, { reason: 'Caller hung up' }) };
     void this.ports
       .logged()
       .then(() => this.carryOut(live, decision))
@@ -467,24 +493,43 @@ export class PhoneAgent {
 
   // ---- outgoing calls ----------------------------------------------------------------
 
-  async call(input: string, onConnected?: () => void): Promise<string> {
+  /** Dials `input`; resolves with the call's id once its INVITE is on its way. `subject` goes out as the SIP Subject. */
+  async call(input: string, options: { onConnected?: (() => void) | undefined; subject?: string | null | undefined } = {}): Promise<string> {
     const ua = this.line.ua;
-    const creds = this.line.creds;
-    if (!ua || !creds) throw new Error('Set up your SIP account in Settings before calling.');
+    if (!ua) throw new Error('Set up your SIP account in Settings before calling.');
     if (this.line.state !== 'registered') throw new Error(`Can't call while the phone is ${this.line.state}. ${this.line.detail}`);
     if (!this.ports.bridge.connected) throw new Error('Open the Focusline window to call: it carries the call’s audio.');
+    const { uri, display } = this.resolveTarget(input);
+    await this.holdOthers(undefined);
+    const subject = cleanSubject(options.subject ?? undefined);
+    const inviter = new Inviter(ua, uri, subject ? { extraHeaders: [`Subject: ${subject}`] } : {});
+    return this.startOutgoing(inviter, uri.toString(), display, { onConnected: options.onConnected, subject });
+  }
+
+  /** The SIP URI for what the tech typed or a script sent, or an error that says what is wrong with it. */
+  private resolveTarget(input: string): { uri: URI; display: string } {
+    const creds = this.line.creds;
+    if (!creds) throw new Error('Set up your SIP account in Settings before calling.');
     const target = toDialTarget(input, domainOf(creds.account.sipUri));
     if (!target.ok) throw new Error(target.message);
     const uri = UserAgent.makeURI(target.uri);
     if (!uri) throw new Error(`"${input}" is not a valid address.`);
-    await this.holdOthers(undefined);
-    const inviter = new Inviter(ua, uri);
+    return { uri, display: target.display };
+  }
+
+  private async startOutgoing(
+    inviter: Inviter,
+    remoteUri: string,
+    remoteName: string,
+    extra: { onConnected?: (() => void) | undefined; subject: string | null; reason?: string },
+  ): Promise<string> {
     const id = callIdOf(inviter);
     const live: LiveCall = {
       session: inviter,
-      view: newView(id, 'outgoing', target.uri, target.display, 'dialing'),
+      view: { ...newView(id, 'outgoing', remoteUri, remoteName, 'dialing'), subject: extra.subject, reason: extra.reason ?? '' },
       shown: true,
-      ...(onConnected ? { onConnected } : {}),
+      ...(extra.reason ? { connectedReason: extra.reason } : {}),
+      ...(extra.onConnected ? { onConnected: extra.onConnected } : {}),
     };
     this.calls.set(id, live);
     this.watchSession(live);
@@ -497,7 +542,7 @@ export class PhoneAgent {
         },
       });
     } catch (error) {
-      this.ports.log(`Call ${id} to ${target.uri} could not start: ${messageOf(error)}`);
+      this.ports.log(`Call ${id} to ${remoteUri} could not start: ${messageOf(error)}`);
       const media = error instanceof SessionDescriptionHandlerError;
       const text = media
         ? `The call could not start: this window could not get the microphone ready (${messageOf(error).replace(/^getDescription: /, '')}). Check Settings → Audio devices and the microphone permission, then try again.`
@@ -505,6 +550,78 @@ export class PhoneAgent {
       throw new Error(text, { cause: error });
     }
     return id;
+  }
+
+  // ---- transfers ---------------------------------------------------------------------
+
+  /** One step of a transfer (see transfers.ts); `subject` travels with a warm transfer's consult call. */
+  transfer(callId: string, mode: TransferMode, to: string | undefined, subject: string | null): Promise<{ consultCallId?: string }> {
+    if (!this.hasCall(callId)) return Promise.reject(new Error('That call has ended.'));
+    return this.transfers.start(callId, mode, to, subject);
+  }
+
+  /**
+   * A warm transfer's last step, seen from the target: the caller's phone
+   * sends an INVITE with Replaces naming the call the transferring tech has
+   * with us (sip.js has matched the dialog's Call-ID and both tags). It is
+   * answered at once and replaces that call (sip.js ends it), without a
+   * ring and without a screening decision: the tech is already talking
+   * about this caller. Anything else naming a dialog is refused (481).
+   */
+  private takeOver(invitation: Invitation, fromUri: string, fromName: string): void {
+    const replaced = [...this.calls.values()].find((c) => c.session === invitation.replacee);
+    const id = callKey(invitation.request.callId);
+    if (!replaced || !replaced.shown || replaced.voicemail || replaced.session.state !== SessionState.Established || this.calls.has(id)) {
+      this.ports.log(`Refused an INVITE from ${fromUri} that would replace a call not up here (481).`);
+      void invitation.reject({ statusCode: 481 }).catch(() => undefined);
+      return;
+    }
+    if (!this.ports.bridge.connected) {
+      void invitation.reject({ statusCode: 480 }).catch(() => undefined);
+      return;
+    }
+    const live: LiveCall = {
+      session: invitation,
+      view: {
+        ...newView(id, 'incoming', fromUri, fromName, 'ringing'),
+        subject: replaced.view.subject ?? cleanSubject(invitation.request.getHeader('Subject')),
+        reason: `Transferred to you by ${replaced.view.remoteName || replaced.view.remoteUri}`,
+      },
+      shown: true,
+      connectedReason: `Transferred to you by ${replaced.view.remoteName || replaced.view.remoteUri}`,
+    };
+    this.calls.set(id, live);
+    this.watchSession(live);
+    this.changed();
+    this.ports.log(`Call ${id} from ${fromUri} replaces call ${replaced.view.id} (warm transfer).`);
+    invitation.accept().catch((error: unknown) => this.ports.log(`Taking over call ${replaced.view.id} failed: ${messageOf(error)}`));
+  }
+
+  /**
+   * The far end transfers us (REFER): followed only to an address on the
+   * tech's own phone system, so a stranger's phone can't make Focusline
+   * dial premium numbers. The new call shows like any call the tech made.
+   */
+  private onRefer(live: LiveCall, referral: Referral): void {
+    const target = referral.referTo.uri;
+    const ours = UserAgent.makeURI(this.line.creds?.account.sipUri ?? '')?.host ?? '';
+    if (!this.line.ua || !ours || target.host.toLowerCase() !== ours.toLowerCase()) {
+      this.ports.log(`Call ${live.view.id}: refused a transfer to ${target.toString().slice(0, 200)} (not on ${ours}).`);
+      this.patch(live, { reason: `Refused a transfer to ${target.toString().slice(0, 120)}: it is not on your phone system` });
+      void referral.reject({ statusCode: 603 }).catch(() => undefined);
+      return;
+    }
+    const from = live.view.remoteName || live.view.remoteUri;
+    void referral
+      .accept()
+      .then(() => {
+        const inviter = referral.makeInviter();
+        const display = target.user ?? target.toString();
+        return this.startOutgoing(inviter, target.toString(), display, { subject: live.view.subject, reason: `Transferred by ${from}` });
+      })
+      .catch((error: unknown) =>
+        this.ports.log(`Call ${live.view.id}: following the transfer to ${target.toString().slice(0, 200)} failed: ${messageOf(error)}`),
+      );
   }
 
   private onOutgoingProgress(live: LiveCall, response: Core.IncomingResponse): void {
@@ -532,11 +649,14 @@ export class PhoneAgent {
     await this.setHold(id, hold);
   }
 
+  /** Mute is the tech's microphone: in a three-way call it goes for both halves. */
   setMute(id: string, muted: boolean): void {
-    const live = this.calls.get(id);
-    if (!live) return;
-    this.ports.bridge.notify(id, 'setMuted', { muted });
-    this.patch(live, { muted });
+    for (const callId of [id, this.transfers.mergedWith(id)]) {
+      const live = callId === undefined ? undefined : this.calls.get(callId);
+      if (!live) continue;
+      this.ports.bridge.notify(live.view.id, 'setMuted', { muted });
+      this.patch(live, { muted });
+    }
   }
 
   sendDtmf(id: string, tone: string): void {
@@ -549,9 +669,11 @@ export class PhoneAgent {
       .catch((error: unknown) => this.ports.log(`DTMF by SIP INFO failed on call ${id}: ${messageOf(error)}`));
   }
 
+  /** Call waiting: the call the tech turns to stays up, the others go on hold (a three-way call's other half stays with it). */
   private async holdOthers(exceptId: string | undefined): Promise<void> {
+    const partner = exceptId === undefined ? undefined : this.transfers.mergedWith(exceptId);
     for (const [id, live] of this.calls) {
-      if (id !== exceptId && live.view.state === 'active') await this.setHold(id, true);
+      if (id !== exceptId && id !== partner && live.view.state === 'active') await this.setHold(id, true);
     }
   }
 
@@ -578,6 +700,7 @@ export class PhoneAgent {
 
   private watchSession(live: LiveCall): void {
     guardReinviteGlare(live.session);
+    live.session.delegate = { ...live.session.delegate, onRefer: (referral) => this.onRefer(live, referral) };
     live.session.stateChange.addListener((state) => {
       if (state === SessionState.Established) this.onEstablished(live);
       if (state === SessionState.Terminated) void this.onTerminated(live);
@@ -587,7 +710,7 @@ export class PhoneAgent {
   private onEstablished(live: LiveCall): void {
     clearTimeout(live.ringTimer);
     if (live.voicemail) return; // the tech hears nothing of a voicemail call
-    this.patch(live, { state: 'active', answeredAt: Date.now() });
+    this.patch(live, { state: 'active', answeredAt: Date.now(), reason: live.connectedReason ?? '' });
     const connected = live.onConnected;
     live.onConnected = undefined;
     try {
@@ -605,7 +728,10 @@ export class PhoneAgent {
     this.ports.bridge.abandon(live.view.id);
     // Whatever the window holds for this call (a prepared voicemail, a peer connection) goes too; closing twice is harmless.
     this.ports.bridge.notify(live.view.id, 'close', {});
-    if (this.calls.get(live.view.id) === live) this.calls.delete(live.view.id);
+    if (this.calls.get(live.view.id) === live) {
+      this.transfers.callEnded(live.view.id);
+      this.calls.delete(live.view.id);
+    }
     if (live.shown) this.ended = [{ view: live.view, endedAt: Date.now() }, ...this.ended].slice(0, ENDED_KEPT);
     if (this.calls.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     if (live.shown) this.changed();
@@ -631,7 +757,13 @@ export class PhoneAgent {
 
 /** A call's view cut to the contract's bounds: reasons and addresses come from the network (a far end's reason phrase). */
 function bounded(view: CallView): CallView {
-  return { ...view, remoteUri: view.remoteUri.slice(0, 512), remoteName: view.remoteName.slice(0, 256), reason: view.reason.slice(0, 256) };
+  return {
+    ...view,
+    remoteUri: view.remoteUri.slice(0, 512),
+    remoteName: view.remoteName.slice(0, 256),
+    reason: view.reason.slice(0, 256),
+    transfer: view.transfer && { ...view.transfer, target: view.transfer.target.slice(0, 512) },
+  };
 }
 
 /** Read fresh each time: a session's state changes across every await (TypeScript would narrow it once). */
@@ -640,7 +772,21 @@ function stateOf(session: Session): SessionState {
 }
 
 function newView(id: string, direction: CallView['direction'], remoteUri: string, remoteName: string, state: CallView['state']): CallView {
-  return { id, direction, remoteUri, remoteName, state, silent: false, muted: false, startedAt: Date.now(), answeredAt: null, heldSince: null, reason: '' };
+  return {
+    id,
+    direction,
+    remoteUri,
+    remoteName,
+    state,
+    silent: false,
+    muted: false,
+    startedAt: Date.now(),
+    answeredAt: null,
+    heldSince: null,
+    reason: '',
+    subject: null,
+    transfer: null,
+  };
 }
 
 /** The call's id, exactly as the decision and the call log name it. */

@@ -27,6 +27,8 @@ export type PhoneDeskPorts = {
   };
   /** A returned call connected: its follow-up entry or voicemail counts as called back. */
   callbackConnected(callback: { attemptId?: string | undefined; voicemailId?: string | undefined }): void;
+  /** What a transfer is about when the tech doesn't say: the active ticket ("About #1001: Printer down at Acme"), or null. */
+  transferSubject: () => string | null;
   log: (message: string) => void;
 };
 
@@ -41,6 +43,7 @@ type Handlers = Pick<
   | 'phone.hold'
   | 'phone.mute'
   | 'phone.dtmf'
+  | 'phone.transfer'
   | 'phone.reconnect'
   | 'media.attach'
   | 'media.reply'
@@ -136,7 +139,9 @@ export function createPhoneDesk(ports: PhoneDeskPorts) {
 
   const handlers: Handlers = {
     'phone.get': () => agent.view(),
-    'phone.call': async ({ target, callback }) => ({ callId: await agent.call(target, callback ? () => ports.callbackConnected(callback) : undefined) }),
+    'phone.call': async ({ target, callback }) => ({
+      callId: await agent.call(target, callback ? { onConnected: () => ports.callbackConnected(callback) } : {}),
+    }),
     'phone.callVoicemail': async () => ({ callId: await agent.callVoicemail() }),
     'phone.answer': async ({ callId }) => {
       await agent.answer(callId);
@@ -162,6 +167,10 @@ export function createPhoneDesk(ports: PhoneDeskPorts) {
       agent.sendDtmf(callId, tone);
       return OK;
     },
+    'phone.transfer': async ({ callId, to, mode, subject }) => {
+      const { consultCallId } = await agent.transfer(callId, mode, to, subject ?? ports.transferSubject());
+      return consultCallId ? { ok: true, consultCallId } : OK;
+    },
     'phone.reconnect': () => {
       agent.reconnectNow();
       return OK;
@@ -178,9 +187,13 @@ export function createPhoneDesk(ports: PhoneDeskPorts) {
   };
 
   /** A call command from a script: acts at once (no hold-permission question; that is a step of the UI). */
-  async function runCallCommand(command: CallCommand): Promise<{ callId: string }> {
+  async function runCallCommand(command: CallCommand): Promise<{ callId: string; consultCallId?: string }> {
     if (command.kind === 'dial') return { callId: await agent.call(command.to) };
     if (!agent.hasCall(command.callId)) throw new Error(`No call "${command.callId}" is up now (GET calls lists them).`);
+    if (command.kind === 'transfer') {
+      const { consultCallId } = await agent.transfer(command.callId, command.mode, command.to, ports.transferSubject());
+      return { callId: command.callId, ...(consultCallId ? { consultCallId } : {}) };
+    }
     if (command.kind === 'answer') await agent.answer(command.callId);
     else if (command.kind === 'hangup') await agent.hangup(command.callId);
     else await agent.hold(command.callId, command.kind === 'hold');

@@ -1,4 +1,4 @@
-import { Registerer, RegistererState, UserAgent, type Invitation, type Session, type SessionDescriptionHandler } from 'sip.js';
+import { Registerer, RegistererState, SIPExtension, UserAgent, type Invitation, type Session, type SessionDescriptionHandler } from 'sip.js';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { messageOf } from '../../src-shared/errors.js';
 import type { Account, IceServer, MwiView, RegistrationState } from '../ipc/contract.js';
@@ -113,6 +113,8 @@ export class Registration {
       // The decision comes first; sip.js must not send 180 by itself.
       sendInitialProvisionalResponse: false,
       noAnswerTimeout: SIPJS_NO_ANSWER_TIMEOUT_S,
+      // A warm transfer to us arrives as an INVITE with Replaces (RFC 3891): sip.js matches it to our dialog, the agent decides.
+      sipExtensionReplaces: SIPExtension.Supported,
       userAgentString: creds.userAgentString,
       logLevel: 'error',
       logBuiltinEnabled: false,

@@ -1,4 +1,4 @@
-import type { FocuslineApi } from '../../src-main/ipc/contract.js';
+import type { FocuslineApi, TransferMode } from '../../src-main/ipc/contract.js';
 import { createCallWaitingTone, createRingtone } from '../media/audio-output.js';
 import type { DeviceChoice } from '../media/media-endpoint.js';
 import { usePhoneStore, type CallView } from '../state/phone-store.js';
@@ -61,6 +61,12 @@ export class Phone {
   /** Call waiting: only one call talks at a time, the rest wait on hold. */
   async switchTo(id: string): Promise<void> {
     await this.resume(id);
+  }
+
+  /** A transfer step (see phone.transfer); warm returns the consult call's id. */
+  async transfer(id: string, mode: TransferMode, to?: string): Promise<string | undefined> {
+    const r = await this.api.invoke('phone.transfer', { callId: id, mode, ...(to ? { to } : {}) });
+    return r.consultCallId;
   }
 
   setMute(id: string, muted: boolean): void {

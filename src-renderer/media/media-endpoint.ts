@@ -6,6 +6,7 @@ import { usePhoneStore } from '../state/phone-store.js';
 import { microphoneConstraints, playStream, stopElement } from './audio-output.js';
 import { readAudioStats } from './call-stats.js';
 import { RECORDING_MIME, recordingMimeType, VoicemailTaker, type GreetingAudio } from './local-voicemail.js';
+import { ThreeWayMix, type MixLeg } from './three-way-mix.js';
 
 export type DeviceChoice = { microphoneId: string; speakerId: string; ringDeviceId: string };
 
@@ -51,6 +52,8 @@ export class MediaEndpoint {
   /** Voicemails whose audio check or plan is still on its way. */
   private readonly preparing = new Set<string>();
   private statsTimer: ReturnType<typeof setInterval> | undefined;
+  /** A three-way call (a warm transfer's merge), at most one. */
+  private mix: ThreeWayMix | undefined;
 
   constructor(
     private readonly api: FocuslineApi,
@@ -125,7 +128,33 @@ export class MediaEndpoint {
         return this.prepareVoicemail(callId, typeof args['rule'] === 'string' ? args['rule'] : undefined);
       case 'voicemailRun':
         return this.runVoicemail(callId);
+      case 'merge':
+        await this.merge(Array.isArray(args['callIds']) ? args['callIds'].map(String) : []);
+        return {};
+      case 'unmerge':
+        await this.unmerge();
+        return {};
     }
+  }
+
+  /** Mixes the calls' audio so every far end hears the others (see three-way-mix.ts). */
+  private async merge(callIds: string[]): Promise<void> {
+    await this.unmerge();
+    const legs: MixLeg[] = callIds.map((callId) => {
+      const call = this.calls.get(callId);
+      const sender = call ? audioSender(call.sdh) : undefined;
+      if (!call || !sender) throw new Error('One of the calls has no audio in this window.');
+      const mic = call.sdh.localMediaStream.getAudioTracks()[0] ?? null;
+      if (mic) mic.enabled = !call.muted;
+      return { callId, sender, mic, remote: call.sdh.remoteMediaStream };
+    });
+    this.mix = await ThreeWayMix.start(legs);
+  }
+
+  private async unmerge(): Promise<void> {
+    const mix = this.mix;
+    this.mix = undefined;
+    await mix?.stop();
   }
 
   /** A call's peer connection, made on first use: with the voicemail's greeting stream, or the tech's microphone. */
@@ -162,6 +191,7 @@ export class MediaEndpoint {
   }
 
   private close(callId: string): void {
+    if (this.mix?.has(callId)) void this.unmerge();
     this.preparing.delete(callId);
     this.prepared.get(callId)?.taker.close();
     this.prepared.delete(callId);
@@ -181,7 +211,7 @@ export class MediaEndpoint {
   /** Hold takes the mic off the sender (hold alone only changes the SDP direction); resume puts it back. */
   private async setSenderEnabled(callId: string, enabled: boolean): Promise<void> {
     const call = this.calls.get(callId);
-    const sender = call?.sdh.peerConnection?.getSenders().find((s) => s.track?.kind === 'audio' || s.track === null);
+    const sender = call ? audioSender(call.sdh) : undefined;
     if (!call || !sender) return;
     if (!enabled) {
       call.heldTrack = sender.track;
@@ -189,7 +219,8 @@ export class MediaEndpoint {
       return;
     }
     const track = call.heldTrack ?? call.sdh.localMediaStream.getAudioTracks()[0] ?? null;
-    if (track) track.enabled = !call.muted;
+    // A mixed track carries the other party too: mute lives on the mic feeding it, not here.
+    if (track && !this.mix?.has(callId)) track.enabled = !call.muted;
     await sender.replaceTrack(track);
     call.heldTrack = undefined;
   }
@@ -198,6 +229,10 @@ export class MediaEndpoint {
     const call = this.calls.get(callId);
     if (!call) return;
     call.muted = muted;
+    if (this.mix?.has(callId)) {
+      this.mix.setMuted(callId, muted);
+      return;
+    }
     for (const sender of call.sdh.peerConnection?.getSenders() ?? []) if (sender.track) sender.track.enabled = !muted;
     if (call.heldTrack) call.heldTrack.enabled = !muted;
   }
@@ -277,4 +312,9 @@ export class MediaEndpoint {
       usePhoneStore.getState().setStats(callId, await readAudioStats(pc));
     }
   }
+}
+
+/** The call's audio sender (its track is null while the call is on hold). */
+function audioSender(sdh: Web.SessionDescriptionHandler): RTCRtpSender | undefined {
+  return sdh.peerConnection?.getSenders().find((s) => s.track?.kind === 'audio' || s.track === null);
 }

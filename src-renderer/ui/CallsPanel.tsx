@@ -8,6 +8,8 @@ import { useNow } from './use-now.js';
 import type { FocuslineApi } from '../../src-main/ipc/contract.js';
 import { CallerCard, useCallerPop } from './CallerCard.js';
 import { messageOf } from '../../src-shared/errors.js';
+import { TransferProgress, TransferStart } from './TransferPanel.js';
+import { usePolicyValue } from './use-policy-value.js';
 
 /** The number part of a caller's SIP URI (sip:+15550101@host → +15550101), which the lookup normalises. */
 function callerNumberOf(uri: string): string {
@@ -38,25 +40,22 @@ export function CallsPanel({ phone, api }: { phone: Phone; api: FocuslineApi }) 
   return (
     <section className="calls" aria-label="Calls">
       {calls.map((call) => (
-        <CallCard key={call.id} call={call} phone={phone} api={api} others={calls.length - 1} />
+        <CallCard
+          key={call.id}
+          call={call}
+          phone={phone}
+          api={api}
+          others={calls.length - 1}
+          partner={call.transfer?.partnerId ? calls.find((c) => c.id === call.transfer?.partnerId) : undefined}
+        />
       ))}
     </section>
   );
 }
 
-/** A policy value as the UI reads it (entries carry JSON text); `fallback` until policy has loaded. */
-function usePolicyValue<T>(key: string, fallback: T): T {
-  const text = useAppStore((s) => s.policy.entries.find((e) => e.key === key)?.value);
-  if (text === undefined) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
-function CallCard({ call, phone, api, others }: { call: CallView; phone: Phone; api: FocuslineApi; others: number }) {
+function CallCard({ call, phone, api, others, partner }: { call: CallView; phone: Phone; api: FocuslineApi; others: number; partner: CallView | undefined }) {
   const [keypad, setKeypad] = useState(false);
+  const [transferring, setTransferring] = useState(false);
   // "Always get permission to put on hold": the question comes first, unless policy turns it off.
   const [askingToHold, setAskingToHold] = useState(false);
   const holdPrompt = usePolicyValue('calls.holdPrompt', true);
@@ -86,6 +85,17 @@ function CallCard({ call, phone, api, others }: { call: CallView; phone: Phone; 
           {talking && call.answeredAt !== null && <span className="timer"> {formatDuration(now - call.answeredAt)}</span>}
         </div>
       </header>
+      {call.subject && (
+        <div className="subject" data-testid="call-subject">
+          {call.subject}
+        </div>
+      )}
+      {call.transfer?.role === 'consult' && (
+        <div className="transfer-badge" data-testid="consult-badge">
+          Transfer of {partner ? partner.remoteName || partner.remoteUri : 'your caller'}:{' '}
+          {call.transfer.state === 'merged' ? 'all three of you are on the line' : 'the caller is on hold'}
+        </div>
+      )}
       {call.direction === 'incoming' && <CallerCard pop={pop} />}
       {incomingRinging && (
         <div className="actions">
@@ -132,6 +142,11 @@ function CallCard({ call, phone, api, others }: { call: CallView; phone: Phone; 
               Phrases
             </button>
           )}
+          {call.transfer === null && (
+            <button onClick={() => setTransferring((t) => !t)} aria-expanded={transferring} data-testid="transfer">
+              Transfer…
+            </button>
+          )}
           {call.direction === 'incoming' && phrases[0] && (
             <button onClick={() => setResetting((r) => !r)} aria-expanded={resetting} data-testid="reset-interrupt">
               Reset the interrupt
@@ -140,6 +155,13 @@ function CallCard({ call, phone, api, others }: { call: CallView; phone: Phone; 
           <button className="hangup" onClick={() => phone.hangup(call.id).catch(report)} data-testid="hangup">
             Hang up
           </button>
+        </div>
+      )}
+      {transferring && talking && call.transfer === null && <TransferStart call={call} phone={phone} onClose={() => setTransferring(false)} />}
+      <TransferProgress call={call} phone={phone} consult={partner} />
+      {call.reason && talking && (
+        <div className="reason" data-testid="call-reason">
+          {call.reason}
         </div>
       )}
       {showPhrases && talking && (

@@ -20,6 +20,7 @@ export const COMMAND_NAMES = [
   'phone.hold',
   'phone.mute',
   'phone.dtmf',
+  'phone.transfer',
   'phone.reconnect',
   'media.attach',
   'media.reply',

@@ -69,6 +69,8 @@ export interface RtpCounters {
   ice: string;
   packetsReceived: number;
   packetsSent: number;
+  /** WebRTC totalAudioEnergy received: grows while the far end is heard. */
+  energyReceived: number;
   candidates: string[];
 }
 
@@ -78,6 +80,10 @@ export interface WebUaState {
   states: string[];
   errors: string[];
   sessionState: string;
+  /** REFERs the page accepted and followed. */
+  referrals: number;
+  /** The user part of the current session's far end. */
+  remoteUser: string;
 }
 
 // The page script defines window.harnessUa; these are typed doors into it.

@@ -1,8 +1,9 @@
 // Bare sip.js WebRTC UA in the page: registers over WS, answers or dials,
+// follows a transfer (REFER, with or without Replaces) as a desk phone does,
 // and reports session states and RTP counters from getStats().
 import { Inviter, Registerer, SessionState, UserAgent } from 'sip.js';
 
-const state = { registerCode: 0, states: [], errors: [] };
+const state = { registerCode: 0, states: [], errors: [], referrals: 0 };
 let ua;
 let session;
 
@@ -16,6 +17,28 @@ function track(newSession) {
     state.states.push(s);
     if (s === SessionState.Established) playRemoteAudio(newSession);
   });
+  // A transfer: accept the REFER and call the target (with its Replaces header, if any); sip.js reports
+  // the new call's progress back in NOTIFYs. The new call becomes the page's session.
+  newSession.delegate = {
+    onRefer: (referral) => {
+      state.referrals += 1;
+      referral
+        .accept()
+        .then(() => {
+          // A copy: makeInviter() writes Replaces and Referred-By into the options it is given.
+          const inviter = referral.makeInviter({ ...audioOnly });
+          track(inviter);
+          // A transfer that fails leaves the phone on the call it had (the transferor takes it back).
+          let connected = false;
+          inviter.stateChange.addListener((s) => {
+            if (s === SessionState.Established) connected = true;
+            if (s === SessionState.Terminated && !connected && session === inviter) session = newSession;
+          });
+          return inviter.invite();
+        })
+        .catch((e) => state.errors.push(`refer: ${e.message}`));
+    },
+  };
 }
 
 function playRemoteAudio(established) {
@@ -23,6 +46,8 @@ function playRemoteAudio(established) {
   const stream = new MediaStream();
   for (const receiver of pc.getReceivers()) if (receiver.track) stream.addTrack(receiver.track);
   const element = document.getElementById('remote');
+  // Muted, Chromium still decodes (packets count) but measures no audio energy; a page someone clicked may play it aloud.
+  element.muted = !navigator.userActivation.hasBeenActive;
   element.srcObject = stream;
   element.play().catch((e) => state.errors.push(`play: ${e.message}`));
 }
@@ -35,10 +60,13 @@ function onInvite(invitation, autoAnswer) {
 
 async function rtpCounters() {
   const pc = session?.sessionDescriptionHandler?.peerConnection;
-  if (!pc) return { ice: 'none', packetsReceived: 0, packetsSent: 0, candidates: [] };
-  const counters = { ice: pc.iceConnectionState, packetsReceived: 0, packetsSent: 0, candidates: [] };
+  if (!pc) return { ice: 'none', packetsReceived: 0, packetsSent: 0, energyReceived: 0, candidates: [] };
+  const counters = { ice: pc.iceConnectionState, packetsReceived: 0, packetsSent: 0, energyReceived: 0, candidates: [] };
   (await pc.getStats()).forEach((report) => {
-    if (report.type === 'inbound-rtp' && report.kind === 'audio') counters.packetsReceived += report.packetsReceived ?? 0;
+    if (report.type === 'inbound-rtp' && report.kind === 'audio') {
+      counters.packetsReceived += report.packetsReceived ?? 0;
+      counters.energyReceived += report.totalAudioEnergy ?? 0;
+    }
     if (report.type === 'outbound-rtp' && report.kind === 'audio') counters.packetsSent += report.packetsSent ?? 0;
     if (report.type === 'local-candidate' || report.type === 'remote-candidate') {
       counters.candidates.push(`${report.type}:${report.address ?? report.ip}:${report.port}`);
@@ -76,11 +104,11 @@ window.harnessUa = {
   async dial(target) {
     const inviter = new Inviter(ua, UserAgent.makeURI(target), audioOnly);
     track(inviter);
-    await inviter.invite();
+    await inviter.invite({ requestDelegate: { onReject: ({ message }) => state.errors.push(`dial: ${message.statusCode} ${message.reasonPhrase}`) } });
   },
   async hangup() {
     if (session?.state === SessionState.Established) await session.bye();
   },
   rtpCounters,
-  state: () => ({ ...state, sessionState: session?.state ?? 'none' }),
+  state: () => ({ ...state, sessionState: session?.state ?? 'none', remoteUser: session?.remoteIdentity?.uri?.user ?? '' }),
 };

@@ -12,6 +12,10 @@ describe('call commands for scripts (local endpoint)', () => {
     ['calls/a%20b/resume', '', { kind: 'resume', callId: 'a b' }],
     ['calls/dial', 'to=2002', { kind: 'dial', to: '2002' }],
     ['calls/dial', 'to=%2B1%20555%200100', { kind: 'dial', to: '+1 555 0100' }],
+    ['calls/abc/transfer', 'to=2002', { kind: 'transfer', callId: 'abc', mode: 'blind', to: '2002' }],
+    ['calls/abc/transfer', 'to=2002&mode=warm', { kind: 'transfer', callId: 'abc', mode: 'warm', to: '2002' }],
+    ['calls/abc/transfer', 'mode=merge', { kind: 'transfer', callId: 'abc', mode: 'merge' }],
+    ['calls/abc/transfer', 'to=2002&mode=leave', { kind: 'transfer', callId: 'abc', mode: 'leave', to: '2002' }],
   ])('%s?%s', (path, query, command) => {
     expect(parseCallCommand(path, q(query))).toEqual({ ok: true, command });
   });
@@ -19,9 +23,12 @@ describe('call commands for scripts (local endpoint)', () => {
   it.each([
     ['calls/dial', '', /^Say whom to call/],
     ['calls/dial', `to=${'1'.repeat(513)}`, /longer than 512/],
-    ['calls/abc/transfer', '', /answer, hangup, hold or resume/],
-    ['calls/abc', '', /answer, hangup, hold or resume/],
-    ['calls', '', /answer, hangup, hold or resume/],
+    ['calls/abc/transfer', '', /^Say where to transfer the call/],
+    ['calls/abc/transfer', 'to=2002&mode=park', /mode=park is not a transfer mode: use blind, warm, merge or leave/],
+    ['calls/abc/transfer', `to=${'1'.repeat(513)}`, /longer than 512/],
+    ['calls/abc/park', '', /answer, hangup, hold, resume or transfer/],
+    ['calls/abc', '', /answer, hangup, hold, resume or transfer/],
+    ['calls', '', /answer, hangup, hold, resume or transfer/],
     ['focus/stop', '', /is not a call command/],
   ])('refuses %s?%s, saying why', (path, query, message) => {
     const parsed = parseCallCommand(path, q(query));

@@ -10,6 +10,8 @@ const base: CallView = {
   // The view as it stood when the call ended: an incoming call that was never answered was still ringing.
   state: 'ringing',
   silent: false,
+  subject: null,
+  transfer: null,
   muted: false,
   startedAt: Date.parse('2026-11-23T10:00:00Z'),
   answeredAt: null,
