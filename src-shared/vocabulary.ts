@@ -11,6 +11,14 @@ import { z } from 'zod';
 export const PSA_KINDS = ['local', 'rt', 'connectwise', 'autotask', 'halopsa'] as const;
 export type PsaKind = (typeof PSA_KINDS)[number];
 
+/** Why a ticket is escalated (the 15-minute rule): a work session on it, or a call about it, ran past the limit. */
+export const ESCALATION_REASONS = ['work-session', 'call'] as const;
+export type EscalationReason = (typeof ESCALATION_REASONS)[number];
+
+/** The kinds of durable handoff to the PSA (the outbox's rows, and the handoff list the UI shows). */
+export const HANDOFF_KINDS = ['create-ticket', 'add-note', 'log-attempt', 'escalate-ticket'] as const;
+export type HandoffKind = (typeof HANDOFF_KINDS)[number];
+
 /** The greetings a tech records: the procedure's standard one and its focused, after-hours and away variants. */
 export const GREETING_VARIANTS = ['standard', 'focused', 'after-hours', 'away'] as const;
 export type GreetingVariant = (typeof GREETING_VARIANTS)[number];

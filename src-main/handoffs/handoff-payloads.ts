@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ESCALATION_REASONS } from '../../src-shared/vocabulary.js';
 import type { HandoffKind } from './outbox.js';
 
 /**
@@ -44,7 +45,22 @@ export const LogAttemptPayload = z.object({
   attemptId: z.string().optional(),
 });
 
+/** The 15-minute rule's escalation: the fields policy names are set when it is sent (not when queued), the note always goes. */
+export const EscalateTicketPayload = z.object({
+  ticketId: z.string().min(1).max(100),
+  text: z.string().trim().min(1, 'An escalation needs a note.').max(20_000),
+  why: z.enum(ESCALATION_REASONS),
+  minutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60),
+  attemptId: z.string().optional(),
+  callId: z.string().max(300).optional(),
+});
+
 export type CreateTicketPayload = z.infer<typeof CreateTicketPayload>;
+export type EscalateTicketPayload = z.infer<typeof EscalateTicketPayload>;
 export type AddNotePayload = z.infer<typeof AddNotePayload>;
 export type LogAttemptPayload = z.infer<typeof LogAttemptPayload>;
 
@@ -52,4 +68,5 @@ export const PAYLOAD_SCHEMAS = {
   'create-ticket': CreateTicketPayload,
   'add-note': AddNotePayload,
   'log-attempt': LogAttemptPayload,
+  'escalate-ticket': EscalateTicketPayload,
 } as const satisfies Record<HandoffKind, z.ZodType>;

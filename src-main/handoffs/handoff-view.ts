@@ -38,5 +38,7 @@ function titleOf(kind: Handoff['kind'], p: Loose, ticketId: string | null): stri
       const on = str(p['ticketId']) || ticketId;
       return `Call logged${on ? ` on #${on}` : ''}: ${str(p['callerName']) || str(p['callerNumber'])}`;
     }
+    case 'escalate-ticket':
+      return `Escalate #${str(p['ticketId'])}${typeof p['minutes'] === 'number' ? ` (${p['minutes']} min)` : ''}`;
   }
 }

@@ -4,10 +4,11 @@ import type { Clock } from '../../src-shared/time/clock.js';
 import { migrate, type Db } from '../storage/database.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../../src-shared/retry/backoff.js';
 import { messageOf } from '../../src-shared/errors.js';
+import { HANDOFF_KINDS, type HandoffKind } from '../../src-shared/vocabulary.js';
 
 /**
  * The durable outbox: every handoff to the PSA (create a ticket, add a note,
- * log a contact attempt) is written to disk first and sent afterwards, so a
+ * log a contact attempt, escalate a ticket) is written to disk first and sent afterwards, so a
  * crash, a PSA outage or a rate limit never loses one and never sends one
  * twice under a different key.
  *
@@ -20,8 +21,7 @@ import { messageOf } from '../../src-shared/errors.js';
  * adapter's search-before-create / external reference turns it into a no-op.
  */
 
-export const HANDOFF_KINDS = ['create-ticket', 'add-note', 'log-attempt'] as const;
-export type HandoffKind = (typeof HANDOFF_KINDS)[number];
+export { HANDOFF_KINDS, type HandoffKind };
 export const HANDOFF_STATES = ['queued', 'sending', 'sent', 'failed'] as const;
 export type HandoffState = (typeof HANDOFF_STATES)[number];
 

@@ -1,6 +1,6 @@
 import type { Attachment, PsaAdapter } from '../tickets/psa.js';
 import { PsaError } from '../tickets/psa.js';
-import { AddNotePayload, CreateTicketPayload, LogAttemptPayload } from './handoff-payloads.js';
+import { AddNotePayload, CreateTicketPayload, EscalateTicketPayload, LogAttemptPayload } from './handoff-payloads.js';
 import type { HandoffSender, OutgoingHandoff, SendResult } from './outbox.js';
 import { messageOf } from '../../src-shared/errors.js';
 
@@ -58,6 +58,10 @@ async function deliver(
     case 'log-attempt': {
       const p = parse(LogAttemptPayload, handoff.payload);
       return clean(await adapter.logAttempt({ ref, firstTry, ...p }, { signal }));
+    }
+    case 'escalate-ticket': {
+      const p = parse(EscalateTicketPayload, handoff.payload);
+      return clean(await adapter.escalateTicket({ ref, firstTry, ticketId: p.ticketId, text: p.text, why: p.why, minutes: p.minutes }, { signal }));
     }
   }
 }

@@ -7,7 +7,9 @@ import {
   AudioDevicesSchema,
   AudioMimeTypeSchema,
   CallActionSchema,
+  ESCALATION_REASONS,
   GreetingVariantSchema,
+  HANDOFF_KINDS,
   IceServerSchema,
   PSA_KINDS,
   RegistrationStateSchema,
@@ -273,7 +275,7 @@ export type CallerMatchView = z.infer<typeof CallerMatchViewSchema>;
 /** One handoff to the PSA, as the UI shows it: queued, sending, sent (with its link), or failed and why. */
 export const HandoffViewSchema = z.object({
   id: z.string(),
-  kind: z.enum(['create-ticket', 'add-note', 'log-attempt']),
+  kind: z.enum(HANDOFF_KINDS),
   state: z.enum(['queued', 'sending', 'sent', 'failed']),
   /** "New ticket: Call from Alice Caller at 10:02", "Note on #1042" */
   title: z.string(),
@@ -533,6 +535,27 @@ export const commands = {
       })
       .strict(),
     response: z.object({ handoff: HandoffViewSchema.nullable(), attempt: AttemptViewSchema.nullable() }),
+  },
+  /**
+   * "Escalate the ticket" (the 15-minute rule): with a PSA, a durable handoff sets the fields
+   * policy names for it and adds the note; with the built-in store, the ticket is marked at once.
+   */
+  'tickets.escalate': {
+    request: z
+      .object({
+        ticketId: z.string().min(1).max(100),
+        note: z.string().trim().min(1, 'An escalation needs a note.').max(20_000),
+        why: z.enum(ESCALATION_REASONS),
+        minutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(24 * 60),
+        /** The call it is about (why: 'call'), so the same call escalates the ticket once. */
+        callId: z.string().max(300).optional(),
+      })
+      .strict(),
+    response: z.object({ handoff: HandoffViewSchema.nullable(), ticket: TicketViewSchema.nullable() }),
   },
   /** Screen pop: who is calling (local index first, live PSA search within a hard time bound). */
   'calls.lookup': {

@@ -184,8 +184,8 @@ export const settingsRegistry = {
   'psa.logAttempts': setting(
     'lockable',
     z.enum(['off', 'not-rung', 'all']),
-    'off',
-    'Log contact attempts into the PSA: off, not-rung (calls Focus held back), or all calls.',
+    'all',
+    "Log contact attempts into the PSA (on by default): all calls, not-rung (only the calls Focus held back), or off. Without a ticket, an attempt goes where the PSA has a place for it; RT has none, so those stay in Focusline's call log.",
   ),
   'psa.pollSeconds': setting(
     'lockable',

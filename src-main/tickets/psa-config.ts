@@ -33,7 +33,19 @@ export type PsaCommonConfig = {
   stopwatchMinSeconds: number;
   /** Per-request timeout. */
   timeoutMs: number;
+  /**
+   * What the 15-minute rule's escalation sets (policy psa.<kind>.escalate*, per PSA). An empty or
+   * absent field is left alone; the escalation's internal note always goes.
+   */
+  escalation?: EscalationFields | undefined;
 };
+
+/**
+ * The fields an escalation may set, as the tenant names them: ConnectWise priority and status
+ * (a status of the ticket's own board); Autotask priority, status and queue (picklist labels or
+ * values); HaloPSA priority, status and agent (names or ids); RT Priority, Status, Owner and Queue.
+ */
+export type EscalationFields = { priority?: string; status?: string; owner?: string; queue?: string };
 
 export type RtConfig = PsaCommonConfig & {
   kind: 'rt';

@@ -15,7 +15,7 @@ export type PsaRequest<T> = {
   method?: HttpMethod;
   url: string | URL;
   headers?: Record<string, string>;
-  /** JSON-encoded unless it is already a string or URLSearchParams (form posts). */
+  /** JSON-encoded unless it is already a string, URLSearchParams (form posts) or FormData (multipart uploads: fetch sets the boundary). */
   body?: unknown;
   /** What a 2xx body must look like. Omit for calls whose body we ignore. */
   schema?: z.ZodType<T>;
@@ -46,9 +46,9 @@ export async function psaRequest<T = unknown>(
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
   const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
-  let body: string | URLSearchParams | undefined;
+  let body: string | URLSearchParams | FormData | undefined;
   if (request.body !== undefined) {
-    if (typeof request.body === 'string' || request.body instanceof URLSearchParams) body = request.body;
+    if (typeof request.body === 'string' || request.body instanceof URLSearchParams || request.body instanceof FormData) body = request.body;
     else {
       body = JSON.stringify(request.body);
       headers['content-type'] ??= 'application/json';
@@ -119,6 +119,7 @@ function errorFor<T>(response: Response, body: unknown, request: PsaRequest<T>, 
     return new PsaError('rate-limited', `${vendor} is limiting requests (429).${when}`, { status, retryAfterMs });
   }
   if (status === 408) return new PsaError('timeout', `${vendor} timed out the request (408).`, { status });
+  if (status === 413) return new PsaError('invalid-request', `${vendor} refused the upload as too large (413)${suffix}`, { status });
   if (status >= 500) {
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
     return new PsaError('unavailable', `${vendor} had a server error (${status})${suffix}`, { status, retryAfterMs });

@@ -41,3 +41,13 @@ export const PSA_COMMON_SETTINGS = {
 
 export type PsaCommonKey = keyof typeof PSA_COMMON_SETTINGS;
 export type PsaCommonValues = ValuesOf<typeof PSA_COMMON_SETTINGS>;
+
+/**
+ * One field the 15-minute rule's escalation sets in this PSA (psa.<kind>.escalate<Field>):
+ * lockable, empty by default. Empty leaves that field alone; the escalation's
+ * internal note always goes. Names are the tenant's own (priority and status
+ * names differ per PSA and per tenant), which is why none is assumed.
+ */
+export function escalationSetting(description: string) {
+  return setting('lockable', z.string().trim().max(200), '', description);
+}

@@ -14,7 +14,7 @@
  *   ref marker that every body Focusline writes ends with, see refMarker()).
  */
 
-import type { PsaKind } from '../../src-shared/vocabulary.js';
+import type { EscalationReason, PsaKind } from '../../src-shared/vocabulary.js';
 
 export { PSA_KINDS, type PsaKind } from '../../src-shared/vocabulary.js';
 
@@ -128,6 +128,24 @@ export type AttemptLogRequest = WriteRequest & {
   text: string;
 };
 
+export { ESCALATION_REASONS, type EscalationReason } from '../../src-shared/vocabulary.js';
+
+/**
+ * "Escalate the ticket" (the 15-minute rule): the fields policy names for
+ * this PSA are set (priority, status, owner/agent or queue; an unset field is
+ * left alone) and an internal note always goes. Idempotent on `ref` like
+ * every write: the note carries refMarker(ref) and is written last, so once
+ * it is found the escalation is complete and a retry changes nothing.
+ */
+export type EscalationRequest = WriteRequest & {
+  ticketId: string;
+  /** The internal note (the tech's words, or Focusline's account of the rule). */
+  text: string;
+  why: EscalationReason;
+  /** How long the tech had been on it when the rule fired. */
+  minutes: number;
+};
+
 /** The result of a write: where the ticket is, for the "sent" link. */
 export type WriteResult = { ticketId?: string | undefined; url?: string | undefined };
 
@@ -149,7 +167,11 @@ export interface PsaAdapter {
   readonly kind: PsaKind;
   /** What the tech sees, e.g. "ConnectWise PSA (na.myconnectwise.net)". */
   readonly label: string;
-  /** createTicket stores `attachments` with the ticket (RT). Absent: it can't, so none are fetched or sent. */
+  /**
+   * createTicket stores `attachments` with the ticket (RT in the create itself; ConnectWise,
+   * Autotask and HaloPSA by an upload right after it, each skipped when an earlier try already
+   * stored it). Absent: it can't, so none are fetched or sent.
+   */
   readonly acceptsAttachments?: boolean;
 
   testConnection(options?: CallOptions): Promise<ConnectionReport>;
@@ -168,7 +190,14 @@ export interface PsaAdapter {
   openTicketsForCompany(companyId: string, options?: CallOptions): Promise<PsaTicket[]>;
   createTicket(request: NewTicketRequest, options?: CallOptions): Promise<WriteResult & { ticketId: string }>;
   addNote(request: NoteRequest, options?: CallOptions): Promise<WriteResult>;
+  /**
+   * Logs one contact attempt: on its ticket when it has one; without one, where the PSA has
+   * a place for it (CW activity, Autotask company note, Halo CRM note); RT has none, so it
+   * answers without a ticketId and the attempt stays in Focusline's own call log.
+   */
   logAttempt(request: AttemptLogRequest, options?: CallOptions): Promise<WriteResult>;
+  /** The 15-minute rule's escalation (see EscalationRequest); what is set comes from policy, per PSA. */
+  escalateTicket(request: EscalationRequest, options?: CallOptions): Promise<WriteResult & { ticketId: string }>;
   /** Paged listing of client contacts (with phone numbers) for the local index. */
   listContacts(cursor: string | null, options?: CallOptions): Promise<PsaPage<PsaPerson>>;
   /** Paged listing of the MSP's own people (members/resources/agents/users) for the coworker directory. */

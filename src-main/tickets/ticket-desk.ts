@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../src-shared/time/clock.js';
 import type { TicketSource } from '../focus/focus-controller.js';
-import type { CreateTicketPayload } from '../handoffs/handoff-payloads.js';
+import type { CreateTicketPayload, EscalateTicketPayload } from '../handoffs/handoff-payloads.js';
+import type { EscalationReason } from '../../src-shared/vocabulary.js';
 import { handoffKey, type Handoff, type Outbox } from '../handoffs/outbox.js';
 import { shownNumber, type CallOnRecord } from '../calls/call-caller.js';
 import type { TicketView } from '../ipc/contract.js';
@@ -151,11 +152,58 @@ export function createTicketDesk(options: TicketDeskOptions) {
         }),
       };
     },
+    /**
+     * "Escalate the ticket" (the 15-minute rule). With a PSA (connected or not yet: the handoff
+     * waits for it) a durable handoff sets what policy names for that PSA and adds the note;
+     * with the built-in store the ticket is marked and the note added at once.
+     */
+    escalate: (request: EscalationInput): DeskResult => {
+      const text = escalationText(request);
+      if (psa.kind === 'local') {
+        if (!store.get(request.ticketId)) throw new Error(`Ticket #${request.ticketId} isn't in Focusline's ticket list; pick one of your open tickets.`);
+        return { ticket: toTicketView(store.escalate(request.ticketId, text, now())), handoff: null };
+      }
+      // The same escalation twice (a double click, a replayed command) is one handoff.
+      const source = [
+        request.ticketId,
+        request.why,
+        request.callId ?? '',
+        String(request.minutes),
+        createHash('sha256').update(text).digest('hex').slice(0, 16),
+      ];
+      const payload: EscalateTicketPayload = {
+        ticketId: request.ticketId,
+        text,
+        why: request.why,
+        minutes: request.minutes,
+        ...(request.callId ? { callId: request.callId } : {}),
+        ...(request.attemptId ? { attemptId: request.attemptId } : {}),
+      };
+      return { ticket: null, handoff: outbox.enqueue({ kind: 'escalate-ticket', idempotencyKey: handoffKey('escalate-ticket', source.join(':')), payload }) };
+    },
     localNotes: (ticketId: string) => store.notes(ticketId),
   };
 }
 
 export type TicketDesk = ReturnType<typeof createTicketDesk>;
+
+export type EscalationInput = {
+  ticketId: string;
+  note: string;
+  why: EscalationReason;
+  minutes: number;
+  callId?: string | undefined;
+  attemptId?: string | undefined;
+};
+
+/** The escalation's note: the tech's words, then one line saying which rule fired and when. */
+export function escalationText(request: Pick<EscalationInput, 'note' | 'why' | 'minutes'>): string {
+  const rule =
+    request.why === 'call'
+      ? `Escalated by Focusline: the call about this ticket ran ${request.minutes} min, past the 15-minute rule.`
+      : `Escalated by Focusline: ${request.minutes} min of work on this ticket without resolution (the 15-minute rule).`;
+  return `${request.note.trim()}\n\n${rule}`;
+}
 
 export type CallTicketExtra = { summary?: string | undefined; notes: string; description?: string | undefined; voicemailId?: string | undefined };
 

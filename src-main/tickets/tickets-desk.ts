@@ -25,6 +25,7 @@ type Handlers = Pick<
   | 'tickets.list'
   | 'tickets.create'
   | 'tickets.addNote'
+  | 'tickets.escalate'
   | 'calls.lookup'
   | 'callLog.createTicket'
   | 'psa.status'
@@ -36,7 +37,7 @@ type Handlers = Pick<
 
 /**
  * The tickets room's desk: the open tickets, "create ticket instead" and
- * "add note" from a call, the screen pop, and Settings → PSA. Owns
+ * "add note" from a call, the 15-minute rule's escalation, the screen pop, and Settings → PSA. Owns
  * `tickets.changed` and `psa.changed`.
  */
 export function createTicketsDesk(ports: TicketsDeskPorts) {
@@ -69,6 +70,12 @@ export function createTicketsDesk(ports: TicketsDeskPorts) {
       const handled = attempt ? (callLog.markHandled(attempt.id, 'note-added', clock.now().getTime()) ?? attempt) : undefined;
       ports.callLogChanged();
       return { handoff: result.handoff ? toHandoffView(result.handoff) : null, attempt: handled ? toAttemptView(handled) : null };
+    },
+    'tickets.escalate': ({ ticketId, note, why, minutes, callId }) => {
+      const attempt = callId ? callLog.forCall(callId) : undefined;
+      const result = tickets.escalate({ ticketId, note, why, minutes, callId, attemptId: attempt?.id });
+      if (result.ticket) emitTickets();
+      return { handoff: result.handoff ? toHandoffView(result.handoff) : null, ticket: result.ticket };
     },
     'calls.lookup': ({ number, attemptId }) => ticketing.lookup(number, attemptId),
     'callLog.createTicket': async ({ attemptId, callId, summary, notes, description }) => {

@@ -35,6 +35,7 @@ export const COMMAND_NAMES = [
   'callLog.handle',
   'callLog.createTicket',
   'tickets.addNote',
+  'tickets.escalate',
   'calls.lookup',
   'handoffs.list',
   'handoffs.resend',

@@ -20,6 +20,12 @@ export type RecordedRequest = {
   /** Parsed JSON body, or the raw text when it isn't JSON (form posts). */
   body: unknown;
   rawBody: string;
+  /** The body's bytes as sent (uploads: rawBody is its UTF-8 reading, which mangles binary). */
+  bytes: Buffer;
+  /** A multipart/form-data body, parsed (undefined for other bodies, or a multipart body that doesn't parse). */
+  form?: FormData | undefined;
+  /** The file parts of `form`, read (so a vendor handler can stay synchronous). */
+  files: Map<string, { name: string; type: string; bytes: Buffer }>;
 };
 
 export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -94,15 +100,25 @@ export class PsaContractServer {
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const rawBody = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const rawBody = bytes.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const type = String(req.headers['content-type'] ?? '');
+    const form = type.startsWith('multipart/form-data') ? await parseMultipart(bytes, type) : undefined;
+    const files = new Map<string, { name: string; type: string; bytes: Buffer }>();
+    for (const [key, value] of form?.entries() ?? []) {
+      if (typeof value !== 'string') files.set(key, { name: value.name, type: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
+    }
     const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
-      body: parseBody(rawBody),
+      body: type.startsWith('multipart/') ? undefined : parseBody(rawBody),
       rawBody,
+      bytes,
+      form,
+      files,
     };
     this.requests.push(recorded);
 
@@ -139,6 +155,15 @@ function faultReply(fault: Exclude<Fault, { kind: 'slow' }>): Reply {
       return { status: 200, body: '{"id": 1, "summary": ', headers: { 'content-type': 'application/json' } };
     case 'html':
       return { status: 200, body: '<html><body>Sign in</body></html>', headers: { 'content-type': 'text/html' } };
+  }
+}
+
+/** A multipart/form-data body as the WHATWG FormData undici makes of it (files as File), or undefined when it doesn't parse. */
+async function parseMultipart(bytes: Buffer, contentType: string): Promise<FormData | undefined> {
+  try {
+    return await new Response(new Uint8Array(bytes), { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    return undefined;
   }
 }
 

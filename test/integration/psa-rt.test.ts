@@ -304,6 +304,30 @@ describe('writes, idempotent on ref', () => {
     expect(requests).toEqual([]);
   });
 
+  it('escalates: sets the Priority, Status and Owner policy names, then one Comment; a retry changes nothing', async () => {
+    const ticketId = await rt.createTicket({ Subject: 'Escalate me', Requestor: 'alice@acme.example', Owner: 'tech1', Content: 'Printer still down' });
+    const escalating = createRtAdapter(config({ escalation: { priority: '90', status: 'open', owner: 'limited1' } }));
+    const request = { ref: 'esc-rt-1', ticketId, text: 'Still down after 15 minutes.', why: 'work-session' as const, minutes: 15 };
+    expect(await escalating.escalateTicket({ ...request, firstTry: true })).toEqual({ ticketId, url: `${rt.url}/Ticket/Display.html?id=${ticketId}` });
+    const after = (await rt.rest('GET', `/ticket/${ticketId}`)).body as { Priority: unknown; Status: string; Owner: { id: string } };
+    expect({ priority: String(after.Priority), status: after.Status, owner: after.Owner.id }).toEqual({ priority: '90', status: 'open', owner: 'limited1' });
+    await escalating.escalateTicket(request);
+    const history = await rt.ticketHistory(ticketId);
+    const comments = history.filter((t) => t.content.includes(refMarker('esc-rt-1')));
+    expect(comments.map((t) => [t.type, t.creator])).toEqual([['Comment', 'tech1']]);
+    expect(comments[0]?.content).toContain('Still down after 15 minutes.');
+    expect(history.filter((t) => t.field === 'Priority')).toHaveLength(1);
+  });
+
+  it('escalation: a field RT refuses (an owner that does not exist) stops the escalation with what to fix, and no comment is written', async () => {
+    const ticketId = await rt.createTicket({ Subject: 'Escalate to nobody', Requestor: 'alice@acme.example', Content: 'x' });
+    const escalating = createRtAdapter(config({ escalation: { owner: 'no-such-user' } }));
+    const error = await rejection(escalating.escalateTicket({ ref: 'esc-rt-2', firstTry: true, ticketId, text: 'x', why: 'call', minutes: 16 }));
+    expect(error.kind).toBe('config');
+    expect(error.message).toMatch(/Owner \(wanted no-such-user/);
+    expect((await rt.ticketHistory(ticketId)).filter((t) => t.content.includes(refMarker('esc-rt-2')))).toHaveLength(0);
+  });
+
   it('says which ticket is missing when a note targets one that does not exist', async () => {
     const error = await rejection(tech.addNote({ ref: 'note-x', ticketId: '999999', text: 'x', internal: true }));
     expect(error.kind).toBe('not-found');

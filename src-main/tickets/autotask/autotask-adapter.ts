@@ -6,7 +6,9 @@ import {
   writeOnce,
   type AttemptLogRequest,
   type CallerMatch,
+  type Attachment,
   type CallOptions,
+  type EscalationRequest,
   type NewTicketRequest,
   type NoteRequest,
   type PsaAdapter,
@@ -18,8 +20,12 @@ import {
 import { AutotaskClient } from './autotask-client.js';
 import { testAutotaskConnection } from './autotask-connection.js';
 import {
+  AT_ATTACHMENT_MAX_BYTES,
   AT_COMPLETE_STATUS,
   AT_MAX_RECORDS,
+  attachmentTitle,
+  escalationBody,
+  ticketAttachmentBody,
   atId,
   attemptTitle,
   bestCandidate,
@@ -54,6 +60,7 @@ import {
   atCompanySchema,
   atContactSchema,
   atResourceSchema,
+  atTicketAttachmentSchema,
   atTicketNoteSchema,
   atTicketSchema,
   type AtCompany,
@@ -105,6 +112,8 @@ export function createAutotaskAdapter(config: AutotaskConfig, deps: PsaAdapterDe
 
 class AutotaskAdapter implements PsaAdapter {
   readonly kind = 'autotask' as const;
+  /** A voicemail's recording goes up as a ticket attachment (POST Tickets/{id}/Attachments, base64). */
+  readonly acceptsAttachments = true;
   readonly label: string;
   private actionTypePromise: Promise<number> | undefined;
 
@@ -223,8 +232,14 @@ class AutotaskAdapter implements PsaAdapter {
 
   // ------------------------------------------------------------ writes
 
+  /**
+   * The ticket, then its attachments. Idempotent across a crash between the two: a retry
+   * finds the ticket by externalID, then uploads only the recordings the ticket's
+   * attachments don't already hold (matched by title, which carries the file name).
+   */
   async createTicket(request: NewTicketRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
-    return writeOnce(
+    let created = false;
+    const result = await writeOnce(
       request,
       async () => {
         const earlier = await this.client.query('Tickets', [f.eq('externalID', externalRef(request.ref))], atTicketSchema, {
@@ -237,8 +252,37 @@ class AutotaskAdapter implements PsaAdapter {
         this.client.log(`ticket ${found.id} already carries ref ${request.ref}; not creating another`);
         return this.written(found.id, options);
       },
-      () => this.createNewTicket(request, options),
+      async () => {
+        const written = await this.createNewTicket(request, options);
+        created = true;
+        return written;
+      },
     );
+    if (request.attachments && request.attachments.length > 0) {
+      await this.attach(Number(result.ticketId), request.attachments, created && request.firstTry === true, options);
+    }
+    return result;
+  }
+
+  private async attach(ticketId: number, attachments: Attachment[], fresh: boolean, options: CallOptions): Promise<void> {
+    for (const attachment of attachments) {
+      const title = attachmentTitle(attachment.fileName);
+      if (attachment.bytes.byteLength > AT_ATTACHMENT_MAX_BYTES) {
+        this.client.log(
+          `${attachment.fileName} (${attachment.bytes.byteLength} bytes) is over the API's attachment limit; ticket ${ticketId} says where to listen instead`,
+        );
+        continue;
+      }
+      if (!fresh) {
+        const earlier = await this.client.query('TicketAttachments', [f.eq('parentID', ticketId), f.eq('title', title)], atTicketAttachmentSchema, {
+          ...options,
+          maxRecords: 1,
+          includeFields: ['id'],
+        });
+        if (earlier.items[0]) continue;
+      }
+      await this.client.create(`/Tickets/${ticketId}/Attachments`, ticketAttachmentBody(ticketId, attachment), options);
+    }
   }
 
   private async createNewTicket(request: NewTicketRequest, options: CallOptions): Promise<WriteResult & { ticketId: string }> {
@@ -314,7 +358,55 @@ class AutotaskAdapter implements PsaAdapter {
     );
   }
 
+  /**
+   * The 15-minute rule: the priority, status and queue policy names (picklist labels or
+   * values) by one PATCH, then an internal ticket note. The note carries the ref and goes
+   * last: once it is there the escalation is complete and a retry changes nothing.
+   */
+  async escalateTicket(request: EscalationRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
+    const ticketId = this.ticketIdOf(request.ticketId);
+    const note = { title: 'Escalated (15-minute rule)', text: request.text, ref: request.ref, internal: true };
+    return writeOnce(
+      request,
+      async () => ((await this.noteCarries(ticketId, request.ref, options)) ? this.written(ticketId, options) : null),
+      async () => {
+        const wanted = this.client.config.escalation ?? {};
+        const named = { priority: wanted.priority?.trim() ?? '', status: wanted.status?.trim() ?? '', queueID: wanted.queue?.trim() ?? '' };
+        if (named.priority || named.status || named.queueID) {
+          const fields = await this.client.fields('Tickets', options);
+          const pick = (field: 'priority' | 'status' | 'queueID', what: string) => {
+            if (!named[field]) return undefined;
+            const value = picklistValue(picklistOf(fields, field), named[field]);
+            if (value === undefined)
+              throw new PsaError(
+                'config',
+                `Autotask has no ticket ${what} "${named[field]}" for the escalation. Fix the escalation settings in the PSA policy.`,
+              );
+            return value;
+          };
+          const body = escalationBody(ticketId, {
+            priority: pick('priority', 'priority'),
+            status: pick('status', 'status'),
+            queueId: pick('queueID', 'queue'),
+          });
+          await this.client.entity('PATCH', '/Tickets', { ...options, body, impersonate: true });
+        }
+        await this.writeTicketNote(ticketId, { ...note, firstTry: true }, options);
+        return this.written(ticketId, options);
+      },
+    );
+  }
+
   // ------------------------------------------------------------ helpers
+
+  private async noteCarries(ticketId: number, ref: string, options: CallOptions): Promise<boolean> {
+    const earlier = await this.client.query('TicketNotes', [f.eq('ticketID', ticketId), f.contains('description', refMarker(ref))], atTicketNoteSchema, {
+      ...options,
+      maxRecords: 1,
+      includeFields: ['id'],
+    });
+    return earlier.items[0] !== undefined;
+  }
 
   private async writeTicketNote(
     ticketId: number,

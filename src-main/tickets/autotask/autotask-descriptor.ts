@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { setting } from '../../policy/setting-spec.js';
 import { describePsa } from '../psa-descriptor.js';
+import { escalationSetting } from '../psa-settings.js';
 import { createAutotaskAdapter } from './autotask-adapter.js';
 
 /** Where Autotask's zone discovery starts when policy names no URL. */
@@ -17,6 +18,11 @@ export const autotaskPsa = describePsa({
       z.string().trim().regex(/^\d*$/, 'must be a number (the resource id)').max(20),
       '',
       "Autotask: the technician's resource id: whose tickets are watched, and who notes are written as.",
+    ),
+    'psa.autotask.escalatePriority': escalationSetting('Autotask: the priority an escalated ticket gets (its label, e.g. "High", or value). Empty: unchanged.'),
+    'psa.autotask.escalateStatus': escalationSetting('Autotask: the status an escalated ticket gets (its label or value). Empty: unchanged.'),
+    'psa.autotask.escalateQueue': escalationSetting(
+      'Autotask: the queue an escalated ticket moves to (its name or id, e.g. "Level II Support"). Empty: unchanged.',
     ),
   },
   secrets: [
@@ -41,6 +47,11 @@ export const autotaskPsa = describePsa({
     impersonationResourceId: values['psa.autotask.resourceId'],
     secret: secret('secret'),
     integrationCode: secret('integrationCode'),
+    escalation: {
+      priority: values['psa.autotask.escalatePriority'],
+      status: values['psa.autotask.escalateStatus'],
+      queue: values['psa.autotask.escalateQueue'],
+    },
   }),
   create: createAutotaskAdapter,
 });

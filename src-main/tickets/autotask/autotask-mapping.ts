@@ -396,3 +396,42 @@ export function credentialProblem(status: number, body: unknown, who: { username
 }
 
 export { bestCandidate, callerMatchStrength } from '../caller-match.js';
+
+// ---------------------------------------------------------------- escalation, attachments
+
+/** The escalation's PATCH /Tickets body: the ticket's id and only the fields policy names. */
+export function escalationBody(
+  ticketId: number,
+  picks: { priority?: number | undefined; status?: number | undefined; queueId?: number | undefined },
+): Record<string, unknown> {
+  return {
+    id: ticketId,
+    ...(picks.priority !== undefined ? { priority: picks.priority } : {}),
+    ...(picks.status !== undefined ? { status: picks.status } : {}),
+    ...(picks.queueId !== undefined ? { queueID: picks.queueId } : {}),
+  };
+}
+
+/** One attachment through the API: "6 to 7 MB" (Autotask's REST attachments article), so the lower bound, decoded. */
+export const AT_ATTACHMENT_MAX_BYTES = 6_000_000;
+/** Publish "All Autotask Users": the MSP's own people, not the client. */
+export const AT_PUBLISH_ALL_USERS = 1;
+
+/** The title a voicemail's recording gets on the ticket; a retry recognises its own upload by it. */
+export function attachmentTitle(fileName: string): string {
+  return truncate(`Voicemail ${fileName}`, AT_NOTE_TITLE_MAX);
+}
+
+/** POST Tickets/{id}/Attachments: a file attachment, base64 in `data`, published to the MSP's users. */
+export function ticketAttachmentBody(ticketId: number, attachment: { fileName: string; mimeType: string; bytes: Uint8Array }): Record<string, unknown> {
+  return {
+    id: 0,
+    parentID: ticketId,
+    attachmentType: 'FILE_ATTACHMENT',
+    title: attachmentTitle(attachment.fileName),
+    fullPath: attachment.fileName,
+    contentType: attachment.mimeType,
+    publish: AT_PUBLISH_ALL_USERS,
+    data: Buffer.from(attachment.bytes).toString('base64'),
+  };
+}

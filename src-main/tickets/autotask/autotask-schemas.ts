@@ -81,6 +81,8 @@ export type AtTicketNote = z.infer<typeof atTicketNoteSchema>;
 export const atCompanyNoteSchema = z.object({ id, companyID: optionalId, name: text, note: text });
 export type AtCompanyNote = z.infer<typeof atCompanyNoteSchema>;
 
+export const atTicketAttachmentSchema = z.object({ id, parentID: optionalId, title: text });
+
 export const atActionTypeSchema = z.object({ id, name: text, isActive: z.boolean().nullish() });
 export type AtActionType = z.infer<typeof atActionTypeSchema>;
 

@@ -6,7 +6,9 @@ import {
   writeOnce,
   type AttemptLogRequest,
   type CallerMatch,
+  type Attachment,
   type CallOptions,
+  type EscalationRequest,
   type NewTicketRequest,
   type NoteRequest,
   type PsaAdapter,
@@ -20,6 +22,10 @@ import { testConnectWiseConnection } from './connectwise-connection.js';
 import {
   activityBody,
   bestCandidate,
+  CW_DOCUMENT_MAX_BYTES,
+  documentForm,
+  documentTitle,
+  escalationPatch,
   contactPhoneNumbers,
   contactToPerson,
   cwId,
@@ -44,7 +50,9 @@ import {
   cwContactSchema,
   cwCountSchema,
   cwCreatedSchema,
+  cwDocumentSchema,
   cwMemberSchema,
+  cwNamedSchema,
   cwNoteSchema,
   cwStopwatchSchema,
   cwTicketSchema,
@@ -90,6 +98,8 @@ function hostLabel(url: string): string {
 
 class ConnectWiseAdapter implements PsaAdapter {
   readonly kind = 'connectwise' as const;
+  /** A voicemail's recording goes up as a document on the new ticket (POST /system/documents, multipart). */
+  readonly acceptsAttachments = true;
   readonly label: string;
   private readonly site: CwSite;
 
@@ -189,8 +199,14 @@ class ConnectWiseAdapter implements PsaAdapter {
     return this.ticketList(`company/id=${id} AND closedFlag=false`, 10, options);
   }
 
+  /**
+   * The ticket, then its attachments. Idempotent across a crash between the two: a retry
+   * finds the ticket by externalXRef, then uploads only the recordings the ticket's
+   * documents don't already hold (matched by title, which carries the file name).
+   */
   async createTicket(request: NewTicketRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
-    return writeOnce(
+    let created = false;
+    const result = await writeOnce(
       request,
       async () => {
         const earlier = await this.cw.list(
@@ -207,10 +223,35 @@ class ConnectWiseAdapter implements PsaAdapter {
       async () => {
         const contactId = request.contactId ? requireId(request.contactId, 'contact') : undefined;
         const body = newTicketBody(request, this.companyFor(request.companyId), this.cw.config.queue, contactId);
-        const created = await this.cw.post('/service/tickets', body, cwCreatedSchema, options);
-        return this.written(created.id);
+        const created_ = await this.cw.post('/service/tickets', body, cwCreatedSchema, options);
+        created = true;
+        return this.written(created_.id);
       },
     );
+    if (request.attachments && request.attachments.length > 0) {
+      await this.attach(Number(result.ticketId), request.attachments, created && request.firstTry === true, options);
+    }
+    return result;
+  }
+
+  private async attach(ticketId: number, attachments: Attachment[], fresh: boolean, options: CallOptions): Promise<void> {
+    const already = fresh
+      ? new Set<string>()
+      : new Set(
+          (await this.cw.list('/system/documents', cwDocumentSchema, { recordType: 'Ticket', recordId: ticketId, pageSize: 100 }, options)).items.map(
+            (d) => d.title ?? '',
+          ),
+        );
+    for (const attachment of attachments) {
+      if (already.has(documentTitle(attachment.fileName))) continue;
+      if (attachment.bytes.byteLength > CW_DOCUMENT_MAX_BYTES) {
+        this.cw.log(
+          `${attachment.fileName} (${attachment.bytes.byteLength} bytes) is over ConnectWise's upload limit; ticket #${ticketId} says where to listen instead`,
+        );
+        continue;
+      }
+      await this.cw.send('POST', '/system/documents', { ...options, body: documentForm(ticketId, attachment), schema: cwCreatedSchema });
+    }
   }
 
   async addNote(request: NoteRequest, options: CallOptions = {}): Promise<WriteResult> {
@@ -253,6 +294,56 @@ class ConnectWiseAdapter implements PsaAdapter {
         return result;
       },
     );
+  }
+
+  /**
+   * The 15-minute rule: the priority and status policy names (a status of the ticket's own
+   * board), by one JSON Patch, then an internal note (Internal Analysis). The note carries
+   * the ref and goes last: once it is there the escalation is complete.
+   */
+  async escalateTicket(request: EscalationRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
+    const ticketId = requireId(request.ticketId, 'ticket');
+    return writeOnce(
+      request,
+      async () => ((await this.noteExists(ticketId, request.ref, options)) ? this.written(ticketId) : null),
+      async () => {
+        const wanted = this.cw.config.escalation ?? {};
+        const priorityName = wanted.priority?.trim() ?? '';
+        const statusName = wanted.status?.trim() ?? '';
+        if (priorityName || statusName) {
+          const ticket = await this.findTicket(ticketId, options);
+          if (ticket === null) throw new PsaError('not-found', `ConnectWise has no ticket #${ticketId}: it may have been deleted or merged.`);
+          const priorityId = priorityName ? await this.namedId('/service/priorities', priorityName, 'priority', options) : undefined;
+          const boardId = ticket.board?.id ?? undefined;
+          if (statusName && boardId == null)
+            throw new PsaError('invalid-request', `ConnectWise ticket #${ticketId} has no board, so it has no status "${statusName}".`);
+          const statusId = statusName
+            ? await this.namedId(`/service/boards/${boardId}/statuses`, statusName, `status on the "${ticket.board?.name ?? boardId}" board`, options)
+            : undefined;
+          await this.cw.send('PATCH', `/service/tickets/${ticketId}`, { ...options, body: escalationPatch({ priorityId, statusId }), schema: cwCreatedSchema });
+        }
+        await this.cw
+          .post(
+            `/service/tickets/${ticketId}/notes`,
+            noteBody({ ref: request.ref, ticketId: request.ticketId, text: request.text, internal: true }),
+            cwCreatedSchema,
+            options,
+          )
+          .catch((error: unknown) => {
+            throw ticketGone(error, ticketId);
+          });
+        return this.written(ticketId);
+      },
+    );
+  }
+
+  /** A priority's or a board status's id by its name, or a config error naming what to fix. */
+  private async namedId(path: string, name: string, what: string, options: CallOptions): Promise<number> {
+    const { items } = await this.cw.list(path, cwNamedSchema, { conditions: `name=${cwString(name)}`, fields: 'id,name', pageSize: 1 }, options);
+    const hit = items[0];
+    if (hit === undefined)
+      throw new PsaError('config', `ConnectWise has no ${what} named "${name}" for the escalation. Fix the escalation settings in the PSA policy.`);
+    return hit.id;
   }
 
   listContacts(cursor: string | null, options: CallOptions = {}): Promise<PsaPage<PsaPerson>> {

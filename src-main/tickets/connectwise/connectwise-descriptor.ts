@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { setting } from '../../policy/setting-spec.js';
 import { describePsa } from '../psa-descriptor.js';
+import { escalationSetting } from '../psa-settings.js';
 import { createConnectWiseAdapter } from './connectwise-adapter.js';
 
 /** ConnectWise PSA (Manage) REST API, with the tech's member API keys. */
@@ -20,6 +21,12 @@ export const connectWisePsa = describePsa({
       z.string().trim().max(100),
       '',
       "ConnectWise: the technician's API public key (the private key is kept in the OS keychain).",
+    ),
+    'psa.connectwise.escalatePriority': escalationSetting(
+      'ConnectWise: the priority an escalated ticket gets (its name, e.g. "Priority 1 - Emergency Response"). Empty: unchanged.',
+    ),
+    'psa.connectwise.escalateStatus': escalationSetting(
+      'ConnectWise: the status an escalated ticket gets, a status of the ticket\'s own board (e.g. "Escalated"). Empty: unchanged.',
     ),
   },
   secrets: [{ field: 'privateKey', label: 'Private key' }],
@@ -42,6 +49,7 @@ export const connectWisePsa = describePsa({
     publicKey: need(values['psa.connectwise.publicKey'], 'Public key'),
     clientId: need(values['psa.connectwise.clientId'], 'Client id'),
     privateKey: secret('privateKey'),
+    escalation: { priority: values['psa.connectwise.escalatePriority'], status: values['psa.connectwise.escalateStatus'] },
   }),
   create: createConnectWiseAdapter,
 });

@@ -312,3 +312,40 @@ export function pageFromCursor(cursor: string | null): number | undefined {
 }
 
 export { bestCandidate, callerMatchStrength } from '../caller-match.js';
+
+// ---------------------------------------------------------------- escalation, attachments
+
+/** CW's JSON Patch for an escalation: only the references that were resolved (an unset field is left alone). */
+export function escalationPatch(ids: {
+  priorityId?: number | undefined;
+  statusId?: number | undefined;
+}): { op: 'replace'; path: string; value: { id: number } }[] {
+  return [
+    ...(ids.priorityId !== undefined ? [{ op: 'replace' as const, path: 'priority', value: { id: ids.priorityId } }] : []),
+    ...(ids.statusId !== undefined ? [{ op: 'replace' as const, path: 'status', value: { id: ids.statusId } }] : []),
+  ];
+}
+
+/**
+ * CW's document upload refuses what is over the site's upload limit; 10 MB is
+ * assumed here ([U]: the limit is a site setting, not in the API definition),
+ * and a larger recording is left out of the ticket rather than failing it.
+ */
+export const CW_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
+
+/** The document's title: the file name, so a retry recognises its own upload among the ticket's documents. */
+export function documentTitle(fileName: string): string {
+  return truncateSummary(`Voicemail ${fileName}`, CW_DOCUMENT_TITLE_MAX);
+}
+export const CW_DOCUMENT_TITLE_MAX = 100;
+
+/** POST /system/documents as multipart/form-data: recordType, recordId, title, file (plus private: internal to the MSP). */
+export function documentForm(ticketId: number, attachment: { fileName: string; mimeType: string; bytes: Uint8Array }): FormData {
+  const form = new FormData();
+  form.append('recordType', 'Ticket');
+  form.append('recordId', String(ticketId));
+  form.append('title', documentTitle(attachment.fileName));
+  form.append('privateFlag', 'true');
+  form.append('file', new Blob([new Uint8Array(attachment.bytes)], { type: attachment.mimeType }), attachment.fileName);
+  return form;
+}

@@ -42,6 +42,8 @@ export const cwTicketSchema = z.object({
   id,
   summary: z.string(),
   status: reference.nullish(),
+  board: reference.nullish(),
+  priority: reference.nullish(),
   company: reference.nullish(),
   contact: reference.nullish(),
   contactName: text,
@@ -87,6 +89,12 @@ export const cwActivitySchema = z.object({ id, notes: text, ticket: reference.nu
 export type CwActivity = z.infer<typeof cwActivitySchema>;
 
 export const cwBoardSchema = z.object({ id, name: z.string() });
+
+/** A priority, or a status of one board (/service/priorities, /service/boards/{id}/statuses). */
+export const cwNamedSchema = z.object({ id, name: z.string() });
+
+/** A document (attachment) on a record: /system/documents?recordType=Ticket&recordId=… */
+export const cwDocumentSchema = z.object({ id, title: text, fileName: text });
 
 export const cwCountSchema = z.object({ count: z.number().int() });
 

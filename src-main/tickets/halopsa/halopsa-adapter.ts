@@ -1,9 +1,12 @@
+import { z } from 'zod';
 import type { HaloConfig, PsaAdapterDeps } from '../psa-config.js';
 import {
   PsaError,
   type AttemptLogRequest,
+  type Attachment,
   type CallerMatch,
   type CallOptions,
+  type EscalationRequest,
   type ConnectionReport,
   type NewTicketRequest,
   type NoteRequest,
@@ -19,7 +22,11 @@ import { HaloClient } from './halopsa-client.js';
 import { runConnectionTest } from './halopsa-connection-test.js';
 import {
   agentToPerson,
+  attachmentBody,
   attemptActionBody,
+  attemptCrmNoteBody,
+  escalationActionBody,
+  HALO_ATTACHMENT_MAX_BYTES,
   bestCallerMatch,
   callerFromDigits,
   carriesRef,
@@ -44,6 +51,9 @@ import {
 import {
   ActionListSchema,
   AgentListSchema,
+  AttachmentListSchema,
+  CrmNoteListSchema,
+  PriorityListSchema,
   AgentSchema,
   ClientProbeSchema,
   CreatedActionSchema,
@@ -109,8 +119,13 @@ export function createHaloPsaAdapter(config: HaloConfig, deps: HaloAdapterDeps =
   return new HaloPsaAdapter(config, deps);
 }
 
+/** Uploads and CRM notes answer the created rows; only success matters. */
+const CreatedAnySchema = z.unknown();
+
 class HaloPsaAdapter implements PsaAdapter {
   readonly kind = 'halopsa' as const;
+  /** A voicemail's recording goes up as an attachment on the new ticket (POST /api/Attachment, base64). */
+  readonly acceptsAttachments = true;
   readonly label: string;
   private readonly client: HaloClient;
   private readonly log: (message: string) => void;
@@ -233,23 +248,52 @@ class HaloPsaAdapter implements PsaAdapter {
     return this.leanTickets(tickets.slice(0, HALO_SCREEN_POP_TICKETS), signal);
   }
 
+  /**
+   * The ticket, then its attachments. Idempotent across a crash between the two: a retry
+   * finds the ticket by its ref marker, then uploads only the recordings the ticket's
+   * attachments don't already hold (matched by file name).
+   */
   async createTicket(request: NewTicketRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
     const { signal } = options;
     const clientId = this.clientFor(request.companyId);
     const ticketTypeId = await this.ticketTypeId(signal);
-    return writeOnce(
+    let created = false;
+    const result = await writeOnce(
       request,
       async () => {
         const earlier = await this.ticketWithRef(request.ref, signal);
         return earlier === undefined ? null : this.written(earlier);
       },
       async () => {
-        const created = await this.client.post('/tickets', newTicketBody(request, clientId, ticketTypeId), CreatedTicketSchema, signal);
-        const ticket = Array.isArray(created) ? created[0] : created;
+        const answer = await this.client.post('/tickets', newTicketBody(request, clientId, ticketTypeId), CreatedTicketSchema, signal);
+        const ticket = Array.isArray(answer) ? answer[0] : answer;
         if (!ticket) throw new PsaError('malformed', `${HALO_VENDOR} answered the new ticket without it.`);
+        created = true;
         return this.written(ticket.id);
       },
     );
+    if (request.attachments && request.attachments.length > 0) {
+      await this.attach(Number(result.ticketId), request.attachments, created && request.firstTry === true, signal);
+    }
+    return result;
+  }
+
+  private async attach(ticketId: number, attachments: Attachment[], fresh: boolean, signal?: AbortSignal): Promise<void> {
+    let already = new Set<string>();
+    if (!fresh) {
+      const answer = await this.client.get('/Attachment', { ticket_id: ticketId }, AttachmentListSchema, signal);
+      already = new Set((Array.isArray(answer) ? answer : answer.attachments).map((a) => a.filename ?? ''));
+    }
+    for (const attachment of attachments) {
+      if (already.has(attachment.fileName)) continue;
+      if (attachment.bytes.byteLength > HALO_ATTACHMENT_MAX_BYTES) {
+        this.log(
+          `${HALO_VENDOR}: ${attachment.fileName} (${attachment.bytes.byteLength} bytes) is over the upload limit; ticket ${ticketId} says where to listen instead`,
+        );
+        continue;
+      }
+      await this.client.post('/Attachment', attachmentBody(ticketId, attachment), CreatedAnySchema, signal);
+    }
   }
 
   async addNote(request: NoteRequest, options: CallOptions = {}): Promise<WriteResult> {
@@ -258,13 +302,75 @@ class HaloPsaAdapter implements PsaAdapter {
     return this.written(ticketId);
   }
 
+  /**
+   * On its ticket, an action. Without one, a CRM note on the caller's client (else the
+   * catch-all client for unknown callers); with neither, Halo has no place for it and the
+   * attempt stays in Focusline's own call log.
+   */
   async logAttempt(request: AttemptLogRequest, options: CallOptions = {}): Promise<WriteResult> {
+    const { signal } = options;
     if (request.ticketId === undefined || request.ticketId.trim() === '') {
-      this.log(`${HALO_VENDOR}: call attempt ${request.ref} not logged: Halo actions belong to a ticket and this call has none.`);
+      const clientId = request.companyId?.trim() ? haloId(request.companyId) : haloId(this.config.unknownCallerCompany);
+      if (clientId === undefined) {
+        this.log(`${HALO_VENDOR}: call attempt ${request.ref} not logged: it has no ticket and no client (set the catch-all client in policy).`);
+        return {};
+      }
+      const userId = request.contactId ? haloId(request.contactId) : undefined;
+      await writeOnce(
+        request,
+        async () => {
+          const answer = await this.client.get('/CRMNote', { client_id: clientId }, CrmNoteListSchema, signal);
+          return (Array.isArray(answer) ? answer : answer.notes).some((n) => carriesRef(n.detail, request.ref)) ? true : null;
+        },
+        async () => {
+          await this.client.post('/CRMNote', attemptCrmNoteBody(request, clientId, userId), CreatedAnySchema, signal);
+          return true;
+        },
+      );
       return {};
     }
     const ticketId = this.ticketIdOf(request.ticketId);
-    await this.addActionOnce(ticketId, request, attemptActionBody(request, ticketId), options.signal);
+    await this.addActionOnce(ticketId, request, attemptActionBody(request, ticketId), signal);
+    return this.written(ticketId);
+  }
+
+  /**
+   * The 15-minute rule: one private action with the note that also sets the status, priority
+   * and agent policy names (Halo's new_status, new_priority, new_agent). The action carries
+   * the ref, so a retry finds it and writes nothing.
+   */
+  async escalateTicket(request: EscalationRequest, options: CallOptions = {}): Promise<WriteResult & { ticketId: string }> {
+    const { signal } = options;
+    const ticketId = this.ticketIdOf(request.ticketId);
+    const wanted = this.config.escalation ?? {};
+    const resolve = async (name: string | undefined, what: string, list: () => Promise<HaloNamed[]>): Promise<number | undefined> => {
+      if (!name?.trim()) return undefined;
+      const id = resolveNamed(await list(), name);
+      if (id === undefined)
+        throw new PsaError('config', `${HALO_VENDOR} has no ${what} "${name.trim()}" for the escalation. Fix the escalation settings in the PSA policy.`);
+      return id;
+    };
+    await writeOnce(
+      request,
+      async () => {
+        const { actions } = await this.client.get('/actions', { ticket_id: ticketId }, ActionListSchema, signal);
+        return actions.some((a) => carriesRef(a.note, request.ref)) ? true : null;
+      },
+      async () => {
+        const ids = {
+          status: await resolve(wanted.status, 'ticket status', () => this.statuses.get(signal)),
+          priority: await resolve(wanted.priority, 'priority', async () =>
+            (await this.client.get('/priority', {}, PriorityListSchema, signal)).map((p) => ({ id: p.priorityid, name: p.name })),
+          ),
+          agent: await resolve(wanted.owner, 'agent', async () => {
+            const answer = await this.client.get('/agent', {}, AgentListSchema, signal);
+            return (Array.isArray(answer) ? answer : answer.agents).filter(active).map((a) => ({ id: a.id, name: a.name }));
+          }),
+        };
+        await this.client.post('/actions', escalationActionBody(request, ticketId, ids), CreatedActionSchema, signal);
+        return true;
+      },
+    );
     return this.written(ticketId);
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { setting } from '../../policy/setting-spec.js';
 import { describePsa } from '../psa-descriptor.js';
+import { escalationSetting } from '../psa-settings.js';
 import { createHaloPsaAdapter } from './halopsa-adapter.js';
 
 /** HaloPSA REST API, through an API application with client credentials. */
@@ -10,6 +11,11 @@ export const haloPsa = describePsa({
   settings: {
     'psa.halopsa.clientId': setting('lockable', z.string().trim().max(200), '', "HaloPSA: the API application's client id."),
     'psa.halopsa.tenant': setting('lockable', z.string().trim().max(100), '', 'HaloPSA: the tenant name for hosted Halo; empty when self-hosted.'),
+    'psa.halopsa.escalatePriority': escalationSetting('HaloPSA: the priority an escalated ticket gets (its name or id). Empty: unchanged.'),
+    'psa.halopsa.escalateStatus': escalationSetting('HaloPSA: the status an escalated ticket gets (its name or id). Empty: unchanged.'),
+    'psa.halopsa.escalateAgent': escalationSetting(
+      'HaloPSA: the agent an escalated ticket is assigned to (name or id, e.g. the service manager). Empty: unchanged.',
+    ),
   },
   secrets: [{ field: 'clientSecret', label: 'Client secret' }],
   defaultWorkingStatuses: ['In Progress'],
@@ -29,6 +35,11 @@ export const haloPsa = describePsa({
     clientId: need(values['psa.halopsa.clientId'], 'Client id'),
     tenant: values['psa.halopsa.tenant'],
     clientSecret: secret('clientSecret'),
+    escalation: {
+      priority: values['psa.halopsa.escalatePriority'],
+      status: values['psa.halopsa.escalateStatus'],
+      owner: values['psa.halopsa.escalateAgent'],
+    },
   }),
   create: createHaloPsaAdapter,
 });

@@ -174,7 +174,69 @@ export function newTicketBody(request: NewTicketRequest, clientId: number, ticke
   return [body];
 }
 
-export type HaloNewAction = { ticket_id: number; note: string; outcome: string; hiddenfromuser: boolean; sendemail: false };
+export type HaloNewAction = {
+  ticket_id: number;
+  note: string;
+  outcome: string;
+  hiddenfromuser: boolean;
+  sendemail: false;
+  /** An action may change the ticket as it is added (Halo's "new_*" action fields): the escalation's. */
+  new_status?: number;
+  new_priority?: number;
+  new_agent?: number;
+};
+
+export const HALO_OUTCOME_ESCALATION = 'Escalated';
+
+/** The escalation: one private action with the note, carrying the status, priority and agent policy names (resolved to ids). */
+export function escalationActionBody(
+  request: { text: string; ref: string },
+  ticketId: number,
+  ids: { status?: number | undefined; priority?: number | undefined; agent?: number | undefined },
+): HaloNewAction[] {
+  return [
+    {
+      ticket_id: ticketId,
+      note: withRef(request.text, request.ref),
+      outcome: HALO_OUTCOME_ESCALATION,
+      hiddenfromuser: true,
+      sendemail: false,
+      ...(ids.status !== undefined ? { new_status: ids.status } : {}),
+      ...(ids.priority !== undefined ? { new_priority: ids.priority } : {}),
+      ...(ids.agent !== undefined ? { new_agent: ids.agent } : {}),
+    },
+  ];
+}
+
+/** A call attempt without a ticket: a CRM note on the client (POST /api/CRMNote, Halo's AreaNote), with the contact when known. */
+export function attemptCrmNoteBody(request: AttemptLogRequest, clientId: number, userId: number | undefined): Record<string, unknown>[] {
+  const caller = [request.callerName, request.callerNumber ? `(${request.callerNumber})` : ''].filter(Boolean).join(' ');
+  return [
+    {
+      client_id: clientId,
+      ...(userId !== undefined ? { user_id: userId } : {}),
+      datetime: request.occurredAt,
+      note: `${request.outcome}${caller ? `: ${caller}` : ''}`.slice(0, 250),
+      detail: withRef(request.text.trim() || request.outcome, request.ref),
+    },
+  ];
+}
+
+/** Hosted Halo's upload limit isn't in the API definition ([U]); 20 MB is assumed, and a larger recording stays out of the ticket. */
+export const HALO_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024;
+
+/** POST /api/Attachment (an array of Attachment): the file as base64 on the ticket. */
+export function attachmentBody(ticketId: number, attachment: { fileName: string; mimeType: string; bytes: Uint8Array }): Record<string, unknown>[] {
+  return [
+    {
+      ticket_id: ticketId,
+      filename: attachment.fileName,
+      content_type: attachment.mimeType,
+      data_base64: Buffer.from(attachment.bytes).toString('base64'),
+      note: `Voicemail ${attachment.fileName}`,
+    },
+  ];
+}
 
 export function noteActionBody(request: NoteRequest, ticketId: number): HaloNewAction[] {
   return [{ ticket_id: ticketId, note: withRef(request.text, request.ref), outcome: HALO_OUTCOME_NOTE, hiddenfromuser: request.internal, sendemail: false }];

@@ -96,3 +96,18 @@ export const CreatedActionSchema = z.union([ActionSchema, z.array(ActionSchema).
 
 /** GET /api/client/{id}: Test connection only checks that the catch-all client exists. */
 export const ClientProbeSchema = z.object({ id, name: z.string() });
+
+/** GET /api/priority: Halo's priorities (Policy objects: `priorityid` is the priority, `id` the SLA policy row). */
+export const PriorityListSchema = z.array(z.object({ priorityid: id, name: z.string() }));
+
+/** GET /api/Attachment?ticket_id=…: the ticket's attachments. */
+export const AttachmentListSchema = z.union([
+  z.array(z.object({ id, filename: text })),
+  z.object({ record_count: z.number().int().nonnegative().nullish(), attachments: z.array(z.object({ id, filename: text })) }),
+]);
+
+/** GET /api/CRMNote?client_id=…: the client's notes. */
+export const CrmNoteListSchema = z.union([
+  z.array(z.object({ id, detail: text, note: text })),
+  z.object({ record_count: z.number().int().nonnegative().nullish(), notes: z.array(z.object({ id, detail: text, note: text })) }),
+]);

@@ -16,6 +16,8 @@ export const LocalTicketSchema = z.object({
   source: z.string(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
+  /** When the 15-minute rule last escalated it (null: never). */
+  escalatedAt: z.number().int().nullable(),
 });
 export type LocalTicket = z.infer<typeof LocalTicketSchema>;
 
@@ -54,6 +56,11 @@ const MIGRATIONS = [
       text TEXT NOT NULL
     );`,
   },
+  {
+    // The built-in store's escalation: the note goes with the other notes; the ticket remembers when.
+    id: 'local-tickets-2',
+    sql: 'ALTER TABLE local_tickets ADD COLUMN escalated_at INTEGER;',
+  },
 ];
 
 type Row = {
@@ -67,6 +74,7 @@ type Row = {
   source: string;
   created_at: number;
   updated_at: number;
+  escalated_at: number | null;
 };
 
 function fromRow(r: Row): LocalTicket {
@@ -81,6 +89,7 @@ function fromRow(r: Row): LocalTicket {
     source: r.source,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    escalatedAt: r.escalated_at,
   });
 }
 
@@ -122,6 +131,25 @@ export class LocalTicketStore {
     this.db.prepare('INSERT INTO local_ticket_notes (ticket_id, at, text) VALUES (?, ?, ?)').run(Number(id), now, text);
     this.db.prepare('UPDATE local_tickets SET updated_at = ? WHERE id = ?').run(now, Number(id));
     return { ticketId: id, at: now, text };
+  }
+
+  /**
+   * The 15-minute rule's escalation in the built-in store: there is no priority or owner to
+   * set, so the ticket records when it was escalated and the note joins its notes. A closed
+   * ticket is reopened (in progress), as escalating it means someone still has work to do.
+   */
+  escalate(id: string, text: string, now: number): LocalTicket {
+    const ticket = this.get(id);
+    if (!ticket) throw new Error(`Ticket #${id} does not exist in the local ticket store.`);
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO local_ticket_notes (ticket_id, at, text) VALUES (?, ?, ?)').run(Number(id), now, text);
+      this.db
+        .prepare(
+          "UPDATE local_tickets SET escalated_at = ?, updated_at = ?, status = CASE status WHEN 'closed' THEN 'in-progress' ELSE status END WHERE id = ?",
+        )
+        .run(now, now, Number(id));
+    })();
+    return this.get(id)!;
   }
 
   notes(id: string): TicketNote[] {

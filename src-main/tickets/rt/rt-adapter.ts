@@ -7,6 +7,7 @@ import {
   type CallerMatch,
   type CallOptions,
   type ConnectionReport,
+  type EscalationRequest,
   type NewTicketRequest,
   type NoteRequest,
   type PsaAdapter,
@@ -21,6 +22,8 @@ import { RT_VENDOR, RtClient } from './rt-client.js';
 import { testRtConnection } from './rt-connection.js';
 import { rtCoworkers } from './rt-coworkers.js';
 import {
+  escalationMisses,
+  escalationUpdate,
   activeTicketQuery,
   attemptBody,
   bestRequestorMatch,
@@ -46,7 +49,9 @@ import {
 import {
   RtAttachmentPageSchema,
   RtCreatedSchema,
+  RtEscalatedSchema,
   RtMessagesSchema,
+  RtQueueSchema,
   RtTicketPageSchema,
   RtTicketRecordSchema,
   RtUserPageSchema,
@@ -212,6 +217,50 @@ class RtAdapter implements PsaAdapter {
       'comment',
       { Subject: 'Call log', TimeTaken: '0', Content: withRef(attemptBody(request), request.ref) },
       options,
+    );
+  }
+
+  /**
+   * The 15-minute rule: PUT the fields policy names (Priority, Status, Owner, Queue), check
+   * that RT took them (REST2 reports a refused field as a message in a 200), then the
+   * comment. The comment carries the ref and is written last, so once it is there the
+   * escalation is complete and a retry writes nothing.
+   */
+  async escalateTicket(request: EscalationRequest, options?: CallOptions): Promise<WriteResult & { ticketId: string }> {
+    const ticketId = request.ticketId;
+    if (!isTicketId(ticketId)) throw new PsaError('invalid-request', `Request Tracker ticket ids are numbers; "${ticketId}" is not one.`);
+    await this.requireTicket(ticketId, options);
+    const url = ticketUrl(this.client.baseUrl, ticketId);
+    const wanted = escalationUpdate(this.config.escalation);
+    return writeOnce(
+      request,
+      async () => ((await this.carriesMarker(ticketId, request.ref, 'DESC', NOTE_LOOKBACK, options)) ? { ticketId, url } : null),
+      async () => {
+        if (Object.keys(wanted).length > 0) {
+          const messages = await this.client.put(`/ticket/${ticketId}`, wanted, RtMessagesSchema, options?.signal);
+          const [now, queue] = await Promise.all([
+            this.client.get(`/ticket/${ticketId}`, {}, RtEscalatedSchema, options?.signal),
+            wanted['Queue'] === undefined
+              ? undefined
+              : this.client.get(`/queue/${encodeURIComponent(wanted['Queue'])}`, {}, RtQueueSchema, options?.signal).catch(() => undefined),
+          ]);
+          const misses = escalationMisses(wanted, now, queue?.id);
+          if (misses.length > 0) {
+            throw new PsaError(
+              'config',
+              `Request Tracker didn't take the escalation's ${misses.join(', ')} on ticket #${ticketId}${messages.length > 0 ? ` (RT said: ${messages.join('; ')})` : ''}. Check the escalation settings in the PSA policy, and that this token may make that change.`,
+            );
+          }
+        }
+        await this.client.post(
+          `/ticket/${ticketId}/comment`,
+          {},
+          { ContentType: 'text/plain', Subject: 'Escalated', Content: withRef(request.text, request.ref) },
+          RtMessagesSchema,
+          options?.signal,
+        );
+        return { ticketId, url };
+      },
     );
   }
 

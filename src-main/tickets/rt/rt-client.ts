@@ -35,6 +35,10 @@ export class RtClient {
     return this.send('POST', path, query, body, schema, signal);
   }
 
+  put<T>(path: string, body: unknown, schema: z.ZodType<T>, signal: AbortSignal | undefined): Promise<T> {
+    return this.send('PUT', path, {}, body, schema, signal);
+  }
+
   private async send<T>(method: HttpMethod, path: string, query: Query, body: unknown, schema: z.ZodType<T>, signal: AbortSignal | undefined): Promise<T> {
     if (this.urlProblem) throw this.urlProblem;
     const problem = tokenProblem(this.config.token);

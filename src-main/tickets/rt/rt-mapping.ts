@@ -1,8 +1,9 @@
+import type { EscalationFields } from '../psa-config.js';
 import type { CallerIdentity } from '../../numbers/caller-identity.js';
 import { NumberIndex, strengthRank, type MatchStrength } from '../../numbers/number-index.js';
 import { parsePhoneText } from '../../numbers/phone-number.js';
 import type { AttemptLogRequest, NewTicketRequest, PsaPerson, PsaTicket } from '../psa.js';
-import type { RtTicketItem, RtUser } from './rt-schemas.js';
+import type { RtEscalated, RtTicketItem, RtUser } from './rt-schemas.js';
 import { callerLabel } from '../caller-label.js';
 
 /**
@@ -227,4 +228,37 @@ export function pageFromCursor(cursor: string | null): number | null {
 export function nextPageCursor(page: number, pages: number | null | undefined, itemsOnPage: number, perPage: number): string | null {
   if (typeof pages === 'number') return page < pages ? String(page + 1) : null;
   return itemsOnPage >= perPage ? String(page + 1) : null;
+}
+
+// ---------------------------------------------------------------- escalation
+
+/** The REST2 PUT /ticket/{id} body for an escalation: only the fields policy names (an empty one is left alone). */
+export function escalationUpdate(fields: EscalationFields | undefined): Record<string, string> {
+  const set: Record<string, string> = {};
+  const priority = fields?.priority?.trim() ?? '';
+  if (priority) set['Priority'] = priority;
+  if (fields?.status?.trim()) set['Status'] = fields.status.trim();
+  if (fields?.owner?.trim()) set['Owner'] = fields.owner.trim();
+  if (fields?.queue?.trim()) set['Queue'] = fields.queue.trim();
+  return set;
+}
+
+/**
+ * REST2 answers a PUT with 200 and one message per field, failures included
+ * ("Could not change owner: …"), so what RT now holds is compared with what
+ * was asked. Answers the fields that didn't take, as "Owner (wanted bob)".
+ */
+export function escalationMisses(wanted: Record<string, string>, now: RtEscalated, queueId: string | undefined): string[] {
+  const misses: string[] = [];
+  const same = (a: unknown, b: string) =>
+    String(a ?? '')
+      .trim()
+      .toLowerCase() === b.trim().toLowerCase();
+  if (wanted['Priority'] !== undefined && !same(now.Priority, wanted['Priority']))
+    misses.push(`Priority (wanted ${wanted['Priority']}, is ${String(now.Priority ?? '')})`);
+  if (wanted['Status'] !== undefined && !same(now.Status, wanted['Status'])) misses.push(`Status (wanted ${wanted['Status']}, is ${now.Status ?? ''})`);
+  if (wanted['Owner'] !== undefined && !same(now.Owner?.id, wanted['Owner']))
+    misses.push(`Owner (wanted ${wanted['Owner']}, is ${String(now.Owner?.id ?? '')})`);
+  if (wanted['Queue'] !== undefined && (queueId === undefined || !same(now.Queue?.id, queueId))) misses.push(`Queue (wanted ${wanted['Queue']})`);
+  return misses;
 }

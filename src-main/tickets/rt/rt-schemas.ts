@@ -94,3 +94,16 @@ export const RtMessagesSchema = z.array(z.string());
 
 /** GET /ticket/{id} (only what proves it exists). */
 export const RtTicketRecordSchema = z.looseObject({ id: Id });
+
+/** A ticket's fields an escalation sets, as REST2's GET /ticket/{id} shows them (Owner and Queue are links). */
+export const RtEscalatedSchema = z.looseObject({
+  id: Id,
+  Status: z.string().optional(),
+  Priority: z.union([z.number(), z.string()]).nullish(),
+  Owner: z.looseObject({ id: z.union([z.string(), z.number()]) }).nullish(),
+  Queue: z.looseObject({ id: z.union([z.string(), z.number()]) }).nullish(),
+});
+export type RtEscalated = z.infer<typeof RtEscalatedSchema>;
+
+/** GET /queue/{name}: its numeric id, to check a move. */
+export const RtQueueSchema = z.looseObject({ id: Id, Name: z.string().optional() });

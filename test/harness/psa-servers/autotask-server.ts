@@ -23,6 +23,14 @@
 // - creates: the fields entityInformation/fields marks required, picklist
 //   values that exist, references that exist (contact belongs to the
 //   company, notes' parent exists).
+// - updates: PATCH /V1.0/Tickets with the ticket's id in the body (swagger
+//   "patch"; the escalation's priority, status, queueID), picklist values that exist;
+// - ticket attachments: POST /V1.0/Tickets/{parentId}/Attachments with a
+//   TicketAttachmentModel: attachmentType FILE_ATTACHMENT, title, fullPath
+//   (the file name), publish, and data as base64 (swagger format "byte").
+//   The API's limit for one attachment is "6 to 7 MB" (Autotask's REST
+//   attachments article); over 6,000,000 bytes decoded is refused the way
+//   Autotask refuses business rules: 500 with {"errors":[…]}.
 import { ContractViolation, startContractServer, type PsaContractServer, type RecordedRequest, type Reply } from '../psa-contract-server.js';
 import { AUTOTASK_MAX_RECORDS, matches, parseFilter, type Condition, type Row } from './autotask-query.js';
 import { AutotaskSwagger } from './autotask-swagger.js';
@@ -46,7 +54,11 @@ export const ENTITY_MODELS = {
   Companies: 'CompanyModel',
   Resources: 'ResourceModel',
   ActionTypes: 'ActionTypeModel',
+  TicketAttachments: 'TicketAttachmentModel',
 } as const;
+
+/** One attachment's limit through the API (decoded bytes): "6 to 7 MB", so the lower bound. */
+export const AUTOTASK_ATTACHMENT_MAX_BYTES = 6_000_000;
 export type AutotaskEntity = keyof typeof ENTITY_MODELS;
 
 export type AutotaskStore = Record<AutotaskEntity, Row[]> & {
@@ -142,7 +154,7 @@ export class AutotaskServer {
           errors: [`${name} header is required.`],
         });
     }
-    if (request.method === 'POST' && !String(request.headers['content-type'] ?? '').startsWith('application/json')) {
+    if ((request.method === 'POST' || request.method === 'PATCH') && !String(request.headers['content-type'] ?? '').startsWith('application/json')) {
       throw new ContractViolation(`${path}: POST bodies must be application/json (swagger "consumes")`, 415);
     }
   }
@@ -198,6 +210,10 @@ export class AutotaskServer {
       return row ? this.respondItem(entity, row) : { status: 200, body: { item: null } };
     }
     if (route.length === 1 && entity === 'Tickets' && method === 'POST' && is('/V1.0/Tickets', 'post')) return this.createTicket(request);
+    if (route.length === 1 && entity === 'Tickets' && method === 'PATCH' && is('/V1.0/Tickets', 'patch')) return this.updateTicket(request);
+    if (route.length === 3 && /^\d+$/.test(second ?? '') && third?.toLowerCase() === 'attachments' && method === 'POST') {
+      if (entity === 'Tickets' && is('/V1.0/Tickets/{parentId}/Attachments', 'post')) return this.createTicketAttachment(Number(second), request);
+    }
     if (route.length === 3 && fourth === undefined && /^\d+$/.test(second ?? '') && third?.toLowerCase() === 'notes' && method === 'POST') {
       if (entity === 'Tickets' && is('/V1.0/Tickets/{parentId}/Notes', 'post')) return this.createTicketNote(Number(second), request);
       if (entity === 'Companies' && is('/V1.0/Companies/{parentId}/Notes', 'post')) return this.createCompanyNote(Number(second), request);
@@ -271,6 +287,49 @@ export class AutotaskServer {
       createDate: now,
       lastActivityDate: now,
       creatorResourceID: this.actingResource(request),
+    });
+    return this.respond('OperationResultModel', { itemId: id });
+  }
+
+  /** PATCH /V1.0/Tickets: the id names the ticket; only the fields sent change (picklists checked as for a create). */
+  private updateTicket(request: RecordedRequest): Reply {
+    const raw = request.body;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ContractViolation('Tickets PATCH: the body must be a JSON object');
+    const problems = this.swagger.check('TicketModel', raw);
+    if (problems.length > 0) throw new ContractViolation(`Tickets PATCH body: ${problems.join('; ')}`);
+    const body = lowerKeys(raw as Row);
+    if (typeof body['id'] !== 'number') throw new ContractViolation('Tickets PATCH: the body must carry the ticket id');
+    const ticket = this.find('Tickets', body['id']);
+    if (!ticket) return invalid(`Ticket ${String(body['id'])} does not exist.`);
+    for (const [field, entries] of Object.entries(this.store.picklists.Tickets ?? {})) {
+      const value = body[field.toLowerCase()];
+      if (value !== undefined && !entries.some((e) => e.value === String(value) && e.isActive !== false)) {
+        throw new ContractViolation(`Tickets: ${field} ${String(value)} is not a value of the tenant's picklist`);
+      }
+    }
+    Object.assign(ticket, wireNames('TicketModel', body, this.swagger), { lastActivityDate: new Date().toISOString() });
+    return this.respond('OperationResultModel', { itemId: body['id'] });
+  }
+
+  private createTicketAttachment(ticketId: number, request: RecordedRequest): Reply {
+    if (!this.find('Tickets', ticketId)) return invalid(`Ticket ${ticketId} does not exist.`);
+    const body = this.createBody('TicketAttachments', request.body);
+    if (body['parentid'] !== undefined && body['parentid'] !== ticketId)
+      throw new ContractViolation(`TicketAttachments: parentID ${String(body['parentid'])} differs from the parent id ${ticketId} in the URL`);
+    if (body['attachmenttype'] !== 'FILE_ATTACHMENT')
+      throw new ContractViolation(`TicketAttachments: attachmentType must be FILE_ATTACHMENT for an uploaded file`);
+    const data = body['data'];
+    if (typeof data !== 'string' || data === '' || !/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0)
+      throw new ContractViolation('TicketAttachments: data must be the file as base64');
+    const size = Buffer.from(data, 'base64').byteLength;
+    if (size > AUTOTASK_ATTACHMENT_MAX_BYTES) return invalid(`The attachment (${size} bytes) exceeds the API's size limit for one attachment.`);
+    const id = this.allocateId('TicketAttachments');
+    this.store.TicketAttachments.push({
+      ...wireNames('TicketAttachmentModel', body, this.swagger),
+      id,
+      parentID: ticketId,
+      fileSize: size,
+      attachDate: new Date().toISOString(),
     });
     return this.respond('OperationResultModel', { itemId: id });
   }
@@ -418,6 +477,7 @@ function emptyStore(): AutotaskStore {
     Contacts: [],
     Companies: [],
     Resources: [],
+    TicketAttachments: [],
     ActionTypes: [
       { id: 1, name: 'Phone Call', isActive: true, isSystemActionType: true, view: 1 },
       { id: 2, name: 'Meeting', isActive: true, isSystemActionType: true, view: 1 },
@@ -466,6 +526,7 @@ function emptyStore(): AutotaskStore {
       Tickets: ['companyID', 'title', 'status', 'priority'],
       TicketNotes: ['title', 'description', 'noteType', 'publish'],
       CompanyNotes: ['companyID', 'actionType', 'assignedResourceID', 'startDateTime', 'endDateTime'],
+      TicketAttachments: ['attachmentType', 'title', 'fullPath', 'publish', 'data'],
     },
   };
 }

@@ -13,6 +13,13 @@
 // - "Create ticket": summary (≤ 100 chars) and company required.
 // - "Add note": at least one of detailDescriptionFlag/internalAnalysisFlag/resolutionFlag.
 // - "Log every contact attempt": name and assignTo required.
+// - Escalation: PATCH /service/tickets/{id} is a JSON Patch array (op, path,
+//   value); priority and status are references by id, and the status must be
+//   one of the ticket's own board (/service/boards/{id}/statuses).
+// - Documents: POST /system/documents is multipart/form-data with recordType,
+//   recordId, title and one file part (the spec's DocumentInfo upload; the
+//   adapter must not send JSON there). A record that doesn't exist is 400; a
+//   file over the site's upload limit (10 MB here, [U]: a site setting) is 413.
 // Listens on 127.0.0.1 only (via PsaContractServer).
 import { ContractViolation, startContractServer, type PsaContractServer, type RecordedRequest, type Reply } from '../psa-contract-server.js';
 import { fieldsOf, matches, parseConditions, type FieldTypes } from './connectwise-conditions.js';
@@ -53,6 +60,7 @@ export type TicketRow = {
   status: string;
   owner?: string;
   closedFlag: boolean;
+  priority?: string;
   externalXRef?: string;
   initialDescription?: string;
   source?: string;
@@ -68,6 +76,16 @@ export type NoteRow = {
   processNotifications?: boolean;
 };
 export type ActivityRow = { id: number; body: Record<string, unknown> };
+export type DocumentRow = {
+  id: number;
+  recordType: string;
+  recordId: number;
+  title: string;
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
+  privateFlag: boolean;
+};
 export type StopwatchRow = { id: number; ticketId: number; member: string; status: string; startTime: string; totalPauseTime?: number; endTime?: string };
 
 export type CwStore = {
@@ -81,7 +99,15 @@ export type CwStore = {
   boards: string[];
   sources: string[];
   activityTypes: string[];
+  priorities: string[];
+  /** Per board name: its statuses (every board has the default ones unless set). */
+  boardStatuses: Record<string, string[]>;
+  documents: DocumentRow[];
 };
+
+/** The largest document the site accepts ([U]: a site setting; 10 MB assumed, see the header). */
+export const CW_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+const DEFAULT_BOARD_STATUSES = ['New', 'In Progress', 'Waiting Customer', 'Escalated', 'Closed'];
 
 /** Areas a security role can deny (answered 403; CW's exact status for a missing permission is [U], 403 chosen). */
 export type CwArea = 'myAccount' | 'members' | 'tickets' | 'ticketCreate' | 'notes' | 'contacts' | 'companies' | 'stopwatches' | 'activities' | 'boards';
@@ -105,6 +131,9 @@ export class ConnectWiseServer {
     boards: ['Help Desk'],
     sources: ['Phone', 'Email', 'Portal'],
     activityTypes: ['Call', 'Email', 'Meeting'],
+    priorities: ['Priority 1 - Emergency Response', 'Priority 2 - Quick Response', 'Priority 3 - Normal Response'],
+    boardStatuses: {},
+    documents: [],
   };
   /** Whose keys these are (what /system/myAccount answers). */
   keysOwner = 'jdoe';
@@ -223,8 +252,13 @@ export class ConnectWiseServer {
       .replace(/\s+/g, ' ')
       .trim();
     if (accept !== CW_ACCEPT) throw new ContractViolation(`Accept must pin the version: "${CW_ACCEPT}", got "${accept}"`, 406);
-    if (request.method === 'POST' && !/^application\/json\b/.test(String(request.headers['content-type'] ?? ''))) {
-      throw new ContractViolation(`POST without Content-Type application/json`, 415);
+    const type = String(request.headers['content-type'] ?? '');
+    const upload = request.path === `${CW_PREFIX}/system/documents`;
+    if (request.method === 'POST' && upload && !/^multipart\/form-data; *boundary=/.test(type)) {
+      throw new ContractViolation(`POST /system/documents must be multipart/form-data, got "${type}"`, 415);
+    }
+    if ((request.method === 'POST' || request.method === 'PATCH') && !upload && !/^application\/json\b/.test(type)) {
+      throw new ContractViolation(`${request.method} without Content-Type application/json`, 415);
     }
   }
 
@@ -321,6 +355,20 @@ export class ConnectWiseServer {
           'company',
         )
       );
+    if (m === 'PATCH' && (g = /^\/service\/tickets\/(\d+)$/.exec(path))) return (this.deny('tickets'), this.patchTicket(r, Number(g[1])));
+    if (m === 'GET' && path === '/service/priorities')
+      return this.list(
+        r,
+        this.store.priorities.map((name, i) => ({ id: i + 1, name })),
+        { id: 'number', name: 'string' },
+      );
+    if (m === 'GET' && (g = /^\/service\/boards\/(\d+)\/statuses$/.exec(path))) {
+      const board = this.store.boards[Number(g[1]) - 1];
+      if (board === undefined) return { status: 404, body: { code: 'NotFound', message: 'board not found' } };
+      return this.list(r, this.statusesOf(board), { id: 'number', name: 'string' });
+    }
+    if (m === 'GET' && path === '/system/documents') return this.documents(r);
+    if (m === 'POST' && path === '/system/documents') return this.upload(r);
     if (m === 'GET' && path === '/sales/activities') return (this.deny('activities'), this.list(r, this.store.activities.map(renderActivity), ACTIVITY_FIELDS));
     if (m === 'POST' && path === '/sales/activities') return (this.deny('activities'), this.createActivity(r));
     throw new ContractViolation(`no such endpoint: ${m} ${path}`, 404, { code: 'NotFound', message: `No endpoint ${m} ${path}` });
@@ -535,6 +583,86 @@ export class ConnectWiseServer {
     return { status: 201, body: renderActivity(activity) };
   }
 
+  /** A board's statuses with ids unique across boards (board n: n*100 + i). */
+  statusesOf(board: string): { id: number; name: string }[] {
+    const index = this.store.boards.indexOf(board) + 1;
+    return (this.store.boardStatuses[board] ?? DEFAULT_BOARD_STATUSES).map((name, i) => ({ id: index * 100 + i + 1, name }));
+  }
+
+  /** JSON Patch on a ticket: the escalation's priority and status, by id; the status must be on the ticket's board. */
+  private patchTicket(r: RecordedRequest, ticketId: number): Reply {
+    this.allowQuery(r, []);
+    if (!Array.isArray(r.body) || r.body.length === 0) throw new ContractViolation('PATCH takes a non-empty JSON Patch array [{op, path, value}]');
+    const ticket = this.store.tickets.find((t) => t.id === ticketId);
+    if (!ticket) return { status: 404, body: { code: 'NotFound', message: 'ticket not found' } };
+    const changes: Partial<TicketRow> = {};
+    for (const raw of r.body as unknown[]) {
+      if (typeof raw !== 'object' || raw === null) throw new ContractViolation('each patch operation must be an object');
+      const op = raw as { op?: unknown; path?: unknown; value?: unknown };
+      if (op.op !== 'replace' && op.op !== 'add') throw new ContractViolation(`patch op must be replace or add, got ${String(op.op)}`);
+      if (op.path === 'priority') {
+        const id = refId(op.value, 'priority');
+        const name = id === undefined ? undefined : this.store.priorities[id - 1];
+        if (name === undefined) return invalid('ticket', 'priority', 'The priority could not be found.');
+        changes.priority = name;
+      } else if (op.path === 'status') {
+        const id = refId(op.value, 'status');
+        const status = this.statusesOf(ticket.board ?? 'Help Desk').find((x) => x.id === id);
+        if (status === undefined) return invalid('ticket', 'status', "The status is not a status of the ticket's board.");
+        changes.status = status.name;
+      } else throw new ContractViolation(`this contract patches only priority and status, got path ${String(op.path)}`);
+    }
+    Object.assign(ticket, changes);
+    return { status: 200, body: this.renderTicket(ticket) };
+  }
+
+  private documents(r: RecordedRequest): Reply {
+    const recordType = r.query.get('recordType');
+    const recordId = r.query.get('recordId');
+    if (recordType === null || recordId === null) throw new ContractViolation('GET /system/documents needs recordType and recordId');
+    const rows = this.store.documents
+      .filter((d) => d.recordType === recordType && d.recordId === Number(recordId))
+      .map((d) => ({ id: d.id, title: d.title, fileName: d.fileName, privateFlag: d.privateFlag }));
+    const query = new URLSearchParams(r.query);
+    query.delete('recordType');
+    query.delete('recordId');
+    return this.list({ ...r, query }, rows, { id: 'number', title: 'string', fileName: 'string' });
+  }
+
+  /** The documented upload: multipart recordType, recordId, title, file. */
+  private upload(r: RecordedRequest): Reply {
+    this.allowQuery(r, []);
+    const form = r.form;
+    if (form === undefined) throw new ContractViolation('the multipart body does not parse');
+    const allowed = new Set(['recordType', 'recordId', 'title', 'file', 'privateFlag', 'readOnlyFlag', 'isAvatar', 'url']);
+    for (const key of form.keys()) if (!allowed.has(key)) throw new ContractViolation(`unknown document field ${key}`);
+    const recordType = form.get('recordType');
+    const recordId = form.get('recordId');
+    const title = form.get('title');
+    const file = form.get('file');
+    if (typeof recordType !== 'string' || recordType === '') throw fieldError('document', 'recordType', 'recordType is required.');
+    if (typeof recordId !== 'string' || !/^\d+$/.test(recordId)) throw fieldError('document', 'recordId', 'recordId must be a number.');
+    if (typeof title !== 'string' || title.trim() === '') throw fieldError('document', 'title', 'title is required.');
+    if (title.length > 100) throw fieldError('document', 'title', 'title cannot be longer than 100 characters.');
+    if (typeof file === 'string' || file === null || file.name === '') throw fieldError('document', 'file', 'A file part with a file name is required.');
+    if (recordType !== 'Ticket') throw fieldError('document', 'recordType', 'this contract takes Ticket documents only.');
+    if (!this.store.tickets.some((t) => t.id === Number(recordId))) return invalid('document', 'recordId', 'The ticket could not be found.');
+    if (file.size > CW_UPLOAD_MAX_BYTES)
+      return { status: 413, body: { code: 'RequestEntityTooLarge', message: `The file is larger than ${CW_UPLOAD_MAX_BYTES} bytes.` } };
+    const row: DocumentRow = {
+      id: this.id(),
+      recordType,
+      recordId: Number(recordId),
+      title,
+      fileName: file.name,
+      contentType: file.type,
+      bytes: r.files.get('file')?.bytes ?? Buffer.alloc(0),
+      privateFlag: form.get('privateFlag') === 'true',
+    };
+    this.store.documents.push(row);
+    return { status: 200, body: { id: row.id, title: row.title, fileName: row.fileName, recordType, recordId: row.recordId } };
+  }
+
   // ------------------------------------------------------------ rendering (CW's JSON shapes, psa-apis.md §1 "Ticket's contact + numbers")
 
   private renderTicket(t: TicketRow): Record<string, unknown> {
@@ -546,8 +674,9 @@ export class ConnectWiseServer {
     return omitUndefined({
       id: t.id,
       summary: t.summary,
-      board: t.board ? { id: 1, name: t.board } : undefined,
-      status: { id: 1, name: t.status },
+      board: t.board ? { id: this.store.boards.indexOf(t.board) + 1 || 1, name: t.board } : undefined,
+      status: { id: this.statusesOf(t.board ?? 'Help Desk').find((x) => x.name === t.status)?.id ?? 1, name: t.status },
+      priority: t.priority ? { id: this.store.priorities.indexOf(t.priority) + 1, name: t.priority } : undefined,
       company: company ? { id: company.id, identifier: company.identifier, name: company.name } : undefined,
       contact: contact ? { id: contact.id, name: `${contact.firstName} ${contact.lastName}` } : undefined,
       contactName: contact ? `${contact.firstName} ${contact.lastName}` : undefined,

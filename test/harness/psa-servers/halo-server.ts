@@ -46,9 +46,20 @@ export type HaloTicketRecord = {
   site_id?: number;
   user_id?: number;
   agent_id?: number;
+  priority_id?: number;
   tickettype_id?: number;
   dateoccurred?: string;
 };
+export type HaloAttachmentRecord = { id: number; ticket_id: number; filename: string; content_type?: string; bytes: Buffer; note?: string };
+export type HaloCrmNoteRecord = { id: number; client_id: number; user_id?: number; note: string; detail: string; datetime?: string };
+
+/**
+ * Attachments: POST /api/Attachment takes an array of Attachment (Halo API v2's
+ * swagger: ticket_id, filename, data_base64 …). One file over the upload limit
+ * is refused with 413. [U]: hosted Halo's limit isn't in the API definition;
+ * 20 MB is assumed here and in the adapter.
+ */
+export const HALO_UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
 export type HaloActionRecord = { id: number; ticket_id: number; note: string; outcome: string; hiddenfromuser: boolean; sendemail: boolean };
 
 export type HaloStore = {
@@ -62,6 +73,10 @@ export type HaloStore = {
   ticketTypes: { id: number; name: string }[];
   tickets: HaloTicketRecord[];
   actions: HaloActionRecord[];
+  /** GET /api/priority answers Policy rows: `priorityid` is the priority. */
+  priorities?: { priorityid: number; name: string }[];
+  attachments?: HaloAttachmentRecord[];
+  crmNotes?: HaloCrmNoteRecord[];
 };
 
 export type HaloServerOptions = {
@@ -227,6 +242,8 @@ export class HaloServer {
       if (!type.startsWith('application/json')) throw new ContractViolation(`POST ${p} needs application/json, got "${type}"`);
       if (p === '/api/tickets') return this.createTickets(r.body);
       if (p === '/api/actions') return this.createActions(r.body);
+      if (p === '/api/Attachment') return this.createAttachments(r.body);
+      if (p === '/api/CRMNote') return this.createCrmNotes(r.body);
       throw new ContractViolation(`no POST ${p} in this contract`, 404);
     }
     expectMethod(r, 'GET');
@@ -242,6 +259,22 @@ export class HaloServer {
     if (p === '/api/users') return this.users(r);
     if (p === '/api/tickets') return this.tickets(r);
     if (p === '/api/actions') return this.actions(r);
+    if (p === '/api/priority') return ok(r, {}, this.priorities());
+    if (p === '/api/Attachment') {
+      checkQuery(r, { ticket_id: 'int' });
+      const ticketId = Number(r.query.get('ticket_id'));
+      if (!r.query.has('ticket_id')) throw new ContractViolation('GET /api/Attachment needs ticket_id here');
+      const rows = (this.store.attachments ?? [])
+        .filter((a) => a.ticket_id === ticketId)
+        .map(({ bytes, ...rest }) => ({ ...rest, filesize: bytes.byteLength }));
+      return { status: 200, body: { record_count: rows.length, attachments: rows } };
+    }
+    if (p === '/api/CRMNote') {
+      checkQuery(r, { client_id: 'int' });
+      if (!r.query.has('client_id')) throw new ContractViolation('GET /api/CRMNote needs client_id here');
+      const rows = (this.store.crmNotes ?? []).filter((n) => n.client_id === Number(r.query.get('client_id')));
+      return { status: 200, body: { record_count: rows.length, notes: rows } };
+    }
     if ((m = /^\/api\/users\/(\d+)$/.exec(p))) return this.one(r, this.store.users, m[1], (u) => this.userOut(u));
     if ((m = /^\/api\/site\/(\d+)$/.exec(p))) return this.one(r, this.store.sites, m[1], (s) => s);
     if ((m = /^\/api\/client\/(\d+)$/.exec(p))) return this.one(r, this.store.clients, m[1], (c) => c);
@@ -358,9 +391,88 @@ export class HaloServer {
       if (typeof outcome !== 'string' || outcome === '') throw new ContractViolation('action outcome is required');
       if (typeof hiddenfromuser !== 'boolean') throw new ContractViolation('hiddenfromuser must be a boolean');
       if (sendemail !== false) throw new ContractViolation('sendemail must be false: Focusline never emails the client');
+      const ticket = this.store.tickets.find((t) => t.id === ticketId);
+      const newStatus = optionalInt(item, 'new_status');
+      const newPriority = optionalInt(item, 'new_priority');
+      const newAgent = optionalInt(item, 'new_agent');
+      if (newStatus !== undefined && !this.store.statuses.some((x) => x.id === newStatus)) return invalid(`status ${newStatus} does not exist`);
+      if (newPriority !== undefined && !this.priorities().some((x) => x.priorityid === newPriority)) return invalid(`priority ${newPriority} does not exist`);
+      if (newAgent !== undefined && !this.store.agents.some((x) => x.id === newAgent)) return invalid(`agent ${newAgent} does not exist`);
+      const allowed = new Set(['ticket_id', 'note', 'outcome', 'hiddenfromuser', 'sendemail', 'new_status', 'new_priority', 'new_agent']);
+      for (const key of Object.keys(item)) if (!allowed.has(key)) throw new ContractViolation(`unexpected action field ${key}`);
+      if (ticket)
+        Object.assign(ticket, {
+          ...(newStatus !== undefined ? { status_id: newStatus } : {}),
+          ...(newPriority !== undefined ? { priority_id: newPriority } : {}),
+          ...(newAgent !== undefined ? { agent_id: newAgent } : {}),
+        });
       const action = { id: this.store.actions.length + 1, ticket_id: ticketId, note, outcome, hiddenfromuser, sendemail };
       this.store.actions.push(action);
       created.push(action);
+    }
+    return { status: 201, body: created[0] };
+  }
+
+  priorities(): { priorityid: number; name: string }[] {
+    return (
+      this.store.priorities ?? [
+        { priorityid: 1, name: 'Critical' },
+        { priorityid: 2, name: 'High' },
+        { priorityid: 3, name: 'Medium' },
+        { priorityid: 4, name: 'Low' },
+      ]
+    );
+  }
+
+  private createAttachments(body: unknown): Reply {
+    const items = arrayBody(body, '/api/Attachment');
+    const created: unknown[] = [];
+    for (const item of items) {
+      const ticketId = requireInt(item, 'ticket_id');
+      const { filename, data_base64: data } = item;
+      if (typeof filename !== 'string' || filename.trim() === '') throw new ContractViolation('attachment filename is required');
+      if (typeof data !== 'string' || data === '' || !/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0)
+        throw new ContractViolation('attachment data_base64 must be the file as base64');
+      const allowed = new Set(['ticket_id', 'filename', 'data_base64', 'content_type', 'note', 'desc', 'isimage']);
+      for (const key of Object.keys(item)) if (!allowed.has(key)) throw new ContractViolation(`unexpected attachment field ${key}`);
+      if (!this.store.tickets.some((t) => t.id === ticketId)) return invalid(`ticket ${ticketId} does not exist`);
+      const bytes = Buffer.from(data, 'base64');
+      if (bytes.byteLength > HALO_UPLOAD_MAX_BYTES) return { status: 413, body: { message: 'The file is too large to upload.' } };
+      const row: HaloAttachmentRecord = {
+        id: (this.store.attachments?.length ?? 0) + 1,
+        ticket_id: ticketId,
+        filename,
+        bytes,
+        ...(typeof item['content_type'] === 'string' ? { content_type: item['content_type'] } : {}),
+        ...(typeof item['note'] === 'string' ? { note: item['note'] } : {}),
+      };
+      (this.store.attachments ??= []).push(row);
+      created.push({ id: row.id, ticket_id: ticketId, filename, filesize: bytes.byteLength });
+    }
+    return { status: 201, body: created[0] };
+  }
+
+  private createCrmNotes(body: unknown): Reply {
+    const items = arrayBody(body, '/api/CRMNote');
+    const created: unknown[] = [];
+    for (const item of items) {
+      const clientId = requireInt(item, 'client_id');
+      const userId = optionalInt(item, 'user_id');
+      const { note, detail } = item;
+      if (typeof note !== 'string' || note.trim() === '') throw new ContractViolation('CRM note: note (the subject) is required');
+      if (typeof detail !== 'string') throw new ContractViolation('CRM note: detail must be text');
+      const allowed = new Set(['client_id', 'user_id', 'note', 'detail', 'datetime', 'timetaken']);
+      for (const key of Object.keys(item)) if (!allowed.has(key)) throw new ContractViolation(`unexpected CRM note field ${key}`);
+      if (!this.store.clients.some((c) => c.id === clientId)) return invalid(`client ${clientId} does not exist`);
+      const row: HaloCrmNoteRecord = {
+        id: (this.store.crmNotes?.length ?? 0) + 1,
+        client_id: clientId,
+        note,
+        detail,
+        ...(userId !== undefined ? { user_id: userId } : {}),
+      };
+      (this.store.crmNotes ??= []).push(row);
+      created.push(row);
     }
     return { status: 201, body: created[0] };
   }

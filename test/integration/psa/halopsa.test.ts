@@ -381,7 +381,9 @@ describe('HaloPSA adapter against the contract server', () => {
       expect(server.store.actions[0]?.note.endsWith(refMarker('att-1'))).toBe(true);
     });
 
-    it('logAttempt without a ticket writes nothing (Halo actions need a ticket) and says so in the log', async () => {
+    it('logAttempt without a ticket, a client or a catch-all client writes nothing (Halo has no place for it) and says so in the log', async () => {
+      // With a client (the caller's, or the catch-all), the attempt becomes a CRM note: escalation-attachments.test.ts.
+      await start({}, { unknownCallerCompany: '' });
       const result = await adapter.logAttempt({
         ref: 'att-2',
         callerNumber: '+15550101234',
@@ -392,7 +394,7 @@ describe('HaloPSA adapter against the contract server', () => {
       });
       expect(result).toEqual({});
       expect(server.http.requests).toHaveLength(0);
-      expect(logs.join('\n')).toMatch(/att-2 not logged/);
+      expect(logs.join('\n')).toMatch(/att-2 not logged: it has no ticket and no client/);
     });
 
     it("a note on a ticket Halo does not have is refused with Halo's reason", async () => {

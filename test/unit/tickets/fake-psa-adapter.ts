@@ -5,6 +5,7 @@ import {
   type CallerMatch,
   type CallOptions,
   type ConnectionReport,
+  type EscalationRequest,
   type NewTicketRequest,
   type NoteRequest,
   type PsaAdapter,
@@ -97,6 +98,7 @@ export class FakePsaAdapter implements PsaAdapter {
   readonly calls: FakeCall[] = [];
   readonly notes: NoteRequest[] = [];
   readonly attempts: AttemptLogRequest[] = [];
+  readonly escalations: EscalationRequest[] = [];
   /** Idempotency: ref → ticket id of what createTicket made. */
   readonly createdByRef = new Map<string, string>();
 
@@ -245,6 +247,13 @@ export class FakePsaAdapter implements PsaAdapter {
     return this.run('logAttempt', [request, options], options, () => {
       if (!this.attempts.some((a) => a.ref === request.ref)) this.attempts.push(request);
       return { ticketId: request.ticketId };
+    });
+  }
+
+  escalateTicket(request: EscalationRequest, options?: CallOptions): Promise<WriteResult & { ticketId: string }> {
+    return this.run('escalateTicket', [request, options], options, () => {
+      if (!this.escalations.some((e) => e.ref === request.ref)) this.escalations.push(request);
+      return { ticketId: request.ticketId, url: this.urlOf(request.ticketId) };
     });
   }
 
