@@ -203,6 +203,39 @@ export const FocusViewSchema = z.object({
 });
 export type FocusView = z.infer<typeof FocusViewSchema>;
 
+/**
+ * The 15-minute rule's prompt (focus/escalation-due.ts decides it, main's
+ * escalation desk times it): ask a coworker, escalate the ticket, transfer
+ * the call to the service manager, or not yet.
+ */
+export const EscalationPromptSchema = z.object({
+  /** What snooze and "acted on" name: "ticket:<id>" or "call:<call id>". */
+  key: z.string().min(1).max(300),
+  /** work-session: this long on the active ticket; call: one call this long. */
+  why: z.enum(['work-session', 'call']),
+  startedAt: z.string().datetime(),
+  dueAt: z.string().datetime(),
+  /** Whole minutes from the start when main decided; the UI counts on from startedAt. */
+  minutes: z.number().int().nonnegative(),
+  /** What "Escalate ticket" escalates; null: no active ticket (a call without one). */
+  ticket: TicketViewSchema.nullable(),
+  call: z
+    .object({ id: z.string().min(1).max(200), direction: z.enum(['incoming', 'outgoing']), remoteUri: z.string().max(512), remoteName: z.string().max(256) })
+    .nullable(),
+});
+export type EscalationPrompt = z.infer<typeof EscalationPromptSchema>;
+
+export const EscalationViewSchema = z.object({
+  /** Policy focus.escalateAfterMinutes; 0: the rule is off. */
+  afterMinutes: z.number().int().min(0).max(1440),
+  prompt: EscalationPromptSchema.nullable(),
+  /** Whom "Ask a coworker" offers: directory.coworkers, and the PSA's members when policy adds them. */
+  coworkers: z.array(z.object({ name: z.string().max(256), target: z.string().min(1).max(512) })).max(500),
+  /** The service manager's SIP URI (focus.redirectTarget); '': none set, so no transfer is offered. */
+  serviceManager: z.string().max(512),
+});
+export type EscalationView = z.infer<typeof EscalationViewSchema>;
+
 export const AttemptViewSchema = z.object({
   id: z.string(),
   at: z.string().datetime(),
@@ -406,6 +439,17 @@ export const commands = {
   'phone.hold': { request: z.object({ callId: CallId, hold: z.boolean() }).strict(), response: Ok },
   'phone.mute': { request: z.object({ callId: CallId, muted: z.boolean() }).strict(), response: Ok },
   'phone.dtmf': { request: z.object({ callId: CallId, tone: z.string().regex(/^[0-9A-D*#]$/, 'one DTMF key: 0-9, *, #, A-D') }).strict(), response: Ok },
+  'phone.transfer': {
+    request: z
+      .object({
+        callId: CallId,
+        to: z.string().trim().min(1).max(512).optional(),
+        mode: z.enum(['blind', 'warm', 'merge', 'leave']),
+        subject: z.string().max(200).optional(),
+      })
+      .strict(),
+    response: z.object({ ok: z.literal(true), consultCallId: z.string().optional() }),
+  },
   /** The window saw the network come back or the machine wake: reconnect now, not at the next backoff step. */
   'phone.reconnect': { request: Empty, response: Ok },
   /** This window plays and records the calls' audio from now on; answers the calls main has up, so it drops the rest. */
@@ -437,6 +481,15 @@ export const commands = {
       .strict()
       .refine((r) => !(r.minutes !== undefined && r.until !== undefined), 'Give either minutes or until, not both.'),
     response: FocusViewSchema,
+  },
+  /** The 15-minute rule's prompt as it stands. */
+  'focus.getEscalation': { request: Empty, response: EscalationViewSchema },
+  /** "Not yet": the prompt `key` comes back after another focus.escalateAfterMinutes (also after "Ask a coworker"). */
+  'focus.snoozeEscalation': { request: z.object({ key: z.string().min(1).max(300) }).strict(), response: EscalationViewSchema },
+  /** The prompt `key` was acted on (escalated, transferred): it won't come back; `ticketId`, the ticket escalated, won't prompt again this work session either. */
+  'focus.markEscalated': {
+    request: z.object({ key: z.string().min(1).max(300), ticketId: z.string().min(1).max(100).optional() }).strict(),
+    response: EscalationViewSchema,
   },
   'tickets.list': { request: Empty, response: z.object({ tickets: z.array(TicketViewSchema) }) },
   'tickets.create': {
@@ -486,6 +539,18 @@ export const commands = {
       })
       .strict(),
     response: z.object({ handoff: HandoffViewSchema.nullable(), attempt: AttemptViewSchema.nullable() }),
+  },
+  /** The 15-minute rule's "Escalate ticket": the PSA's escalation fields through the outbox, with the tech's note. */
+  'tickets.escalate': {
+    request: z
+      .object({
+        ticketId: z.string().min(1).max(100),
+        note: z.string().trim().min(1).max(20_000),
+        why: z.enum(['work-session', 'call']),
+        minutes: z.number().int().min(1).max(1440),
+      })
+      .strict(),
+    response: z.object({ handoff: HandoffViewSchema.nullable(), ticket: TicketViewSchema.nullable() }),
   },
   /** Screen pop: who is calling (local index first, live PSA search within a hard time bound). */
   'calls.lookup': {
@@ -642,6 +707,8 @@ export const events = {
   'callLog.changed': z.object({ unhandled: z.array(AttemptViewSchema) }),
   /** Focus ended: "While you were focused: 4 calls, 3 handled by the service manager, 1 voicemail". */
   'focus.digest': z.object({ text: z.string(), calls: z.number().int() }),
+  /** The 15-minute rule's prompt appeared, changed or went away. */
+  'focus.escalation': EscalationViewSchema,
   'policy.changed': PolicyViewSchema,
   'handoffs.changed': z.object({ handoffs: z.array(HandoffViewSchema) }),
   'psa.changed': PsaStatusViewSchema,
