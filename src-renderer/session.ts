@@ -45,6 +45,12 @@ export async function startSession(): Promise<Session> {
   });
   api.on('history.changed', ({ entries }) => useAppStore.getState().setHistory(entries));
   api.on('focus.changed', (focus) => useAppStore.getState().set({ focus }));
+  api.on('focus.escalation', (escalation) => {
+    const before = useAppStore.getState().escalation?.prompt;
+    const prompt = escalation.prompt;
+    if (prompt && (before?.key !== prompt.key || before.dueAt !== prompt.dueAt)) notifyEscalation(prompt.minutes);
+    useAppStore.getState().set({ escalation });
+  });
   api.on('tickets.changed', ({ tickets }) => useAppStore.getState().set({ tickets }));
   api.on('callLog.changed', ({ unhandled }) => useAppStore.getState().set({ unhandled }));
   api.on('focus.digest', ({ text, calls }) => {
@@ -121,13 +127,14 @@ async function loadLists(api: FocuslineApi): Promise<void> {
 }
 
 async function loadFocusState(api: FocuslineApi): Promise<void> {
-  const [focus, tickets, callLog, policy] = await Promise.all([
+  const [focus, tickets, callLog, policy, escalation] = await Promise.all([
     api.invoke('focus.get', {}),
     api.invoke('tickets.list', {}),
     api.invoke('callLog.list', { limit: 200, unhandledOnly: true }),
     api.invoke('policy.get', {}),
+    api.invoke('focus.getEscalation', {}),
   ]);
-  useAppStore.getState().set({ focus, tickets: tickets.tickets, unhandled: callLog.attempts, policy });
+  useAppStore.getState().set({ focus, tickets: tickets.tickets, unhandled: callLog.attempts, policy, escalation });
 }
 
 /** A suppressed call is news, not an interruption: a silent notification, only when the window is in the background. */
@@ -135,4 +142,10 @@ function notifyQuietly(body: string): void {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || document.hasFocus()) return;
   // One tag: each quiet call replaces the last one's notification, so a call storm is one entry, not a thousand.
   new Notification('Handled while you focus', { body, silent: true, tag: 'focusline-handled' });
+}
+
+/** Web mode's counterpart of the Electron shell's notification: the 15-minute rule's card waits in the window. */
+function notifyEscalation(minutes: number): void {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || document.hasFocus()) return;
+  new Notification(`${minutes} minutes on it`, { body: 'Stuck? Ask a coworker or escalate (the 15-minute rule).', silent: true, tag: 'focusline-escalation' });
 }

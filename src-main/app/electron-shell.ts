@@ -13,6 +13,7 @@ import { createServices, type Services } from './services.js';
 import { guardWebContents, installPermissionHandlers } from './web-guards.js';
 import { mainWindowOptions } from './window-options.js';
 import { messageOf } from '../../src-shared/errors.js';
+import { escalationNotice } from '../focus/escalation-desk.js';
 import type { AppPort, ShellOptions, ShellPorts, TrayPort, WindowPort } from './shell-ports.js';
 
 export type { AppPort, ShellOptions, ShellPorts, TrayPort, WindowPort };
@@ -114,6 +115,12 @@ function startAfterReady(ports: ShellPorts, options: ShellOptions, run: Running)
     const window = state.window;
     if (windowOpen && window && !window.isDestroyed() && window.isVisible() && window.isFocused()) return;
     notify({ title: `Incoming call: ${call.remoteName || call.remoteUri}`, body: call.remoteUri, onClick: run.showWindow });
+  });
+  // The 15-minute rule: a calm card in the window; hidden or in the background, a quiet notification says it waits there.
+  services.onEscalationDue((prompt) => {
+    const window = state.window;
+    if (window && !window.isDestroyed() && window.isVisible() && window.isFocused()) return;
+    notify({ ...escalationNotice(prompt), silent: true, onClick: run.showWindow });
   });
   // The hidden window refuses to close, which would hold up a shutdown or log-off.
   ports.powerMonitor.on('shutdown', quit);

@@ -6,13 +6,14 @@ import { CallLog } from '../calls/call-log.js';
 import { createCallsDesk } from '../calls/calls-desk.js';
 import { CallHistory } from '../calls/history.js';
 import type { FocusCommand } from '../focus/focus-commands.js';
+import { createEscalationDesk } from '../focus/escalation-desk.js';
 import { createFocusDesk } from '../focus/focus-desk.js';
 import { systemClock } from '../focus/system-clock.js';
 import { ticketLabel } from '../focus/ticket-label.js';
 import { createHandoffsDesk } from '../handoffs/handoffs-desk.js';
 import { Outbox } from '../handoffs/outbox.js';
 import { psaHandoffSender } from '../handoffs/psa-handoff-sender.js';
-import type { CallView, FocusView, PhoneStatus } from '../ipc/contract.js';
+import type { CallView, EscalationPrompt, FocusView, PhoneStatus } from '../ipc/contract.js';
 import { EventBus } from '../ipc/event-bus.js';
 import { createRouter } from '../ipc/router.js';
 import type { CallCommand } from '../phone/call-commands.js';
@@ -159,12 +160,28 @@ export async function createServices(options: ServiceOptions) {
     log,
   });
   const reminders = startCallbackReminders({ clock, policy, callLog, focus, phone, bus });
+  const escalation = createEscalationDesk({
+    clock,
+    settings: values,
+    focusState: () => focus.controller.state,
+    calls: () => phone.view().calls,
+    psaCoworkers: () => ticketing.coworkers(),
+    bus,
+  });
 
   // How the rooms follow each other.
   const follows = [
     focus.onChange(() => tickets.ticketsChanged()),
+    // The 15-minute rule follows focus (the work session), the calls (answered, ended) and policy (its minutes, coworkers).
+    focus.onChange(() => escalation.refresh()),
+    bus.subscribe((name) => {
+      if (name === 'phone.changed') escalation.refresh();
+    }),
+    policy.onChange(() => escalation.refresh()),
     ticketing.onChange((change) => {
-      if (change === 'members') calls.rescreen();
+      if (change !== 'members') return;
+      calls.rescreen();
+      escalation.refresh();
     }),
     policy.onChange(() => {
       calls.rescreen();
@@ -182,6 +199,7 @@ export async function createServices(options: ServiceOptions) {
       ...phone.handlers,
       ...calls.handlers,
       ...focus.handlers,
+      ...escalation.handlers,
       ...tickets.handlers,
       ...handoffs.handlers,
       ...voicemail.handlers,
@@ -215,6 +233,8 @@ export async function createServices(options: ServiceOptions) {
     /** A window's media endpoint left (its socket closed or its renderer is gone). */
     mediaGone: (endpoint?: string) => phone.mediaGone(endpoint),
     onFocus: (listener: FocusListener) => focus.onChange(listener),
+    /** The 15-minute rule's prompt became due: the shell shows an OS notification (the window may be hidden). */
+    onEscalationDue: (listener: (prompt: EscalationPrompt) => void) => escalation.onDue(listener),
     onRendererReady: (listener: () => void) => app.onRendererReady(listener),
     focusView: () => focus.controller.view(),
     health: () => ({ phone: phone.status, host: hostHealth.read() }),
@@ -231,6 +251,7 @@ export async function createServices(options: ServiceOptions) {
       tickets.close();
       voicemail.close();
       reminders.stop();
+      escalation.close();
       await voicemailStore.idle();
       calls.close();
       settings.close();

@@ -232,6 +232,39 @@ export const FocusViewSchema = z.object({
 });
 export type FocusView = z.infer<typeof FocusViewSchema>;
 
+/**
+ * The 15-minute rule's prompt (focus/escalation-due.ts decides it, main's
+ * escalation desk times it): ask a coworker, escalate the ticket, transfer
+ * the call to the service manager, or not yet.
+ */
+export const EscalationPromptSchema = z.object({
+  /** What snooze and "acted on" name: "ticket:<id>" or "call:<call id>". */
+  key: z.string().min(1).max(300),
+  /** work-session: this long on the active ticket; call: one call this long. */
+  why: z.enum(['work-session', 'call']),
+  startedAt: z.string().datetime(),
+  dueAt: z.string().datetime(),
+  /** Whole minutes from the start when main decided; the UI counts on from startedAt. */
+  minutes: z.number().int().nonnegative(),
+  /** What "Escalate ticket" escalates; null: no active ticket (a call without one). */
+  ticket: TicketViewSchema.nullable(),
+  call: z
+    .object({ id: z.string().min(1).max(200), direction: z.enum(['incoming', 'outgoing']), remoteUri: z.string().max(512), remoteName: z.string().max(256) })
+    .nullable(),
+});
+export type EscalationPrompt = z.infer<typeof EscalationPromptSchema>;
+
+export const EscalationViewSchema = z.object({
+  /** Policy focus.escalateAfterMinutes; 0: the rule is off. */
+  afterMinutes: z.number().int().min(0).max(1440),
+  prompt: EscalationPromptSchema.nullable(),
+  /** Whom "Ask a coworker" offers: directory.coworkers, and the PSA's members when policy adds them. */
+  coworkers: z.array(z.object({ name: z.string().max(256), target: z.string().min(1).max(512) })).max(500),
+  /** The service manager's SIP URI (focus.redirectTarget); '': none set, so no transfer is offered. */
+  serviceManager: z.string().max(512),
+});
+export type EscalationView = z.infer<typeof EscalationViewSchema>;
+
 export const AttemptViewSchema = z.object({
   id: z.string(),
   at: z.string().datetime(),
@@ -487,6 +520,15 @@ export const commands = {
       .refine((r) => !(r.minutes !== undefined && r.until !== undefined), 'Give either minutes or until, not both.'),
     response: FocusViewSchema,
   },
+  /** The 15-minute rule's prompt as it stands. */
+  'focus.getEscalation': { request: Empty, response: EscalationViewSchema },
+  /** "Not yet": the prompt `key` comes back after another focus.escalateAfterMinutes (also after "Ask a coworker"). */
+  'focus.snoozeEscalation': { request: z.object({ key: z.string().min(1).max(300) }).strict(), response: EscalationViewSchema },
+  /** The prompt `key` was acted on (escalated, transferred): it won't come back; `ticketId`, the ticket escalated, won't prompt again this work session either. */
+  'focus.markEscalated': {
+    request: z.object({ key: z.string().min(1).max(300), ticketId: z.string().min(1).max(100).optional() }).strict(),
+    response: EscalationViewSchema,
+  },
   'tickets.list': { request: Empty, response: z.object({ tickets: z.array(TicketViewSchema) }) },
   'tickets.create': {
     request: z
@@ -712,6 +754,8 @@ export const events = {
   'callLog.changed': z.object({ unhandled: z.array(AttemptViewSchema) }),
   /** Focus ended: "While you were focused: 4 calls, 3 handled by the service manager, 1 voicemail". */
   'focus.digest': z.object({ text: z.string(), calls: z.number().int() }),
+  /** The 15-minute rule's prompt appeared, changed or went away. */
+  'focus.escalation': EscalationViewSchema,
   'policy.changed': PolicyViewSchema,
   'handoffs.changed': z.object({ handoffs: z.array(HandoffViewSchema) }),
   'psa.changed': PsaStatusViewSchema,

@@ -97,6 +97,12 @@ export const settingsRegistry = {
     486,
     'The SIP code for the busy action: 486 (Busy Here) or 480 (Temporarily Unavailable).',
   ),
+  'focus.escalateAfterMinutes': setting(
+    'lockable',
+    z.number().int('must be a whole number').min(0).max(1440),
+    15,
+    'The 15-minute rule: after this many minutes on the active ticket, or in one call, offer to ask a coworker, escalate the ticket or transfer to the service manager (1–1440). 0: off.',
+  ),
 
   'calls.ringTimeoutSeconds': setting(
     'lockable',

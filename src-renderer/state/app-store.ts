@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type {
   AttemptView,
   CallerMatchView,
+  EscalationView,
   FocusView,
   HandoffView,
   HistoryEntry,
@@ -34,6 +35,8 @@ export type AppState = {
   pops: Record<string, CallerMatchView>;
   /** Focusline's own voicemail: unhandled first. */
   voicemails: VoicemailView[];
+  /** The 15-minute rule: main's prompt (null until loaded). */
+  escalation: EscalationView | null;
   /** Web mode: whether Focusline's host (main) answers; lost when `npm run start:web` stopped. */
   host: 'connected' | 'lost';
   set(patch: Partial<Omit<AppState, 'set'>>): void;
@@ -55,6 +58,7 @@ export const useAppStore = create<AppState>((set) => ({
   psa: null,
   pops: {},
   voicemails: [],
+  escalation: null,
   host: 'connected',
   set: (patch) => set(patch),
   setSettings: (settings) => set({ settings }),

@@ -4,6 +4,7 @@ import { useAppStore } from '../state/app-store.js';
 import { usePhoneStore } from '../state/phone-store.js';
 import { CallsPanel } from './CallsPanel.js';
 import { DialPad } from './DialPad.js';
+import { EscalationPrompt } from './EscalationPrompt.js';
 import { FocusBar } from './FocusBar.js';
 import { HandoffsView } from './HandoffsView.js';
 import { HistoryView } from './HistoryView.js';
@@ -30,6 +31,7 @@ export function App({ session }: { session: Session }) {
     <div className="app">
       <StatusBar onCall={() => setTab('phone')} />
       <FocusBar api={session.api} />
+      <EscalationPrompt api={session.api} phone={session.phone} />
       <nav className="tabs" role="tablist">
         {(Object.keys(TAB_LABELS) as Tab[]).map((t) => (
           <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'tab active' : 'tab'} onClick={() => setTab(t)} data-testid={`tab-${t}`}>

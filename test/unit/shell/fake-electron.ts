@@ -46,6 +46,7 @@ export class FakeWebContents extends EventEmitter {
 export class FakeBrowserWindow extends EventEmitter {
   readonly webContents = new FakeWebContents();
   visible = false;
+  focused = false;
   destroyed = false;
   minimized = false;
   readonly focus = vi.fn();
@@ -71,6 +72,12 @@ export class FakeBrowserWindow extends EventEmitter {
   }
   isMinimized(): boolean {
     return this.minimized;
+  }
+  isVisible(): boolean {
+    return this.visible;
+  }
+  isFocused(): boolean {
+    return this.visible && this.focused;
   }
   isDestroyed(): boolean {
     return this.destroyed;

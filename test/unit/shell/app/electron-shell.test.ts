@@ -10,6 +10,8 @@ import type { Services } from '../../../../src-main/app/services.js';
 import { COMMAND_NAMES, channelFor } from '../../../../src-shared/ipc/ipc-names.js';
 import type { EventName, PhoneStatus } from '../../../../src-main/ipc/contract.js';
 import { createServer } from 'node:net';
+import { FocusStateStore } from '../../../../src-main/focus/focus-state-store.js';
+import { openDatabase } from '../../../../src-main/storage/database.js';
 import { createFakeElectron, fakeEvent, PROJECT_DIR, type FakeElectron, type FakeElectronOptions } from '../fake-electron.js';
 
 type Started = {
@@ -427,6 +429,29 @@ describe('OS integration', () => {
     expect(onClick).toHaveBeenCalledOnce();
     fake.electron.Notification.isSupported.mockReturnValue(false);
     expect(shell.notify({ title: 't', body: 'b' })).toBe(false);
+  });
+});
+
+describe('the 15-minute rule', () => {
+  it('asks the OS for a quiet notification when the prompt is due with the window hidden; a click brings the window', async () => {
+    // Focusline comes back after 20 minutes of work on #1001 (what it saved before), so the prompt is due at once.
+    const dataDir = await mkdtemp(join(tmpdir(), 'focusline-shell-escalation-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const db = openDatabase(dataDir);
+    const ticket = { id: '1001', summary: 'VPN drops', company: 'Acme', contactName: 'Jane', contactNumbers: [], source: 'local' };
+    new FocusStateStore(db).save({ mode: 'ticket', ticket, since: new Date(Date.now() - 20 * 60_000) });
+    db.close();
+    const { fake, shell } = await start({ env: { FOCUSLINE_DATA_DIR: dataDir } });
+    const shown = only(fake.notifications);
+    expect(shown.options).toEqual({
+      title: '20 minutes on #1001 Acme: VPN drops',
+      body: 'Stuck? Ask a coworker or escalate the ticket (the 15-minute rule).',
+      silent: true,
+    });
+    expect(shown.show).toHaveBeenCalledOnce();
+    shown.emit('click');
+    expect(shell.window.isVisible()).toBe(true);
+    expect((await shell.services.route('focus.getEscalation', {})).ok).toBe(true);
   });
 });
 
