@@ -10,6 +10,7 @@ import { createEscalationDesk } from '../focus/escalation-desk.js';
 import { createFocusDesk } from '../focus/focus-desk.js';
 import { systemClock } from '../focus/system-clock.js';
 import { ticketLabel } from '../focus/ticket-label.js';
+import { callOnRecord } from '../calls/call-caller.js';
 import { createHandoffsDesk } from '../handoffs/handoffs-desk.js';
 import { Outbox } from '../handoffs/outbox.js';
 import { psaHandoffSender } from '../handoffs/psa-handoff-sender.js';
@@ -121,6 +122,11 @@ export async function createServices(options: ServiceOptions) {
     bus,
     log,
   });
+  /** The ticket the tech is working on, also while a do-not-disturb holds it. */
+  const workedTicket = () => {
+    const state = focus.controller.state;
+    return state.mode === 'ticket' ? state.ticket : state.mode === 'dnd' ? state.resumeTicket : undefined;
+  };
   const phone = createPhoneDesk({
     policy,
     password: () => userSettings.password(),
@@ -130,9 +136,21 @@ export async function createServices(options: ServiceOptions) {
     log,
     // A transfer carries the ticket being worked on, so the target's call card says what it is about.
     transferSubject: () => {
-      const state = focus.controller.state;
-      const ticket = state.mode === 'ticket' ? state.ticket : state.mode === 'dnd' ? state.resumeTicket : undefined;
+      const ticket = workedTicket();
       return ticket ? `About ${ticketLabel(ticket)}` : null;
+    },
+    // The ticket's context travelled with the call (Subject); the ticket also says where the caller went.
+    transferred: ({ caller, target, mode }) => {
+      const ticket = workedTicket();
+      if (!ticket) return;
+      const who = caller.remoteName && caller.remoteName !== caller.remoteUri ? `${caller.remoteName} (${caller.remoteUri})` : caller.remoteUri;
+      const attempt = callLog.forCall(caller.id);
+      const text = `${mode === 'warm' ? 'Warm transfer' : 'Blind transfer'}: ${who} was handed over to ${target}.`;
+      try {
+        ticketDesk.addNote(ticket.id, text, attempt ? callOnRecord(attempt) : null);
+      } catch (error) {
+        log(`Could not note the transfer on #${ticket.id}: ${messageOf(error)}`);
+      }
     },
     // "Call back" counts once the call connects: the voicemail (and its call), or the follow-up entry.
     callbackConnected: ({ attemptId, voicemailId }) => {
@@ -146,7 +164,7 @@ export async function createServices(options: ServiceOptions) {
       }
     },
   });
-  const tickets = createTicketsDesk({ clock, ticketing, callLog, callLogChanged: calls.callLogChanged, bus, log });
+  const tickets = createTicketsDesk({ clock, ticketing, callLog, callLogChanged: calls.callLogChanged, historyEntry: (id) => history.get(id), bus, log });
   const handoffs = createHandoffsDesk({ outbox, bus });
   const voicemail = createVoicemailDesk({
     store: voicemailStore,

@@ -37,6 +37,12 @@ export class CallHistory {
     if (this.entries.length > MAX_IN_MEMORY) this.entries.splice(0, this.entries.length - MAX_IN_MEMORY);
   }
 
+  /** One call by its id (the SIP Call-ID), the newest entry if there are several. */
+  get(id: string): HistoryEntry | undefined {
+    for (let i = this.entries.length - 1; i >= 0; i--) if (this.entries[i]?.id === id) return this.entries[i];
+    return undefined;
+  }
+
   /** Newest first. */
   list(limit: number): HistoryEntry[] {
     return this.entries.slice(-limit).reverse();

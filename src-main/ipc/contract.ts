@@ -599,6 +599,18 @@ export const commands = {
       .strict(),
     response: z.object({ handoff: HandoffViewSchema.nullable(), ticket: TicketViewSchema.nullable() }),
   },
+  /** "Document the encounter": at hang-up, the call (who, when, how long) and the tech's summary as a note on the ticket. */
+  'tickets.logCall': {
+    request: z
+      .object({
+        /** The call's id in the history. */
+        callId: z.string().min(1).max(512),
+        ticketId: z.string().trim().min(1, 'Say which ticket the call was about.').max(100),
+        summary: z.string().max(20_000).default(''),
+      })
+      .strict(),
+    response: z.object({ handoff: HandoffViewSchema.nullable() }),
+  },
   /** Screen pop: who is calling (local index first, live PSA search within a hard time bound). */
   'calls.lookup': {
     request: z.object({ number: z.string().max(200), attemptId: z.string().max(300).optional() }).strict(),

@@ -9,7 +9,7 @@ import { toHistoryEntry, type Disposition } from './history-entry.js';
 import { normaliseCaller } from './incoming-call.js';
 import type { MediaBridge } from './media-bridge.js';
 import { Registration, type PhoneCredentials } from './registration.js';
-import { cleanSubject } from './refer.js';
+import { cleanSubject, isInternalTarget } from './refer.js';
 import { guardReinviteGlare, reinvite } from './reinvite-glare.js';
 import { Transfers } from './transfers.js';
 
@@ -45,6 +45,8 @@ export type PhoneAgentPorts = {
   ringTimeoutMs(): number;
   /** The phone changed; called at most once per turn of the event loop. */
   changed(view: PhoneView): void;
+  /** A transfer went through: the caller is with the target now. */
+  transferred(event: { caller: CallView; target: string; mode: 'blind' | 'warm' }): void;
   /** An allowed call started ringing: the shell rings the tray and shows a notification (the window may be closed). */
   ringing(call: CallView, windowOpen: boolean): void;
   log(message: string): void;
@@ -114,6 +116,7 @@ export class PhoneAgent {
     media: async (id, method, args) => {
       await this.ports.bridge.request(id, method, args, 3_000);
     },
+    transferred: (event) => this.ports.transferred(event),
     log: (message) => this.ports.log(message),
   });
 
@@ -247,6 +250,7 @@ export class PhoneAgent {
         this.ports.log(`Could not bring call ${id}'s audio to the window: ${messageOf(err)}`);
       }
     }
+    await this.transfers.remix();
   }
 
   /** No window came back to carry the calls' audio: end them rather than leave both sides in silence. */
@@ -501,9 +505,14 @@ export class PhoneAgent {
     if (!this.ports.bridge.connected) throw new Error('Open the Focusline window to call: it carries the call’s audio.');
     const { uri, display } = this.resolveTarget(input);
     await this.holdOthers(undefined);
-    const subject = cleanSubject(options.subject ?? undefined);
+    // What the MSP is working on is its own business: the subject goes to coworkers on the PBX, not to outside numbers.
+    const subject = isInternalTarget(uri, this.accountHost()) ? cleanSubject(options.subject ?? undefined) : null;
     const inviter = new Inviter(ua, uri, subject ? { extraHeaders: [`Subject: ${subject}`] } : {});
     return this.startOutgoing(inviter, uri.toString(), display, { onConnected: options.onConnected, subject });
+  }
+
+  private accountHost(): string {
+    return UserAgent.makeURI(this.line.creds?.account.sipUri ?? '')?.host ?? '';
   }
 
   /** The SIP URI for what the tech typed or a script sent, or an error that says what is wrong with it. */
@@ -571,7 +580,16 @@ export class PhoneAgent {
   private takeOver(invitation: Invitation, fromUri: string, fromName: string): void {
     const replaced = [...this.calls.values()].find((c) => c.session === invitation.replacee);
     const id = callKey(invitation.request.callId);
-    if (!replaced || !replaced.shown || replaced.voicemail || replaced.session.state !== SessionState.Established || this.calls.has(id)) {
+    // Only a call the tech is talking on now: the far end of a call on hold knows its dialog too, and must not
+    // get a live microphone by replacing itself while the tech talks to someone else.
+    if (
+      !replaced ||
+      !replaced.shown ||
+      replaced.voicemail ||
+      replaced.view.state !== 'active' ||
+      replaced.session.state !== SessionState.Established ||
+      this.calls.has(id)
+    ) {
       this.ports.log(`Refused an INVITE from ${fromUri} that would replace a call not up here (481).`);
       void invitation.reject({ statusCode: 481 }).catch(() => undefined);
       return;
@@ -603,25 +621,34 @@ export class PhoneAgent {
    * dial premium numbers. The new call shows like any call the tech made.
    */
   private onRefer(live: LiveCall, referral: Referral): void {
-    const target = referral.referTo.uri;
-    const ours = UserAgent.makeURI(this.line.creds?.account.sipUri ?? '')?.host ?? '';
-    if (!this.line.ua || !ours || target.host.toLowerCase() !== ours.toLowerCase()) {
-      this.ports.log(`Call ${live.view.id}: refused a transfer to ${target.toString().slice(0, 200)} (not on ${ours}).`);
-      this.patch(live, { reason: `Refused a transfer to ${target.toString().slice(0, 120)}: it is not on your phone system` });
+    let target: URI;
+    try {
+      target = referral.referTo.uri; // sip.js throws on a Refer-To it can't parse (a tel: URI, garbage)
+    } catch {
+      this.ports.log(`Call ${live.view.id}: refused a transfer with a Refer-To that is not a SIP address (400).`);
+      void referral.reject({ statusCode: 400, reasonPhrase: 'Bad Refer-To' }).catch(() => undefined);
+      return;
+    }
+    const shown = target.toString().slice(0, 120);
+    const usable = live.shown && !live.voicemail && live.session.state === SessionState.Established && this.line.ua !== undefined;
+    if (!usable || !isInternalTarget(target, this.accountHost())) {
+      this.ports.log(`Call ${live.view.id}: refused a transfer to ${target.toString().slice(0, 200)} (603).`);
+      if (live.shown) this.patch(live, { reason: `Refused a transfer to ${shown}: only coworkers on your phone system are followed` });
       void referral.reject({ statusCode: 603 }).catch(() => undefined);
       return;
     }
     const from = live.view.remoteName || live.view.remoteUri;
     void referral
       .accept()
-      .then(() => {
+      .then(async () => {
+        await this.holdOthers(undefined);
         const inviter = referral.makeInviter();
-        const display = target.user ?? target.toString();
-        return this.startOutgoing(inviter, target.toString(), display, { subject: live.view.subject, reason: `Transferred by ${from}` });
+        return this.startOutgoing(inviter, target.toString(), target.user ?? target.toString(), {
+          subject: live.view.subject,
+          reason: `Transferred by ${from}`,
+        });
       })
-      .catch((error: unknown) =>
-        this.ports.log(`Call ${live.view.id}: following the transfer to ${target.toString().slice(0, 200)} failed: ${messageOf(error)}`),
-      );
+      .catch((error: unknown) => this.ports.log(`Call ${live.view.id}: following the transfer to ${shown} failed: ${messageOf(error)}`));
   }
 
   private onOutgoingProgress(live: LiveCall, response: Core.IncomingResponse): void {

@@ -29,6 +29,8 @@ export type PhoneDeskPorts = {
   callbackConnected(callback: { attemptId?: string | undefined; voicemailId?: string | undefined }): void;
   /** What a transfer is about when the tech doesn't say: the active ticket ("About #1001: Printer down at Acme"), or null. */
   transferSubject: () => string | null;
+  /** A transfer went through: the ticket being worked on gets a note saying so. */
+  transferred: (event: { caller: CallView; target: string; mode: 'blind' | 'warm' }) => void;
   log: (message: string) => void;
 };
 
@@ -78,6 +80,7 @@ export function createPhoneDesk(ports: PhoneDeskPorts) {
       ports.bus.emit('phone.changed', view);
       publishStatus(view);
     },
+    transferred: (event) => ports.transferred(event),
     ringing: (call, windowOpen) => {
       for (const listener of ringListeners) listener(call, windowOpen);
     },

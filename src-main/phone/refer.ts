@@ -60,3 +60,16 @@ export function cleanSubject(text: string | undefined): string | null {
     .slice(0, SUBJECT_MAX);
   return clean === '' ? null : clean;
 }
+
+/**
+ * An address on the tech's own phone system that is not a way out of it:
+ * a named user or queue ("tech2", "reception") or a short extension, on the
+ * account's own domain. A REFER from the far end is followed only to such
+ * targets (a stranger must not make us dial a premium number through our
+ * PBX), and a ticket's subject goes only to them (it is the MSP's business).
+ */
+export function isInternalTarget(uri: URI, accountHost: string): boolean {
+  if (!accountHost || uri.host.toLowerCase() !== accountHost.toLowerCase()) return false;
+  const user = uri.user ?? '';
+  return /^[A-Za-z][A-Za-z0-9._-]{0,63}$/.test(user) || /^[0-9]{2,6}$/.test(user);
+}

@@ -66,6 +66,7 @@ export class Registration {
     ensureWebSocket();
     try {
       this.userAgent = this.createUserAgent(creds);
+      this.guardIncoming(this.userAgent);
     } catch (error) {
       this.setStatus('failed', messageOf(error));
       return;
@@ -75,6 +76,28 @@ export class Registration {
     this.startMwi(this.userAgent, creds);
     this.setStatus('registering', `Connecting to ${creds.account.wsServer}…`);
     await this.connectAndRegister();
+  }
+
+  /**
+   * sip.js rethrows whatever its message handling throws into the socket's
+   * message event, where nothing would catch it in main. Some parseable but
+   * hostile requests do throw (an INVITE whose Replaces names the MWI
+   * subscription's dialog: "Session does not exist."), so the message is
+   * dropped and logged here; the sender's retransmissions time out.
+   */
+  private guardIncoming(ua: UserAgent): void {
+    const transport = ua.transport;
+    const deliver = transport.onMessage;
+    if (!deliver) return;
+    transport.onMessage = (message: string) => {
+      try {
+        deliver(message);
+      } catch (error) {
+        this.ports.log(
+          `Dropped a SIP message Focusline could not handle (${messageOf(error).slice(0, 200)}): ${message.split('\r\n', 1)[0]?.slice(0, 200) ?? ''}`,
+        );
+      }
+    };
   }
 
   /** Unregisters and disconnects (calls must be hung up first). */

@@ -17,6 +17,8 @@ export type TransferHost = {
   hangup(callId: string): Promise<void>;
   /** Asks the window to mix (or stop mixing) the calls' audio. */
   media(callId: string, method: 'merge' | 'unmerge', args: Record<string, unknown>): Promise<void>;
+  /** A transfer went through: the caller is with the target now (the ticket gets a note). */
+  transferred(event: { caller: CallView; target: string; mode: 'blind' | 'warm' }): void;
   log(message: string): void;
 };
 
@@ -27,7 +29,16 @@ const TRANSFER_FINAL_MS = 60_000;
 /** After the target took the caller over (REFER with Replaces), how long we wait for its BYE on the consult call before hanging up ourselves. */
 const REPLACED_BYE_MS = 5_000;
 
-type Link = { callerId: string; consultId: string | null; target: string; timer?: ReturnType<typeof setTimeout> };
+type Link = {
+  callerId: string;
+  consultId: string | null;
+  target: string;
+  timer?: ReturnType<typeof setTimeout>;
+  /** The far end accepted our REFER (202, or a NOTIFY): a BYE from the caller now means it went to the target. */
+  accepted?: boolean;
+  /** A merge is being set up: a second click waits for it. */
+  merging?: boolean;
+};
 
 /**
  * Blind and warm transfer, as the procedure asks ("always do a warm
@@ -79,6 +90,12 @@ export class Transfers {
   callEnded(callId: string): void {
     const asCaller = this.links.get(callId);
     if (asCaller) {
+      // Many phones hang up on us as soon as their INVITE with Replaces is answered, before (or instead of) the
+      // final NOTIFY: the caller is with the target. (During a blind transfer a BYE is as likely the caller giving up.)
+      if (asCaller.accepted && this.host.call(callId)?.view.transfer?.state === 'leaving') {
+        void this.succeeded(asCaller, 'warm');
+        return;
+      }
       this.forget(asCaller);
       if (asCaller.consultId) {
         // The caller hung up during the consult: the call to the target goes on as a normal call.
@@ -118,9 +135,7 @@ export class Transfers {
   private async finishBlind(link: Link, outcome: ReferProgress | 'timeout'): Promise<void> {
     if (this.links.get(link.callerId) !== link) return;
     if (outcome !== 'timeout' && outcome.status < 300) {
-      this.forget(link);
-      this.host.patch(link.callerId, { reason: `Transferred to ${link.target}`, transfer: null });
-      await this.host.hangup(link.callerId).catch(() => undefined);
+      await this.succeeded(link, 'blind');
       return;
     }
     const why = outcome === 'timeout' ? 'nobody answered in time' : `${outcome.status} ${outcome.reason}`.trim();
@@ -138,6 +153,8 @@ export class Transfers {
     try {
       await this.host.setHold(callerId, true);
       const consultId = await this.host.dial(to, subject);
+      // The caller hung up while the target was being dialled: the transfer is off, the call to the target is a plain call.
+      if (this.links.get(callerId) !== link) return consultId;
       // The consult call may already have failed (a fast 404) by the time dial() returns: then it is gone.
       if (!this.host.call(consultId)) throw new Error(this.endedReason(consultId));
       link.consultId = consultId;
@@ -153,18 +170,45 @@ export class Transfers {
   private async merge(link: Link): Promise<void> {
     const consultId = this.connectedConsult(link);
     const state = this.host.call(link.callerId)?.view.transfer?.state;
-    if (state === 'merged') return;
+    if (state === 'merged' || link.merging) return;
     if (state !== 'consulting') throw new Error('The transfer is already being completed.');
-    await this.host.setHold(consultId, false);
-    await this.host.setHold(link.callerId, false);
+    link.merging = true;
+    try {
+      await this.host.setHold(consultId, false);
+      await this.host.setHold(link.callerId, false);
+      await this.mix(link, consultId);
+    } finally {
+      link.merging = false;
+    }
+  }
+
+  /** The window mixes the two calls; on failure the caller goes back on hold (unmixed, each would hear only the tech). */
+  private async mix(link: Link, consultId: string): Promise<void> {
     try {
       await this.host.media(link.callerId, 'merge', { callIds: [link.callerId, consultId] });
     } catch (error) {
-      // Unmixed, each party would hear only the tech: put the caller back on hold rather than leave them talking to nobody.
-      await this.host.setHold(link.callerId, true).catch(() => undefined);
+      if (this.links.get(link.callerId) === link) {
+        await this.host.setHold(link.callerId, true).catch(() => undefined);
+        this.setState(link, 'consulting');
+      }
       throw new Error(`The calls could not be merged: ${messageOf(error)}`, { cause: error });
     }
+    // Either call may have ended while the window mixed: then callEnded() has already settled the transfer.
+    if (this.links.get(link.callerId) !== link || !this.host.call(consultId)) {
+      void this.host.media(link.callerId, 'unmerge', {}).catch(() => undefined);
+      return;
+    }
     this.setState(link, 'merged');
+  }
+
+  /** A window came back (a reload): its new peer connections are unmixed, so every three-way call is mixed again. */
+  async remix(): Promise<void> {
+    for (const link of [...this.links.values()]) {
+      if (!link.consultId || this.host.call(link.callerId)?.view.transfer?.state !== 'merged') continue;
+      await this.mix(link, link.consultId).catch((error: unknown) => {
+        this.host.patch(link.callerId, { reason: `${messageOf(error)} The caller is on hold.`.slice(0, 256) });
+      });
+    }
   }
 
   private async leave(link: Link): Promise<void> {
@@ -173,6 +217,7 @@ export class Transfers {
     const consult = this.host.call(consultId);
     if (!consult) throw new Error(`The call to ${link.target} has ended.`);
     if (caller.view.transfer?.state === 'leaving') return;
+    if (link.merging) throw new Error('A moment: the calls are still being merged.');
     const wasMerged = caller.view.transfer?.state === 'merged';
     this.setState(link, 'leaving');
     try {
@@ -187,21 +232,40 @@ export class Transfers {
   private async finishLeave(link: Link, outcome: ReferProgress | 'timeout', wasMerged: boolean): Promise<void> {
     if (this.links.get(link.callerId) !== link) return;
     if (outcome !== 'timeout' && outcome.status < 300) {
-      this.forget(link);
-      const consultId = link.consultId;
-      this.host.patch(link.callerId, { reason: `Handed over to ${link.target}`, transfer: null });
-      if (consultId) this.host.patch(consultId, { reason: `${link.target} took the caller over`, transfer: null });
-      await this.host.hangup(link.callerId).catch(() => undefined);
-      // The target ends our consult call itself when it takes the caller over (Replaces); if it doesn't, we do.
-      if (consultId) setTimeout(() => void this.host.hangup(consultId).catch(() => undefined), REPLACED_BYE_MS).unref?.();
+      await this.succeeded(link, 'warm');
       return;
     }
     const why = outcome === 'timeout' ? 'no answer from the caller’s phone' : `${outcome.status} ${outcome.reason}`.trim();
     await this.backFromLeave(link, wasMerged, `Handing the caller to ${link.target} failed (${why}).`);
   }
 
+  /** The caller is with the target: this phone's legs end (the consult call by the target, with a fallback). */
+  private async succeeded(link: Link, mode: 'blind' | 'warm'): Promise<void> {
+    if (this.links.get(link.callerId) !== link) return;
+    this.forget(link);
+    this.host.patch(link.callerId, { reason: mode === 'warm' ? `Handed over to ${link.target}` : `Transferred to ${link.target}`, transfer: null });
+    this.announce(link, mode);
+    const consultId = link.consultId;
+    const consult = consultId ? this.host.call(consultId) : undefined;
+    if (consultId && consult) this.host.patch(consultId, { reason: `${link.target} took the caller over`, transfer: null });
+    await this.host.hangup(link.callerId).catch(() => undefined);
+    // The target ends our consult call itself when it takes the caller over (Replaces); if it doesn't, we do, and only that call.
+    if (consultId && consult) {
+      setTimeout(() => {
+        if (this.host.call(consultId)?.session === consult.session) void this.host.hangup(consultId).catch(() => undefined);
+      }, REPLACED_BYE_MS).unref?.();
+    }
+  }
+
   /** Leave failed: both calls are still up; the caller comes back to the tech, the target waits on hold. */
   private async backFromLeave(link: Link, wasMerged: boolean, why: string): Promise<void> {
+    if (this.links.get(link.callerId) !== link) return;
+    link.accepted = false;
+    // The target hung up meanwhile: nothing to go back to but the caller.
+    if (!link.consultId || !this.host.call(link.consultId)) {
+      await this.giveBack(link, `${why} The caller is back with you.`);
+      return;
+    }
     if (wasMerged && link.consultId) await this.host.media(link.callerId, 'unmerge', {}).catch(() => undefined);
     this.setState(link, 'consulting');
     if (link.consultId) await this.host.setHold(link.consultId, true).catch(() => undefined);
@@ -225,15 +289,26 @@ export class Transfers {
       final(outcome);
     };
     return new Promise<void>((resolve, reject) => {
-      const acceptTimer = setTimeout(() => reject(new Error('the far end did not answer the transfer request')), REFER_ACCEPT_MS);
+      let givenUp = false;
+      const acceptTimer = setTimeout(() => {
+        // Given up on: a 202 or NOTIFY that still comes later must not start a transfer the tech has moved on from.
+        givenUp = true;
+        reject(new Error('the far end did not answer the transfer request'));
+      }, REFER_ACCEPT_MS);
+      // The 202, or a NOTIFY (which can overtake a lost or late 202 on UDP): the far end is on it.
+      let isAccepted = false;
+      const accepted = () => {
+        if (givenUp || isAccepted) return;
+        isAccepted = true;
+        link.accepted = true;
+        clearTimeout(acceptTimer);
+        if (!settled) link.timer = setTimeout(() => finish('timeout'), TRANSFER_FINAL_MS);
+        resolve();
+      };
       session
         .refer(target, {
           requestDelegate: {
-            onAccept: () => {
-              clearTimeout(acceptTimer);
-              link.timer = setTimeout(() => finish('timeout'), TRANSFER_FINAL_MS);
-              resolve();
-            },
+            onAccept: () => accepted(),
             onReject: (response) => {
               clearTimeout(acceptTimer);
               const { statusCode, reasonPhrase } = response.message;
@@ -249,7 +324,9 @@ export class Transfers {
           onNotify: (notification: Notification) => {
             void notification.accept().catch(() => undefined);
             const progress = parseSipfrag(notification.request.body);
-            if (!progress) return;
+            // A late "180 Ringing" after the final answer, or a NOTIFY for a transfer already given up, changes nothing.
+            if (!progress || settled || givenUp || this.links.get(link.callerId) !== link) return;
+            accepted();
             if (progress.status >= 200) finish(progress);
             else this.host.patch(link.callerId, { reason: `Transferring to ${link.target}: ${progress.status} ${progress.reason}`.trim() });
           },
@@ -262,6 +339,16 @@ export class Transfers {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------------
+
+  private announce(link: Link, mode: 'blind' | 'warm'): void {
+    const caller = this.host.call(link.callerId)?.view;
+    if (!caller) return;
+    try {
+      this.host.transferred({ caller, target: link.target, mode });
+    } catch (error) {
+      this.host.log(`Call ${link.callerId}: noting the transfer failed: ${messageOf(error)}`);
+    }
+  }
 
   /** Back to no transfer: the caller resumed (unless it has ended), the tech told why. */
   private async giveBack(link: Link, why: string): Promise<void> {

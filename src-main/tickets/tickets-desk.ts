@@ -2,6 +2,8 @@ import { messageOf } from '../../src-shared/errors.js';
 import type { Clock } from '../../src-shared/time/clock.js';
 import type { CallLog } from '../calls/call-log.js';
 import { callOnRecord } from '../calls/call-caller.js';
+import { callNoteText } from '../calls/call-note.js';
+import type { HistoryEntry } from '../ipc/contract.js';
 import { toAttemptView } from '../calls/call-screening.js';
 import { toHandoffView } from '../handoffs/handoff-view.js';
 import { coalesce } from '../ipc/coalesce.js';
@@ -16,6 +18,8 @@ export type TicketsDeskPorts = {
   callLog: CallLog;
   /** The calls desk shows the call log: a call turned into a ticket or a note leaves the follow-up list. */
   callLogChanged: () => void;
+  /** A call in the phone's history, by its id. */
+  historyEntry: (callId: string) => HistoryEntry | undefined;
   bus: EventBus;
   log: (message: string) => void;
 };
@@ -26,6 +30,7 @@ type Handlers = Pick<
   | 'tickets.create'
   | 'tickets.addNote'
   | 'tickets.escalate'
+  | 'tickets.logCall'
   | 'calls.lookup'
   | 'callLog.createTicket'
   | 'psa.status'
@@ -76,6 +81,13 @@ export function createTicketsDesk(ports: TicketsDeskPorts) {
       const result = tickets.escalate({ ticketId, note, why, minutes, callId, attemptId: attempt?.id });
       if (result.ticket) emitTickets();
       return { handoff: result.handoff ? toHandoffView(result.handoff) : null, ticket: result.ticket };
+    },
+    'tickets.logCall': ({ callId, ticketId, summary }) => {
+      const entry = ports.historyEntry(callId);
+      if (!entry) throw new Error('That call is no longer in your call history.');
+      const attempt = callLog.forCall(callId);
+      const result = tickets.addNote(ticketId, callNoteText(entry, summary), attempt ? callOnRecord(attempt) : null);
+      return { handoff: result.handoff ? toHandoffView(result.handoff) : null };
     },
     'calls.lookup': ({ number, attemptId }) => ticketing.lookup(number, attemptId),
     'callLog.createTicket': async ({ attemptId, callId, summary, notes, description }) => {

@@ -154,7 +154,15 @@ export class MediaEndpoint {
   private async unmerge(): Promise<void> {
     const mix = this.mix;
     this.mix = undefined;
-    await mix?.stop();
+    if (!mix) return;
+    // A call on hold keeps the mixed track as its held track: resume must bring back the mic, not a dead mix.
+    for (const [callId, call] of this.calls) {
+      if (!mix.has(callId) || call.heldTrack === undefined) continue;
+      const mic = mix.micOf(callId);
+      if (mic) mic.enabled = !call.muted;
+      call.heldTrack = mic;
+    }
+    await mix.stop();
   }
 
   /** A call's peer connection, made on first use: with the voicemail's greeting stream, or the tech's microphone. */

@@ -42,8 +42,18 @@ export class ThreeWayMix {
         if (j !== i && other.remote.getAudioTracks().length > 0) context.createMediaStreamSource(other.remote).connect(destination);
       });
     });
-    await Promise.all(legs.map((leg, i) => leg.sender.replaceTrack(destinations[i]!.stream.getAudioTracks()[0] ?? null)));
+    try {
+      await Promise.all(legs.map((leg, i) => leg.sender.replaceTrack(destinations[i]!.stream.getAudioTracks()[0] ?? null)));
+    } catch (error) {
+      await mix.stop();
+      throw error;
+    }
     return mix;
+  }
+
+  /** The tech's mic of one call of the mix. */
+  micOf(callId: string): MediaStreamTrack | null {
+    return this.legs.find((leg) => leg.callId === callId)?.mic ?? null;
   }
 
   has(callId: string): boolean {
@@ -55,12 +65,16 @@ export class ThreeWayMix {
     for (const leg of this.legs) if (leg.callId === callId && leg.mic) leg.mic.enabled = !muted;
   }
 
-  /** Each call gets its microphone back (a call that ended is skipped: its sender is closed). */
+  /**
+   * Each call gets its microphone back (a call that ended is skipped: its
+   * sender is closed). A call on hold has no track on its sender and keeps
+   * none: its mic goes back when it is resumed (the endpoint's held track).
+   */
   async stop(): Promise<void> {
     await Promise.all(
       this.legs.map(async (leg) => {
         try {
-          await leg.sender.replaceTrack(leg.mic);
+          if (leg.sender.track !== null) await leg.sender.replaceTrack(leg.mic);
         } catch {
           // The call's peer connection closed: nothing to put back.
         }

@@ -28,6 +28,9 @@ export type PhoneState = {
   /** main's phone.changed: the phone as main runs it. */
   setPhone(view: PhoneView): void;
   setStats(id: string, stats: AudioStats): void;
+  /** Ended calls the tech has logged on a ticket or waved away (the wrap-up card shows each call once). */
+  wrappedUp: readonly string[];
+  wrapUp(callId: string): void;
 };
 
 const withStats = (calls: readonly MainCallView[], stats: Record<string, AudioStats>): CallView[] => calls.map((c) => ({ ...c, stats: stats[c.id] ?? null }));
@@ -42,6 +45,8 @@ export const usePhoneStore = create<PhoneState>((set) => ({
   mediaEndpoint: null,
   stats: {},
   dialVoicemail: null,
+  wrappedUp: [],
+  wrapUp: (callId) => set((s) => ({ wrappedUp: [callId, ...s.wrappedUp].slice(0, 50) })),
   setVoicemailDialer: (dialVoicemail) => set({ dialVoicemail }),
   setPhone: (view) =>
     set((s) => {

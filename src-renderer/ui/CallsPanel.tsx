@@ -8,6 +8,7 @@ import { useNow } from './use-now.js';
 import type { FocuslineApi } from '../../src-main/ipc/contract.js';
 import { CallerCard, useCallerPop } from './CallerCard.js';
 import { messageOf } from '../../src-shared/errors.js';
+import { LiveNote, WrapUp } from './CallNotes.js';
 import { TransferProgress, TransferStart } from './TransferPanel.js';
 import { usePolicyValue } from './use-policy-value.js';
 
@@ -33,9 +34,12 @@ export function CallsPanel({ phone, api }: { phone: Phone; api: FocuslineApi }) 
   const calls = usePhoneStore((s) => s.calls);
   if (calls.length === 0)
     return (
-      <section className="calls empty" data-testid="calls-empty">
-        No calls
-      </section>
+      <>
+        <WrapUp api={api} />
+        <section className="calls empty" data-testid="calls-empty">
+          No calls
+        </section>
+      </>
     );
   return (
     <section className="calls" aria-label="Calls">
@@ -56,6 +60,7 @@ export function CallsPanel({ phone, api }: { phone: Phone; api: FocuslineApi }) 
 function CallCard({ call, phone, api, others, partner }: { call: CallView; phone: Phone; api: FocuslineApi; others: number; partner: CallView | undefined }) {
   const [keypad, setKeypad] = useState(false);
   const [transferring, setTransferring] = useState(false);
+  const [noting, setNoting] = useState(false);
   // "Always get permission to put on hold": the question comes first, unless policy turns it off.
   const [askingToHold, setAskingToHold] = useState(false);
   const holdPrompt = usePolicyValue('calls.holdPrompt', true);
@@ -71,6 +76,7 @@ function CallCard({ call, phone, api, others, partner }: { call: CallView; phone
   const talking = call.state === 'active' || call.state === 'held';
   const now = useNow(talking);
   const incomingRinging = call.direction === 'incoming' && call.state === 'ringing';
+  const handingOn = call.transfer?.state === 'transferring' || call.transfer?.state === 'leaving';
   return (
     <article className={`call call-${call.state}`} data-testid="call" data-call-id={call.id} data-state={call.state} data-direction={call.direction}>
       <header>
@@ -125,7 +131,8 @@ function CallCard({ call, phone, api, others, partner }: { call: CallView; phone
           <button onClick={() => phone.setMute(call.id, !call.muted)} aria-pressed={call.muted} data-testid="mute">
             {call.muted ? 'Unmute' : 'Mute'}
           </button>
-          {call.state === 'held' ? (
+          {/* While the far end is being handed on (a REFER out), a hold's re-INVITE would only get in its way. */}
+          {handingOn ? null : call.state === 'held' ? (
             <button onClick={() => phone.resume(call.id).catch(report)} data-testid="resume">
               {others > 0 ? 'Switch to this call' : 'Resume'}
             </button>
@@ -142,6 +149,9 @@ function CallCard({ call, phone, api, others, partner }: { call: CallView; phone
               Phrases
             </button>
           )}
+          <button onClick={() => setNoting((n) => !n)} aria-expanded={noting} data-testid="live-note-toggle">
+            Add note
+          </button>
           {call.transfer === null && (
             <button onClick={() => setTransferring((t) => !t)} aria-expanded={transferring} data-testid="transfer">
               Transfer…
@@ -157,6 +167,7 @@ function CallCard({ call, phone, api, others, partner }: { call: CallView; phone
           </button>
         </div>
       )}
+      {noting && talking && <LiveNote api={api} onDone={() => setNoting(false)} />}
       {transferring && talking && call.transfer === null && <TransferStart call={call} phone={phone} onClose={() => setTransferring(false)} />}
       <TransferProgress call={call} phone={phone} consult={partner} />
       {call.reason && talking && (

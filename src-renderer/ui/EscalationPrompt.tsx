@@ -6,7 +6,7 @@ import { useAppStore } from '../state/app-store.js';
 import { usePhoneStore } from '../state/phone-store.js';
 import { useNow } from './use-now.js';
 
-type Panel = 'none' | 'coworker' | 'escalate';
+type Panel = 'none' | 'coworker' | 'escalate' | 'transfer';
 
 /**
  * The 15-minute rule: "If you can't solve a problem within 15 minutes,
@@ -81,7 +81,11 @@ function PromptCard({ view, prompt, api, phone }: { view: EscalationView; prompt
           </button>
         )}
         {canTransfer && (
-          <button onClick={transfer} disabled={busy} data-testid="escalation-transfer">
+          <button
+            onClick={() => setPanel((p) => (p === 'transfer' ? 'none' : 'transfer'))}
+            aria-expanded={panel === 'transfer'}
+            data-testid="escalation-transfer"
+          >
             Transfer to service manager
           </button>
         )}
@@ -90,6 +94,14 @@ function PromptCard({ view, prompt, api, phone }: { view: EscalationView; prompt
         </button>
       </div>
       {panel === 'coworker' && <AskCoworker view={view} prompt={prompt} api={api} phone={phone} onError={setError} />}
+      {panel === 'transfer' && (
+        <div className="escalation-panel" role="group" aria-label="Transfer to the service manager" data-testid="escalation-transfer-ask">
+          <p className="hint">Ask first: “May I put you on hold for a moment while I bring in our service manager?”</p>
+          <button className="primary" onClick={transfer} disabled={busy} data-testid="escalation-transfer-agreed">
+            They agreed: warm transfer
+          </button>
+        </div>
+      )}
       {panel === 'escalate' && prompt.ticket && <EscalateTicket prompt={prompt} minutes={minutes} who={who} api={api} onError={setError} />}
       {error && (
         <p className="error" role="alert" data-testid="escalation-error">

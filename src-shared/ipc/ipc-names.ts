@@ -39,6 +39,7 @@ export const COMMAND_NAMES = [
   'callLog.createTicket',
   'tickets.addNote',
   'tickets.escalate',
+  'tickets.logCall',
   'calls.lookup',
   'handoffs.list',
   'handoffs.resend',

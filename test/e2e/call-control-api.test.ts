@@ -151,7 +151,13 @@ test('a wrong call id or command says what is wrong', async () => {
   expect(String(unknown.body['error'])).toMatch(/^No call "no-such-call" is up now/);
   const wrong = await api('POST', 'calls/no-such-call/transfer-to-mars');
   expect(wrong.status).toBe(404);
-  expect(String(wrong.body['error'])).toMatch(/answer, hangup, hold or resume/);
+  expect(String(wrong.body['error'])).toMatch(/answer, hangup, hold, resume or transfer\?to=…&mode=…/);
+  const badMode = await api('POST', 'calls/no-such-call/transfer?to=2002&mode=park');
+  expect(badMode.status).toBe(404);
+  expect(String(badMode.body['error'])).toMatch(/mode=park is not a transfer mode: use blind, warm, merge or leave\./);
+  const gone = await api('POST', 'calls/no-such-call/transfer?to=2002');
+  expect(gone.status).toBe(409);
+  expect(String(gone.body['error'])).toMatch(/^No call "no-such-call" is up now/);
   const noTarget = await api('POST', 'calls/dial');
   expect(noTarget.status).toBe(404);
   expect(String(noTarget.body['error'])).toMatch(/^Say whom to call/);

@@ -1,4 +1,6 @@
 import { expect, test } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { DEFAULT_USERS, startKamailio, type Kamailio } from '../harness/kamailio.js';
@@ -60,6 +62,22 @@ async function customerReachesTech1(): Promise<void> {
   await expect.poll(async () => (await webUaState(customer)).sessionState).toBe('Established');
 }
 
+/** The notes tech1's built-in ticket store holds for a ticket, oldest first (read beside the running app: WAL). */
+function notesOf(ticketId: string): string[] {
+  const db = new Database(join(tech1.dataDir, 'focusline.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT text FROM local_ticket_notes WHERE ticket_id = ? ORDER BY at').pluck().all(Number(ticketId)) as string[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Web mode's local endpoint, as a script calls it. */
+async function api(method: 'GET' | 'POST', path: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${tech1.base}/api/v1/${path}`, { method, headers: { Authorization: `Bearer ${tech1.token}` } });
+  return { status: res.status, body: await res.json() };
+}
+
 /** Audio the customer's phone received over a window (packets, energy). */
 async function customerGained(windowMs: number): Promise<{ packets: number; energy: number }> {
   const before = await webUaRtpCounters(customer);
@@ -118,6 +136,8 @@ test('warm transfer: ask, hold and consult tech2 with the ticket as Subject, mer
   expect(await packetsGained(page2, 2000)).toBeGreaterThan(40);
   expect(await energyGained(page2, 2000)).toBeGreaterThan(0);
   expect((await customerGained(2000)).packets).toBeGreaterThan(40);
+  // The ticket says where the caller went.
+  expect(notesOf(ticket.id)).toEqual([expect.stringMatching(/^Warm transfer: customer \(sip:customer@127\.0\.0\.1\) was handed over to tech2\./)]);
   await ipc1.invoke('focus.stop', {});
   await page2.click('[data-testid=hangup]');
   await waitNoCalls(page2);
@@ -145,18 +165,47 @@ test('blind transfer: tech2 rings and gets the caller; tech1 is free', async () 
 test('a blind transfer to nobody gives the caller back to tech1, who is told why, and their audio resumes', async () => {
   await customerReachesTech1();
   const callId = (await page1.getAttribute('[data-testid=call][data-state=active]', 'data-call-id')) ?? '';
-  // Scripts act at once: no permission question on the API.
-  await ipc1.invoke('phone.transfer', { callId, mode: 'blind', to: 'nobody' });
-  await expect(callCard(page1, 'active').locator('[data-testid=call-reason]')).toContainText(
-    /Transfer to nobody failed \(404 Not Found\)\. The caller is back with you\./,
-    {
-      timeout: 15_000,
-    },
-  );
+  // A script (the local endpoint) acts at once: no permission question.
+  const answer = await api('POST', `calls/${encodeURIComponent(callId)}/transfer?to=nobody&mode=blind`);
+  expect(answer.status).toBe(200);
+  const failed = /Transfer to nobody failed \(404 Not Found\)\. The caller is back with you\./;
+  await expect(callCard(page1, 'active').locator('[data-testid=call-reason]')).toContainText(failed, { timeout: 15_000 });
+  // The script sees it too: the call's entry is active again, says why, and is no longer being transferred.
+  const legs = (await api('GET', 'calls')).body as { calls: { id: string; state: string; reason: string; transfer: unknown }[] };
+  expect(legs.calls.find((c) => c.id === callId)).toMatchObject({ state: 'active', reason: expect.stringMatching(failed), transfer: null });
   expect((await webUaState(customer)).sessionState).toBe('Established');
   await delay(1000);
   expect(await packetsGained(page1, 2000)).toBeGreaterThan(40);
   expect((await customerGained(2000)).packets).toBeGreaterThan(40);
+});
+
+test('documenting the encounter: a note during the call, then one click at hang-up logs the call on the ticket', async () => {
+  const ticket = await ipc1.invoke('tickets.create', { summary: 'Scanner offline', company: 'Acme' });
+  await ipc1.invoke('focus.startTicket', { ticketId: ticket.id });
+  await callCard(page1, 'active').locator('[data-testid=live-note-toggle]').click();
+  await expect(page1.locator('[data-testid=live-note-ticket]')).toHaveValue(ticket.id);
+  await page1.fill('[data-testid=live-note-text]', 'Caller reports the scanner shows offline since this morning.');
+  await page1.click('[data-testid=live-note-send]');
+  await expect(page1.locator('[data-testid=notice]')).toContainText(`Note added to #${ticket.id}.`);
+  expect(await callCard(page1, 'active').count()).toBe(1);
+
   await page1.click('[data-testid=hangup]');
   await waitNoCalls(page1);
+  const wrapUp = page1.locator('[data-testid=wrap-up]');
+  await expect(wrapUp).toContainText('Call from customer ended');
+  await expect(page1.locator('[data-testid=wrap-up-ticket]')).toHaveValue(ticket.id);
+  await page1.fill('[data-testid=wrap-up-summary]', 'Power-cycled the scanner; it is back online.');
+  await page1.click('[data-testid=wrap-up-log]');
+  await expect(page1.locator('[data-testid=notice]')).toContainText(`Call logged on #${ticket.id}.`);
+  await expect(wrapUp).toHaveCount(0);
+  // The built-in ticket store has both notes: who, when and how long, with the tech's words.
+  {
+    const notes = notesOf(ticket.id);
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toContain('Caller reports the scanner shows offline since this morning.');
+    expect(notes[1]).toMatch(
+      /^Phone call from customer, \d{4}-\d{2}-\d{2} \d{2}:\d{2}–\d{2}:\d{2} \(\d+ (min \d+ )?s\)\.\n\nPower-cycled the scanner; it is back online\./,
+    );
+  }
+  await ipc1.invoke('focus.stop', {});
 });
