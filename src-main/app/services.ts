@@ -153,6 +153,13 @@ export async function createServices(options: ServiceOptions) {
       }
     },
     // "Call back" counts once the call connects: the voicemail (and its call), or the follow-up entry.
+    callbackEnded: ({ attemptId, voicemailId }, entry) => {
+      const id = attemptId ?? (voicemailId !== undefined ? voicemailStore.get(voicemailId)?.attemptId : undefined);
+      const attempt = id ? callLog.get(id) : undefined;
+      if (!attempt) return;
+      const outcome = entry.outcome === 'answered' ? 'answered' : `not reached${entry.reason ? ` (${entry.reason})` : ''}`;
+      attempts.calledBack(callOnRecord(attempt), entry.id, outcome);
+    },
     callbackConnected: ({ attemptId, voicemailId }) => {
       if (voicemailId !== undefined) {
         Promise.resolve()

@@ -10,6 +10,8 @@ import type { CallCommand } from './call-commands.js';
 import { PhoneAgent, type PhoneCredentials } from './phone-agent.js';
 import { watchForWake } from './wake-detector.js';
 
+type Callback = { attemptId?: string | undefined; voicemailId?: string | undefined };
+
 export type PhoneDeskPorts = {
   policy: Pick<PolicyService, 'current' | 'onChange'>;
   /** The SIP password, from the keychain. */
@@ -26,7 +28,9 @@ export type PhoneDeskPorts = {
     voicemailHandedOn(callId: string, target: string | undefined, reason: string): void;
   };
   /** A returned call connected: its follow-up entry or voicemail counts as called back. */
-  callbackConnected(callback: { attemptId?: string | undefined; voicemailId?: string | undefined }): void;
+  callbackConnected(callback: Callback): void;
+  /** A returned call ended, connected or not: each try is a contact attempt on the trail. */
+  callbackEnded(callback: Callback, entry: HistoryEntry): void;
   /** What a transfer is about when the tech doesn't say: the active ticket ("About #1001: Printer down at Acme"), or null. */
   transferSubject: () => string | null;
   /** A transfer went through: the ticket being worked on gets a note saying so. */
@@ -64,6 +68,8 @@ export function createPhoneDesk(ports: PhoneDeskPorts) {
   const listeners = new Set<(status: PhoneStatus) => void>();
   const ringListeners = new Set<(call: CallView, windowOpen: boolean) => void>();
   let status: PhoneStatus = { registration: 'unconfigured', detail: '', activeCalls: 0, ringing: false };
+  /** Calls that return a caller's call (their follow-up entry or voicemail), until they end. */
+  const callbacks = new Map<string, Callback>();
   const bridge = new MediaBridge((request) => ports.bus.emit('media.request', request));
   const values = () => ports.policy.current().values;
 
@@ -72,7 +78,14 @@ export function createPhoneDesk(ports: PhoneDeskPorts) {
     screen: (call, truncated) => ports.calls.screen(call, truncated),
     recordFallback: (call, reason) => ports.calls.recordFallback(call, reason),
     logged: () => ports.calls.logged(),
-    callEnded: (entry) => ports.calls.callEnded(entry),
+    callEnded: (entry) => {
+      ports.calls.callEnded(entry);
+      const callback = callbacks.get(entry.id);
+      if (callback) {
+        callbacks.delete(entry.id);
+        ports.callbackEnded(callback, entry);
+      }
+    },
     voicemailHandedOn: (callId, target, reason) => ports.calls.voicemailHandedOn(callId, target, reason),
     voicemailHandOnTarget: () => values()['focus.redirectTarget'] || undefined,
     ringTimeoutMs: () => values()['calls.ringTimeoutSeconds'] * 1000,
@@ -142,9 +155,11 @@ export function createPhoneDesk(ports: PhoneDeskPorts) {
 
   const handlers: Handlers = {
     'phone.get': () => agent.view(),
-    'phone.call': async ({ target, callback }) => ({
-      callId: await agent.call(target, callback ? { onConnected: () => ports.callbackConnected(callback) } : {}),
-    }),
+    'phone.call': async ({ target, callback }) => {
+      const callId = await agent.call(target, callback ? { onConnected: () => ports.callbackConnected(callback) } : {});
+      if (callback) callbacks.set(callId, callback);
+      return { callId };
+    },
     'phone.callVoicemail': async () => ({ callId: await agent.callVoicemail() }),
     'phone.answer': async ({ callId }) => {
       await agent.answer(callId);

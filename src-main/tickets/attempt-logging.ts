@@ -19,7 +19,8 @@ export type AttemptLoggingPorts = {
 export function createAttemptLogging(ports: AttemptLoggingPorts) {
   const { ticketing, settings, log } = ports;
 
-  const logAttempt = async (attempt: CallOnRecord, outcome: string) => {
+  /** `key`: the handoff's idempotency key (one per attempt; one per returned call for callbacks). */
+  const logAttempt = async (attempt: CallOnRecord, outcome: string, key = handoffKey('log-attempt', attempt.id)) => {
     if (!ticketing.desk.usesPsa()) return;
     // After the answer has gone back to the phone, and from the local index only: one live PSA search per held call would invite a 429 in a call storm.
     await new Promise((resolve) => setImmediate(resolve));
@@ -28,7 +29,7 @@ export function createAttemptLogging(ports: AttemptLoggingPorts) {
       const companyId = caller?.company?.id ?? caller?.person?.companyId;
       ticketing.outbox.enqueue({
         kind: 'log-attempt',
-        idempotencyKey: handoffKey('log-attempt', attempt.id),
+        idempotencyKey: key,
         payload: {
           ...(attempt.rule === 'ticket-contact' && attempt.ticketId ? { ticketId: attempt.ticketId } : {}),
           ...(caller?.person?.kind === 'contact' ? { contactId: caller.person.id } : {}),
@@ -50,6 +51,15 @@ export function createAttemptLogging(ports: AttemptLoggingPorts) {
     /** A call Focus held back (redirected, voicemail, busy, shown silently). */
     held(attempt: CallOnRecord, action: string): void {
       if (settings()['psa.logAttempts'] !== 'off') void logAttempt(attempt, `Held by Focus: ${action}`);
+    },
+    /**
+     * "Return calls same day": each try to call the caller back is a contact
+     * attempt too (answered or not), so the manager's trail shows the tries,
+     * not only the call that finally got through.
+     */
+    calledBack(attempt: CallOnRecord, returnedCallId: string, outcome: string): void {
+      if (settings()['psa.logAttempts'] === 'off') return;
+      void logAttempt(attempt, `Called back: ${outcome}`, handoffKey('log-attempt', `${attempt.id}/callback/${returnedCallId}`));
     },
     /** A call that rang, with what became of it (the phone's history outcome). */
     rang(attempt: CallOnRecord, outcome: string): void {

@@ -225,6 +225,18 @@ test.describe('managed policy', () => {
   });
 });
 
+test('"Return calls same day": the next morning, a call not yet returned is overdue and says so', async () => {
+  // The window's clock moves a day and a half on (Playwright's clock for this page); main's due time stays as recorded.
+  await page.clock.setFixedTime(new Date(Date.now() + 36 * 3_600_000));
+  await page.click('[data-testid=tab-history]');
+  await page.click('[data-testid=tab-phone]');
+  const due = page.locator('[data-testid=quiet-call]', { hasText: '+15550199' }).first().locator('[data-testid=callback-due]');
+  await expect(due).toHaveAttribute('data-overdue', 'true');
+  // Due on another day than the one the window now shows: the date is said too ("Dec 7 11:59 PM").
+  await expect(due).toHaveText(/^Overdue: call back was due [A-Z][a-z]{2} \d\d? \d\d?:\d\d/);
+  await expect(due).toHaveClass(/overdue/);
+});
+
 /** Business hours on every weekday but today (UTC), so "now" is after hours whatever time the test runs. */
 function closedAllDayToday(): Record<string, { start: string; end: string }[]> {
   const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];

@@ -5,7 +5,16 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newCallPage } from '../harness/chromium.js';
 import { DEFAULT_USERS, startKamailio, type Kamailio } from '../harness/kamailio.js';
 import { delay } from '../harness/processes.js';
-import { serveSipjsWebPage, webUaDial, webUaRtpCounters, webUaStart, webUaState, type SipjsWebPageServer } from '../harness/sipjs-web-page.js';
+import {
+  serveSipjsWebPage,
+  webUaDial,
+  webUaRefer,
+  webUaReplaceOwnCall,
+  webUaRtpCounters,
+  webUaStart,
+  webUaState,
+  type SipjsWebPageServer,
+} from '../harness/sipjs-web-page.js';
 import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
 import { connectIpc, type IpcClient } from './ipc-client.js';
 import { callCard, energyGained, packetsGained, waitForCall, waitNoCalls, waitRegistered } from './phone-page.js';
@@ -111,6 +120,13 @@ test('warm transfer: ask, hold and consult tech2 with the ticket as Subject, mer
   await page1.click('[data-testid=transfer-merge]');
   await expect(page1.locator('[data-testid=transfer-say]')).toContainText('I have customer on the line.');
   await expect(callCard(page1, 'active')).toHaveCount(2);
+  // Inbound audio on both of tech1's legs (the customer's and tech2's), as each call card's stats line shows it.
+  const legsIn = async () =>
+    Promise.all([0, 1].map(async (i) => Number(await callCard(page1, 'active').nth(i).locator('[data-testid=call-stats]').getAttribute('data-packets-in'))));
+  const before = await legsIn();
+  await delay(2000);
+  const after = await legsIn();
+  expect(after.map((n, i) => n - (before[i] ?? 0)).every((gain) => gain > 40)).toBe(true);
   // With tech1's microphone muted (mute covers both halves of a three-way call), what tech2 still hears can only
   // be the customer's voice, and what the customer hears only tech2's: the window mixes each into the other's call.
   await callCard(page1, 'active').first().locator('[data-testid=mute]').click();
@@ -208,4 +224,24 @@ test('documenting the encounter: a note during the call, then one click at hang-
     );
   }
   await ipc1.invoke('focus.stop', {});
+});
+
+test('a far end can’t make tech1 dial out: its REFER to an outside number is refused (603), and nothing is dialled', async () => {
+  await customerReachesTech1();
+  expect(await webUaRefer(customer, 'sip:+449001234567@127.0.0.1')).toBe(603);
+  await expect(callCard(page1, 'active').locator('[data-testid=call-reason]')).toContainText('Refused a transfer to sip:+449001234567@127.0.0.1');
+  await expect(callCard(page1)).toHaveCount(1);
+  const legs = (await api('GET', 'calls')).body as { calls: { direction: string; state: string }[] };
+  expect(legs.calls.filter((c) => c.direction === 'outgoing' && c.state !== 'ended')).toEqual([]);
+});
+
+test('a caller on hold can’t take the line back by replacing its own call (481): the call stays held', async () => {
+  const callId = (await page1.getAttribute('[data-testid=call][data-state=active]', 'data-call-id')) ?? '';
+  await ipc1.invoke('phone.hold', { callId, hold: true });
+  await waitForCall(page1, 'held');
+  expect(await webUaReplaceOwnCall(customer, 'sip:tech1@127.0.0.1')).toBe(481);
+  await expect(callCard(page1)).toHaveCount(1);
+  await expect(callCard(page1, 'held')).toHaveCount(1);
+  await ipc1.invoke('phone.hangup', { callId });
+  await waitNoCalls(page1);
 });

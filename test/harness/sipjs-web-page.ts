@@ -92,6 +92,8 @@ interface HarnessWindow {
     start(options: WebUaStartOptions): Promise<number>;
     dial(target: string): Promise<void>;
     hangup(): Promise<void>;
+    refer(target: string): Promise<number | string>;
+    replaceOwnCall(target: string): Promise<number | string>;
     rtpCounters(): Promise<RtpCounters>;
     state(): WebUaState;
   };
@@ -105,6 +107,16 @@ export async function webUaStart(page: Page, options: WebUaStartOptions): Promis
 
 export function webUaDial(page: Page, target: string): Promise<void> {
   return page.evaluate((t) => (window as unknown as HarnessWindow).harnessUa.dial(t), target);
+}
+
+/** REFER on the page's current call: the far end's status code (or "error: …"). */
+export function webUaRefer(page: Page, target: string): Promise<number | string> {
+  return page.evaluate((t) => (window as unknown as HarnessWindow).harnessUa.refer(t), target);
+}
+
+/** A new INVITE to `target` with Replaces naming the page's current call: the final status (or "error: …"). */
+export function webUaReplaceOwnCall(page: Page, target: string): Promise<number | string> {
+  return page.evaluate((t) => (window as unknown as HarnessWindow).harnessUa.replaceOwnCall(t), target);
 }
 
 export function webUaHangup(page: Page): Promise<void> {

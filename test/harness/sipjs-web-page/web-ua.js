@@ -106,6 +106,27 @@ window.harnessUa = {
     track(inviter);
     await inviter.invite({ requestDelegate: { onReject: ({ message }) => state.errors.push(`dial: ${message.statusCode} ${message.reasonPhrase}`) } });
   },
+  /** Sends REFER on the current call; resolves with the far end's status code. */
+  async refer(target) {
+    return new Promise((resolve) => {
+      session
+        .refer(UserAgent.makeURI(target), {
+          requestDelegate: { onAccept: ({ message }) => resolve(message.statusCode), onReject: ({ message }) => resolve(message.statusCode) },
+        })
+        .catch((e) => resolve(`error: ${e.message}`));
+    });
+  },
+  /** A new INVITE that claims to replace the current call (RFC 3891), as a hijacker would; resolves with the final status. */
+  async replaceOwnCall(target) {
+    const dialog = session.dialog;
+    const replaces = `${dialog.callId};to-tag=${dialog.remoteTag};from-tag=${dialog.localTag}`;
+    const inviter = new Inviter(ua, UserAgent.makeURI(target), { ...audioOnly, extraHeaders: [`Replaces: ${replaces}`] });
+    return new Promise((resolve) => {
+      inviter
+        .invite({ requestDelegate: { onAccept: ({ message }) => resolve(message.statusCode), onReject: ({ message }) => resolve(message.statusCode) } })
+        .catch((e) => resolve(`error: ${e.message}`));
+    });
+  },
   async hangup() {
     if (session?.state === SessionState.Established) await session.bye();
   },

@@ -36,7 +36,7 @@ async function desk(options: { focus?: FocusState } = {}) {
   bus.subscribe((name) => events.push(name));
   let focus: FocusState = options.focus ?? { mode: 'off' };
   const values: SettingsValues = { ...defaultValues(), 'focus.action': 'redirect', 'focus.redirectTarget': 'sip:manager@pbx' };
-  const attempts = { held: vi.fn(), rang: vi.fn() };
+  const attempts = { held: vi.fn(), rang: vi.fn(), calledBack: vi.fn() };
   const calls = createCallsDesk({
     clock,
     callLog,
