@@ -247,6 +247,21 @@ export class PsaError extends Error {
 }
 
 /**
+ * An upload the PSA (or a proxy in front of it) refused as too large (413):
+ * the ticket is made already, so the recording stays out and the handoff
+ * goes on (its description says where to listen), never failing for good
+ * over a file the tech can't shrink.
+ */
+export async function uploadUnlessTooLarge(upload: () => Promise<unknown>, skipped: (why: string) => void): Promise<void> {
+  try {
+    await upload();
+  } catch (error) {
+    if (!(error instanceof PsaError) || error.status !== 413) throw error;
+    skipped(error.message);
+  }
+}
+
+/**
  * The marker every ticket description and note Focusline writes ends with.
  * An adapter without an external-reference field finds its own earlier
  * write by searching for it, so a retry after a crash is a no-op.

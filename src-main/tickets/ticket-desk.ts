@@ -163,14 +163,10 @@ export function createTicketDesk(options: TicketDeskOptions) {
         if (!store.get(request.ticketId)) throw new Error(`Ticket #${request.ticketId} isn't in Focusline's ticket list; pick one of your open tickets.`);
         return { ticket: toTicketView(store.escalate(request.ticketId, text, now())), handoff: null };
       }
-      // The same escalation twice (a double click, a replayed command) is one handoff.
-      const source = [
-        request.ticketId,
-        request.why,
-        request.callId ?? '',
-        String(request.minutes),
-        createHash('sha256').update(text).digest('hex').slice(0, 16),
-      ];
+      // One escalation per ticket per call, or per ticket per day of work on it: a double click, a replayed
+      // command, or the card coming back after a restart (its "escalated" mark lives in memory) is the same
+      // handoff, whatever the minutes count or the note say by then.
+      const source = [request.ticketId, request.why, request.callId ?? new Date(now()).toISOString().slice(0, 10)];
       const payload: EscalateTicketPayload = {
         ticketId: request.ticketId,
         text,

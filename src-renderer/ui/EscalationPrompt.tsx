@@ -102,7 +102,7 @@ function PromptCard({ view, prompt, api, phone }: { view: EscalationView; prompt
           </button>
         </div>
       )}
-      {panel === 'escalate' && prompt.ticket && <EscalateTicket prompt={prompt} minutes={minutes} who={who} api={api} onError={setError} />}
+      {panel === 'escalate' && prompt.ticket && <EscalateTicket prompt={prompt} minutes={minutes} api={api} onError={setError} />}
       {error && (
         <p className="error" role="alert" data-testid="escalation-error">
           {error}
@@ -175,22 +175,10 @@ function AskCoworker({
 }
 
 /** "Escalate ticket": the PSA's escalation fields, through the outbox, with the tech's note. */
-function EscalateTicket({
-  prompt,
-  minutes,
-  who,
-  api,
-  onError,
-}: {
-  prompt: Prompt;
-  minutes: number;
-  who: string;
-  api: FocuslineApi;
-  onError: (m: string) => void;
-}) {
+function EscalateTicket({ prompt, minutes, api, onError }: { prompt: Prompt; minutes: number; api: FocuslineApi; onError: (m: string) => void }) {
   const ticket = prompt.ticket;
-  const about = prompt.why === 'call' ? ` on a call with ${who} about ` : ' on ';
-  const [note, setNote] = useState(`Escalated under the 15-minute rule after ${minutes} minutes${about}#${ticket?.id ?? ''}: ${ticket?.summary ?? ''}`);
+  // Main adds the line saying which rule fired and after how long; the tech says what was tried and what is needed.
+  const [note, setNote] = useState('Tried so far: ');
   const [sending, setSending] = useState(false);
   const send = () => {
     if (!ticket || !note.trim()) return;

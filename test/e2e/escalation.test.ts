@@ -80,9 +80,9 @@ test('16 minutes later, a calm card offers the 15-minute rule for the ticket', a
   await expect(card.locator('[data-testid=escalation-transfer]')).toHaveCount(0);
 });
 
-test('"Escalate ticket" offers a note saying why, prefilled', async () => {
+test('"Escalate ticket" asks what was tried (Focusline adds which rule fired, and when)', async () => {
   await page.click('[data-testid=escalation-escalate]');
-  await expect(page.locator('[data-testid=escalation-note]')).toHaveValue(`Escalated under the 15-minute rule after 16 minutes on #${ticketId}: ${SUMMARY}`);
+  await expect(page.locator('[data-testid=escalation-note]')).toHaveValue('Tried so far: ');
 });
 
 test('"Ask a coworker" calls the chosen coworker and puts the prompt off for another 15 minutes', async () => {

@@ -42,7 +42,7 @@ export class ContractViolation extends Error {
 }
 
 export type Fault =
-  | { kind: 'status'; status: 401 | 403 | 404 | 500 | 502 | 503; body?: unknown }
+  | { kind: 'status'; status: 401 | 403 | 404 | 413 | 500 | 502 | 503; body?: unknown }
   | { kind: 'rate-limit'; retryAfterSeconds: number; body?: unknown }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'malformed' }

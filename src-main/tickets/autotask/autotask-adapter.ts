@@ -16,6 +16,7 @@ import {
   type PsaPerson,
   type PsaTicket,
   type WriteResult,
+  uploadUnlessTooLarge,
 } from '../psa.js';
 import { AutotaskClient } from './autotask-client.js';
 import { testAutotaskConnection } from './autotask-connection.js';
@@ -281,7 +282,10 @@ class AutotaskAdapter implements PsaAdapter {
         });
         if (earlier.items[0]) continue;
       }
-      await this.client.create(`/Tickets/${ticketId}/Attachments`, ticketAttachmentBody(ticketId, attachment), options);
+      await uploadUnlessTooLarge(
+        () => this.client.create(`/Tickets/${ticketId}/Attachments`, ticketAttachmentBody(ticketId, attachment), options),
+        (why) => this.client.log(`${attachment.fileName} left off ticket ${ticketId}: ${why}; the ticket says where to listen instead`),
+      );
     }
   }
 

@@ -16,6 +16,7 @@ import {
   type PsaPerson,
   type PsaTicket,
   type WriteResult,
+  uploadUnlessTooLarge,
 } from '../psa.js';
 import { ConnectWiseClient } from './connectwise-client.js';
 import { testConnectWiseConnection } from './connectwise-connection.js';
@@ -250,7 +251,10 @@ class ConnectWiseAdapter implements PsaAdapter {
         );
         continue;
       }
-      await this.cw.send('POST', '/system/documents', { ...options, body: documentForm(ticketId, attachment), schema: cwCreatedSchema });
+      await uploadUnlessTooLarge(
+        () => this.cw.send('POST', '/system/documents', { ...options, body: documentForm(ticketId, attachment), schema: cwCreatedSchema }),
+        (why) => this.cw.log(`${attachment.fileName} left off ticket #${ticketId}: ${why}; the ticket says where to listen instead`),
+      );
     }
   }
 

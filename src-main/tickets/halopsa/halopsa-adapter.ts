@@ -17,6 +17,7 @@ import {
   type WriteRequest,
   type WriteResult,
   writeOnce,
+  uploadUnlessTooLarge,
 } from '../psa.js';
 import { HaloClient } from './halopsa-client.js';
 import { runConnectionTest } from './halopsa-connection-test.js';
@@ -292,7 +293,10 @@ class HaloPsaAdapter implements PsaAdapter {
         );
         continue;
       }
-      await this.client.post('/Attachment', attachmentBody(ticketId, attachment), CreatedAnySchema, signal);
+      await uploadUnlessTooLarge(
+        () => this.client.post('/Attachment', attachmentBody(ticketId, attachment), CreatedAnySchema, signal),
+        (why) => this.log(`${HALO_VENDOR}: ${attachment.fileName} left off ticket ${ticketId}: ${why}; the ticket says where to listen instead`),
+      );
     }
   }
 

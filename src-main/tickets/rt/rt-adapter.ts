@@ -242,7 +242,11 @@ class RtAdapter implements PsaAdapter {
             this.client.get(`/ticket/${ticketId}`, {}, RtEscalatedSchema, options?.signal),
             wanted['Queue'] === undefined
               ? undefined
-              : this.client.get(`/queue/${encodeURIComponent(wanted['Queue'])}`, {}, RtQueueSchema, options?.signal).catch(() => undefined),
+              : this.client.get(`/queue/${encodeURIComponent(wanted['Queue'])}`, {}, RtQueueSchema, options?.signal).catch((error: unknown) => {
+                  // Only "no such queue" is a settings problem; RT being busy or down is retried like any write.
+                  if (error instanceof PsaError && error.kind === 'not-found') return undefined;
+                  throw error;
+                }),
           ]);
           const misses = escalationMisses(wanted, now, queue?.id);
           if (misses.length > 0) {

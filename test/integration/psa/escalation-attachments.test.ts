@@ -127,6 +127,14 @@ describe('ConnectWise', () => {
     expect(cw.store.documents).toHaveLength(1);
   });
 
+  it('an upload refused as too large (413, e.g. by a proxy in front of the site) leaves the recording off; the ticket stands and the handoff is done', async () => {
+    const adapter = await start();
+    cw.contract.inject({ kind: 'status', status: 413 }, { match: (r) => r.method === 'POST' && r.path.endsWith('/system/documents') });
+    const created = await adapter.createTicket({ ref: 'vm-413', firstTry: true, ...NEW_TICKET });
+    expect(cw.store.tickets.map((t) => String(t.id))).toEqual([created.ticketId]);
+    expect(cw.store.documents).toHaveLength(0);
+  });
+
   it('refuses an upload that breaks the documented shape (JSON, no file part) or the size limit (413)', async () => {
     await start();
     const ticket = cw.addTicket({ summary: 'x', companyId: 10 });
