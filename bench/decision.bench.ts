@@ -102,6 +102,8 @@ function buildEntries(): { coworkers: Listed[]; vips: Listed[]; blocked: Listed[
 const RULES: FocusRules = {
   defaultRegion: 'US',
   trustAssertedIdentity: true,
+  ownDomain: 'pbx.example.com',
+  trustedHosts: ['trunk.example.net'], // the callers below come in through it
   focusAction: 'redirect',
   redirectTarget: 'sip:manager@pbx.example.com',
   voicemailTarget: 'sip:*97@pbx.example.com',

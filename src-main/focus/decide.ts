@@ -1,4 +1,5 @@
 import type { IncomingCall } from '../ipc/contract.js';
+import { hostKey } from '../numbers/caller-host.js';
 import { callerIdentity, type CallerIdentity } from '../numbers/caller-identity.js';
 import type { CompiledDirectory } from '../numbers/directory.js';
 import { strengthRank, type MatchStrength } from '../numbers/number-index.js';
@@ -13,7 +14,13 @@ import type { ActiveTicket, DecisionRule, DirectoryEntry, FocusRules, FocusState
  *
  * Precedence, first that applies wins:
  * 1. the block list: reject with busyCode;
- * 2. allowed callers: the active ticket's contact, coworkers, VIPs ring;
+ * 2. allowed callers: the active ticket's contact, coworkers, VIPs ring.
+ *    Coworkers and VIPs match by extension or number only when the caller's
+ *    host is the account's own SIP domain or a trusted host; by a listed SIP
+ *    URI from anywhere. The ticket's contact and the block list match from
+ *    any host (numbers/caller-host.ts). A caller from a foreign host who
+ *    claims a coworker's or VIP's extension or number is a stranger, and the
+ *    reason says so;
  * 3. repeat callers: flagged (repeatCaller) when this call makes `threshold`
  *    attempts within `windowMinutes`; flagging alone changes nothing. With
  *    `breakThrough` on, and only while focused or in DND, a call within
@@ -81,6 +88,7 @@ export function decide(call: IncomingCall, snapshot: DecisionSnapshot): FocusDec
     afterHoursOutcome(context) ??
     focusOutcome(context) ??
     ringOutcome();
+  if (match === undefined) context.notes.push(...foreignClaimNote(caller, context));
   const notes = [...context.notes, ...(repeat.flagged ? [repeatNote(repeat, snapshot.rules)] : [])];
   const reason = notes.length === 0 ? outcome.reason : `${outcome.reason} ${notes.join(' ')}`;
   return { ...outcome, reason, callerKey: caller.key, repeatCaller: repeat.flagged };
@@ -112,6 +120,20 @@ function matchCaller(caller: CallerIdentity, context: Context): CallerMatch | un
   }
   const score = (m: CallerMatch) => strengthRank[m.via] * 10 + listRank[m.list];
   return candidates.reduce<CallerMatch | undefined>((best, m) => (best === undefined || score(m) > score(best) ? m : best), undefined);
+}
+
+/** A stranger who claimed one of our people from a host we don't trust: say so, so the call log explains why it didn't ring. */
+function foreignClaimNote(caller: CallerIdentity, context: Context): string[] {
+  const claim = context.snapshot.directory.foreignClaim(caller);
+  if (claim === undefined) return [];
+  const who = claim.list === 'coworker' ? `coworker ${claim.entry.name}` : `VIP ${claim.entry.name}`;
+  const what = claim.by === 'extension' ? 'extension' : 'number';
+  const from = caller.host === null ? 'an address with no host' : caller.host;
+  const ownDomain = hostKey(context.snapshot.rules.ownDomain);
+  const home = ownDomain === '' ? 'our own SIP domain' : ownDomain;
+  return [
+    `The caller claims ${who}'s ${what} from ${from}: treated as a stranger (coworkers and VIPs are matched by extension or number only on calls from ${home} or a trusted host).`,
+  ];
 }
 
 function contactsOf(ticket: ActiveTicket, snapshot: DecisionSnapshot): TicketContactMatcher {

@@ -50,6 +50,13 @@ export type BusinessHours = {
 export type FocusRules = {
   defaultRegion: string;
   trustAssertedIdentity: boolean;
+  /**
+   * The account's own SIP domain (host of account.sipUri; '' before the account
+   * is set up) and policy's numbers.trustedHosts: only callers from these hosts
+   * match coworkers and VIPs by extension or number (numbers/caller-host.ts).
+   */
+  ownDomain: string;
+  trustedHosts: readonly string[];
   focusAction: SuppressAction;
   redirectTarget: string;
   voicemailTarget: string;

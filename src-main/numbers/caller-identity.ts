@@ -1,10 +1,13 @@
+import { isTrustedHost, trustedHostSet, type HostTrustRules } from './caller-host.js';
 import { parsePhoneText, type ParsedNumber } from './phone-number.js';
 import { parseAddress, sipKey, type AddressOfRecord } from './sip-uri.js';
 
 /**
  * Who is calling, as keys the directory can look up. Only the URI user (or a
  * trusted P-Asserted-Identity) counts: the display name is free text the
- * caller chooses, so it is not even part of the input type.
+ * caller chooses, so it is not even part of the input type. The same URI's
+ * host says whether the caller may claim coworkers and VIPs by extension or
+ * number (caller-host.ts).
  */
 export type PresentedCaller = {
   fromUri: string;
@@ -13,7 +16,7 @@ export type PresentedCaller = {
   assertedIdentity: string | null;
 };
 
-export type IdentityRules = {
+export type IdentityRules = HostTrustRules & {
   /**
    * Our trunk or PBX sets P-Asserted-Identity and strips it from untrusted
    * peers. When trusted it replaces From for matching (as Asterisk's
@@ -36,6 +39,13 @@ export type CallerIdentity = {
   digits: string | null;
   /** The country code is known, so only an exact E.164 comparison counts against another full number. */
   hasCountryCode: boolean;
+  /** The host of the address matched on (lowercased, no port); null for tel: URIs and a From that doesn't parse. */
+  host: string | null;
+  /**
+   * The host is the account's own SIP domain or a trusted host (caller-host.ts),
+   * so the caller may match coworkers and VIPs by extension or number.
+   */
+  hostTrusted: boolean;
 };
 
 export const ANONYMOUS_KEY = 'anonymous';
@@ -47,14 +57,17 @@ const NUMERIC_USER = /^\+?[0-9][0-9\-.()\s]*$/;
 
 export function callerIdentity(call: PresentedCaller, rules: IdentityRules): CallerIdentity {
   const asserted = rules.trustAssertedIdentity && call.assertedIdentity ? parseAddress(call.assertedIdentity) : undefined;
-  if (asserted !== undefined && asserted.user !== '') return identityOf(asserted, 'asserted-identity', rules.defaultRegion);
+  const trusted = trustedHostSet(rules);
+  if (asserted !== undefined && asserted.user !== '') return identityOf(asserted, 'asserted-identity', rules.defaultRegion, trusted);
   const from = parseAddress(call.fromUri) ?? { scheme: 'sip' as const, user: call.fromUser.trim(), host: null };
-  return identityOf(from, 'from', rules.defaultRegion);
+  return identityOf(from, 'from', rules.defaultRegion, trusted);
 }
 
-function identityOf(address: AddressOfRecord, source: CallerIdentity['source'], region: string): CallerIdentity {
+function identityOf(address: AddressOfRecord, source: CallerIdentity['source'], region: string, trusted: ReadonlySet<string>): CallerIdentity {
+  const host = address.host;
+  const hostTrusted = isTrustedHost(host, source, trusted);
   if (isAnonymous(address)) {
-    return { key: ANONYMOUS_KEY, source, anonymous: true, exactKeys: [], digits: null, hasCountryCode: false };
+    return { key: ANONYMOUS_KEY, source, anonymous: true, exactKeys: [], digits: null, hasCountryCode: false, host, hostTrusted };
   }
   const number = parseUser(address.user, region);
   const sip = sipKey(address);
@@ -69,6 +82,8 @@ function identityOf(address: AddressOfRecord, source: CallerIdentity['source'], 
     exactKeys,
     digits: number.kind === 'number' ? number.digits : null,
     hasCountryCode: number.kind === 'number' && number.e164 !== null,
+    host,
+    hostTrusted,
   };
 }
 

@@ -17,6 +17,13 @@ import { parseAddress, sipKey } from './sip-uri.js';
  * 3. at equal strength and list, the first entry in the list.
  * A blocked entry counts only on a conclusive hit (exact, 10 digits, or all
  * of a 7-digit entry); on weaker evidence the caller is not rejected.
+ *
+ * Where the caller may be (caller-host.ts): a coworker or VIP entry's
+ * extensions and numbers match only a caller whose host is trusted (the
+ * account's own SIP domain or policy's numbers.trustedHosts); its SIP URIs
+ * match exactly that URI from any host. The block list matches from any
+ * host. A caller refused for the host is a stranger; `foreignClaim` names
+ * whom they claimed to be, for the call log.
  */
 export type DirectoryList = 'blocked' | 'coworker' | 'vip';
 
@@ -37,19 +44,29 @@ export type DirectoryLists<E extends ListedContact = ListedContact> = {
   blocked: readonly E[];
 };
 
-export type DirectoryMatch<E extends ListedContact = ListedContact> = { list: DirectoryList; entry: E; via: MatchStrength };
+/** What of the entry matched: one of its extensions, numbers or SIP URIs. */
+export type ListedBy = 'extension' | 'number' | 'sip-uri';
+
+export type DirectoryMatch<E extends ListedContact = ListedContact> = { list: DirectoryList; entry: E; via: MatchStrength; by: ListedBy };
 
 /** A stored value that can never match, so the manager can fix it. */
 export type UnusableDirectoryValue = { list: DirectoryList; name: string; value: string; why: string };
 
 export type CompiledDirectory<E extends ListedContact = ListedContact> = {
+  /** The entry the caller is, by the rules above; undefined for a stranger. */
   lookup(caller: CallerIdentity): DirectoryMatch<E> | undefined;
+  /**
+   * The coworker or VIP the caller would be by extension or number, had they
+   * called from a trusted host; undefined when the host is trusted or nobody
+   * is claimed.
+   */
+  foreignClaim(caller: CallerIdentity): DirectoryMatch<E> | undefined;
   /** Entries compiled, over all lists. */
   readonly size: number;
   readonly unusable: readonly UnusableDirectoryValue[];
 };
 
-type Listed<E> = { list: DirectoryList; entry: E };
+type Listed<E> = { list: DirectoryList; entry: E; by: ListedBy };
 
 const listRank: Record<DirectoryList, number> = { blocked: 3, coworker: 2, vip: 1 };
 
@@ -62,33 +79,39 @@ export function compileDirectory<E extends ListedContact>(lists: DirectoryLists<
     ['vip', lists.vips],
   ];
   for (const [list, entries] of groups) {
-    for (const entry of entries) unusable.push(...indexEntry(index, { list, entry }, defaultRegion));
+    for (const entry of entries) unusable.push(...indexEntry(index, list, entry, defaultRegion));
   }
   return {
-    lookup: (caller) => (caller.anonymous ? undefined : bestMatch(index.hits(caller))),
+    lookup: (caller) => (caller.anonymous ? undefined : bestMatch(index.hits(caller).filter((hit) => admits(hit.value, caller)))),
+    foreignClaim: (caller) => (caller.anonymous || caller.hostTrusted ? undefined : bestMatch(index.hits(caller).filter((hit) => !admits(hit.value, caller)))),
     size: lists.blocked.length + lists.coworkers.length + lists.vips.length,
     unusable,
   };
 }
 
-function indexEntry<E extends ListedContact>(index: NumberIndex<Listed<E>>, listed: Listed<E>, region: string): UnusableDirectoryValue[] {
+/** Blocked entries and SIP URIs match from any host; a coworker's or VIP's extension or number only from a trusted one. */
+function admits<E>(listed: Listed<E>, caller: CallerIdentity): boolean {
+  return listed.list === 'blocked' || listed.by === 'sip-uri' || caller.hostTrusted;
+}
+
+function indexEntry<E extends ListedContact>(index: NumberIndex<Listed<E>>, list: DirectoryList, entry: E, region: string): UnusableDirectoryValue[] {
   const problems: UnusableDirectoryValue[] = [];
-  const problem = (value: string, why: string) => problems.push({ list: listed.list, name: listed.entry.name, value, why });
-  for (const ext of listed.entry.extensions ?? []) {
+  const problem = (value: string, why: string) => problems.push({ list, name: entry.name, value, why });
+  for (const ext of entry.extensions ?? []) {
     const trimmed = ext.trim();
     if (trimmed === '') problem(ext, 'is empty');
-    else index.addExact(`ext:${trimmed}`, listed);
+    else index.addExact(`ext:${trimmed}`, { list, entry, by: 'extension' });
   }
-  for (const number of listed.entry.numbers ?? []) {
+  for (const number of entry.numbers ?? []) {
     const parsed = parsePhoneText(number, region);
     if (parsed.kind === 'none') problem(number, parsed.why);
-    else index.addNumber(parsed, listed);
+    else index.addNumber(parsed, { list, entry, by: parsed.kind === 'extension' ? 'extension' : 'number' });
   }
-  for (const uri of listed.entry.sipUris ?? []) {
+  for (const uri of entry.sipUris ?? []) {
     const address = parseAddress(uri);
     const key = address && sipKey(address);
     if (key === undefined) problem(uri, 'is not a SIP URI like sip:jane@pbx.example.com');
-    else index.addExact(key, listed);
+    else index.addExact(key, { list, entry, by: 'sip-uri' });
   }
   return problems;
 }
@@ -104,5 +127,5 @@ function bestMatch<E extends ListedContact>(hits: IndexHit<Listed<E>>[]): Direct
       bestScore = score;
     }
   }
-  return best && { list: best.value.list, entry: best.value.entry, via: best.via };
+  return best && { list: best.value.list, entry: best.value.entry, via: best.via, by: best.value.by };
 }

@@ -9,7 +9,8 @@ import { parsePhoneText } from './phone-number.js';
  * A short number on a PSA contact ("2002") is an extension on the
  * customer's PBX, not ours: it is skipped, so that our own extension 2002
  * never passes for the ticket's contact. Matching otherwise follows
- * number-index.ts (exact E.164, then the last 10 digits, then the last 7).
+ * number-index.ts (exact E.164, then the last 10 digits, then the last 7),
+ * from any host: customers call in through carriers (caller-host.ts).
  */
 export type TicketContactMatch = { via: MatchStrength; number: string };
 

@@ -1,5 +1,6 @@
 import type { DirectoryEntry, FocusRules } from '../focus/types.js';
 import type { Account } from '../ipc/contract.js';
+import { parseAddress } from '../numbers/sip-uri.js';
 import type { SettingsValues } from './schema.js';
 import { toBusinessHours } from './business-hours.js';
 
@@ -8,6 +9,8 @@ export function toFocusRules(values: SettingsValues, systemTimeZone?: string): F
   return {
     defaultRegion: values['numbers.defaultRegion'],
     trustAssertedIdentity: values['numbers.trustAssertedIdentity'],
+    ownDomain: parseAddress(values['account.sipUri'])?.host ?? '',
+    trustedHosts: values['numbers.trustedHosts'],
     focusAction: values['focus.action'],
     redirectTarget: values['focus.redirectTarget'],
     voicemailTarget: values['focus.voicemailTarget'],

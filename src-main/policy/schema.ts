@@ -10,6 +10,7 @@ import {
   OptionalTimeZone,
   OptionalWsServer,
   RegionCode,
+  TrustedHost,
   VoicemailTarget,
   WeeklyHours,
 } from './value-schemas.js';
@@ -140,6 +141,12 @@ export const settingsRegistry = {
     z.boolean(),
     false,
     "Trust the PBX's P-Asserted-Identity header for the caller's number. Only when the PBX sets it.",
+  ),
+  'numbers.trustedHosts': setting(
+    'lockable',
+    z.array(TrustedHost).max(50),
+    [],
+    "Hosts besides the account's own SIP domain whose callers may match coworkers and VIPs by extension or number (hostnames or IP addresses).",
   ),
 
   'repeatCallers.threshold': setting(

@@ -74,6 +74,20 @@ export const BlockedCaller = z
 
 export const IceServers = z.array(IceServerSchema);
 
+/**
+ * A host whose callers may claim coworkers and VIPs by extension or number
+ * (numbers/caller-host.ts): a hostname or IP address, as in a SIP URI, an
+ * optional port ignored. Never a URI or a wildcard: each host is named.
+ */
+export const TrustedHost = z
+  .string()
+  .trim()
+  .max(253)
+  .regex(
+    /^((\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?)(:[0-9]{1,5})?|[0-9a-f]*:[0-9a-f:.]*:[0-9a-f:.]*)$/i,
+    'must be a hostname or IP address such as sbc.example.com or 203.0.113.10 (no sip:, no user, no wildcard)',
+  );
+
 /** ISO 3166 alpha-2, as libphonenumber-js knows it ("US", "GB", "DE"). */
 export const RegionCode = z
   .string()

@@ -148,13 +148,24 @@ export function identityOfNumberText(text: string, region: string): CallerIdenti
   const parsed: ParsedNumber = parsePhoneText(text, region);
   if (parsed.kind === 'none') return null;
   if (parsed.kind === 'extension') {
-    return { key: parsed.extension, source: 'from', anonymous: false, exactKeys: [`ext:${parsed.extension}`], digits: null, hasCountryCode: false };
+    return { key: parsed.extension, source: 'from', anonymous: false, exactKeys: [`ext:${parsed.extension}`], digits: null, hasCountryCode: false, ...NO_HOST };
   }
   const trimmed = text.trim();
   const exactKeys = parsed.e164 === null ? [] : [`tel:${parsed.e164}`];
   if (DIALABLE.test(trimmed)) exactKeys.push(`ext:${trimmed}`);
-  return { key: parsed.e164 ?? parsed.digits, source: 'from', anonymous: false, exactKeys, digits: parsed.digits, hasCountryCode: parsed.e164 !== null };
+  return {
+    key: parsed.e164 ?? parsed.digits,
+    source: 'from',
+    anonymous: false,
+    exactKeys,
+    digits: parsed.digits,
+    hasCountryCode: parsed.e164 !== null,
+    ...NO_HOST,
+  };
 }
+
+/** Typed or looked-up numbers name no host; they are matched against PSA contacts, never coworkers. */
+const NO_HOST = { host: null, hostTrusted: false } as const;
 
 export class CallerIndex {
   private readonly db: Db;

@@ -17,7 +17,7 @@ const POLICY = {
   'focus.redirectTarget': MANAGER,
   'numbers.defaultRegion': 'US',
   'numbers.trustAssertedIdentity': false,
-  'directory.coworkers': [{ name: 'Sam Okafor', extensions: ['2002'] }],
+  'directory.coworkers': [{ name: 'Sam Okafor', extensions: ['2002'], numbers: ['+1 312 555 0100'] }],
   'repeatCallers.threshold': 3,
   'repeatCallers.windowMinutes': 15,
 };
@@ -49,7 +49,11 @@ test.afterAll(async () => {
 });
 
 /** A SIPp call from `caller`; 'ring' expects 180 then hangs up (CANCEL), 'reject' expects a 3xx-6xx. */
-function callFrom(caller: string, expect: 'ring' | 'reject', extra: { calls?: number; assertedIdentity?: string } = {}): Promise<SippResult> {
+function callFrom(
+  caller: string,
+  expect: 'ring' | 'reject',
+  extra: { calls?: number; assertedIdentity?: string; callerHost?: string } = {},
+): Promise<SippResult> {
   return runSipp({
     kamailio,
     callee: 'tech1',
@@ -60,6 +64,7 @@ function callFrom(caller: string, expect: 'ring' | 'reject', extra: { calls?: nu
     ratePerSec: 5,
     timeoutMs: 30_000,
     ...(extra.assertedIdentity ? { assertedIdentity: extra.assertedIdentity } : {}),
+    ...(extra.callerHost ? { callerHost: extra.callerHost } : {}),
   });
 }
 
@@ -169,6 +174,28 @@ test.describe('focus from outside the window (web mode local endpoint)', () => {
     await page.waitForSelector('[data-testid=focus][data-mode=dnd]');
     expect((await callFrom('+15550196', 'reject')).responses[0]?.final).toBe(302);
     expect((await callFrom('2002', 'ring')).responses[0]?.ringing).toBe(true);
+    expect((await post('dnd/stop')).status).toBe(200);
+    await page.waitForSelector('[data-testid=focus][data-mode=off]');
+  });
+
+  test('a caller from a foreign host who claims a coworker’s extension or number is a stranger, and the log says so', async () => {
+    // Issue #15: sip:2002@evil.example rang through DND as Sam Okafor. Only the account's own domain
+    // (127.0.0.1 here: tech1's sipUri) or policy's numbers.trustedHosts may claim a coworker.
+    expect((await post('dnd/start?minutes=30')).status).toBe(200);
+    await page.waitForSelector('[data-testid=focus][data-mode=dnd]');
+    for (const caller of ['2002', '+13125550100']) {
+      const r = await callFrom(caller, 'reject', { callerHost: 'evil.example' });
+      expect(r.responses[0]?.final, `${caller}@evil.example`).toBe(302);
+      expect(r.responses[0]?.ringing).toBe(false);
+      expect(r.contacts302).toEqual([`<${MANAGER}>`]);
+    }
+    const ext = page.locator('[data-testid=quiet-call]', { hasText: "claims coworker Sam Okafor's extension from evil.example: treated as a stranger" });
+    const num = page.locator('[data-testid=quiet-call]', { hasText: "claims coworker Sam Okafor's number from evil.example: treated as a stranger" });
+    await expect(ext).toHaveCount(1);
+    await expect(num).toHaveCount(1);
+    // The same extension and number from the PBX's own domain (any port) still ring.
+    expect((await callFrom('2002', 'ring', { callerHost: '127.0.0.1' })).responses[0]).toMatchObject({ ringing: true, final: 487 });
+    expect((await callFrom('+13125550100', 'ring')).responses[0]).toMatchObject({ ringing: true, final: 487 });
     expect((await post('dnd/stop')).status).toBe(200);
     await page.waitForSelector('[data-testid=focus][data-mode=off]');
   });

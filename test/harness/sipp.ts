@@ -21,6 +21,11 @@ export interface SippOptions {
   assertedIdentity?: string;
   /** The From display name, quoted (default: the caller's user part, unquoted, as SIPp's scenarios send it). */
   displayName?: string;
+  /**
+   * Host[:port] of the From URI (default: SIPp's own 127.0.0.1:port). Only From changes: Via and Contact keep
+   * SIPp's address, so responses and in-dialog requests still reach it. Kamailio doesn't route on From.
+   */
+  callerHost?: string;
   /** Appended to every Call-ID of the run (SIPp's own "<n>-<pid>@<ip>" then "-<pad>"): a long Call-ID. */
   callIdPad?: string;
   scenario: SippScenario;
@@ -121,7 +126,9 @@ async function renderScenario(options: SippOptions): Promise<string> {
   const listen = options.listenMs ? `  <pause milliseconds="${Math.round(options.listenMs)}"/>\n` : '';
   const named =
     options.displayName === undefined ? template : template.replaceAll('From: [caller] <', `From: "${options.displayName.replace(/["\\]/g, '')}" <`);
-  return named
+  const hosted =
+    options.callerHost === undefined ? named : named.replaceAll('<sip:[caller]@[local_ip]:[local_port]>;tag=', `<sip:[caller]@${options.callerHost}>;tag=`);
+  return hosted
     .replace(/^[ \t]*<!-- HARNESS_EXTRA_HEADERS -->\n/m, headers)
     .replace(/^[ \t]*<!-- HARNESS_LISTEN -->\n/m, listen)
     .replace(/^[ \t]*<!-- HARNESS_PLAY_PCAP -->\n/m, play);

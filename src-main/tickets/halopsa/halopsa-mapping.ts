@@ -282,6 +282,9 @@ export function callerFromDigits(digits: string, region: string): CallerIdentity
     exactKeys: parsed.e164 === null ? [] : [`tel:${parsed.e164}`],
     digits: parsed.digits,
     hasCountryCode: parsed.e164 !== null,
+    // A number from the PSA names no host; it is matched against PSA contacts, never coworkers.
+    host: null,
+    hostTrusted: false,
   };
 }
 

@@ -145,6 +145,9 @@ export function callerFromDigits(digits: string, defaultRegion: string): CallerI
     exactKeys: [...exactKeys],
     digits: parsed.digits,
     hasCountryCode: parsed.e164 !== null,
+    // A number from the PSA names no host; it is matched against PSA contacts, never coworkers.
+    host: null,
+    hostTrusted: false,
   };
 }
 

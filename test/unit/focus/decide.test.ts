@@ -17,6 +17,8 @@ const NY_WEEKDAYS: BusinessHours = {
 const RULES: FocusRules = {
   defaultRegion: 'US',
   trustAssertedIdentity: false,
+  ownDomain: 'pbx.example.com',
+  trustedHosts: [],
   focusAction: 'redirect',
   redirectTarget: 'sip:manager@pbx.example.com',
   voicemailTarget: 'sip:*97@pbx.example.com',
@@ -429,6 +431,74 @@ describe('decide: repeat callers', () => {
   });
 });
 
+// ---- where the caller is -------------------------------------------------------
+
+describe('decide: coworkers and VIPs by extension or number only from our own domain or a trusted host', () => {
+  const EVIL = (user: string) => `sip:${user}@evil.example`;
+  const TO_MANAGER_DND = { ...TO_MANAGER, rule: 'dnd' } as const;
+  const COWORKER = { action: 'ring', rule: 'coworker', matched: 'coworker' } as const;
+
+  it.each<[string, Scenario, Expected]>([
+    ['own domain, extension: rings in DND', { from: 'sip:2002@pbx.example.com', focus: DND }, COWORKER],
+    ['own domain in another case and with a port', { from: 'sips:2002@PBX.EXAMPLE.COM:5061', focus: DND }, COWORKER],
+    ['own domain, number', { from: `sip:${DANA}@pbx.example.com`, focus: DND }, COWORKER],
+    ['foreign host, extension: a stranger', { from: EVIL('2002'), focus: DND }, TO_MANAGER_DND],
+    ['foreign host, number: a stranger', { from: EVIL(DANA), focus: DND }, TO_MANAGER_DND],
+    ['foreign host, number while focused on a ticket', { from: EVIL(DANA), focus: FOCUSED }, TO_MANAGER],
+    ['foreign host, VIP number: a stranger', { from: EVIL(VICTOR), focus: FOCUSED }, TO_MANAGER],
+    ['own domain, VIP number', { from: `sip:${VICTOR}@pbx.example.com`, focus: FOCUSED }, { action: 'ring', rule: 'vip' }],
+    ['a listed SIP URI matches exactly', { from: 'sip:Dana@pbx.example.com:5060', focus: DND }, COWORKER],
+    ['a listed SIP URI user on a foreign host is a stranger', { from: EVIL('dana'), focus: DND }, TO_MANAGER_DND],
+    ['a trusted host', { from: 'sip:2002@sbc.example.net', focus: DND, rules: { trustedHosts: ['sbc.example.net'] } }, COWORKER],
+    ['a trusted IP with a port', { from: 'sip:2002@203.0.113.10:5060', focus: DND, rules: { trustedHosts: ['203.0.113.10'] } }, COWORKER],
+    ['no account yet, so no own domain', { from: 'sip:2002@pbx.example.com', focus: DND, rules: { ownDomain: '' } }, TO_MANAGER_DND],
+    ["the ticket's contact from a carrier host", { from: `sip:${CAROL}@carrier.example.net`, focus: FOCUSED }, { action: 'ring', rule: 'ticket-contact' }],
+    ["the ticket's contact from any host, tel: too", { from: `tel:${CAROL}`, focus: FOCUSED }, { action: 'ring', rule: 'ticket-contact' }],
+    ['the block list from a foreign host', { from: EVIL(SPAM), focus: OFF }, REJECT],
+    ['the block list over a foreign claim of a blocked coworker number', { from: EVIL(EDDIE), focus: FOCUSED }, REJECT],
+    [
+      'a trusted PAI from our domain vouches for a foreign From',
+      { from: EVIL('2002'), assertedIdentity: '<sip:2002@pbx.example.com>', focus: DND, rules: { trustAssertedIdentity: true } },
+      COWORKER,
+    ],
+    [
+      'an untrusted PAI from our domain vouches for nothing',
+      { from: EVIL('2002'), assertedIdentity: '<sip:2002@pbx.example.com>', focus: DND },
+      TO_MANAGER_DND,
+    ],
+    [
+      'a trusted PAI from a foreign host is a stranger, whatever From says',
+      { from: 'sip:2002@pbx.example.com', assertedIdentity: '<sip:2002@evil.example>', focus: DND, rules: { trustAssertedIdentity: true } },
+      TO_MANAGER_DND,
+    ],
+    [
+      'a trusted tel: PAI: our PBX asserted it',
+      { from: 'sip:anonymous@anonymous.invalid', assertedIdentity: `<tel:${DANA}>`, focus: DND, rules: { trustAssertedIdentity: true } },
+      COWORKER,
+    ],
+  ])('%s', (_name, scenario, expected) => {
+    expectDecision(run(scenario), expected);
+  });
+
+  it('says plainly in the reason that a claimed coworker came from a foreign host', () => {
+    const d = run({ from: EVIL('2002'), focus: DND });
+    expect(d.reason).toBe(
+      "Sent to the service manager: do not disturb is on. The caller claims coworker Dana Desk's extension from evil.example: treated as a stranger (coworkers and VIPs are matched by extension or number only on calls from pbx.example.com or a trusted host).",
+    );
+    expect(d.matched).toBeUndefined();
+    expect(run({ from: EVIL(DANA), focus: DND }).reason).toContain("claims coworker Dana Desk's number from evil.example: treated as a stranger");
+    expect(run({ from: EVIL(VICTOR), focus: FOCUSED }).reason).toContain("claims VIP Victor, Acme CEO's number from evil.example: treated as a stranger");
+    expect(run({ from: `tel:${DANA}`, focus: DND }).reason).toContain("claims coworker Dana Desk's number from an address with no host: treated as a stranger");
+  });
+
+  it('says it when focus is off too, and not for a plain stranger, a match, or a block', () => {
+    expect(run({ from: EVIL('2002'), focus: OFF }).reason).toMatch(/^Rang: focus is off\. The caller claims coworker Dana Desk's extension from evil\.example/);
+    expect(run({ from: EVIL(STRANGER), focus: DND }).reason).toBe('Sent to the service manager: do not disturb is on.');
+    expect(run({ from: 'sip:2002@pbx.example.com', focus: DND }).reason).toBe('Rang: Dana Desk is a coworker.');
+    expect(run({ from: EVIL(SPAM), focus: OFF }).reason).toBe('Rejected: Spam Co is on the block list.');
+  });
+});
+
 // ---- who the caller is --------------------------------------------------------
 
 describe('decide: caller identity', () => {
@@ -436,9 +506,19 @@ describe('decide: caller identity', () => {
 
   it.each<[string, Scenario, Expected]>([
     [
-      'a trusted P-Asserted-Identity identifies a withheld coworker',
-      { from: withheld, assertedIdentity: `<sip:${DANA}@carrier.example.net>`, focus: FOCUSED, rules: { trustAssertedIdentity: true } },
+      'a trusted P-Asserted-Identity identifies a withheld coworker from a trusted host',
+      {
+        from: withheld,
+        assertedIdentity: `<sip:${DANA}@carrier.example.net>`,
+        focus: FOCUSED,
+        rules: { trustAssertedIdentity: true, trustedHosts: ['carrier.example.net'] },
+      },
       { action: 'ring', rule: 'coworker' },
+    ],
+    [
+      "a trusted P-Asserted-Identity's foreign host is judged like From's",
+      { from: withheld, assertedIdentity: `<sip:${DANA}@carrier.example.net>`, focus: FOCUSED, rules: { trustAssertedIdentity: true } },
+      TO_MANAGER,
     ],
     ['an untrusted P-Asserted-Identity is ignored', { from: withheld, assertedIdentity: `<sip:${DANA}@carrier.example.net>`, focus: FOCUSED }, TO_MANAGER],
     [

@@ -17,6 +17,8 @@ describe('callerIdentity', () => {
       exactKeys: ['tel:+15550101234', 'sip:+15550101234@pbx.example.com'],
       digits: '15550101234',
       hasCountryCode: true,
+      host: 'pbx.example.com',
+      hostTrusted: false,
     });
   });
 
@@ -64,6 +66,51 @@ describe('callerIdentity', () => {
     it('falls back to From when the trusted header is unreadable or empty', () => {
       const id = callerIdentity(from('sip:+15550101234@pbx.example.com', { assertedIdentity: 'not a uri' }), TRUSTING);
       expect(id).toMatchObject({ key: '+15550101234', source: 'from' });
+    });
+  });
+
+  describe("the caller's host (caller-host.ts)", () => {
+    const HOME = { ...US, ownDomain: 'PBX.example.com:5060', trustedHosts: ['SBC.example.net', '203.0.113.10', '[2001:db8::1]:5061'] };
+    const TRUSTING_HOME = { ...HOME, trustAssertedIdentity: true };
+
+    it.each<[string, string, boolean]>([
+      ["the account's own domain", 'sip:2002@pbx.example.com', true],
+      ['the own domain in another case and with a port', 'sips:2002@PBX.Example.COM:5061;transport=tls', true],
+      ['the own domain with a trailing dot', 'sip:2002@pbx.example.com.', true],
+      ['a trusted host, any case', 'sip:+13125550100@sbc.EXAMPLE.net', true],
+      ['a trusted IP with a port', 'sip:2002@203.0.113.10:5060', true],
+      ['a trusted IPv6 host', 'sip:2002@[2001:DB8::1]:5060', true],
+      ['a foreign host', 'sip:2002@evil.example', false],
+      ['a subdomain of the own domain', 'sip:2002@pbx.example.com.evil.example', false],
+      ['a parent of the own domain', 'sip:2002@example.com', false],
+      ['a tel: From, which names no host', 'tel:+13125550100', false],
+    ])('%s: trusted %s', (_what, uri, trusted) => {
+      expect(callerIdentity(from(uri), HOME).hostTrusted).toBe(trusted);
+    });
+
+    it('keeps the host it judged, lowercased and without port', () => {
+      expect(callerIdentity(from('sip:2002@Evil.Example:5060'), HOME)).toMatchObject({ host: 'evil.example', hostTrusted: false });
+    });
+
+    it('trusts nothing when no account is set up and policy names no host', () => {
+      expect(callerIdentity(from('sip:2002@pbx.example.com'), US).hostTrusted).toBe(false);
+    });
+
+    it("judges a trusted P-Asserted-Identity's host, not From's", () => {
+      const foreignPai = from('sip:2002@pbx.example.com', { assertedIdentity: '<sip:2002@evil.example>' });
+      expect(callerIdentity(foreignPai, TRUSTING_HOME)).toMatchObject({ source: 'asserted-identity', host: 'evil.example', hostTrusted: false });
+      const homePai = from('sip:2002@evil.example', { assertedIdentity: '<sip:2002@pbx.example.com>' });
+      expect(callerIdentity(homePai, TRUSTING_HOME)).toMatchObject({ source: 'asserted-identity', hostTrusted: true });
+    });
+
+    it('ignores an untrusted P-Asserted-Identity: From decides', () => {
+      const homePai = from('sip:2002@evil.example', { assertedIdentity: '<sip:2002@pbx.example.com>' });
+      expect(callerIdentity(homePai, HOME)).toMatchObject({ source: 'from', host: 'evil.example', hostTrusted: false });
+    });
+
+    it('trusts a tel: P-Asserted-Identity when policy trusts the header: our PBX asserted it', () => {
+      const telPai = from('sip:anonymous@anonymous.invalid', { assertedIdentity: '<tel:+13125550100>' });
+      expect(callerIdentity(telPai, TRUSTING_HOME)).toMatchObject({ source: 'asserted-identity', host: null, hostTrusted: true });
     });
   });
 

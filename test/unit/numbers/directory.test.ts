@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { callerIdentity } from '../../../src-main/numbers/caller-identity.js';
 import { compileDirectory, type DirectoryLists, type ListedContact } from '../../../src-main/numbers/directory.js';
 
-const rules = { trustAssertedIdentity: false, defaultRegion: 'US' };
-const caller = (uri: string) => callerIdentity({ fromUri: uri, fromUser: '', assertedIdentity: null }, rules);
+// The tables below call from the own domain or trusted hosts; "where the caller may be" covers the rest.
+const rules = { trustAssertedIdentity: false, defaultRegion: 'US', ownDomain: 'pbx.example.com', trustedHosts: ['trunk.example.net', 't'] };
+const caller = (uri: string, pai: string | null = null, more: Partial<typeof rules> = {}) =>
+  callerIdentity({ fromUri: uri, fromUser: '', assertedIdentity: pai }, { ...rules, ...more });
 const lists = (partial: Partial<DirectoryLists>): DirectoryLists => ({ coworkers: [], vips: [], blocked: [], ...partial });
 const who = (dir: ReturnType<typeof compileDirectory>, uri: string) => {
   const m = dir.lookup(caller(uri));
@@ -72,6 +74,105 @@ describe('compileDirectory: matching', () => {
       { list: 'vip', name: 'Odd', value: 'jane@pbx', why: 'is not a SIP URI like sip:jane@pbx.example.com' },
     ]);
     expect(bad.size).toBe(1);
+  });
+});
+
+describe('compileDirectory: where the caller may be (caller-host.ts)', () => {
+  const sam: ListedContact = { name: 'Sam Okafor', extensions: ['2002'], numbers: ['+1 312 555 0100'], sipUris: ['sip:sam@pbx.example.com'] };
+  const dir = compileDirectory(
+    lists({
+      coworkers: [sam, { name: 'Remote Rita', sipUris: ['sip:rita@home.example.org'] }],
+      vips: [{ name: 'Victor', numbers: ['+1 555 0199'], extensions: ['7001'] }],
+      blocked: [
+        { name: 'Spam', numbers: ['+1 312 555 0666'] },
+        { name: 'sip:bot@evil.example', sipUris: ['sip:bot@evil.example'] },
+      ],
+    }),
+    'US',
+  );
+  const HOME = { trustedHosts: [] };
+  const match = (uri: string, more: Partial<typeof rules> = HOME, pai: string | null = null) => {
+    const m = dir.lookup(caller(uri, pai, more));
+    return m && `${m.list}:${m.entry.name}:${m.by}`;
+  };
+  const claim = (uri: string, more: Partial<typeof rules> = HOME, pai: string | null = null) => {
+    const m = dir.foreignClaim(caller(uri, pai, more));
+    return m && `${m.list}:${m.entry.name}:${m.by}`;
+  };
+
+  it.each<[string, string, Partial<typeof rules>, string | undefined, string | undefined]>([
+    // what, From, rules, lookup, foreignClaim
+    ['own domain, extension', 'sip:2002@pbx.example.com', HOME, 'coworker:Sam Okafor:extension', undefined],
+    ['own domain, number', 'sip:+13125550100@pbx.example.com', HOME, 'coworker:Sam Okafor:number', undefined],
+    ['own domain, case and port aside', 'sip:2002@PBX.Example.com:5060', HOME, 'coworker:Sam Okafor:extension', undefined],
+    [
+      'own domain written with a port in the account',
+      'sip:2002@pbx.example.com',
+      { ...HOME, ownDomain: 'PBX.EXAMPLE.COM:5061' },
+      'coworker:Sam Okafor:extension',
+      undefined,
+    ],
+    ['foreign host, extension', 'sip:2002@evil.example', HOME, undefined, 'coworker:Sam Okafor:extension'],
+    ['foreign host, number', 'sip:+13125550100@evil.example', HOME, undefined, 'coworker:Sam Okafor:number'],
+    ['foreign host, number written nationally', 'sip:3125550100@evil.example', HOME, undefined, 'coworker:Sam Okafor:number'],
+    ['foreign host, VIP number', 'sip:+15550199@evil.example', HOME, undefined, 'vip:Victor:number'],
+    ['foreign host, VIP extension', 'sip:7001@evil.example', HOME, undefined, 'vip:Victor:extension'],
+    ['own domain, VIP extension', 'sip:7001@pbx.example.com', HOME, 'vip:Victor:extension', undefined],
+    ['foreign host, a port does not help', 'sip:2002@evil.example:5060', HOME, undefined, 'coworker:Sam Okafor:extension'],
+    ['a tel: From names no host', 'tel:+13125550100', HOME, undefined, 'coworker:Sam Okafor:number'],
+    ['a trusted host', 'sip:+13125550100@sbc.example.net', { trustedHosts: ['SBC.example.net'] }, 'coworker:Sam Okafor:number', undefined],
+    ['a trusted IP with a port', 'sip:2002@203.0.113.10:5080', { trustedHosts: ['203.0.113.10'] }, 'coworker:Sam Okafor:extension', undefined],
+    ['no own domain (no account), no trusted host', 'sip:2002@pbx.example.com', { ...HOME, ownDomain: '' }, undefined, 'coworker:Sam Okafor:extension'],
+    ['a listed SIP URI from its own host', 'sip:sam@pbx.example.com', HOME, 'coworker:Sam Okafor:sip-uri', undefined],
+    ['a listed SIP URI on a foreign host matches exactly that URI', 'sip:rita@home.example.org', HOME, 'coworker:Remote Rita:sip-uri', undefined],
+    ['a listed SIP URI user on another host is nobody', 'sip:rita@evil.example', HOME, undefined, undefined],
+    ['the block list, by number, from a foreign host', 'sip:+13125550666@evil.example', HOME, 'blocked:Spam:number', undefined],
+    ['the block list, by number, from the own domain', 'sip:+13125550666@pbx.example.com', HOME, 'blocked:Spam:number', undefined],
+    ['the block list, by SIP URI', 'sip:bot@evil.example', HOME, 'blocked:sip:bot@evil.example:sip-uri', undefined],
+    ['a stranger from a foreign host claims nobody', 'sip:+13125550999@evil.example', HOME, undefined, undefined],
+    ['anonymous claims nobody', 'sip:anonymous@anonymous.invalid', HOME, undefined, undefined],
+  ])('%s', (_what, uri, more, expected, claimed) => {
+    expect(match(uri, more)).toBe(expected);
+    expect(claim(uri, more)).toBe(claimed);
+  });
+
+  it.each<[string, string, string, Partial<typeof rules>, string | undefined, string | undefined]>([
+    // what, From, P-Asserted-Identity, rules, lookup, foreignClaim
+    [
+      'a trusted PAI from the own domain vouches for a foreign From',
+      'sip:2002@evil.example',
+      '<sip:2002@pbx.example.com>',
+      { ...HOME, trustAssertedIdentity: true },
+      'coworker:Sam Okafor:extension',
+      undefined,
+    ],
+    [
+      'a trusted PAI from a foreign host is foreign, whatever From says',
+      'sip:2002@pbx.example.com',
+      '<sip:2002@evil.example>',
+      { ...HOME, trustAssertedIdentity: true },
+      undefined,
+      'coworker:Sam Okafor:extension',
+    ],
+    [
+      'a trusted tel: PAI, asserted by our PBX',
+      'sip:anonymous@anonymous.invalid',
+      '<tel:+13125550100>',
+      { ...HOME, trustAssertedIdentity: true },
+      'coworker:Sam Okafor:number',
+      undefined,
+    ],
+    ['an untrusted PAI vouches for nothing', 'sip:2002@evil.example', '<sip:2002@pbx.example.com>', HOME, undefined, 'coworker:Sam Okafor:extension'],
+    ['an untrusted foreign PAI spoils nothing', 'sip:2002@pbx.example.com', '<sip:2002@evil.example>', HOME, 'coworker:Sam Okafor:extension', undefined],
+  ])('%s', (_what, uri, pai, more, expected, claimed) => {
+    expect(match(uri, more, pai)).toBe(expected);
+    expect(claim(uri, more, pai)).toBe(claimed);
+  });
+
+  it('a blocked number still beats a foreign claim of the same number on a coworker', () => {
+    const both = compileDirectory(lists({ coworkers: [sam], blocked: [{ name: 'Spoofed Sam', numbers: ['312 555 0100'] }] }), 'US');
+    expect(both.lookup(caller('sip:+13125550100@evil.example', null, HOME))).toMatchObject({ list: 'blocked' });
+    expect(both.lookup(caller('sip:+13125550100@pbx.example.com', null, HOME))).toMatchObject({ list: 'blocked' });
   });
 });
 

@@ -59,6 +59,12 @@ describe('the settings registry', () => {
     ['directory.blocked', ['call me'], false],
     ['directory.coworkers', [{ name: 'Dana' }], false],
     ['account.wsServer', 'http://pbx', false],
+    ['numbers.trustedHosts', ['sbc.example.net', 'PBX.example.com:5060', '203.0.113.10', '[2001:db8::1]:5061', '2001:db8::1', 'pbx.example.com.'], true],
+    ['numbers.trustedHosts', ['sip:2002@pbx.example.com'], false],
+    ['numbers.trustedHosts', ['*.example.com'], false],
+    ['numbers.trustedHosts', ['user@pbx.example.com'], false],
+    ['numbers.trustedHosts', ['pbx example.com'], false],
+    ['numbers.trustedHosts', [''], false],
   ] as const)('%s accepts %j: %s', (key, value, ok) => {
     expect(checkValue(settingsRegistry[key], value).ok).toBe(ok);
   });
@@ -114,6 +120,9 @@ describe('from settings to the focus rules', () => {
       repeat: { threshold: 3 },
     });
     expect(toAccount(values)).toBeNull();
+    expect(toFocusRules(values, 'UTC')).toMatchObject({ ownDomain: '', trustedHosts: [] });
+    const withAccount = { ...values, 'account.sipUri': 'sip:1001@PBX.Example.com:5061', 'numbers.trustedHosts': ['sbc.example.net'] };
+    expect(toFocusRules(withAccount, 'UTC')).toMatchObject({ ownDomain: 'pbx.example.com', trustedHosts: ['sbc.example.net'] });
     expect(toAccount({ ...values, 'account.wsServer': 'wss://pbx', 'account.sipUri': 'sip:1@pbx' })).toEqual({
       wsServer: 'wss://pbx',
       sipUri: 'sip:1@pbx',
