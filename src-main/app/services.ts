@@ -24,6 +24,7 @@ import { createSettingsDesk } from '../policy/settings-desk.js';
 import { createPolicySources } from '../policy/sources/create-sources.js';
 import { UserSettings } from '../policy/user-settings.js';
 import { openDatabase } from '../storage/database.js';
+import { tightenDataDir } from '../storage/private-files.js';
 import type { SecretStore } from '../storage/secret-store.js';
 import type { OpenSettingsFile } from '../storage/settings-file.js';
 import { createAttemptLogging } from '../tickets/attempt-logging.js';
@@ -75,7 +76,11 @@ export async function createServices(options: ServiceOptions) {
   // The settings desk comes before the phone desk; a saved account restarts the phone through this.
   let phoneRestart: () => Promise<void> = () => Promise.resolve();
 
-  // Storage and policy.
+  // Storage and policy. The data folder is made owner-only first, before anything in it is read or
+  // written; an install from before 0700/0600 is tightened here (storage/private-files.ts).
+  const tightened = tightenDataDir(options.dataDir);
+  if (tightened.changed.length > 0) log(`Made ${tightened.changed.length} file(s) and folder(s) in ${options.dataDir} readable by this user only.`);
+  if (tightened.failed.length > 0) log(`Warning: could not make these private (readable by this user only): ${tightened.failed.join(', ')}.`);
   const userSettings = new UserSettings(options.configPath ?? join(options.dataDir, 'settings.json'), options.secrets, log, options.openSettingsFile);
   await userSettings.load();
   if (userSettings.problem) log(`Settings problem: ${userSettings.problem.message}`);

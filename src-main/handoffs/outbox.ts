@@ -5,6 +5,7 @@ import { migrate, type Db } from '../storage/database.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../../src-shared/retry/backoff.js';
 import { messageOf } from '../../src-shared/errors.js';
 import { HANDOFF_KINDS, type HandoffKind } from '../../src-shared/vocabulary.js';
+import { redactText } from '../tickets/psa-redaction.js';
 
 /**
  * The durable outbox: every handoff to the PSA (create a ticket, add a note,
@@ -399,11 +400,17 @@ export class Outbox {
     const now = this.now();
     if (result.ok) {
       this.sql.markSent.run({ id: handoff.id, now, ticketId: result.ticketId ?? null, url: result.url ?? null });
-    } else if (result.retry === 'never') {
-      this.sql.markFailed.run({ id: handoff.id, now, msg: result.message });
+      this.emitId(handoff.id);
+      return;
+    }
+    // The last error is kept on disk and shown; psa-http already hid the credentials it sent, and
+    // this catches any a sender's own message carries (a thrown error quoting a header, a token in prose).
+    const msg = redactText(result.message);
+    if (result.retry === 'never') {
+      this.sql.markFailed.run({ id: handoff.id, now, msg });
     } else {
       const delay = backoffDelayMs(handoff.attempts, this.random, result.retryAfterMs, this.backoff);
-      this.sql.markRetry.run({ id: handoff.id, now, at: now + delay, msg: result.message });
+      this.sql.markRetry.run({ id: handoff.id, now, at: now + delay, msg });
     }
     this.emitId(handoff.id);
   }

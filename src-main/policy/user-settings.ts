@@ -15,6 +15,8 @@ import { flattenSettings, isPlainObject, nestSettings } from './flatten.js';
 import { resolveEffective } from './effective.js';
 import type { PolicyProblem } from './problems.js';
 import type { PolicyOrigin } from './sources/policy-source.js';
+import { PSA_REGISTRY, psaLabel } from '../tickets/psa-registry.js';
+import { psaSecretKey } from '../tickets/psa-factory.js';
 
 export type SettingsProblem = { path: string; message: string };
 export type UserValues = Partial<SettingsValues>;
@@ -73,10 +75,10 @@ export class UserSettings {
       else this.setProblems([{ origin: this.path, message: failure.message }], failure.message);
       return;
     }
-    const { password, rest } = takePassword(raw);
+    const { found, rest } = takeSecrets(raw);
     this.schemaRef = typeof raw.$schema === 'string' ? raw.$schema : undefined;
     this.readValues(rest);
-    if (password !== undefined) await this.movePasswordToSecrets(raw, password);
+    if (found.length > 0) await this.moveSecretsToStore(rest, found);
   }
 
   /** The account, devices and ICE servers in the shape services use. */
@@ -194,15 +196,21 @@ export class UserSettings {
     this.problem = { path: this.path, message: message ?? `${this.path} has settings Focusline can't use: ${detail}` };
   }
 
-  /** Stores the password safely, then removes it from the file and changes nothing else there. */
-  private async movePasswordToSecrets(raw: Record<string, unknown>, password: string): Promise<void> {
-    await this.secrets.set(SIP_PASSWORD_KEY, password);
+  /**
+   * Stores each secret found in the file safely, then rewrites the file
+   * without them and changes nothing else there. The values are never logged.
+   */
+  private async moveSecretsToStore(rest: Record<string, unknown>, found: readonly FoundSecret[]): Promise<void> {
+    for (const { secret, value } of found) await this.secrets.set(secret.key, value);
+    const names = listOf(found.map(({ secret }) => `the ${secret.label}`));
+    const one = found.length === 1;
     try {
-      this.settingsFile().store = withoutPassword(raw);
-      this.log(`Moved the SIP password from ${this.path} to the ${this.secrets.kind === 'os-keychain' ? 'OS keychain' : 'owner-only secrets file'}.`);
+      this.settingsFile().store = rest;
+      this.log(`Moved ${names} from ${this.path} to the ${this.secrets.kind === 'os-keychain' ? 'OS keychain' : 'owner-only secrets file'}.`);
     } catch (err) {
+      const them = one && found[0] ? `the ${found[0].secret.short}` : 'them';
       this.log(
-        `The SIP password was stored safely, but ${this.path} could not be rewritten without it: ${messageOf(err)}. Remove the password from that file by hand.`,
+        `${capitalized(names)} ${one ? 'was' : 'were'} stored safely, but ${this.path} could not be rewritten without ${one ? 'it' : 'them'}: ${messageOf(err)}. Remove ${them} from that file by hand.`,
       );
     }
   }
@@ -249,17 +257,79 @@ function inRegistryOrder(values: Record<string, unknown>): Record<string, unknow
   return Object.fromEntries(settingKeys.filter((k) => Object.hasOwn(values, k)).map((k) => [k, values[k]]));
 }
 
-/** `account.password`, nested or flat, is input only: it goes to the secret store, not into the settings. */
-function takePassword(raw: Record<string, unknown>): { password: string | undefined; rest: Record<string, unknown> } {
-  const rest = withoutPassword(raw);
-  const nested = isPlainObject(raw.account) ? raw.account.password : undefined;
-  const password = nested ?? raw['account.password'];
-  return { password: typeof password === 'string' && password !== '' ? password : undefined, rest };
+/** A secret someone may type into the settings file: where it is in the file, and its key in the secret store. */
+type FileSecret = { path: string; key: string; label: string; short: string };
+type FoundSecret = { secret: FileSecret; value: string };
+
+/**
+ * Secrets are input only in the settings file: the SIP password
+ * (`account.password`) and every PSA's secrets under their own key
+ * (`psa.rt.token`, `psa.connectwise.privateKey`, …; the names Settings → PSA
+ * stores them by). Found flat or nested, each goes to the secret store and
+ * out of the file; before, only the SIP password did, and a PSA key typed
+ * into the file stayed there in plaintext (security review, issue #15).
+ */
+const FILE_SECRETS: readonly FileSecret[] = [
+  { path: 'account.password', key: SIP_PASSWORD_KEY, label: 'SIP password', short: 'password' },
+  ...Object.values(PSA_REGISTRY).flatMap((psa) =>
+    psa.secrets.map(({ field, label }) => {
+      const name = `${psaLabel(psa.kind)} ${label.toLowerCase()}`;
+      return { path: psaSecretKey(psa.kind, field), key: psaSecretKey(psa.kind, field), label: name, short: name };
+    }),
+  ),
+];
+
+/** The file without any secret (empty ones too), and the non-empty secrets found. The nested form wins over a flat one, as it always did for the password. */
+function takeSecrets(raw: Record<string, unknown>): { found: FoundSecret[]; rest: Record<string, unknown> } {
+  let rest = raw;
+  const found: FoundSecret[] = [];
+  for (const secret of FILE_SECRETS) {
+    const taken = takePath(rest, secret.path.split('.'));
+    rest = taken.rest;
+    const value = taken.values.findLast((v): v is string => typeof v === 'string' && v !== '');
+    if (value !== undefined) found.push({ secret, value });
+  }
+  return { found, rest };
 }
 
-function withoutPassword(raw: Record<string, unknown>): Record<string, unknown> {
-  const { 'account.password': _flat, ...rest } = raw;
-  if (!isPlainObject(rest.account)) return rest;
-  const { password: _nested, ...account } = rest.account;
-  return { ...rest, account };
+/**
+ * Removes a dotted key however it is written (`"a.b.c"`, `{"a": {"b": {"c"}}}`
+ * or a mix), returning every value it had, flat forms first and the most nested last. A group left
+ * empty by the removal is dropped; everything else stays exactly as it was.
+ */
+function takePath(obj: Record<string, unknown>, segments: readonly string[]): { rest: Record<string, unknown>; values: unknown[] } {
+  const values: unknown[] = [];
+  let rest = obj;
+  for (let i = segments.length; i >= 1; i--) {
+    const name = segments.slice(0, i).join('.');
+    if (!Object.hasOwn(rest, name)) continue;
+    if (i === segments.length) {
+      const { [name]: value, ...others } = rest;
+      values.push(value);
+      rest = others;
+      continue;
+    }
+    const child = rest[name];
+    if (!isPlainObject(child)) continue;
+    const inner = takePath(child, segments.slice(i));
+    if (inner.values.length === 0) continue;
+    values.push(...inner.values);
+    const { [name]: _old, ...others } = rest;
+    rest = Object.keys(inner.rest).length > 0 ? { ...others, [name]: inner.rest } : others;
+    // Keep the group where it was in the file, not moved to the end.
+    rest = Object.fromEntries(
+      Object.keys(obj)
+        .filter((k) => Object.hasOwn(rest, k))
+        .map((k) => [k, rest[k]]),
+    );
+  }
+  return { rest, values };
+}
+
+function listOf(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

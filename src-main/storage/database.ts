@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from './private-files.js';
 
 export type Db = Database.Database;
 
@@ -13,8 +14,13 @@ export type Migration = { id: string; sql: string };
  * which is what "no call is lost" needs; the write volume (a row per call) is tiny.
  */
 export function openDatabase(dataDir: string, fileName = 'focusline.db'): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, fileName));
+  ensurePrivateDir(dataDir);
+  const path = join(dataDir, fileName);
+  // SQLite creates the file 0644 and gives its -wal and -shm the main file's mode, so the file is
+  // made 0600 before SQLite opens it; then all three are owner-only from the first byte.
+  if (!existsSync(path)) closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+  if (process.platform !== 'win32') chmodSync(path, PRIVATE_FILE_MODE);
+  const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.js';
 
 export class JsonFileError extends Error {
   constructor(
@@ -32,7 +33,7 @@ export async function readJsonFile(path: string): Promise<unknown> {
  * either the old file or the new one — never half of each.
  */
 export async function writeJsonFileAtomic(path: string, value: unknown, mode = 0o644): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const handle = await open(tmp, 'w', mode);
   try {
@@ -44,7 +45,8 @@ export async function writeJsonFileAtomic(path: string, value: unknown, mode = 0
   await rename(tmp, path);
 }
 
+/** Appends one line to a private file (0600 when it is created: the lines are the user's data, e.g. the call history). */
 export async function appendLine(path: string, line: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, line.endsWith('\n') ? line : line + '\n', { flag: 'a', encoding: 'utf8' });
+  await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+  await writeFile(path, line.endsWith('\n') ? line : line + '\n', { flag: 'a', encoding: 'utf8', mode: PRIVATE_FILE_MODE });
 }

@@ -5,6 +5,7 @@ import { migrate, type Db } from '../storage/database.js';
 import type { CallerIndex } from './caller-index.js';
 import { PsaError, type PsaAdapter, type PsaPage, type PsaPerson } from './psa.js';
 import { messageOf } from '../../src-shared/errors.js';
+import { redactText } from './psa-redaction.js';
 
 /**
  * Keeps the local caller index filled from the PSA: pages through
@@ -369,7 +370,8 @@ export class DirectorySync {
     const delay = backoffDelayMs(runner.failures, this.random, error.retryAfterMs, this.backoff);
     const at = this.now() + delay;
     runner.retryAt = at;
-    this.sql.transientError.run({ psaKey: this.psaKey, kind, msg: message, now: this.now() });
+    // Stored on disk: a PSA's message is redacted again here, as the outbox's last error is.
+    this.sql.transientError.run({ psaKey: this.psaKey, kind, msg: redactText(message), now: this.now() });
     runner.cancelTimer = this.clock.setTimer(new Date(at), () => {
       runner.cancelTimer = undefined;
       this.kick(kind);
@@ -379,7 +381,7 @@ export class DirectorySync {
 
   /** closePass: the saved cursor is useless (stuck paging), so the next try starts a fresh pass. */
   private stopWithError(kind: SyncKind, message: string, closePass: boolean): void {
-    this.sql.stopped.run({ psaKey: this.psaKey, kind, msg: message, inPass: closePass ? 0 : 1, now: this.now() });
+    this.sql.stopped.run({ psaKey: this.psaKey, kind, msg: redactText(message), inPass: closePass ? 0 : 1, now: this.now() });
     this.runner(kind).retryAt = undefined;
     this.emit(kind);
   }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { parseRetryAfter } from '../../src-shared/retry/backoff.js';
 import { PsaError } from './psa.js';
 import { messageOf } from '../../src-shared/errors.js';
+import { MAX_ECHO_CHARS, redactAndCut, redactText, redactValue, requestSecrets } from './psa-redaction.js';
 
 /**
  * The one way adapters talk HTTP: Node's fetch with a timeout and the
@@ -24,8 +25,10 @@ export type PsaRequest<T> = {
   timeoutMs?: number;
   /** Vendor name for messages: "ConnectWise said…" */
   vendor: string;
-  /** Turns a vendor's 4xx body into a readable reason (e.g. CW's `errors[].message`). */
+  /** Turns a vendor's 4xx body into a readable reason (e.g. CW's `errors[].message`). It is given the body already redacted. */
   describeError?: (status: number, body: unknown) => string | undefined;
+  /** Secrets this request doesn't carry in a header, form field or URL but that an answer must not repeat (e.g. the other half of a key pair). */
+  secrets?: readonly string[];
 };
 
 export type PsaResponse<T> = { status: number; headers: Headers; data: T };
@@ -55,6 +58,10 @@ export async function psaRequest<T = unknown>(
     }
   }
 
+  // Whatever the PSA answers is a message we log and store, so our own credentials are looked for in it (psa-redaction.ts).
+  const secrets = [...requestSecrets({ url: request.url, headers, body: request.body }, decodeBase64), ...(request.secrets ?? [])];
+  const redact = (message: string) => redactText(message, secrets);
+
   let response: Response;
   let text: string;
   try {
@@ -63,7 +70,7 @@ export async function psaRequest<T = unknown>(
   } catch (error) {
     if (request.signal?.aborted) throw new PsaError('cancelled', `${vendor}: the request was cancelled.`, { cause: error });
     if (timeout.aborted) throw new PsaError('timeout', `${vendor} did not answer within ${formatSeconds(timeoutMs)}.`, { cause: error });
-    throw new PsaError('unavailable', `Can't reach ${vendor} at ${hostOf(request.url)}: ${networkReason(error)}. Check the URL and your network.`, {
+    throw new PsaError('unavailable', redact(`Can't reach ${vendor} at ${hostOf(request.url)}: ${networkReason(error)}. Check the URL and your network.`), {
       cause: error,
     });
   }
@@ -74,7 +81,7 @@ export async function psaRequest<T = unknown>(
     if (!parsed.ok) {
       throw new PsaError(
         'malformed',
-        `${vendor} answered with something that isn't JSON (${describeBody(text, response.headers)}). Is the URL pointing at the API?`,
+        redact(`${vendor} answered with something that isn't JSON (${describeBody(text, response.headers, secrets)}). Is the URL pointing at the API?`),
         {
           status: response.status,
         },
@@ -82,23 +89,28 @@ export async function psaRequest<T = unknown>(
     }
     const result = request.schema.safeParse(parsed.value);
     if (!result.success) {
-      throw new PsaError('malformed', `${vendor} answered in an unexpected shape: ${firstIssue(result.error)}.`, { status: response.status });
+      throw new PsaError('malformed', redact(`${vendor} answered in an unexpected shape: ${firstIssue(result.error)}.`), { status: response.status });
     }
     return { status: response.status, headers: response.headers, data: result.data };
   }
-  throw errorFor(response, parsed.ok ? parsed.value : text, request, now());
+  // Redacted before anything reads it, and the whole message again after: an adapter's describeError may quote the body its own way.
+  const answered = parsed.ok ? redactValue(parsed.value, secrets) : redactText(text, secrets);
+  const error = errorFor(response, answered, request, now(), secrets);
+  throw new PsaError(error.kind, redact(error.message), { status: error.status, retryAfterMs: error.retryAfterMs });
 }
 
-function errorFor<T>(response: Response, body: unknown, request: PsaRequest<T>, now: Date): PsaError {
+function errorFor<T>(response: Response, body: unknown, request: PsaRequest<T>, now: Date, secrets: readonly string[]): PsaError {
   const { status } = response;
   const { vendor } = request;
-  const reason = request.describeError?.(status, body) ?? genericReason(body);
+  const described = request.describeError?.(status, body);
+  const reason = described !== undefined ? redactAndCut(described, secrets) : genericReason(body);
   const suffix = reason ? `: ${reason}` : '.';
   const skew = clockSkewMs(response.headers.get('date'), now);
   if (status >= 300 && status < 400) {
     return new PsaError(
       'not-found',
-      `${vendor} redirected the request to ${response.headers.get('location') ?? 'another address'}. Use the API's address in the PSA URL setting.`,
+      // A Location may carry a token in its query; cut and redacted like a body.
+      `${vendor} redirected the request to ${redactAndCut(response.headers.get('location') ?? 'another address', secrets)}. Use the API's address in the PSA URL setting.`,
       { status },
     );
   }
@@ -160,9 +172,13 @@ function firstIssue(error: z.ZodError): string {
   return `${path}: ${issue.message}`;
 }
 
-function describeBody(text: string, headers: Headers): string {
+function describeBody(text: string, headers: Headers, secrets: readonly string[]): string {
   const type = headers.get('content-type') ?? 'no content type';
-  return text.trimStart().startsWith('<') ? `an HTML page, ${type}` : `${type}: ${truncate(text.trim(), 60)}`;
+  return text.trimStart().startsWith('<') ? `an HTML page, ${type}` : `${type}: ${redactAndCut(text.trim(), secrets, 60)}`;
+}
+
+function decodeBase64(text: string): string {
+  return Buffer.from(text, 'base64').toString('utf8');
 }
 
 export function clockSkewMs(dateHeader: string | null, now: Date): number | undefined {
@@ -206,6 +222,6 @@ function pathOf(url: string | URL): string {
   }
 }
 
-function truncate(text: string, max = 200): string {
+function truncate(text: string, max = MAX_ECHO_CHARS): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

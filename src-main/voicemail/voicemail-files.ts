@@ -1,5 +1,6 @@
 import { mkdir, open, rename, stat, truncate, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../storage/private-files.js';
 
 /**
  * The few disk operations voicemail needs, each durable when it resolves:
@@ -25,8 +26,9 @@ export async function writeAtDurably(path: string, offset: number, bytes: Uint8A
 
 /** Creates an empty file (replacing any leftover) and makes its directory entry durable. */
 export async function createEmptyDurably(path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const handle = await open(path, 'w');
+  await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+  // A caller's voice: owner-only (0600) from creation, not tightened afterwards.
+  const handle = await open(path, 'w', PRIVATE_FILE_MODE);
   try {
     await handle.sync();
   } finally {
@@ -40,10 +42,11 @@ export async function createEmptyDurably(path: string): Promise<void> {
  * or the new one, never half of each.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    const handle = await open(tmp, 'w');
+    // Greetings and recordings are the tech's and callers' voices: owner-only (0600) from creation.
+    const handle = await open(tmp, 'w', PRIVATE_FILE_MODE);
     try {
       await handle.writeFile(bytes);
       await handle.sync();

@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { migrate, type Db } from '../storage/database.js';
+import { PRIVATE_DIR_MODE } from '../storage/private-files.js';
 import { diskError, VoicemailError } from './voicemail-errors.js';
 import { createEmptyDurably, extensionFor, removeIfPresent, sizeOrNull, truncateDurably, writeAtDurably } from './voicemail-files.js';
 import { GreetingStore, type GreetingAudio, type GreetingSummary, type SaveGreeting } from './voicemail-greetings.js';
@@ -398,7 +399,7 @@ export class VoicemailStore {
 
   private async startup(): Promise<void> {
     try {
-      await mkdir(this.dir, { recursive: true });
+      await mkdir(this.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     } catch (error) {
       throw diskError('create the voicemail folder', this.dir, error);
     }

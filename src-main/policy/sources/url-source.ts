@@ -19,6 +19,10 @@ const CacheSchema = z.object({ url: z.string(), etag: z.string().optional(), fet
 type Cached = z.infer<typeof CacheSchema>;
 
 type Held = Cached & { layers: Layers };
+
+/** Hops followed before giving up; a policy server needs one or two (http→https, a moved file), a loop needs a bound. */
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 type Layers = { managed: Record<string, unknown>; recommended: Record<string, unknown>; problems: PolicyProblem[] };
 type Outcome =
   { kind: 'document'; document: PolicyDocument; etag?: string } | { kind: 'not-modified' } | { kind: 'failed'; message: string; retryAfterMs?: number };
@@ -153,8 +157,9 @@ export class UrlPolicySource implements RemotePolicySource {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.held?.etag) headers['if-none-match'] = this.held.etag;
     try {
-      const response = await this.fetchImpl(target.url, { headers, signal, redirect: 'follow' });
-      return await this.outcomeOf(response, target.url);
+      const fetched = await this.fetchFollowingAllowedRedirects(target.url, headers, signal);
+      if (fetched.kind === 'failed') return fetched;
+      return await this.outcomeOf(fetched.response);
     } catch (err) {
       const reason = (err as Error).name === 'TimeoutError' ? 'it did not answer in time' : describeFetchError(err);
       return { kind: 'failed', message: `Couldn't fetch the policy: ${reason}.` };
@@ -163,10 +168,43 @@ export class UrlPolicySource implements RemotePolicySource {
     }
   }
 
-  private async outcomeOf(response: Response, url: string): Promise<Outcome> {
-    if (response.url && response.url !== url && !isAllowedPolicyUrl(response.url)) {
-      return { kind: 'failed', message: `The policy URL redirected to ${response.url}, which is not https; it is not used.` };
+  /**
+   * Redirects are followed by hand: fetch's own following would connect to
+   * the target before we could look at it, so a policy server (or whoever
+   * answers for it) could make Focusline request any address, plain http
+   * included. Each hop's target must pass the rules policy.url itself
+   * passes, and may not step down from https to http.
+   */
+  private async fetchFollowingAllowedRedirects(
+    url: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<{ kind: 'response'; response: Response } | { kind: 'failed'; message: string }> {
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      const response = await this.fetchImpl(current, { headers, signal, redirect: 'manual' });
+      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+      if (location === null) return { kind: 'response', response };
+      await response.body?.cancel();
+      if (hop >= MAX_REDIRECTS) return { kind: 'failed', message: `The policy URL redirected more than ${MAX_REDIRECTS} times; it is not used.` };
+      let next: URL;
+      try {
+        next = new URL(location, current);
+      } catch {
+        return { kind: 'failed', message: `The policy URL redirected to an address that isn't a URL (${location.slice(0, 200)}); it is not followed.` };
+      }
+      const downgrade = next.protocol === 'http:' && new URL(current).protocol === 'https:';
+      if (!isAllowedPolicyUrl(next.href) || downgrade) {
+        return {
+          kind: 'failed',
+          message: `The policy URL redirected to ${next.origin}, which is not an https:// address (http:// only to this computer); it is not followed.`,
+        };
+      }
+      current = next.href;
     }
+  }
+
+  private async outcomeOf(response: Response): Promise<Outcome> {
     if (response.status === 304 && this.held) return { kind: 'not-modified' };
     if (response.status === 429 || response.status === 503) {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.clock.now());

@@ -230,3 +230,50 @@ describe('policy from a URL named by the policy folder, end to end', () => {
     }
   });
 });
+
+describe('redirects from the policy URL', () => {
+  /** A server on `host` that counts requests and answers by path: /to?url redirects there, /loop redirects to itself, else the document. */
+  async function redirectingServer(host: string) {
+    const hits: string[] = [];
+    const server: Server = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/to') return void res.writeHead(302, { location: url.searchParams.get('url') ?? '/' }).end();
+      if (url.pathname === '/loop') return void res.writeHead(307, { location: '/loop' }).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ managed: { 'focus.action': 'busy' } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
+    servers.push(server);
+    return { hits, base: `http://${host}:${(server.address() as AddressInfo).port}` };
+  }
+
+  it('checks the target before following: a redirect to a forbidden address is never requested', async () => {
+    const policy = await redirectingServer('127.0.0.1');
+    // 127.0.0.2 is this computer too, but not an address policy.url may name over http, so nothing may reach it.
+    const forbidden = await redirectingServer('127.0.0.2');
+    const url = `${policy.base}/to?url=${encodeURIComponent(`${forbidden.base}/policy.json`)}`;
+    const { source: s } = await source(url);
+    await s.refresh();
+    expect(forbidden.hits).toEqual([]);
+    const read = await s.read();
+    expect(read.enforced).toEqual([]);
+    expect(read.problems).toEqual([{ origin: url, message: expect.stringContaining(`redirected to ${forbidden.base}, which is not an https:// address`) }]);
+  });
+
+  it('follows a redirect to an allowed address', async () => {
+    const policy = await redirectingServer('127.0.0.1');
+    const url = `${policy.base}/to?url=${encodeURIComponent('/moved/policy.json')}`;
+    const { source: s } = await source(url);
+    await s.refresh();
+    expect(policy.hits).toEqual(['/to?url=%2Fmoved%2Fpolicy.json', '/moved/policy.json']);
+    expect((await s.read()).enforced[0]?.values).toEqual({ 'focus.action': 'busy' });
+  });
+
+  it('stops after a bounded number of hops', async () => {
+    const policy = await redirectingServer('127.0.0.1');
+    const { source: s } = await source(`${policy.base}/loop`);
+    await s.refresh();
+    expect(policy.hits).toHaveLength(6);
+    expect((await s.read()).problems[0]?.message).toMatch(/redirected more than 5 times/);
+  });
+});

@@ -120,6 +120,32 @@ describe('user settings beyond the account', () => {
     await expect(settings.setValue('focus.nope', 1)).rejects.toThrow(/not a Focusline setting/);
   });
 
+  it('moves PSA secrets found in the settings file into the secret store and out of the file, flat or nested', async () => {
+    const path = join(await dir(), 'settings.json');
+    const secrets = new InMemorySecretStore();
+    const logs: string[] = [];
+    await writeFile(
+      path,
+      JSON.stringify({
+        psa: { kind: 'rt', url: 'https://rt.example.com', rt: { token: '1-14-rt-secret-token' } },
+        'psa.connectwise.privateKey': 'cw-private-key',
+        focus: { action: 'busy' },
+      }),
+    );
+    const settings = new UserSettings(path, secrets, (m) => logs.push(m));
+    await settings.load();
+    expect(secrets.values.get('psa.rt.token')).toBe('1-14-rt-secret-token');
+    expect(secrets.values.get('psa.connectwise.privateKey')).toBe('cw-private-key');
+    const text = await readFile(path, 'utf8');
+    expect(text).not.toContain('rt-secret-token');
+    expect(text).not.toContain('cw-private-key');
+    expect(JSON.parse(text)).toEqual({ psa: { kind: 'rt', url: 'https://rt.example.com' }, focus: { action: 'busy' } });
+    // The rest of the file still applies, and the secrets are neither reported as unknown settings nor logged.
+    expect(settings.userValues).toMatchObject({ 'psa.kind': 'rt', 'psa.url': 'https://rt.example.com', 'focus.action': 'busy' });
+    expect(settings.problems).toEqual([]);
+    expect(logs).toEqual([`Moved the ConnectWise PSA private key and the Request Tracker auth token from ${path} to the OS keychain.`]);
+  });
+
   it('moves the password out without touching the rest of the file', async () => {
     const path = join(await dir(), 'settings.json');
     const secrets = new InMemorySecretStore();

@@ -86,3 +86,54 @@ describe('psaRequest', () => {
     expect(((await cancelled) as PsaError).kind).toBe('cancelled');
   });
 });
+
+describe('psaRequest and what a PSA echoes back', () => {
+  const token = '1-14-0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+  const echo = (status: number, render: (auth: string) => string, headers: Record<string, string> = {}): FetchLike => {
+    return async (_url, init) => {
+      const auth = (init?.headers as Record<string, string>)['authorization'] ?? '';
+      return new Response(render(auth), { status, headers });
+    };
+  };
+  const request = (fetchImpl: FetchLike, extra: { describeError?: (s: number, b: unknown) => string | undefined; secrets?: string[] } = {}) =>
+    psaRequest(
+      { url: 'https://psa.example/api/tickets/1', vendor: 'ExamplePSA', headers: { authorization: `token ${token}` }, ...extra },
+      fetchImpl,
+      () => NOW,
+    ).then(
+      () => {
+        throw new Error('expected a failure');
+      },
+      (e: unknown) => e as PsaError,
+    );
+
+  it.each([
+    ['a 401 text body', echo(401, (auth) => `Bad credentials: ${auth}`)],
+    ['a 500 JSON body', echo(500, (auth) => JSON.stringify({ message: `crashed handling Authorization: ${auth}` }))],
+    ['a JSON body with the token in a member', echo(400, (auth) => JSON.stringify({ error: 'bad', request: { headers: { Authorization: auth } } }))],
+    ['a redirect Location', echo(302, () => '', { location: `https://login.example/?token=${token}` })],
+  ])('keeps the token out of the message for %s', async (_what, fetchImpl) => {
+    const error = await request(fetchImpl, { describeError: (_s, body) => JSON.stringify(body) });
+    expect(error).toBeInstanceOf(PsaError);
+    expect(error.message).not.toContain(token);
+    expect(error.message).not.toContain(token.slice(-12));
+  });
+
+  it('says what was wrong, with the token replaced', async () => {
+    const error = await request(echo(401, (auth) => `Bad credentials: ${auth}`));
+    expect(error.message).toBe('ExamplePSA refused the credentials (401): Bad credentials: [redacted] Check the key or token in Settings → PSA.');
+  });
+
+  it('hides secrets the adapter names that the request does not carry', async () => {
+    const error = await request(
+      echo(500, () => 'the other key was other-half-of-the-key'),
+      { secrets: ['other-half-of-the-key'] },
+    );
+    expect(error.message).toBe('ExamplePSA had a server error (500): the other key was [redacted]');
+  });
+
+  it('cuts a long echoed body', async () => {
+    const error = await request(echo(500, () => 'x'.repeat(5000)));
+    expect(error.message.length).toBeLessThan(260);
+  });
+});
