@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserAgent, type Session } from 'sip.js';
-import { cleanSubject, parseSipfrag, referTo, referToReplacing } from '../../../src-main/phone/refer.js';
+import { cleanSubject, isInternalTarget, parseSipfrag, referTo, referToReplacing } from '../../../src-main/phone/refer.js';
 
 describe('REFER progress (message/sipfrag)', () => {
   it.each([
@@ -47,5 +47,25 @@ describe('Subject', () => {
     ['x'.repeat(300), 'x'.repeat(200)],
   ])('%j → %j', (text, clean) => {
     expect(cleanSubject(text)).toBe(clean);
+  });
+});
+
+describe('internal targets (a far end’s REFER is followed only to these; the ticket’s subject goes only to these)', () => {
+  it.each([
+    ['sip:tech2@pbx.example.com', true],
+    ['sip:reception@PBX.example.com', true],
+    ['sip:2002@pbx.example.com:5060', true],
+    ['sip:99@pbx.example.com', true],
+    ['sip:+449001234567@pbx.example.com', false],
+    ['sip:0044900123@pbx.example.com', false],
+    ['sip:1234567@pbx.example.com', false],
+    ['sip:tech2@evil.example', false],
+    ['sip:9@pbx.example.com', false],
+  ])('%s → %s', (uri, internal) => {
+    expect(isInternalTarget(UserAgent.makeURI(uri)!, 'pbx.example.com')).toBe(internal);
+  });
+
+  it('nothing is internal without an account', () => {
+    expect(isInternalTarget(UserAgent.makeURI('sip:tech2@pbx.example.com')!, '')).toBe(false);
   });
 });
