@@ -4,11 +4,14 @@ import { messageOf } from '../../src-shared/errors.js';
 import type { Account, IceServer, MwiView, RegistrationState } from '../ipc/contract.js';
 import { MwiSubscription, toMwiView, type MwiUpdate } from './mwi-subscription.js';
 import { reconnectDelayMs } from './reconnect-delay.js';
+import { inspectIncoming, unmarkOutgoing, type GateVerdict } from './sip-gate.js';
 import { isFatalRejection, rejectionMessage, unreachableMessage } from './registration-errors.js';
 
 const REGISTER_EXPIRES_S = 300;
 /** sip.js answers 480 by itself after this; above policy's longest ring timeout (300 s), so policy's timeout decides. */
 const SIPJS_NO_ANSWER_TIMEOUT_S = 330;
+/** The option tags sip.js supports as configured below (it always adds "outbound"); a Require of anything else gets 420. */
+const SUPPORTED_OPTION_TAGS = ['outbound', 'replaces'];
 
 /** What the phone needs to register. The password stays in main. */
 export type PhoneCredentials = {
@@ -79,6 +82,11 @@ export class Registration {
   }
 
   /**
+   * Every incoming message goes through the SIP gate (sip-gate.ts) first:
+   * it answers malformed or unsupported requests itself (400, 405, 406, 415,
+   * 416, 420, 501, 505, 513), drops what RFC 3261 says to drop, and gives
+   * RFC 2543 requests a transaction key, so sip.js only sees what it handles
+   * right. The key is taken out of what we send again (unmarkOutgoing).
    * sip.js rethrows whatever its message handling throws into the socket's
    * message event, where nothing would catch it in main. Some parseable but
    * hostile requests do throw (an INVITE whose Replaces names the MWI
@@ -89,13 +97,30 @@ export class Registration {
     const transport = ua.transport;
     const deliver = transport.onMessage;
     if (!deliver) return;
+    const send = transport.send.bind(transport);
+    transport.send = (message: string) => send(unmarkOutgoing(message));
     transport.onMessage = (message: string) => {
+      const firstLine = message.split('\r\n', 1)[0]?.slice(0, 200) ?? '';
+      let verdict: GateVerdict;
       try {
-        deliver(message);
+        verdict = inspectIncoming(message, { supported: SUPPORTED_OPTION_TAGS });
       } catch (error) {
-        this.ports.log(
-          `Dropped a SIP message Focusline could not handle (${messageOf(error).slice(0, 200)}): ${message.split('\r\n', 1)[0]?.slice(0, 200) ?? ''}`,
-        );
+        this.ports.log(`The SIP gate failed (${messageOf(error).slice(0, 200)}); passing on: ${firstLine}`);
+        verdict = { kind: 'pass', message };
+      }
+      if (verdict.kind === 'drop') {
+        this.ports.log(`Dropped a SIP message: ${verdict.reason}: ${firstLine}`);
+        return;
+      }
+      if (verdict.kind === 'answer') {
+        this.ports.log(`Answered ${verdict.status} ${verdict.reason}: ${firstLine}`);
+        transport.send(verdict.response).catch((error: unknown) => this.ports.log(`Could not send ${verdict.status}: ${messageOf(error)}`));
+        return;
+      }
+      try {
+        deliver(verdict.message);
+      } catch (error) {
+        this.ports.log(`Dropped a SIP message Focusline could not handle (${messageOf(error).slice(0, 200)}): ${firstLine}`);
       }
     };
   }
