@@ -64,6 +64,12 @@ const GEN_VALUE = '[A-Za-z0-9\\-.!%*_+`\'~:[\\]]+|"(?:[^"\\\\]|\\\\.)*"';
 /** One generic-param, the text between two semicolons. */
 const PARAM = new RegExp(`^[ \\t]*[A-Za-z0-9\\-.!%*_+\`'~]+[ \\t]*(=[ \\t]*(${GEN_VALUE})[ \\t]*)?$`);
 const LWS = /[ \t]+/g;
+/** user [":" password] of a SIP URI (RFC 3261 §25.1): unreserved, escaped and user-unreserved characters. */
+const SIP_USER = /^[A-Za-z0-9\-_.!~*'()&=+$,;?/%:]+$/;
+/** hostname, IPv4address or IPv6reference, then an optional port ('_' allowed: it is common in real host names). */
+const HOSTPORT = /^(?:[A-Za-z0-9\-_.]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+/** URIs are ASCII (RFC 3986 §2): anything else must be %-escaped. */
+const URI = /^[A-Za-z][A-Za-z0-9+\-.]*:[!-~]+$/;
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -89,11 +95,11 @@ class Reject {
 export function inspectIncoming(raw: string, options: GateOptions): GateVerdict {
   const tag = options.newTag ?? randomTag;
   const tooLarge = raw.length > MAX_SIP_MESSAGE_CHARS;
-  const text = tooLarge ? raw.slice(0, MAX_SIP_MESSAGE_CHARS) : raw;
-  const end = text.indexOf('\r\n\r\n');
+  // An oversized message's headers are still read in full (one linear pass), so its Via, wherever it is, gets the 513.
+  const end = raw.indexOf('\r\n\r\n');
   const complete = end >= 0;
-  const head = complete ? text.slice(0, end) : text.replace(/(\r\n)+$/, '');
-  const body = complete ? text.slice(end + 4) : '';
+  const head = complete ? raw.slice(0, end) : (tooLarge ? raw.slice(0, MAX_SIP_MESSAGE_CHARS) : raw).replace(/(\r\n)+$/, '');
+  const body = complete ? raw.slice(end + 4) : '';
   const rawLines = head.split('\r\n');
   const startLine = rawLines[0] ?? '';
 
@@ -180,6 +186,8 @@ function parseHeaders(lines: string[]): { headers: Header[]; malformed?: string 
   const headers: Header[] = [];
   let malformed: string | undefined;
   for (const line of lines) {
+    // Lines end in CRLF (RFC 3261 §7.3.1); sip.js silently drops a message with a bare CR or LF in its header section.
+    if (/[\r\n]/.test(line)) malformed ??= 'bare CR or LF in a header line';
     if (line.startsWith(' ') || line.startsWith('\t')) {
       const last = headers[headers.length - 1];
       if (last) last.value += ` ${line.trim()}`;
@@ -213,7 +221,13 @@ function checkRequestLine(line: string): void {
   if (scheme[1]!.toLowerCase() !== 'sip') throw new Reject(416, `URI scheme ${scheme[1]!.slice(0, 40)} is not supported`);
   if (/[<>"\s]/.test(uri)) throw new Reject(400, 'malformed Request-URI');
   // The user part may hold '?'; header fields come after the host (RFC 3261 §19.1.1, §19.1.5).
-  if (uri.slice(uri.lastIndexOf('@') + 1).includes('?')) throw new Reject(400, 'header fields in the Request-URI');
+  const at = uri.lastIndexOf('@');
+  if (uri.slice(at + 1).includes('?')) throw new Reject(400, 'header fields in the Request-URI');
+  // sip.js throws on an empty host ("sip:@") and silently drops a user or host it cannot parse (non-ASCII, "%00" after the host).
+  const user = at >= 0 ? uri.slice(uri.indexOf(':') + 1, at) : undefined;
+  const hostport = (at >= 0 ? uri.slice(at + 1) : uri.slice(uri.indexOf(':') + 1)).split(';', 1)[0]!;
+  if (user !== undefined && !SIP_USER.test(user)) throw new Reject(400, 'malformed user in the Request-URI');
+  if (!HOSTPORT.test(hostport)) throw new Reject(400, 'malformed host in the Request-URI');
 }
 
 function checkHeaders(method: string, headers: Header[], body: string, options: GateOptions): void {
@@ -223,6 +237,8 @@ function checkHeaders(method: string, headers: Header[], body: string, options: 
   for (const name of MANDATORY) if (!count.has(name)) throw new Reject(400, `missing ${headerName(name)}`);
   const value = (name: string) => headers.find((h) => h.name === name)?.value;
 
+  // callid = word ["@" word]: printable ASCII; sip.js silently drops anything else.
+  if (!/^[!-~]+$/.test(value('call-id') ?? '')) throw new Reject(400, 'malformed Call-ID');
   const cseq = parseCSeq(value('cseq') ?? '');
   if (!cseq) throw new Reject(400, 'malformed CSeq');
   if (cseq.method !== method) throw new Reject(400, 'CSeq method does not match the request method');
@@ -304,12 +320,12 @@ function checkNameAddr(value: string, name: string): void {
     const gt = rest.indexOf('>', lt);
     if (gt < 0) throw new Reject(400, `unbalanced angle brackets in ${name}`);
     const uri = rest.slice(lt + 1, gt);
-    if (!/^[A-Za-z][A-Za-z0-9+\-.]*:\S+$/.test(uri)) throw new Reject(400, `malformed URI in ${name}`);
+    if (!URI.test(uri)) throw new Reject(400, `malformed URI in ${name}`);
     params = rest.slice(gt + 1).trim();
   } else {
     const semi = rest.indexOf(';');
     const uri = (semi >= 0 ? rest.slice(0, semi) : rest).trim();
-    if (!/^[A-Za-z][A-Za-z0-9+\-.]*:\S+$/.test(uri)) throw new Reject(400, `malformed URI in ${name}`);
+    if (!URI.test(uri)) throw new Reject(400, `malformed URI in ${name}`);
     // RFC 3261 §20: a URI with a comma, semicolon or question mark needs angle brackets.
     if (uri.includes('?') || uri.includes(',')) throw new Reject(400, `${name} URI with header fields needs angle brackets`);
     params = semi >= 0 ? rest.slice(semi) : '';
@@ -378,8 +394,11 @@ function repairRfc2543(raw: string, method: string, headers: Header[]): GateVerd
 function answer(reject: Reject, headers: Header[], newTag: () => string): GateVerdict {
   const reason = reject.status === 400 ? `Bad Request (${sanitizeReason(reject.detail)})` : REASONS[reject.status]!;
   const lines = [`SIP/2.0 ${reject.status} ${reason}`];
-  for (const h of headers) if (h.name === 'via') lines.push(`Via: ${h.value}`);
-  const first = (name: string) => headers.find((h) => h.name === name)?.value;
+  for (const h of headers) if (h.name === 'via') lines.push(`Via: ${oneLine(h.value)}`);
+  const first = (name: string) => {
+    const value = headers.find((h) => h.name === name)?.value;
+    return value === undefined ? undefined : oneLine(value);
+  };
   const from = first('from');
   const to = first('to');
   const callId = first('call-id');
@@ -390,6 +409,11 @@ function answer(reject: Reject, headers: Header[], newTag: () => string): GateVe
   if (cseq !== undefined) lines.push(`CSeq: ${cseq}`);
   lines.push(...reject.extra, 'Content-Length: 0', '', '');
   return { kind: 'answer', status: reject.status, reason, response: lines.join('\r\n') };
+}
+
+/** A copied header value never carries a bare CR or LF into our answer (it would split the header there). */
+function oneLine(value: string): string {
+  return value.replace(/[\r\n]/g, ' ');
 }
 
 /** Reason-Phrase characters only (RFC 3261 §25.1), no CR/LF. */

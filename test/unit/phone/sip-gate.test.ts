@@ -72,6 +72,17 @@ describe('SIP gate', () => {
     ['an INVITE that accepts no SDP (sdp01)', request({ Accept: 'text/nobodyKnowsThis' }), '406'],
     ['wsinv-style folding and LWS', request({ CSeq: '0009\r\n  INVITE', Via: 'SIP  /   2.0\r\n /UDP\r\n    192.0.2.2;branch=390skdjuw' }), 'pass'],
     ['no empty line after the headers (baddn)', request().replace(/\r\n\r\n$/, '\r\n'), '400'],
+    ['an empty host in the Request-URI (sip.js throws)', request({ '@': 'INVITE sip:@ SIP/2.0' }), '400'],
+    ['no host in the Request-URI', request({ '@': 'INVITE sip: SIP/2.0' }), '400'],
+    ['%00 after the Request-URI host', request({ '@': 'INVITE sip:user@example.com%00%00 SIP/2.0' }), '400'],
+    ['an unclosed IPv6 reference in the Request-URI', request({ '@': 'INVITE sip:[::1user@example.com SIP/2.0' }), '400'],
+    ['a non-ASCII Request-URI user', request({ '@': 'INVITE sip:useré@example.com SIP/2.0' }), '400'],
+    ['an IPv6 Request-URI host with a port and parameters', request({ '@': 'INVITE sip:user@[2001:db8::10]:5070;transport=ws SIP/2.0' }), 'pass'],
+    ['a user with password and escapes', request({ '@': 'INVITE sip:%61lice:pw@example.com SIP/2.0' }), 'pass'],
+    ['a non-ASCII From URI', request({ From: '<sip:callér@example.net>;tag=f1' }), '400'],
+    ['a non-ASCII Call-ID', request({ 'Call-ID': 'c1😀@example.net' }), '400'],
+    ['a bare CR in the display name', request({ From: '"Fuzz\rCaller" <sip:caller@example.net>;tag=f1' }), '400'],
+    ['a bare LF in the display name', request({ To: 'Fuzz\nCaller <sip:user@example.com>' }), '400'],
     ['a request without Via', request({ Via: null }), 'drop'],
     ['a malformed ACK', request({ '@': 'ACK sip:user@example.com SIP/7.0', CSeq: '1 ACK' }), 'drop'],
     ['a valid response', 'SIP/2.0 200 OK\r\nVia: SIP/2.0/WSS x.invalid;branch=z9hG4bKx\r\nCSeq: 1 OPTIONS\r\n\r\n', 'pass'],
@@ -147,9 +158,17 @@ describe('SIP gate', () => {
     expect(key(ack)).toBe(key(verdict));
   });
 
+  it('never echoes a bare CR or LF into an answer', () => {
+    const verdict = inspectIncoming(request({ From: '"A\nContent-Length: 0\n\nB" <sip:caller@example.net>;tag=f1' }), OPTIONS);
+    expect(verdict.kind === 'answer' && verdict.response).toContain('\r\nFrom: "A Content-Length: 0  B" <sip:caller@example.net>;tag=f1\r\n');
+  });
+
   it('answers an oversized request 513 and stays linear on hostile input', () => {
     const big = request({}, 'x'.repeat(MAX_SIP_MESSAGE_CHARS));
     expect(outcome(inspectIncoming(big, OPTIONS))).toBe('513');
+    // Its Via beyond the first 64 KB still gets the answer.
+    const viaLast = request({ Via: null, 'X-Big': 'a'.repeat(MAX_SIP_MESSAGE_CHARS), v: 'SIP/2.0/WSS pbx.example.com;branch=z9hG4bKlate' });
+    expect(outcome(inspectIncoming(viaLast, OPTIONS))).toBe('513');
     const hostile = [
       request({ Via: `SIP/2.0/UDP h;${'a='.repeat(20_000)}` }),
       request({ From: `"${'\\"'.repeat(20_000)} <sip:a@b>` }),
