@@ -11,7 +11,9 @@ const REGISTER_EXPIRES_S = 300;
 /** sip.js answers 480 by itself after this; above policy's longest ring timeout (300 s), so policy's timeout decides. */
 const SIPJS_NO_ANSWER_TIMEOUT_S = 330;
 /** The option tags sip.js supports as configured below (it always adds "outbound"); a Require of anything else gets 420. */
-const SUPPORTED_OPTION_TAGS = ['outbound', 'replaces'];
+// 100rel: sip.js answers reliable provisionals itself; timer: a session refresh is an ordinary re-INVITE or UPDATE
+// to us. Carriers and PBXs (Asterisk with session timers) require them; a 420 would turn their calls away.
+export const SUPPORTED_OPTION_TAGS = ['outbound', 'replaces', '100rel', 'timer'];
 
 /** What the phone needs to register. The password stays in main. */
 export type PhoneCredentials = {

@@ -157,7 +157,8 @@ function markRfc2543Transaction(raw: string, startLine: string, headers: Header[
   let at = raw.indexOf('\r\n') + 2;
   while (at < headEnd) {
     const lineEnd = raw.indexOf('\r\n', at);
-    const colon = raw.indexOf(':', at);
+    // Within this line only: a search past it would make many colon-less folded lines quadratic.
+    const colon = raw.slice(at, lineEnd).indexOf(':') + at;
     const name = colon > at && colon < lineEnd ? raw.slice(at, colon).trim().toLowerCase() : '';
     if (name === 'via' || name === 'v') {
       let end = lineEnd;
@@ -173,7 +174,8 @@ function markRfc2543Transaction(raw: string, startLine: string, headers: Header[
 
 function inspectResponse(raw: string, statusLine: string, lines: string[], tooLarge: boolean): GateVerdict {
   if (tooLarge) return { kind: 'drop', reason: 'response too large (RFC 3261 §18.1.2: malformed responses are discarded)' };
-  const status = /^SIP\/2\.0 (\d+) /.exec(statusLine);
+  // The reason phrase may be empty ("SIP/2.0 200"): still a response to match.
+  const status = /^SIP\/2\.0 (\d+)(?: |$)/.exec(statusLine);
   if (!status || status[1]!.length !== 3) return { kind: 'drop', reason: 'malformed status line (RFC 3261 §18.1.2: malformed responses are discarded)' };
   const { headers } = parseHeaders(lines.slice(1));
   const cseq = headers.find((h) => h.name === 'cseq');

@@ -10,7 +10,9 @@ export function toFocusRules(values: SettingsValues, systemTimeZone?: string): F
     defaultRegion: values['numbers.defaultRegion'],
     trustAssertedIdentity: values['numbers.trustAssertedIdentity'],
     ownDomain: parseAddress(values['account.sipUri'])?.host ?? '',
-    trustedHosts: values['numbers.trustedHosts'],
+    // The PBX the phone registers with often sends its own IP or internal name as the From host
+    // (Asterisk PJSIP without from_domain, FreeSWITCH), not the account's domain: its callers are ours too.
+    trustedHosts: [...values['numbers.trustedHosts'], ...wsServerHost(values['account.wsServer'])],
     focusAction: values['focus.action'],
     redirectTarget: values['focus.redirectTarget'],
     voicemailTarget: values['focus.voicemailTarget'],
@@ -42,4 +44,14 @@ export function toAccount(values: SettingsValues): Account | null {
     authUser: values['account.authUser'],
     displayName: values['account.displayName'],
   };
+}
+
+/** The host of the PBX's WebSocket address (wss://pbx.example.com:8089/ws → pbx.example.com), if it has one. */
+function wsServerHost(wsServer: string): string[] {
+  try {
+    const host = new URL(wsServer).hostname;
+    return host ? [host] : [];
+  } catch {
+    return [];
+  }
 }

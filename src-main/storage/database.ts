@@ -19,7 +19,11 @@ export function openDatabase(dataDir: string, fileName = 'focusline.db'): Db {
   // SQLite creates the file 0644 and gives its -wal and -shm the main file's mode, so the file is
   // made 0600 before SQLite opens it; then all three are owner-only from the first byte.
   if (!existsSync(path)) closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
-  if (process.platform !== 'win32') chmodSync(path, PRIVATE_FILE_MODE);
+  try {
+    if (process.platform !== 'win32') chmodSync(path, PRIVATE_FILE_MODE);
+  } catch {
+    // Someone else's file (a shared FOCUSLINE_DATA_DIR): the phone still starts; tightenDataDir() says what to fix.
+  }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

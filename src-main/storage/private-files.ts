@@ -33,8 +33,13 @@ function posix(platform: NodeJS.Platform): boolean {
 /** Creates `dir` (and parents) owner-only; an existing folder is tightened too. */
 export function ensurePrivateDir(dir: string, platform: NodeJS.Platform = process.platform): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  // mkdir's mode is cut by the umask and ignored for a folder that exists already.
-  if (posix(platform)) chmodSync(dir, PRIVATE_DIR_MODE);
+  // mkdir's mode is cut by the umask and ignored for a folder that exists already. A folder that isn't
+  // ours (a FOCUSLINE_DATA_DIR someone else owns) is left as it is: never fatal, tightenDataDir() reports it.
+  try {
+    if (posix(platform)) chmodSync(dir, PRIVATE_DIR_MODE);
+  } catch {
+    // reported by tightenDataDir()
+  }
 }
 
 export type Tightened = { changed: string[]; failed: string[] };

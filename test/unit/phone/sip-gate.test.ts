@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SUPPORTED_OPTION_TAGS } from '../../../src-main/phone/registration.js';
 import { inspectIncoming, MAX_SIP_MESSAGE_CHARS, RFC2543_BRANCH_MARK, unmarkOutgoing, type GateVerdict } from '../../../src-main/phone/sip-gate.js';
 
 const OPTIONS = { supported: ['outbound', 'replaces'], newTag: () => 'gate1' };
@@ -86,6 +87,7 @@ describe('SIP gate', () => {
     ['a request without Via', request({ Via: null }), 'drop'],
     ['a malformed ACK', request({ '@': 'ACK sip:user@example.com SIP/7.0', CSeq: '1 ACK' }), 'drop'],
     ['a valid response', 'SIP/2.0 200 OK\r\nVia: SIP/2.0/WSS x.invalid;branch=z9hG4bKx\r\nCSeq: 1 OPTIONS\r\n\r\n', 'pass'],
+    ['a response with an empty reason phrase', 'SIP/2.0 200\r\nVia: SIP/2.0/WSS x.invalid;branch=z9hG4bKx\r\nCSeq: 1 OPTIONS\r\n\r\n', 'pass'],
     ['a 10-digit status code (bigcode)', 'SIP/2.0 4294967301 better not break the receiver\r\nCSeq: 1 OPTIONS\r\n\r\n', 'drop'],
     ['a response with a huge CSeq (scalarlg)', 'SIP/2.0 503 Service Unavailable\r\nCSeq: 36893488147419103232 OPTIONS\r\n\r\n', 'drop'],
   ];
@@ -180,4 +182,13 @@ describe('SIP gate', () => {
     for (const message of hostile) expect(['400', 'drop', '513']).toContain(outcome(inspectIncoming(message, OPTIONS)));
     expect(performance.now() - started).toBeLessThan(500);
   });
+});
+
+describe('what real PBXs and carriers send', () => {
+  it.each(['100rel', 'timer', '100rel, timer'])(
+    'Require: %s passes (sip.js answers reliable provisionals; a session refresh is an ordinary re-INVITE)',
+    (tags) => {
+      expect(outcome(inspectIncoming(request({ Require: tags }), { supported: SUPPORTED_OPTION_TAGS, newTag: () => 'gate1' }))).toBe('pass');
+    },
+  );
 });

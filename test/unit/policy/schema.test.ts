@@ -123,6 +123,9 @@ describe('from settings to the focus rules', () => {
     expect(toFocusRules(values, 'UTC')).toMatchObject({ ownDomain: '', trustedHosts: [] });
     const withAccount = { ...values, 'account.sipUri': 'sip:1001@PBX.Example.com:5061', 'numbers.trustedHosts': ['sbc.example.net'] };
     expect(toFocusRules(withAccount, 'UTC')).toMatchObject({ ownDomain: 'pbx.example.com', trustedHosts: ['sbc.example.net'] });
+    // The PBX the phone registers with is trusted too: it often sends its own IP or name as the From host.
+    const withServer = { ...withAccount, 'account.wsServer': 'wss://10.0.0.5:8089/ws' };
+    expect(toFocusRules(withServer, 'UTC')).toMatchObject({ trustedHosts: ['sbc.example.net', '10.0.0.5'] });
     expect(toAccount({ ...values, 'account.wsServer': 'wss://pbx', 'account.sipUri': 'sip:1@pbx' })).toEqual({
       wsServer: 'wss://pbx',
       sipUri: 'sip:1@pbx',
