@@ -11,7 +11,7 @@
 // a run that is not the default one prints its results and leaves the files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { SipFuzzRig, describeOutcome, type FuzzOutcome } from '../test/harness/sip-fuzz-rig.js';
+import { SipFuzzRig, describeOutcome, statusHistogram, type FuzzOutcome } from '../test/harness/sip-fuzz-rig.js';
 
 const DEFAULT_COUNT = 20_000;
 const DEFAULT_SEEDS = [4475, 0x5eed, 20261207];
@@ -113,11 +113,7 @@ function toMarkdown(doc: {
   startRssMb: number;
   rows: Row[];
 }): string {
-  const hist = (h: Record<string, number>) =>
-    Object.entries(h)
-      .sort(([a], [b]) => Number(a) - Number(b))
-      .map(([s, n]) => `${s}×${n}`)
-      .join(' ');
+  const hist = statusHistogram;
   const lines = [
     `# SIP fuzzing: long run (${doc.stamp})`,
     '',

@@ -45,7 +45,8 @@ export function shownNumber(call: Pick<CallOnRecord, 'callerNumber'>): string {
 }
 
 /** "sip:+15550101@pbx;user=phone" → "+15550101": what the tech would dial back. */
-function dialableNumber(uri: string): string {
+/** The user part of a caller's SIP or tel URI: what the tech would dial back. */
+export function dialableNumber(uri: string): string {
   const m = /^(?:sips?|tel):([^@;?]+)/i.exec(uri);
   return m?.[1] ?? uri;
 }

@@ -1,3 +1,4 @@
+import { dialableNumber } from './call-caller.js';
 import type { HistoryEntry } from '../ipc/contract.js';
 
 /**
@@ -7,7 +8,9 @@ import type { HistoryEntry } from '../ipc/contract.js';
  */
 export function callNoteText(entry: HistoryEntry, summary: string): string {
   const who =
-    entry.remoteName && entry.remoteName !== numberOf(entry.remoteUri) ? `${entry.remoteName} (${numberOf(entry.remoteUri)})` : numberOf(entry.remoteUri);
+    entry.remoteName && entry.remoteName !== dialableNumber(entry.remoteUri)
+      ? `${entry.remoteName} (${dialableNumber(entry.remoteUri)})`
+      : dialableNumber(entry.remoteUri);
   const start = new Date(entry.answeredAt ?? entry.startedAt);
   const end = new Date(entry.endedAt);
   const talked = entry.answeredAt === null ? 'not connected' : duration(end.getTime() - start.getTime());
@@ -16,11 +19,6 @@ export function callNoteText(entry: HistoryEntry, summary: string): string {
   const text = summary.trim();
   if (text) lines.push('', text);
   return lines.join('\n');
-}
-
-function numberOf(uri: string): string {
-  const match = /^sips?:([^@;]+)@/i.exec(uri);
-  return match ? decodeURIComponent(match[1] ?? '') : uri;
 }
 
 function duration(ms: number): string {

@@ -101,28 +101,32 @@ export class Registration {
     if (!deliver) return;
     const send = transport.send.bind(transport);
     transport.send = (message: string) => send(unmarkOutgoing(message));
+    // Only for the log: the incoming call's path doesn't pay for it.
+    const firstLine = (message: string) => {
+      const end = message.indexOf('\r\n');
+      return message.slice(0, end === -1 ? 200 : Math.min(end, 200));
+    };
     transport.onMessage = (message: string) => {
-      const firstLine = message.split('\r\n', 1)[0]?.slice(0, 200) ?? '';
       let verdict: GateVerdict;
       try {
         verdict = inspectIncoming(message, { supported: SUPPORTED_OPTION_TAGS });
       } catch (error) {
-        this.ports.log(`The SIP gate failed (${messageOf(error).slice(0, 200)}); passing on: ${firstLine}`);
+        this.ports.log(`The SIP gate failed (${messageOf(error).slice(0, 200)}); passing on: ${firstLine(message)}`);
         verdict = { kind: 'pass', message };
       }
       if (verdict.kind === 'drop') {
-        this.ports.log(`Dropped a SIP message: ${verdict.reason}: ${firstLine}`);
+        this.ports.log(`Dropped a SIP message: ${verdict.reason}: ${firstLine(message)}`);
         return;
       }
       if (verdict.kind === 'answer') {
-        this.ports.log(`Answered ${verdict.status} ${verdict.reason}: ${firstLine}`);
+        this.ports.log(`Answered ${verdict.status} ${verdict.reason}: ${firstLine(message)}`);
         transport.send(verdict.response).catch((error: unknown) => this.ports.log(`Could not send ${verdict.status}: ${messageOf(error)}`));
         return;
       }
       try {
         deliver(verdict.message);
       } catch (error) {
-        this.ports.log(`Dropped a SIP message Focusline could not handle (${messageOf(error).slice(0, 200)}): ${firstLine}`);
+        this.ports.log(`Dropped a SIP message Focusline could not handle (${messageOf(error).slice(0, 200)}): ${firstLine(message)}`);
       }
     };
   }

@@ -36,13 +36,32 @@ export type FuzzOutcome = {
 /** What is kept of a sent mutation (not its text: a long run would hold gigabytes). */
 type Pending = { message: Omit<FuzzMessage, 'text'>; viaIntact: boolean; sample?: string; status?: number };
 
-function header(message: string, ...names: string[]): string | undefined {
+/** A header's value from a message we received (its header section only), by any of its names (long and compact). */
+export function header(message: string, ...names: string[]): string | undefined {
   for (const line of message.split('\r\n')) {
     if (line === '') return undefined;
     const colon = line.indexOf(':');
     if (colon > 0 && names.includes(line.slice(0, colon).trim().toLowerCase())) return line.slice(colon + 1).trim();
   }
   return undefined;
+}
+
+/** A registrar's 200 OK to a REGISTER: the test's PBX takes every registration for 300 s. */
+export function registrarAnswer(register: string): string {
+  const to = header(register, 'to', 't') ?? '';
+  const copy = ['via', 'from', 'call-id', 'cseq'].map(
+    (n) => `${n === 'call-id' ? 'Call-ID' : n === 'cseq' ? 'CSeq' : n[0]!.toUpperCase() + n.slice(1)}: ${header(register, n)}`,
+  );
+  const contact = header(register, 'contact', 'm');
+  return ['SIP/2.0 200 OK', ...copy, `To: ${to};tag=reg`, `Contact: ${contact};expires=300`, 'Content-Length: 0', '', ''].join('\r\n');
+}
+
+/** Final statuses as one line, lowest first: "400×1330 486×320". */
+export function statusHistogram(h: Record<string, number>): string {
+  return Object.entries(h)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([s, n]) => `${s}×${n}`)
+    .join(' ');
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -122,12 +141,7 @@ export class SipFuzzRig {
       return;
     }
     if (data.startsWith('REGISTER ')) {
-      const to = header(data, 'to', 't') ?? '';
-      const copy = ['via', 'from', 'call-id', 'cseq'].map(
-        (n) => `${n === 'call-id' ? 'Call-ID' : n === 'cseq' ? 'CSeq' : n[0]!.toUpperCase() + n.slice(1)}: ${header(data, n)}`,
-      );
-      const contact = header(data, 'contact', 'm');
-      socket.send(['SIP/2.0 200 OK', ...copy, `To: ${to};tag=reg`, `Contact: ${contact};expires=300`, 'Content-Length: 0', '', ''].join('\r\n'));
+      socket.send(registrarAnswer(data));
       return;
     }
     this.fromUa.push(data);
@@ -269,11 +283,7 @@ export class SipFuzzRig {
 
 /** The outcome as a few readable lines: status histogram, per-kind table, unanswered by kind. */
 export function describeOutcome(o: FuzzOutcome): string {
-  const hist = (h: Record<string, number>) =>
-    Object.entries(h)
-      .sort(([a], [b]) => Number(a) - Number(b))
-      .map(([s, n]) => `${s}×${n}`)
-      .join(' ');
+  const hist = statusHistogram;
   const lines = [
     `seed ${o.seed}: ${o.count} mutations in ${(o.ms / 1000).toFixed(1)} s; answered ${o.count - o.unanswered.length}, no answer ${o.unanswered.length}; calls offered ${o.offered}; answers matching no mutation ${o.strayAnswers}`,
     `final statuses: ${hist(o.statuses)}`,

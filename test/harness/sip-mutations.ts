@@ -4,17 +4,7 @@
 // (so sip.js never takes one for another's retransmission, unless the
 // mutation destroyed them), then gets one mutation, or now and then two.
 
-/** mulberry32: small, fast, and good enough for picking test data. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../bench/seeded-random.js';
 
 export const MUTATION_KINDS = [
   'byte-flip',
@@ -268,7 +258,7 @@ const STACK_ORDER: MutationKind[] = [
 
 /** The `index`th mutation of `seed`: the same on every call. */
 export function mutation(aorUser: string, seed: number, index: number): FuzzMessage {
-  const r = mulberry32((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
+  const r = prng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   const base = baseInvite(aorUser, seed, index);
   // One in ten messages gets two different mutations.
   if (r() < 0.1) {

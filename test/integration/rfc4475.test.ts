@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Invitation } from 'sip.js';
 import { Registration } from '../../src-main/phone/registration.js';
+import { header, registrarAnswer } from '../harness/sip-fuzz-rig.js';
 
 // RFC 4475 torture messages delivered to main's UA (Registration: sip.js
 // behind the SIP gate) over a WebSocket registrar of our own on 127.0.0.1.
@@ -87,23 +88,10 @@ const invites: Invitation[] = [];
 const logs: string[] = [];
 let registration: Registration;
 
-function header(message: string, ...names: string[]): string | undefined {
-  for (const line of message.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && names.includes(line.slice(0, colon).trim().toLowerCase())) return line.slice(colon + 1).trim();
-  }
-  return undefined;
-}
-
 /** The registrar: 200 to every REGISTER; everything else the UA sends is recorded. */
 function onUaMessage(socket: WebSocket, data: string): void {
   if (data.startsWith('REGISTER ')) {
-    const to = header(data, 'to', 't') ?? '';
-    const copy = ['via', 'from', 'call-id', 'cseq'].map(
-      (n) => `${n === 'call-id' ? 'Call-ID' : n === 'cseq' ? 'CSeq' : n[0]!.toUpperCase() + n.slice(1)}: ${header(data, n)}`,
-    );
-    const contact = header(data, 'contact', 'm');
-    socket.send(['SIP/2.0 200 OK', ...copy, `To: ${to};tag=reg`, `Contact: ${contact};expires=300`, 'Content-Length: 0', '', ''].join('\r\n'));
+    socket.send(registrarAnswer(data));
     return;
   }
   fromUa.push(data);
