@@ -22,6 +22,7 @@ import { createPhoneDesk } from '../phone/phone-desk.js';
 import { PolicyService } from '../policy/policy-service.js';
 import { createSettingsDesk } from '../policy/settings-desk.js';
 import { createPolicySources } from '../policy/sources/create-sources.js';
+import { LAST_GOOD_FILE, LastGoodFile } from '../policy/last-good-file.js';
 import { UserSettings } from '../policy/user-settings.js';
 import { openDatabase } from '../storage/database.js';
 import { tightenDataDir } from '../storage/private-files.js';
@@ -87,6 +88,7 @@ export async function createServices(options: ServiceOptions) {
   const policy = new PolicyService({
     sources: createPolicySources({ platform: options.platform ?? process.platform, env: options.env ?? process.env, dataDir: options.dataDir, log }),
     userSettings,
+    lastGood: new LastGoodFile(join(options.dataDir, LAST_GOOD_FILE), log),
     log,
   });
   await policy.start();

@@ -3,9 +3,9 @@ import { decide, repeatLookbackMinutes, type FocusDecision } from '../focus/deci
 import type { DirectoryEntry, FocusRules, FocusState } from '../focus/types.js';
 import type { AttemptView, Decision, IncomingCall } from '../ipc/contract.js';
 import { callerIdentity } from '../numbers/caller-identity.js';
-import { compileDirectory, type CompiledDirectory } from '../numbers/directory.js';
+import { compileDirectory, compileDirectorySliced, type CompiledDirectory } from '../numbers/directory.js';
 import { ticketContactMatcher, type TicketContactMatcher } from '../numbers/ticket-contacts.js';
-import { toDirectory, toFocusRules } from '../policy/focus-rules.js';
+import { toFocusRules } from '../policy/focus-rules.js';
 import type { SettingsValues } from '../policy/schema.js';
 import { callOnRecord, shownNumber } from './call-caller.js';
 import { callbackDueAt } from './callback-due.js';
@@ -21,7 +21,16 @@ export type ScreeningDeps = {
   psaCoworkers?: () => readonly DirectoryEntry[];
 };
 
-type Compiled = { from: SettingsValues; psaCoworkers: readonly DirectoryEntry[] | undefined; rules: FocusRules; directory: CompiledDirectory<DirectoryEntry> };
+type Compiled = { rules: FocusRules; directory: CompiledDirectory<DirectoryEntry> };
+
+/** What the caller directory is compiled from; compared by identity (policy keeps an unchanged setting's value object). */
+type DirectoryInputs = {
+  coworkers: SettingsValues['directory.coworkers'];
+  vips: SettingsValues['directory.vips'];
+  blocked: SettingsValues['directory.blocked'];
+  region: string;
+  psaCoworkers: readonly DirectoryEntry[] | undefined;
+};
 
 /**
  * Step 3 of an incoming call's path: one snapshot of the world, one pure
@@ -29,7 +38,10 @@ type Compiled = { from: SettingsValues; psaCoworkers: readonly DirectoryEntry[] 
  * answer goes back to the phone.
  */
 export class CallScreening {
-  private compiled: Compiled | undefined;
+  private rules: { from: SettingsValues; rules: FocusRules } | undefined;
+  /** The directory calls are decided with: the newest that finished compiling (the last good one while a newer compiles). */
+  private directory: { inputs: DirectoryInputs; compiled: CompiledDirectory<DirectoryEntry> } | undefined;
+  private compiling: { inputs: DirectoryInputs; abort: AbortController } | undefined;
   private ticketContacts: { ticketKey: string; matcher: TicketContactMatcher } | undefined;
 
   constructor(private readonly deps: ScreeningDeps) {}
@@ -82,17 +94,52 @@ export class CallScreening {
     this.compile();
   }
 
-  /** Compiling a big directory is the slow part: only when the settings changed. */
+  /**
+   * The rules and directory in effect. The rules are cheap and always
+   * current. The directory is compiled only when its lists changed, and a
+   * big one in slices between calls (compileDirectorySliced): until it is
+   * done, calls are decided with the last good directory. Only the very
+   * first compile, with nothing to fall back on, runs whole (the list
+   * limits bound it).
+   */
   private compile(): Compiled {
     const values = this.deps.settings();
+    if (this.rules?.from !== values) this.rules = { from: values, rules: toFocusRules(values) };
+    const rules = this.rules.rules;
     const psaCoworkers = values['psa.coworkersFromPsa'] ? this.deps.psaCoworkers?.() : undefined;
-    if (this.compiled?.from === values && this.compiled.psaCoworkers === psaCoworkers) return this.compiled;
-    const rules = toFocusRules(values);
-    const lists = toDirectory(values);
-    const coworkers = psaCoworkers ? [...lists.coworkers, ...psaCoworkers] : lists.coworkers;
-    const directory = compileDirectory({ coworkers, vips: lists.vips, blocked: lists.blocked.map(blockedEntry) }, rules.defaultRegion);
-    this.compiled = { from: values, psaCoworkers, rules, directory };
-    return this.compiled;
+    const inputs: DirectoryInputs = {
+      coworkers: values['directory.coworkers'],
+      vips: values['directory.vips'],
+      blocked: values['directory.blocked'],
+      region: rules.defaultRegion,
+      psaCoworkers,
+    };
+    if (!this.directory) this.directory = { inputs, compiled: compileDirectory(directoryLists(inputs), inputs.region) };
+    else if (!sameInputs(this.directory.inputs, inputs)) this.compileInSlices(inputs);
+    return { rules, directory: this.directory.compiled };
+  }
+
+  private compileInSlices(inputs: DirectoryInputs): void {
+    if (this.compiling && sameInputs(this.compiling.inputs, inputs)) return;
+    this.compiling?.abort.abort(new Error('superseded by a newer policy'));
+    const abort = new AbortController();
+    const started = compileDirectorySliced(directoryLists(inputs), inputs.region, { signal: abort.signal });
+    if (started.done) {
+      this.compiling = undefined;
+      this.directory = { inputs, compiled: started.directory };
+      return;
+    }
+    this.compiling = { inputs, abort };
+    started.directory.then(
+      (compiled) => {
+        if (this.compiling?.abort !== abort) return;
+        this.compiling = undefined;
+        this.directory = { inputs, compiled };
+      },
+      () => {
+        // Aborted for a newer compile, which adopts its own result.
+      },
+    );
   }
 
   private contactsOf(focus: FocusState, rules: FocusRules): TicketContactMatcher | undefined {
@@ -103,6 +150,15 @@ export class CallScreening {
       this.ticketContacts = { ticketKey, matcher: ticketContactMatcher(ticket.contactNumbers, rules.defaultRegion) };
     return this.ticketContacts.matcher;
   }
+}
+
+function directoryLists(inputs: DirectoryInputs) {
+  const coworkers = inputs.psaCoworkers ? [...inputs.coworkers, ...inputs.psaCoworkers] : inputs.coworkers;
+  return { coworkers, vips: inputs.vips, blocked: inputs.blocked.map(blockedEntry) };
+}
+
+function sameInputs(a: DirectoryInputs, b: DirectoryInputs): boolean {
+  return a.coworkers === b.coworkers && a.vips === b.vips && a.blocked === b.blocked && a.region === b.region && a.psaCoworkers === b.psaCoworkers;
 }
 
 /** The block list is plain numbers and SIP URIs in policy; the directory wants entries. */

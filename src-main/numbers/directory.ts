@@ -71,6 +71,62 @@ type Listed<E> = { list: DirectoryList; entry: E; by: ListedBy };
 const listRank: Record<DirectoryList, number> = { blocked: 3, coworker: 2, vip: 1 };
 
 export function compileDirectory<E extends ListedContact>(lists: DirectoryLists<E>, defaultRegion: string): CompiledDirectory<E> {
+  const steps = compileSteps(lists, defaultRegion);
+  // Bounded by the lists' length: one step per entry.
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+export type SlicedCompile<E extends ListedContact> =
+  { done: true; directory: CompiledDirectory<E> } | { done: false; directory: Promise<CompiledDirectory<E>> };
+
+export type SliceOptions = {
+  /** How long one slice may hold the event loop; calls are answered between slices. */
+  sliceMs?: number;
+  /** Waits for the next turn of the event loop (setImmediate: I/O, such as a SIP message, runs first). */
+  nextTurn?: () => Promise<void>;
+  now?: () => number;
+  /** A newer compile took over: stop, and reject with the signal's reason. */
+  signal?: AbortSignal;
+};
+
+/**
+ * compileDirectory spread over turns of the event loop, so a manager's
+ * 10,000-entry lists (a second or so of libphonenumber) never hold an
+ * incoming call's answer. The first slice runs now: a small directory is
+ * `done` at once, and a big one finishes later while the caller keeps its
+ * last good directory.
+ */
+export function compileDirectorySliced<E extends ListedContact>(lists: DirectoryLists<E>, defaultRegion: string, options: SliceOptions = {}): SlicedCompile<E> {
+  const sliceMs = options.sliceMs ?? 8;
+  const now = options.now ?? (() => performance.now());
+  const nextTurn = options.nextTurn ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
+  const steps = compileSteps(lists, defaultRegion);
+  const slice = (): CompiledDirectory<E> | undefined => {
+    const start = now();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      if (now() - start >= sliceMs) return undefined;
+    }
+  };
+  const first = slice();
+  if (first) return { done: true, directory: first };
+  const rest = async (): Promise<CompiledDirectory<E>> => {
+    for (;;) {
+      await nextTurn();
+      options.signal?.throwIfAborted();
+      const directory = slice();
+      if (directory) return directory;
+    }
+  };
+  return { done: false, directory: rest() };
+}
+
+/** The compile, one entry per step. */
+function* compileSteps<E extends ListedContact>(lists: DirectoryLists<E>, defaultRegion: string): Generator<void, CompiledDirectory<E>> {
   const index = new NumberIndex<Listed<E>>();
   const unusable: UnusableDirectoryValue[] = [];
   const groups: [DirectoryList, readonly E[]][] = [
@@ -79,7 +135,10 @@ export function compileDirectory<E extends ListedContact>(lists: DirectoryLists<
     ['vip', lists.vips],
   ];
   for (const [list, entries] of groups) {
-    for (const entry of entries) unusable.push(...indexEntry(index, list, entry, defaultRegion));
+    for (const entry of entries) {
+      unusable.push(...indexEntry(index, list, entry, defaultRegion));
+      yield;
+    }
   }
   return {
     lookup: (caller) => (caller.anonymous ? undefined : bestMatch(index.hits(caller).filter((hit) => admits(hit.value, caller)))),

@@ -1,4 +1,5 @@
-import { checkValue, settingsRegistry, type SettingsRegistry, type ValuesOf } from './schema.js';
+import { checkValue, settingsRegistry, type SettingsRegistry, type ValueCheck, type ValuesOf } from './schema.js';
+import type { SettingSpec } from './setting-spec.js';
 import { unknownKeyProblem } from './flatten.js';
 import { briefValue, type PolicyProblem } from './problems.js';
 import type { PolicyOrigin } from './sources/policy-source.js';
@@ -104,9 +105,25 @@ function acceptPolicyOrigin(acc: Accumulator, level: 'enforced' | 'recommended',
 
 const NOTHING = Symbol('nothing');
 
+/**
+ * Checks of object and array values, by the raw object: a source that hands
+ * back the same values (an unchanged file) isn't validated again, and its
+ * checked values keep their identity. Primitives are cheap to check.
+ */
+const checked = new WeakMap<object, { spec: SettingSpec; check: ValueCheck }>();
+
+function checkOnce(spec: SettingSpec, raw: unknown): ValueCheck {
+  if (typeof raw !== 'object' || raw === null) return checkValue(spec, raw);
+  const known = checked.get(raw);
+  if (known?.spec === spec) return known.check;
+  const check = checkValue(spec, raw);
+  checked.set(raw, { spec, check });
+  return check;
+}
+
 /** The valid value, else the last good one from this origin, else nothing; a rejected value is always a problem. */
 function acceptValue(acc: Accumulator, memory: string, origin: string, key: string, raw: unknown): unknown {
-  const check = checkValue(acc.registry[key]!, raw);
+  const check = checkOnce(acc.registry[key]!, raw);
   if (check.ok) {
     acc.lastGood.set(memory, check.value);
     return check.value;
@@ -192,6 +209,31 @@ function push(layer: Map<string, Candidate[]>, key: string, candidate: Candidate
 
 function memoryKey(level: string, origin: string, key: string): string {
   return `${level}\u0000${origin}\u0000${key}`;
+}
+
+/** LastKnownGood as plain JSON-able pairs, for keeping it on disk between runs. */
+export type LastGoodEntries = readonly (readonly [string, unknown])[];
+
+export function serializeLastGood(lastGood: LastKnownGood): LastGoodEntries {
+  return [...lastGood.entries()];
+}
+
+/**
+ * LastKnownGood read back from disk. Each value is checked again: a file
+ * from an older version, or one edited by hand, can only bring back values
+ * that are valid for a policy level and key that exist today.
+ */
+export function reviveLastGood(entries: LastGoodEntries, registry: SettingsRegistry = settingsRegistry): LastKnownGood {
+  const revived = new Map<string, unknown>();
+  for (const [memory, raw] of entries) {
+    const [level, origin, key, ...rest] = memory.split('\u0000');
+    if (rest.length > 0 || (level !== 'enforced' && level !== 'recommended') || !origin || !key) continue;
+    const spec = registry[key];
+    if (!spec || spec.capability === 'user-only') continue;
+    const check = checkValue(spec, raw);
+    if (check.ok) revived.set(memory, check.value);
+  }
+  return revived;
 }
 
 /** Keys whose value or provenance differs between two resolves. */

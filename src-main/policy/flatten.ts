@@ -10,6 +10,15 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
+ * Unknown keys named one by one, each with its "did you mean": past this a
+ * count stands for the rest. A runaway export can hold 100,000 stray keys,
+ * and suggesting a name for each would stall the app for minutes.
+ */
+const UNKNOWN_KEYS_NAMED = 20;
+/** Longer names are nobody's typo of a setting: no suggestion, and the name is cut in the message. */
+const KEY_SHOWN_MAX = 100;
+
+/**
  * Turns a settings object into flat dotted keys. Managers may write either
  * `"focus.redirectTarget": "sip:…"` or `{"focus": {"redirectTarget": "sip:…"}}`
  * (or mix them); the registry decides where a key ends, so object-valued
@@ -20,6 +29,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function flattenSettings(raw: Record<string, unknown>, origin: string, registry: SettingsRegistry = settingsRegistry): Flattened {
   const out: Flattened = { values: {}, problems: [] };
   const prefixes = groupPrefixes(registry);
+  let unknown = 0;
   const walk = (obj: Record<string, unknown>, prefix: string): void => {
     for (const [name, value] of Object.entries(obj)) {
       if (prefix === '' && name === '$schema') continue;
@@ -30,12 +40,14 @@ export function flattenSettings(raw: Record<string, unknown>, origin: string, re
         out.values[key] = value;
       } else if (prefixes.has(key) && isPlainObject(value)) {
         walk(value, key);
-      } else {
+      } else if (++unknown <= UNKNOWN_KEYS_NAMED) {
         out.problems.push(unknownKeyProblem(origin, key, registry));
       }
     }
   };
   walk(raw, '');
+  if (unknown > UNKNOWN_KEYS_NAMED)
+    out.problems.push({ origin, message: `has ${unknown - UNKNOWN_KEYS_NAMED} more keys that are not Focusline settings; they are ignored too.` });
   return out;
 }
 
@@ -56,6 +68,7 @@ export function nestSettings(values: Readonly<Record<string, unknown>>): Record<
 }
 
 export function unknownKeyProblem(origin: string, key: string, registry: SettingsRegistry = settingsRegistry): PolicyProblem {
+  if (key.length > KEY_SHOWN_MAX) return { origin, key: `${key.slice(0, KEY_SHOWN_MAX - 1)}…`, message: 'is not a Focusline setting, so it is ignored.' };
   const suggestion = closestKey(key, Object.keys(registry));
   const hint = suggestion ? ` Did you mean ${suggestion}?` : '';
   return { origin, key, message: `is not a Focusline setting, so it is ignored.${hint}` };

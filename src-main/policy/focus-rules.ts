@@ -1,4 +1,4 @@
-import type { DirectoryEntry, FocusRules } from '../focus/types.js';
+import type { FocusRules } from '../focus/types.js';
 import type { Account } from '../ipc/contract.js';
 import { parseAddress } from '../numbers/sip-uri.js';
 import type { SettingsValues } from './schema.js';
@@ -27,12 +27,6 @@ export function toFocusRules(values: SettingsValues, systemTimeZone?: string): F
     afterHoursAction: values['hours.afterHoursAction'],
     afterHoursTarget: values['hours.afterHoursTarget'],
   };
-}
-
-export type Directory = { coworkers: DirectoryEntry[]; vips: DirectoryEntry[]; blocked: string[] };
-
-export function toDirectory(values: SettingsValues): Directory {
-  return { coworkers: values['directory.coworkers'], vips: values['directory.vips'], blocked: values['directory.blocked'] };
 }
 
 /** The phone's account from the effective settings (policy may lock the server); null until it is set up. */

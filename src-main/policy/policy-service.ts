@@ -1,6 +1,7 @@
 import type { PolicyView, SettingsView } from '../ipc/contract.js';
 import { consistencyProblems } from './consistency.js';
-import { changedKeys, resolveEffective, type EffectiveSettings } from './effective.js';
+import { changedKeys, resolveEffective, reviveLastGood, type EffectiveSettings } from './effective.js';
+import type { LastGoodStore } from './last-good-file.js';
 import { toAccount } from './focus-rules.js';
 import { toPolicyView } from './policy-view.js';
 import { problemsEqual } from './problems.js';
@@ -32,6 +33,8 @@ export type PolicyServiceOptions = {
   rereadMs?: number;
   /** Change notices closer together than this become one re-read (an editor's save is several events). */
   debounceMs?: number;
+  /** Keeps every source's last good values across restarts (last-good-file.ts); in memory only without it. */
+  lastGood?: LastGoodStore;
 };
 
 /**
@@ -68,6 +71,9 @@ export class PolicyService {
     this.stops.push(this.timers.every(this.options.rereadMs ?? 60_000, () => void this.reload()));
     // saveAccount/saveDevices reach UserSettings directly; follow them too.
     this.stops.push(this.options.userSettings.onChange(() => void this.recompute()));
+    // What each source said last run, so one that is broken now still applies it (effective.ts keeps it per origin).
+    const saved = await this.options.lastGood?.load();
+    if (saved && saved.length > 0) this.effective = { ...this.effective, lastGood: reviveLastGood(saved) };
     await this.reload();
   }
 
@@ -180,6 +186,9 @@ export class PolicyService {
       this.remoteRead = await this.readSource(remote);
     }
     this.commit(this.resolveFromReads());
+    await this.options.lastGood
+      ?.save(this.effective.lastGood)
+      .catch((err: unknown) => this.log(`Couldn't keep the last good policy on disk: ${(err as Error).message}`));
   }
 
   /** A source that throws keeps what it gave last time, marked unreadable so its last good values stay. */
@@ -213,17 +222,25 @@ export class PolicyService {
   private commit(next: EffectiveSettings): void {
     const before = this.effective;
     const changed = changedKeys(before, next) as SettingKey[];
-    // Unchanged values keep their identity, so consumers that cache work per
-    // values object (the compiled caller directory) don't redo it after
-    // every periodic re-read.
-    this.effective = changed.length === 0 ? { ...next, values: before.values } : next;
+    // Unchanged values keep their identity, the whole values object when
+    // nothing changed and each setting's value otherwise, so consumers that
+    // cache work per value (the compiled caller directory) redo it only when
+    // their own setting changed, not after every re-read or unrelated edit.
+    this.effective = { ...next, values: changed.length === 0 ? before.values : keepUnchanged(before.values, next.values, changed) };
     if (changed.length === 0 && problemsEqual(before.problems, next.problems)) return;
     for (const listener of this.listeners) {
       try {
-        listener(next, changed);
+        listener(this.effective, changed);
       } catch (err) {
         this.log(`A policy change listener failed: ${(err as Error).message}`);
       }
     }
   }
+}
+
+function keepUnchanged(before: EffectiveSettings['values'], next: EffectiveSettings['values'], changed: readonly SettingKey[]): EffectiveSettings['values'] {
+  const values = { ...before };
+  const writable = values as Record<SettingKey, unknown>;
+  for (const key of changed) writable[key] = next[key];
+  return values;
 }

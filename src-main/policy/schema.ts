@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AccountSchema, AudioDevicesSchema, IceServerSchema, PSA_KINDS } from '../../src-shared/vocabulary.js';
+import { LIST_LIMITS } from './limits.js';
 import {
   BlockedCaller,
+  boundedList,
   DirectoryEntrySchema,
   IceServers,
   OptionalAccountSipUri,
@@ -131,9 +133,24 @@ export const settingsRegistry = {
     'After this many seconds on hold, the call card reminds the technician to check back with the caller.',
   ),
 
-  'directory.coworkers': setting('lockable', z.array(DirectoryEntrySchema), [], 'Coworkers: their calls always ring, even in Focus.'),
-  'directory.vips': setting('lockable', z.array(DirectoryEntrySchema), [], 'VIP customers: their calls always ring, even in Focus.'),
-  'directory.blocked': setting('lockable', z.array(BlockedCaller), [], 'Numbers, extensions or SIP URIs whose calls are always rejected.'),
+  'directory.coworkers': setting(
+    'lockable',
+    boundedList(DirectoryEntrySchema, LIST_LIMITS.coworkers),
+    [],
+    `Coworkers: their calls always ring, even in Focus. At most ${LIST_LIMITS.coworkers.toLocaleString('en-US')}.`,
+  ),
+  'directory.vips': setting(
+    'lockable',
+    boundedList(DirectoryEntrySchema, LIST_LIMITS.vips),
+    [],
+    `VIP customers: their calls always ring, even in Focus. At most ${LIST_LIMITS.vips.toLocaleString('en-US')}.`,
+  ),
+  'directory.blocked': setting(
+    'lockable',
+    boundedList(BlockedCaller, LIST_LIMITS.blocked),
+    [],
+    `Numbers, extensions or SIP URIs whose calls are always rejected. At most ${LIST_LIMITS.blocked.toLocaleString('en-US')}.`,
+  ),
 
   'numbers.defaultRegion': setting('lockable', RegionCode, 'US', 'The country for numbers written without +country code (ISO 3166 alpha-2, e.g. US, GB).'),
   'numbers.trustAssertedIdentity': setting(
@@ -332,10 +349,16 @@ export function userKeys(registry: SettingsRegistry = settingsRegistry): string[
 export type ValueCheck = { ok: true; value: unknown } | { ok: false; message: string };
 
 /** Validates one value against its key's schema; the message names what's wrong inside the value, if anywhere. */
+/** Issues named per rejected value; a list of 10,000 bad entries is summed up, not spelled out. */
+const ISSUES_SHOWN = 5;
+
 export function checkValue(spec: SettingSpec, value: unknown): ValueCheck {
   const parsed = spec.schema.safeParse(value);
   if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, message: parsed.error.issues.map(describeIssue).join('; ') };
+  const { issues } = parsed.error;
+  const shown = issues.slice(0, ISSUES_SHOWN).map(describeIssue).join('; ');
+  const more = issues.length > ISSUES_SHOWN ? `; and ${issues.length - ISSUES_SHOWN} more` : '';
+  return { ok: false, message: shown + more };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { IceServerSchema } from '../../src-shared/vocabulary.js';
 import type { DirectoryEntry } from '../focus/types.js';
+import { LIST_LIMITS } from './limits.js';
 
 /**
  * The shapes of setting values that need more than a plain type. Each check
@@ -53,12 +54,25 @@ const PhoneNumber = z
   .trim()
   .regex(/^\+?[0-9(][0-9 ().\-/]{0,31}$/, 'must be a phone number such as +1 555 0100 or 020 7946 0000');
 
+/**
+ * A list with a ceiling (limits.ts). zod checks the length before the
+ * entries, so a list of millions is refused at once, not validated first.
+ */
+export function boundedList<T extends z.ZodType>(entry: T, max: number) {
+  return z.array(entry).max(max, {
+    error: (issue) => {
+      const count = Array.isArray(issue.input) ? issue.input.length : undefined;
+      return `${count !== undefined ? `has ${count.toLocaleString('en-US')} entries` : 'is too long'}; the most Focusline takes is ${max.toLocaleString('en-US')}`;
+    },
+  });
+}
+
 export const DirectoryEntrySchema = z
   .object({
     name: z.string().trim().min(1, 'needs a name').max(200),
-    extensions: z.array(Extension).optional(),
-    numbers: z.array(PhoneNumber).optional(),
-    sipUris: z.array(SipUri).optional(),
+    extensions: boundedList(Extension, LIST_LIMITS.addressesPerEntry).optional(),
+    numbers: boundedList(PhoneNumber, LIST_LIMITS.addressesPerEntry).optional(),
+    sipUris: boundedList(SipUri, LIST_LIMITS.addressesPerEntry).optional(),
   })
   .strict()
   .refine(

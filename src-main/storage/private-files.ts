@@ -22,6 +22,7 @@ const PRIVATE_FILES = [
   'secrets.web.json',
   'secrets.json',
   'policy-cache.json',
+  'policy-last-good.json',
 ];
 /** Folders whose whole content is private: recordings and greetings, logs. */
 const PRIVATE_TREES = ['voicemail', 'logs'];

@@ -1,7 +1,9 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readFileUpTo } from '../../storage/bounded-read.js';
 import { flattenSettings, isPlainObject } from '../flatten.js';
+import { POLICY_SOURCE_MAX_BYTES, tooLargeMessage } from '../limits.js';
 import type { PolicyProblem } from '../problems.js';
 import type { PolicyOrigin, PolicyReadResult, PolicySource } from './policy-source.js';
 
@@ -18,6 +20,8 @@ export class DirectoryPolicySource implements PolicySource {
   readonly name: string;
   private readonly watchers = new Map<string, FSWatcher>();
   private onChange: (() => void) | undefined;
+  /** Each file's last read, by its stamp: the minute's re-read of an unchanged 4 MB file is a stat, not a parse. */
+  private readonly reads = new Map<string, { stamp: string; read: FileRead }>();
 
   constructor(readonly dir: string) {
     this.name = `policy folder ${dir}`;
@@ -26,7 +30,13 @@ export class DirectoryPolicySource implements PolicySource {
   async read(): Promise<PolicyReadResult> {
     // Re-arm here: each periodic re-read repairs a watcher lost to a deleted and re-created folder.
     if (this.onChange) this.arm();
-    const [enforced, recommended] = await Promise.all([readLevel(join(this.dir, 'managed')), readLevel(join(this.dir, 'recommended'))]);
+    const seen = new Set<string>();
+    const readFile = async (path: string) => {
+      seen.add(path);
+      return this.readUnlessUnchanged(path);
+    };
+    const [enforced, recommended] = await Promise.all([readLevel(join(this.dir, 'managed'), readFile), readLevel(join(this.dir, 'recommended'), readFile)]);
+    for (const path of this.reads.keys()) if (!seen.has(path)) this.reads.delete(path);
     return { enforced: enforced.origins, recommended: recommended.origins, problems: [...enforced.problems, ...recommended.problems] };
   }
 
@@ -38,6 +48,27 @@ export class DirectoryPolicySource implements PolicySource {
       for (const watcher of this.watchers.values()) watcher.close();
       this.watchers.clear();
     };
+  }
+
+  /**
+   * The file's read from last time when its inode, size, mtime and ctime are
+   * all the same, so its values keep their identity and aren't validated
+   * again; otherwise a fresh read.
+   */
+  private async readUnlessUnchanged(path: string): Promise<FileRead> {
+    let stamp: string;
+    try {
+      const s = await stat(path, { bigint: true });
+      stamp = `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+    } catch {
+      this.reads.delete(path);
+      return readPolicyFile(path); // gone or unreadable: readPolicyFile says which
+    }
+    const cached = this.reads.get(path);
+    if (cached?.stamp === stamp) return cached.read;
+    const read = await readPolicyFile(path);
+    this.reads.set(path, { stamp, read });
+    return read;
   }
 
   /** Watches the folder and both level folders, those that exist; fs.watch can't watch what isn't there yet. */
@@ -61,7 +92,7 @@ export class DirectoryPolicySource implements PolicySource {
 
 type LevelRead = { origins: PolicyOrigin[]; problems: PolicyProblem[] };
 
-async function readLevel(dir: string): Promise<LevelRead> {
+async function readLevel(dir: string, readFile: (path: string) => Promise<FileRead>): Promise<LevelRead> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -72,7 +103,7 @@ async function readLevel(dir: string): Promise<LevelRead> {
   }
   // Code-unit order, not locale order: the same on every machine, as managers expect from 10-, 20-, 30- prefixes.
   const files = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const reads = await Promise.all(files.map((name) => readPolicyFile(join(dir, name))));
+  const reads = await Promise.all(files.map((name) => readFile(join(dir, name))));
   return { origins: reads.flatMap((r) => (r.origin ? [r.origin] : [])), problems: reads.flatMap((r) => r.problems) };
 }
 
@@ -82,7 +113,9 @@ type FileRead = { origin?: PolicyOrigin; problems: PolicyProblem[] };
 export async function readPolicyFile(path: string): Promise<FileRead> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const read = await readFileUpTo(path, POLICY_SOURCE_MAX_BYTES);
+    if (read.kind === 'too-large') return unreadable(path, `This policy file ${tooLargeMessage(read.bytes)}`);
+    text = read.bytes.toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { problems: [] }; // deleted between listing and reading
     return unreadable(path, `Can't read this policy file: ${(err as Error).message}`);

@@ -1,8 +1,9 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, type PlistValue } from 'plist';
+import { readFileUpTo } from '../../storage/bounded-read.js';
 import { flattenSettings, isPlainObject } from '../flatten.js';
+import { POLICY_SOURCE_MAX_BYTES, tooLargeMessage } from '../limits.js';
 import type { PolicyProblem } from '../problems.js';
 import { fromText } from './native-values.js';
 import type { PolicyOrigin, PolicyReadResult, PolicySource } from './policy-source.js';
@@ -68,7 +69,9 @@ type FileRead = { origin?: PolicyOrigin; problems: PolicyProblem[] };
 export async function readManagedPlist(path: string, run?: CommandRunner): Promise<FileRead> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    const read = await readFileUpTo(path, POLICY_SOURCE_MAX_BYTES);
+    if (read.kind === 'too-large') return unreadable(path, `The managed preferences file ${tooLargeMessage(read.bytes)}`);
+    bytes = read.bytes;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { problems: [] };
     return unreadable(path, `Can't read the managed preferences: ${(err as Error).message}`);

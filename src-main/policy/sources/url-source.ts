@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readJsonFile, writeJsonFileAtomic } from '../../storage/json-file.js';
 import { flattenSettings } from '../flatten.js';
+import { formatBytes, POLICY_SOURCE_MAX_BYTES } from '../limits.js';
 import type { PolicyProblem } from '../problems.js';
 import { systemClock, systemTimers, type Cancel, type Clock, type Timers } from '../timers.js';
 import { isAllowedPolicyUrl } from '../value-schemas.js';
@@ -216,8 +217,9 @@ export class UrlPolicySource implements RemotePolicySource {
       };
     }
     if (!response.ok) return { kind: 'failed', message: `The policy server answered HTTP ${response.status}.` };
-    const text = await readLimited(response, this.options.maxBytes ?? 1024 * 1024);
-    if (text === undefined) return { kind: 'failed', message: 'The policy document is too large (over 1 MiB).' };
+    const maxBytes = this.options.maxBytes ?? POLICY_SOURCE_MAX_BYTES;
+    const text = await readLimited(response, maxBytes);
+    if (text === undefined) return { kind: 'failed', message: `The policy document is too large (over ${formatBytes(maxBytes)}); it was not read.` };
     let raw: unknown;
     try {
       raw = JSON.parse(text);

@@ -22,6 +22,9 @@ describe('policy service and the values it hands out', () => {
     expect(service.current().values).toBe(first);
     await service.setUserValue('focus.redirectTarget', 'sip:manager@pbx.example.com');
     expect(service.current().values).not.toBe(first);
+    // Each unchanged setting keeps its own value object: the caller directory compiles only when its lists change.
+    expect(service.current().values['directory.blocked']).toBe(first['directory.blocked']);
+    expect(service.current().values['directory.vips']).toBe(first['directory.vips']);
     service.stop();
   });
 });
