@@ -65,6 +65,12 @@ export type ConnectWiseConfig = PsaCommonConfig & {
   privateKey: string;
   /** The integration's clientId GUID from developer.connectwise.com. */
   clientId: string;
+  /**
+   * The technician's member identifier (what they sign in to ConnectWise with, e.g. "jdoe"):
+   * whose stopwatch, tickets and activities are "mine". The API has no id-less "who am I"
+   * (only /system/myAccount/{id}), and API keys may belong to an API member, so it is a setting.
+   */
+  memberIdentifier: string;
 };
 
 export type AutotaskConfig = PsaCommonConfig & {
@@ -93,6 +99,12 @@ export type HaloConfig = PsaCommonConfig & {
   clientSecret: string;
   /** Hosted Halo's tenant name for ?tenant=…; empty for self-hosted. */
   tenant: string;
+  /**
+   * The technician as a Halo agent (id or email), overriding GET /api/Agent/me. Empty: the
+   * agent Agent/me names for this API application, which is the tech only when the tech has an
+   * application of their own (or one whose "agent to log in as" is them).
+   */
+  agent?: string;
 };
 
 export type PsaAdapterConfig = RtConfig | ConnectWiseConfig | AutotaskConfig | HaloConfig;

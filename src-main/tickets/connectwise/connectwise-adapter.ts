@@ -65,8 +65,11 @@ import {
  * /v4_6_release/apis/3.0, Basic auth with companyId+publicKey:privateKey
  * and the integration's clientId header (psa-apis.md §1).
  *
+ * - Who the tech is: the member whose identifier the settings name
+ *   (ConnectWiseClient.whoAmI); "my" stopwatch, tickets and activities are theirs.
  * - Active ticket: the tech's running ticket stopwatch, guarded against
- *   autoStartStopwatch (see judgeStopwatch).
+ *   autoStartStopwatch (see judgeStopwatch). A stopwatch's status and ticket id
+ *   may be null (the definition says so): such a stopwatch isn't running on a ticket.
  * - Idempotency: tickets carry the ref in CW's `externalXRef`; notes and
  *   activities end with refMarker(ref) and are searched for before writing.
  */
@@ -129,7 +132,9 @@ class ConnectWiseAdapter implements PsaAdapter {
       .sort((a, b) => Date.parse(b.startTime ?? '') - Date.parse(a.startTime ?? ''))
       .slice(0, MAX_STOPWATCHES);
     for (const stopwatch of running) {
-      const ticket = await this.findTicket(stopwatch.ticket.id, options);
+      const ticketId = stopwatch.ticket.id;
+      if (ticketId == null) continue;
+      const ticket = await this.findTicket(ticketId, options);
       if (ticket === null) continue;
       const verdict = judgeStopwatch(stopwatch, ticket.status?.name ?? '', this.cw.config, this.cw.now());
       this.cw.log(`stopwatch on ticket #${ticket.id}: ${verdict.counts ? 'counts' : 'ignored'}, ${verdict.why}`);

@@ -3,13 +3,19 @@ import type { ConnectWiseConfig, PsaAdapterDeps } from '../psa-config.js';
 import { DEFAULT_PSA_TIMEOUT_MS } from '../psa-config.js';
 import { psaRequest, type HttpMethod, type PsaResponse } from '../psa-http.js';
 import { PsaError, type CallOptions } from '../psa.js';
-import { apiBase, basicAuthorization, describeCwError, CW_MAX_PAGE_SIZE } from './connectwise-mapping.js';
+import { apiBase, basicAuthorization, cwString, describeCwError, CW_MAX_PAGE_SIZE } from './connectwise-mapping.js';
 import { cwMemberSchema, type CwMember } from './connectwise-schemas.js';
 
 /**
  * ConnectWise PSA over HTTP: the headers every call needs (psa-apis.md §1),
- * the API base, the signed-in member (cached), and 404 → null for lookups.
+ * the API base, the technician's member (cached), and 404 → null for lookups.
  * Every request goes through psaRequest.
+ *
+ * Who the technician is: ConnectWise's API definition has no id-less "who am
+ * I" (only GET /system/myAccount/{id}; the id-less path we used to call is a
+ * 404 on a real site), and the keys may belong to an API member rather than the
+ * tech. So the member is the one the settings name, read with
+ * /system/members?conditions=identifier="…".
  */
 
 export const CW_VENDOR = 'ConnectWise';
@@ -106,16 +112,50 @@ export class ConnectWiseClient {
     return { items: response.data, link: response.headers.get('link') };
   }
 
-  /** The member these API keys belong to ("who am I"), fetched once; a failure is not cached. */
+  /** The technician's member (the identifier in the settings), fetched once; a failure is not cached. */
   whoAmI(options: CallOptions = {}): Promise<CwMember> {
     if (this.me === undefined) {
-      const pending = this.get('/system/myAccount', cwMemberSchema, options);
+      const pending = this.memberNamedInSettings(options);
       this.me = pending;
       pending.catch(() => {
         if (this.me === pending) this.me = undefined;
       });
     }
     return this.me;
+  }
+
+  /**
+   * Whether these API keys are the member's own: GET /system/myAccount/{id} serves only the
+   * signed-in member's account ([U]: another id is refused, its status undocumented; any
+   * refusal counts as "not theirs"). Other failures are thrown.
+   */
+  async keysBelongTo(member: CwMember, options: CallOptions = {}): Promise<boolean> {
+    try {
+      await this.get(`/system/myAccount/${member.id}`, z.object({ id: z.number().int() }), { ...options, query: { fields: 'id' } });
+      return true;
+    } catch (error) {
+      if (error instanceof PsaError && (error.kind === 'forbidden' || error.kind === 'not-found' || error.kind === 'auth')) return false;
+      throw error;
+    }
+  }
+
+  private async memberNamedInSettings(options: CallOptions): Promise<CwMember> {
+    const identifier = this.config.memberIdentifier.trim();
+    if (identifier === '') {
+      throw new PsaError(
+        'config',
+        "Set your ConnectWise member identifier (the name you sign in to ConnectWise with) in Settings → PSA: Focusline follows that member's stopwatch and tickets.",
+      );
+    }
+    const { items } = await this.list('/system/members', cwMemberSchema, { conditions: `identifier=${cwString(identifier)}`, pageSize: 1 }, options);
+    const member = items[0];
+    if (member === undefined) {
+      throw new PsaError(
+        'config',
+        `ConnectWise has no member with the identifier "${identifier}". Check your member identifier in Settings → PSA (it is the name you sign in with).`,
+      );
+    }
+    return member;
   }
 }
 

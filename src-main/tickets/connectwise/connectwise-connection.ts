@@ -10,6 +10,13 @@ import { messageOf } from '../../../src-shared/errors.js';
  * each saying what failed and what to do. Nothing is written: whether the
  * keys may create tickets can't be read without admin rights, so the check
  * is that the board and the catch-all company new tickets need exist.
+ *
+ * Reaching the site is GET /system/info, so a 404 there (and only there)
+ * means a wrong URL. The technician is the member the settings name; a 404 or
+ * an empty answer for them is a settings problem, reported as such. Whether
+ * the keys are that member's own is checked through /system/myAccount/{id};
+ * when they aren't, it is a warning: the stopwatch and tickets followed are
+ * still the tech's, but what Focusline writes shows the keys' owner.
  */
 
 type Check = ConnectionReport['checks'][number];
@@ -28,12 +35,9 @@ export async function testConnectWiseConnection(cw: ConnectWiseClient, options: 
     return { ok: false, checks, warnings };
   }
 
-  let me: CwMember | undefined;
   try {
-    me = await cw.whoAmI(options);
+    await cw.get('/system/info', z.object({ version: z.string().nullish() }), options);
     checks.push({ name: `Reach ConnectWise at ${host}`, ok: true, detail: 'The API answered.' });
-    checks.push({ name: 'Credentials accepted', ok: true, detail: 'The company ID, keys and clientId were accepted.' });
-    checks.push({ name: 'Who am I', ok: true, detail: `Signed in as ${whoLabel(me)}.` });
   } catch (error) {
     const e = asPsaError(error);
     if (UNREACHABLE.has(e.kind)) {
@@ -45,16 +49,37 @@ export async function testConnectWiseConnection(cw: ConnectWiseClient, options: 
       return { ok: false, checks, warnings };
     }
     checks.push({ name: `Reach ConnectWise at ${host}`, ok: true, detail: 'The API answered.' });
-    if (e.kind !== 'forbidden') {
+    if (e.kind === 'auth' || e.kind === 'clock-skew') {
       checks.push({ name: 'Credentials accepted', ok: false, detail: credentialAdvice(e) });
       return { ok: false, checks, warnings };
     }
-    checks.push({ name: 'Credentials accepted', ok: true, detail: 'The keys were accepted.' });
-    checks.push({
-      name: 'Who am I',
-      ok: false,
-      detail: `${e.message} The API member needs access to its own account (System → My Account) so Focusline knows whose stopwatch and tickets to read.`,
-    });
+  }
+
+  let me: CwMember | undefined;
+  try {
+    me = await cw.whoAmI(options);
+    checks.push({ name: 'Credentials accepted', ok: true, detail: 'The company ID, keys and clientId were accepted.' });
+    checks.push({ name: 'Technician', ok: true, detail: `Focusline follows ${whoLabel(me)}: their stopwatch and their tickets.` });
+  } catch (error) {
+    const e = asPsaError(error);
+    if (e.kind === 'auth' || e.kind === 'clock-skew') {
+      checks.push({ name: 'Credentials accepted', ok: false, detail: credentialAdvice(e) });
+      return { ok: false, checks, warnings };
+    }
+    const hint = e.kind === 'forbidden' ? " The keys' security role needs System → Members (Inquire) so Focusline can find the technician by identifier." : '';
+    checks.push({ name: 'Technician', ok: false, detail: `${e.message}${hint}` });
+  }
+
+  if (me !== undefined) {
+    try {
+      if (!(await cw.keysBelongTo(me, options))) {
+        warnings.push(
+          `These API keys are not ${me.identifier}'s own (an API member's or another member's). Focusline still follows ${me.identifier}'s stopwatch and tickets, but the tickets, notes and call logs it writes show the keys' owner. Give each technician their own keys (My Account → API Keys) to have them show the technician.`,
+        );
+      }
+    } catch (error) {
+      warnings.push(`Could not check whose API keys these are: ${asPsaError(error).message}`);
+    }
   }
 
   checks.push(
@@ -126,7 +151,7 @@ async function check(name: string, permission: string, run: () => Promise<string
     return { name, ok: true, detail: await run() };
   } catch (error) {
     const e = asPsaError(error);
-    const hint = e.kind === 'forbidden' ? ` The API member's security role needs "${permission}".` : '';
+    const hint = e.kind === 'forbidden' ? ` The keys' security role needs "${permission}".` : '';
     return { name, ok: false, detail: `${e.message}${hint}` };
   }
 }
@@ -134,7 +159,7 @@ async function check(name: string, permission: string, run: () => Promise<string
 function credentialAdvice(e: PsaError): string {
   if (e.kind === 'clock-skew') return e.message;
   if (e.kind === 'auth') {
-    return `${e.message} ConnectWise signs in with "companyId+publicKey" and the private key (System → Members → API Members → API Keys), plus the integration's clientId from developer.connectwise.com. Check all four.`;
+    return `${e.message} ConnectWise signs in with "companyId+publicKey" and the private key (My Account → API Keys for your own, or System → Members → API Members → API Keys), plus the integration's clientId from developer.connectwise.com. Check all four.`;
   }
   return e.message;
 }

@@ -16,6 +16,12 @@ export const connectWisePsa = describePsa({
       '',
       "ConnectWise: the integration's clientId (a GUID from developer.connectwise.com).",
     ),
+    'psa.connectwise.memberIdentifier': setting(
+      'user-only',
+      z.string().trim().max(100),
+      '',
+      'ConnectWise: the technician\'s member identifier (the name they sign in with, e.g. "jdoe"): whose stopwatch and tickets Focusline follows.',
+    ),
     'psa.connectwise.publicKey': setting(
       'user-only',
       z.string().trim().max(100),
@@ -32,10 +38,11 @@ export const connectWisePsa = describePsa({
   secrets: [{ field: 'privateKey', label: 'Private key' }],
   defaultWorkingStatuses: ['In Progress'],
   form: {
-    hint: 'API keys from My Account → API Keys in ConnectWise.',
+    hint: "Your member identifier (what you sign in with) and API keys: your own from My Account → API Keys, or an API member's.",
     fields: [
       { key: 'psa.url', label: 'Site URL', placeholder: 'https://na.myconnectwise.net' },
       { key: 'psa.connectwise.companyId', label: 'Company id' },
+      { key: 'psa.connectwise.memberIdentifier', label: 'Your member identifier', placeholder: 'jdoe' },
       { key: 'psa.connectwise.publicKey', label: 'Public key' },
       { key: 'psa.connectwise.clientId', label: 'Client id (GUID)' },
       { key: 'psa.queue', label: 'Board for new tickets', placeholder: 'Help Desk' },
@@ -48,6 +55,8 @@ export const connectWisePsa = describePsa({
     companyId: need(values['psa.connectwise.companyId'], 'Company id'),
     publicKey: need(values['psa.connectwise.publicKey'], 'Public key'),
     clientId: need(values['psa.connectwise.clientId'], 'Client id'),
+    // Not `need`: without it lookups and notes still work; what needs it says so (whoAmI, Test connection).
+    memberIdentifier: values['psa.connectwise.memberIdentifier'],
     privateKey: secret('privateKey'),
     escalation: { priority: values['psa.connectwise.escalatePriority'], status: values['psa.connectwise.escalateStatus'] },
   }),

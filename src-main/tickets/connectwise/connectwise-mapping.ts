@@ -147,7 +147,7 @@ export type StopwatchVerdict = { counts: boolean; why: string };
  * a missed one, and the ticket can still be started by hand.
  */
 export function stopwatchIsRunning(stopwatch: CwStopwatch): boolean {
-  return stopwatch.status.trim().toLowerCase() === 'running' && !stopwatch.endTime;
+  return (stopwatch.status ?? '').trim().toLowerCase() === 'running' && !stopwatch.endTime && stopwatch.ticket.id != null;
 }
 
 export function isWorkingStatus(status: string, workingStatuses: readonly string[]): boolean {
@@ -170,7 +170,7 @@ export function stopwatchRunSeconds(stopwatch: CwStopwatch, now: Date): number |
  * by accident).
  */
 export function judgeStopwatch(stopwatch: CwStopwatch, ticketStatus: string, rules: StopwatchRules, now: Date): StopwatchVerdict {
-  if (!stopwatchIsRunning(stopwatch)) return { counts: false, why: `stopwatch status "${stopwatch.status}" is not Running` };
+  if (!stopwatchIsRunning(stopwatch)) return { counts: false, why: `stopwatch status "${stopwatch.status ?? 'null'}" is not Running on a ticket` };
   if (isWorkingStatus(ticketStatus, rules.workingStatuses)) return { counts: true, why: `ticket status "${ticketStatus}" is a working status` };
   const ran = stopwatchRunSeconds(stopwatch, now);
   if (ran === undefined) return { counts: false, why: 'stopwatch has no readable start time' };

@@ -25,12 +25,18 @@ export const cwMemberSchema = z.object({
 });
 export type CwMember = z.infer<typeof cwMemberSchema>;
 
+/**
+ * TicketStopwatch: `status` is required but nullable, and `ticket` is a
+ * TicketReference whose `id` is nullable, in ConnectWise's definition
+ * (test/fixtures/psa-specs/connectwise-extract.json). One stopwatch with a null
+ * must not fail the whole list: it simply isn't running on a ticket.
+ */
 export const cwStopwatchSchema = z.object({
   id: id.nullish(),
-  ticket: z.object({ id }),
+  ticket: z.object({ id: id.nullish() }),
   member: reference.nullish(),
-  /** Undocumented value set ([U] psa-apis.md §1); see stopwatchCounts() for how unknown values are treated. */
-  status: z.string(),
+  /** Undocumented value set ([U] psa-apis.md §1); see stopwatchIsRunning() for how unknown values are treated. */
+  status: z.string().nullish(),
   startTime: text,
   endTime: text,
   /** Seconds the stopwatch has spent paused ([U]: an integer in the spec, unit undocumented). */

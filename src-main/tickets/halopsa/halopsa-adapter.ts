@@ -76,13 +76,19 @@ import {
  * The HaloPSA adapter (psa-apis.md §3).
  *
  * Decisions worth knowing:
- * - Active ticket: tickets assigned to the API application's "post as" agent
- *   (GET /api/agent/me) in one of the working statuses, open only; Halo has
- *   no documented running-timer endpoint.
+ * - Who the tech is: the agent the settings name (psa.halopsa.agent, id or
+ *   email), else the API application's "post as" agent (GET /api/Agent/me),
+ *   which is the tech only when the application is theirs (docs/psa.md).
+ * - Active ticket: tickets assigned to that agent in one of the working
+ *   statuses, open only; Halo has no documented running-timer endpoint.
+ * - Requests follow Halo's own API definition (the swagger every tenant
+ *   serves): field names (agents have `isdisabled`, `extensionnumber`, `sms`),
+ *   nullable names, GET /Tickets' page_size ≤ 100, no paging on GET /Agent;
+ *   the contract server checks each one against the vendored extract.
  * - Idempotency: Halo has no external-reference field we can rely on for
- *   tickets, so createTicket searches for the ref first (search=<ref>) and
- *   checks the details for refMarker(ref); notes and attempts check the
- *   ticket's actions for the marker.
+ *   tickets, so createTicket searches the details for the ref first
+ *   (search_details=<ref>; `search` doesn't look there) and checks them for
+ *   refMarker(ref); notes and attempts check the ticket's actions for it.
  * - Ticket source: not set. Halo's ticket source is a tenant lookup whose id
  *   for "Phone" we can't discover reliably [U]; the ticket type (config.queue)
  *   and the "Phone Call" outcome on logged attempts carry that meaning.
@@ -144,7 +150,7 @@ class HaloPsaAdapter implements PsaAdapter {
     this.region = deps.defaultRegion ?? '';
     this.client = new HaloClient(config, { fetch: deps.fetch ?? fetch, now, log: this.log });
     this.label = `${HALO_VENDOR} (${hostOf(config.url)})`;
-    this.me = new Memo((signal) => this.client.get('/agent/me', {}, AgentSchema, signal), now);
+    this.me = new Memo((signal) => this.technician(signal), now);
     this.statuses = new Memo((signal) => this.client.get('/status', { type: 'ticket' }, NamedListSchema, signal), now);
     this.ticketTypes = new Memo((signal) => this.client.get('/tickettype', {}, NamedListSchema, signal), now);
   }
@@ -215,8 +221,8 @@ class HaloPsaAdapter implements PsaAdapter {
     const none: CallerMatch = { person: null, company: null, openTickets: [] };
     const caller = callerFromDigits(digits, this.region);
     if (caller === null) return none;
-    // Halo's phone search compares text, and stored numbers carry punctuation: try the whole number, then its tail.
-    for (const term of phoneSearchTerms(digits)) {
+    // Halo's phone search is a "like" over numbers as stored (free text): try the number as tenants write it.
+    for (const term of phoneSearchTerms(digits, this.region)) {
       const { users } = await this.client.get(
         '/users',
         { search: term, search_phonenumbers: true, pageinate: true, page_size: 50, page_no: 1 },
@@ -364,12 +370,11 @@ class HaloPsaAdapter implements PsaAdapter {
         const ids = {
           status: await resolve(wanted.status, 'ticket status', () => this.statuses.get(signal)),
           priority: await resolve(wanted.priority, 'priority', async () =>
-            (await this.client.get('/priority', {}, PriorityListSchema, signal)).map((p) => ({ id: p.priorityid, name: p.name })),
+            (await this.client.get('/priority', {}, PriorityListSchema, signal)).flatMap((p) =>
+              p.priorityid == null ? [] : [{ id: p.priorityid, name: p.name }],
+            ),
           ),
-          agent: await resolve(wanted.owner, 'agent', async () => {
-            const answer = await this.client.get('/agent', {}, AgentListSchema, signal);
-            return (Array.isArray(answer) ? answer : answer.agents).filter(active).map((a) => ({ id: a.id, name: a.name }));
-          }),
+          agent: await resolve(wanted.owner, 'agent', async () => (await this.agents(signal)).filter(active).map((a) => ({ id: a.id, name: a.name }))),
         };
         await this.client.post('/actions', escalationActionBody(request, ticketId, ids), CreatedActionSchema, signal);
         return true;
@@ -389,13 +394,40 @@ class HaloPsaAdapter implements PsaAdapter {
     return { items: users.map(userToPerson), next: nextCursor(pageNo, HALO_PAGE_SIZE, users.length, record_count), total: record_count };
   }
 
+  /** GET /api/Agent has no paging parameters in Halo's definition: every agent comes at once, so there is one page. */
   async listMembers(cursor: string | null, options: CallOptions = {}): Promise<PsaPage<PsaPerson>> {
-    const pageNo = this.pageOf(cursor);
-    const answer = await this.client.get('/agent', { pageinate: true, page_size: HALO_PAGE_SIZE, page_no: pageNo }, AgentListSchema, options.signal);
-    // A build that ignores paging answers every agent at once as a plain array: that is the only page.
-    if (Array.isArray(answer)) return { items: answer.filter(active).map(agentToPerson), next: null, total: answer.length };
-    const { record_count, agents } = answer;
-    return { items: agents.filter(active).map(agentToPerson), next: nextCursor(pageNo, HALO_PAGE_SIZE, agents.length, record_count), total: record_count };
+    this.pageOf(cursor);
+    const items = (await this.agents(options.signal)).filter(active).map(agentToPerson);
+    return { items, next: null, total: items.length };
+  }
+
+  private async agents(signal?: AbortSignal): Promise<HaloAgent[]> {
+    const answer = await this.client.get('/agent', {}, AgentListSchema, signal);
+    return Array.isArray(answer) ? answer : answer.agents;
+  }
+
+  /**
+   * The technician as an agent: the override setting (an agent id, or an email or name matched
+   * against the agent list), else GET /api/Agent/me, the agent this API application acts as.
+   */
+  private async technician(signal?: AbortSignal): Promise<HaloAgent> {
+    const wanted = this.config.agent?.trim() ?? '';
+    if (wanted === '') return this.client.get('/agent/me', {}, AgentSchema, signal);
+    const id = haloId(wanted);
+    if (id !== undefined) {
+      try {
+        return await this.client.get(`/agent/${id}`, {}, AgentSchema, signal);
+      } catch (error) {
+        if (error instanceof PsaError && error.kind === 'not-found')
+          throw new PsaError('config', `${HALO_VENDOR} has no agent with id ${id}. Fix "You as a Halo agent" in Settings → PSA.`, { cause: error });
+        throw error;
+      }
+    }
+    const lower = wanted.toLowerCase();
+    const found = (await this.agents(signal)).find((a) => a.email?.trim().toLowerCase() === lower || a.name?.trim().toLowerCase() === lower);
+    if (found === undefined)
+      throw new PsaError('config', `${HALO_VENDOR} has no agent "${wanted}". Fix "You as a Halo agent" in Settings → PSA (an agent id or email).`);
+    return found;
   }
 
   private clientFor(companyId: string | undefined): number {
@@ -437,7 +469,8 @@ class HaloPsaAdapter implements PsaAdapter {
 
   /** The ticket an earlier, interrupted createTicket with this ref made, if any. */
   private async ticketWithRef(ref: string, signal?: AbortSignal): Promise<number | undefined> {
-    const { tickets } = await this.client.get('/tickets', { search: ref, pageinate: true, page_size: 10, page_no: 1 }, TicketListSchema, signal);
+    // search_details: the definition's search over the ticket's details, where the ref marker is; `search` looks elsewhere.
+    const { tickets } = await this.client.get('/tickets', { search_details: ref, pageinate: true, page_size: 10, page_no: 1 }, TicketListSchema, signal);
     for (const candidate of tickets.slice(0, 10)) {
       // List objects may leave out details; read the whole ticket before trusting (or dismissing) a hit.
       const details = candidate.details ?? (await this.client.get(`/tickets/${candidate.id}`, {}, TicketSchema, signal)).details;
@@ -503,7 +536,7 @@ class HaloPsaAdapter implements PsaAdapter {
 }
 
 function active(agent: HaloAgent): boolean {
-  return agent.is_disabled !== true;
+  return agent.isdisabled !== true;
 }
 
 function hostOf(url: string): string {

@@ -19,7 +19,7 @@ export type ConnectionProbe = {
   readUsers: (signal?: AbortSignal) => Promise<{ users: HaloUser[] }>;
   statuses: (signal?: AbortSignal) => Promise<HaloNamed[]>;
   ticketTypes: (signal?: AbortSignal) => Promise<HaloNamed[]>;
-  client: (id: number, signal?: AbortSignal) => Promise<{ name: string }>;
+  client: (id: number, signal?: AbortSignal) => Promise<{ name?: string | null | undefined }>;
 };
 
 type Check = ConnectionReport['checks'][number];
@@ -50,8 +50,10 @@ export async function runConnectionTest(probe: ConnectionProbe, signal?: AbortSi
   let who: string | undefined;
   try {
     const me = await probe.whoAmI(signal);
-    who = me.email ? `${me.name} (${me.email})` : me.name;
-    checks.push({ name: 'Who am I', ok: true, detail: `Signed in as ${who}, the agent this API application acts as.` });
+    const name = me.name?.trim() || `agent ${me.id}`;
+    who = me.email ? `${name} (${me.email})` : name;
+    const how = probe.config.agent?.trim() ? 'the agent set in Settings → PSA' : 'the agent this API application acts as (Agent/me)';
+    checks.push({ name: 'Who am I', ok: true, detail: `Focusline follows ${who}, ${how}: their tickets are "mine".` });
   } catch (error) {
     checks.push({ name: 'Who am I', ok: false, detail: messageOf(error) });
     return report();

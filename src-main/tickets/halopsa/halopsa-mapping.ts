@@ -1,6 +1,7 @@
 import type { CallerIdentity } from '../../numbers/caller-identity.js';
 import { strengthRank, type MatchStrength } from '../../numbers/number-index.js';
-import { parsePhoneText } from '../../numbers/phone-number.js';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { knownRegion, parsePhoneText } from '../../numbers/phone-number.js';
 import { ticketContactMatcher } from '../../numbers/ticket-contacts.js';
 import { refMarker, withRef, type AttemptLogRequest, type NewTicketRequest, type NoteRequest, type PsaPerson, type PsaTicket } from '../psa.js';
 import type { HaloAgent, HaloNamed, HaloSite, HaloTicket, HaloUser } from './halopsa-schemas.js';
@@ -12,10 +13,15 @@ import type { HaloAgent, HaloNamed, HaloSite, HaloTicket, HaloUser } from './hal
 
 export const HALO_VENDOR = 'HaloPSA';
 
-/** Halo paginates with pageinate/page_size/page_no ("pageinate" is Halo's spelling). */
+/**
+ * Halo paginates with pageinate/page_size/page_no ("pageinate" is Halo's
+ * spelling). Its definition caps GET /Tickets' page_size at 100 ("Maximum
+ * size: 100"); the same size is used for users.
+ */
 export const HALO_PAGE_SIZE = 100;
 export const HALO_SCREEN_POP_TICKETS = 10;
-export const HALO_MY_TICKETS_MAX = 200;
+/** One page of GET /Tickets at the definition's maximum page size. */
+export const HALO_MY_TICKETS_MAX = 100;
 /** Outcome names Halo shows on the action. "Phone Call" is one of Halo's stock outcomes. [C] */
 export const HALO_OUTCOME_NOTE = 'Note';
 export const HALO_OUTCOME_CALL = 'Phone Call';
@@ -75,8 +81,14 @@ export function userNumbers(user: HaloUser): string[] {
   return present([user.phonenumber, user.mobilenumber, user.mobilenumber2, user.homenumber]);
 }
 
+/** An agent's numbers in Halo's agent model (Uname): the extension and the SMS (mobile) number; it has no phone fields. */
 export function agentNumbers(agent: HaloAgent): string[] {
-  return present([agent.phonenumber, agent.mobilenumber, agent.mobilenumber2]);
+  return present([agent.extensionnumber, agent.sms]);
+}
+
+/** A name for a record whose name the definition allows to be null. */
+function nameOr(name: string | null | undefined, fallback: string): string {
+  return name?.trim() || fallback;
 }
 
 /** True when the answer carries none of the phone fields at all (not merely empty): the token can't see them. */
@@ -107,7 +119,7 @@ export function userToPerson(user: HaloUser): PsaPerson {
   return {
     id: String(user.id),
     kind: 'contact',
-    name: user.name,
+    name: nameOr(user.name, user.emailaddress?.trim() || `Contact ${user.id}`),
     company: user.client_name ?? '',
     companyId: user.client_id == null ? undefined : String(user.client_id),
     numbers: userNumbers(user),
@@ -120,7 +132,7 @@ export function agentToPerson(agent: HaloAgent): PsaPerson {
   return {
     id: String(agent.id),
     kind: 'member',
-    name: agent.name,
+    name: nameOr(agent.name, agent.email?.trim() || `Agent ${agent.id}`),
     company: '',
     numbers: agentNumbers(agent),
     email: agent.email?.trim() || undefined,
@@ -130,7 +142,7 @@ export function agentToPerson(agent: HaloAgent): PsaPerson {
 /** A name (case-insensitive) or numeric id from settings → the Halo id; undefined when nothing matches. */
 export function resolveNamed(list: readonly HaloNamed[], nameOrId: string): number | undefined {
   const wanted = nameOrId.trim().toLowerCase();
-  const byName = list.find((item) => item.name.trim().toLowerCase() === wanted);
+  const byName = list.find((item) => (item.name ?? '').trim().toLowerCase() === wanted);
   if (byName) return byName.id;
   const asId = haloId(nameOrId);
   return asId !== undefined && list.some((item) => item.id === asId) ? asId : undefined;
@@ -148,7 +160,7 @@ export function workingStatusIds(statuses: readonly HaloNamed[], names: readonly
 }
 
 export function statusNameMap(statuses: readonly HaloNamed[]): Map<number, string> {
-  return new Map(statuses.map((s) => [s.id, s.name]));
+  return new Map(statuses.map((s) => [s.id, nameOr(s.name, `Status ${s.id}`)]));
 }
 
 export type HaloNewTicket = {
@@ -302,11 +314,50 @@ export function bestCallerMatch(users: readonly HaloUser[], caller: CallerIdenti
   return best;
 }
 
-/** Search terms for Halo's phone search, most specific first: the whole number, the national 10, the local 7. */
-export function phoneSearchTerms(digits: string): string[] {
+/**
+ * Search terms for Halo's phone search, most specific first. Halo's definition
+ * has no field-specific phone search: search_phonenumbers=true makes `search`
+ * a "like" over the users' phone fields as stored, free text. So the number is
+ * tried as tenants write it: the digits (and E.164), international, national
+ * with its own punctuation and the usual variants ("(555) 010-1234",
+ * "555-010-1234", "555.010.1234", "555 010 1234"), the national digits, then
+ * the local 7 as digits and as "010-1234". Every hit is still checked by
+ * bestCallerMatch, so a broad term can't name the wrong person.
+ */
+export function phoneSearchTerms(digits: string, region = ''): string[] {
   const only = digits.replace(/\D/g, '');
   if (only.length < 7) return [];
-  return [...new Set([only, only.slice(-10), only.slice(-7)])];
+  const terms: string[] = [only];
+  const parsed = parsePhoneText(only, region);
+  const e164 = parsed.kind === 'number' && parsed.e164 !== null ? parsed.e164 : only.length > 10 ? `+${only}` : null;
+  const number = e164 === null ? undefined : parseQuietly(e164, region);
+  let national = only.slice(-10);
+  if (number !== undefined) {
+    terms.push(number.number, number.formatInternational());
+    national = number.nationalNumber;
+    terms.push(...punctuationVariants(number.formatNational()));
+  } else if (national.length === 10) {
+    // Country unknown: the NANP grouping, the commonest in Halo tenants that store numbers without a country code.
+    terms.push(...punctuationVariants(`(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`));
+  }
+  const local = only.slice(-7);
+  terms.push(national, local, `${local.slice(0, 3)}-${local.slice(3)}`);
+  return [...new Set(terms.filter((t) => t.replace(/\D/g, '').length >= 7))];
+}
+
+/** "(555) 010-1234" → itself, "555-010-1234", "555.010.1234", "555 010 1234": the same digit groups, the usual separators. */
+function punctuationVariants(formatted: string): string[] {
+  const groups = formatted.match(/\d+/g) ?? [];
+  if (groups.length < 2) return [];
+  return [formatted, groups.join('-'), groups.join('.'), groups.join(' ')];
+}
+
+function parseQuietly(e164: string, region: string): ReturnType<typeof parsePhoneNumberFromString> {
+  try {
+    return parsePhoneNumberFromString(e164, knownRegion(region));
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 
 /**
- * What HaloPSA answers, as far as Focusline reads it (psa-apis.md §3; field
- * names from the HaloAPI PowerShell module and public clients, [C]). Only the
- * fields we use are declared; Halo sends many more and they are ignored.
- * Optional text fields are often null or missing in Halo's answers, so they
- * are `nullish` and the mapping supplies the default.
+ * What HaloPSA answers, as far as Focusline reads it. Field names and
+ * nullability are Halo's own API definition's (the swagger every tenant
+ * serves; extract in test/fixtures/psa-specs/halopsa-extract.json): schemas
+ * Uname (agents), Users, Site, Area (clients), TStatus, RequestType, Policy
+ * (priorities), Faults (tickets), Actions. Every field the definition marks
+ * nullable is `nullish` here, names included: one null name must not fail a
+ * whole list. Only the fields we use are declared; Halo sends many more.
  */
 
 const id = z.number().int();
@@ -24,33 +26,37 @@ export const TokenSchema = z.object({
   expires_in: z.number().positive(),
 });
 
-/** GET /api/agent/me and the items of GET /api/agent. */
+/**
+ * GET /api/Agent/me, /api/Agent/{id} and the items of GET /api/Agent (schema
+ * Uname). An agent has no phone fields in the definition: its numbers are
+ * `extensionnumber` and `sms` (the mobile Halo texts); disabled is `isdisabled`.
+ */
 export const AgentSchema = z.object({
   id,
-  name: z.string(),
+  name: text,
   email: text,
-  phonenumber: text,
-  mobilenumber: text,
-  mobilenumber2: text,
-  is_disabled: z.boolean().nullish(),
+  extensionnumber: text,
+  sms: text,
+  isdisabled: z.boolean().nullish(),
 });
 export type HaloAgent = z.infer<typeof AgentSchema>;
 
 /** GET /api/agent answers a plain array; paged (pageinate=true) builds answer {record_count, agents}. [U] */
 export const AgentListSchema = z.union([z.array(AgentSchema), z.object({ record_count: z.number().int().nonnegative(), agents: z.array(AgentSchema) })]);
 
-/** GET /api/status?type=ticket and GET /api/tickettype: plain arrays of {id, name}. */
-export const NamedSchema = z.object({ id, name: z.string() });
+/** GET /api/status?type=ticket and GET /api/tickettype: plain arrays of {id, name} (TStatus, RequestType; name nullable). */
+export const NamedSchema = z.object({ id, name: text });
 export const NamedListSchema = z.array(NamedSchema);
 export type HaloNamed = z.infer<typeof NamedSchema>;
 
 /** A client contact ("user" in Halo). Phone fields are free text. */
 export const UserSchema = z.object({
   id,
-  name: z.string(),
+  name: text,
   client_id: id.nullish(),
   client_name: text,
-  site_id: id.nullish(),
+  /** A double in the definition (Users.site_id). */
+  site_id: z.number().nullish(),
   site_name: text,
   emailaddress: text,
   phonenumber: text,
@@ -63,7 +69,7 @@ export type HaloUser = z.infer<typeof UserSchema>;
 export const UserListSchema = z.object({ record_count: z.number().int().nonnegative(), users: z.array(UserSchema) });
 
 /** GET /api/site/{id}: the site's main number counts as the company's number. */
-export const SiteSchema = z.object({ id, name: z.string().nullish(), client_id: id.nullish(), phonenumber: text });
+export const SiteSchema = z.object({ id, name: text, client_id: z.number().nullish(), phonenumber: text });
 export type HaloSite = z.infer<typeof SiteSchema>;
 
 /** A ticket. List answers may leave out `details` (lean list objects), GET /api/tickets/{id} has it. */
@@ -95,10 +101,10 @@ export const ActionListSchema = z.object({ record_count: z.number().int().nonneg
 export const CreatedActionSchema = z.union([ActionSchema, z.array(ActionSchema).min(1)]);
 
 /** GET /api/client/{id}: Test connection only checks that the catch-all client exists. */
-export const ClientProbeSchema = z.object({ id, name: z.string() });
+export const ClientProbeSchema = z.object({ id, name: text });
 
 /** GET /api/priority: Halo's priorities (Policy objects: `priorityid` is the priority, `id` the SLA policy row). */
-export const PriorityListSchema = z.array(z.object({ priorityid: id, name: z.string() }));
+export const PriorityListSchema = z.array(z.object({ priorityid: id.nullish(), name: text }));
 
 /** GET /api/Attachment?ticket_id=…: the ticket's attachments. */
 export const AttachmentListSchema = z.union([

@@ -1,6 +1,16 @@
 // A ConnectWise PSA (Manage) REST API 3.0 stand-in for adapter tests, built
-// on PsaContractServer. It keeps a small in-memory data set and ENFORCES the
-// contract in /work/shared/notes/psa-apis.md §1 (rows named in the comments):
+// on PsaContractServer. It keeps a small in-memory data set and ENFORCES:
+// - ConnectWise's own API definition, through the vendored extract
+//   (connectwise-spec.ts explains how it is read): every request's method,
+//   path, query parameter names and body fields must be defined there, else
+//   400 (404/405 for an unknown path/method) naming what is wrong; every
+//   answer this server gives is checked against the definition's model, so
+//   the nulls it allows (a stopwatch's status and ticket.id) reach the adapter.
+//   "Who am I" is GET /system/myAccount/{id}: the definition has no id-less
+//   form. Which member ids it serves to which keys is not in the definition
+//   [U]: here only the keys owner's own id (others 403).
+// - Where the definition is silent, the contract in /work/shared/notes/psa-apis.md
+//   §1 (rows named in the comments) and ConnectWise's developer docs:
 // - "Base URL": everything under /v4_6_release/apis/3.0; other paths 404.
 // - "Auth": Authorization: Basic base64("{companyId}+{publicKey}:{privateKey}")
 //   and a clientId header on every call. A missing or malformed header is an
@@ -23,6 +33,14 @@
 // Listens on 127.0.0.1 only (via PsaContractServer).
 import { ContractViolation, startContractServer, type PsaContractServer, type RecordedRequest, type Reply } from '../psa-contract-server.js';
 import { fieldsOf, matches, parseConditions, type FieldTypes } from './connectwise-conditions.js';
+import { ConnectWiseSpec, type CwOperation } from './connectwise-spec.js';
+
+/** One reading of the extract for every server in a test file (compiling its schemas takes a moment). */
+let sharedSpec: ConnectWiseSpec | undefined;
+export function connectWiseSpec(): ConnectWiseSpec {
+  sharedSpec ??= new ConnectWiseSpec();
+  return sharedSpec;
+}
 
 export const CW_PREFIX = '/v4_6_release/apis/3.0';
 export const CW_ACCEPT = 'application/vnd.connectwise.com+json; version=2025.8';
@@ -86,7 +104,16 @@ export type DocumentRow = {
   bytes: Buffer;
   privateFlag: boolean;
 };
-export type StopwatchRow = { id: number; ticketId: number; member: string; status: string; startTime: string; totalPauseTime?: number; endTime?: string };
+/** status and ticket.id are nullable in the definition (TicketStopwatch.status, TicketReference.id). */
+export type StopwatchRow = {
+  id: number;
+  ticketId: number | null;
+  member: string;
+  status: string | null;
+  startTime: string;
+  totalPauseTime?: number;
+  endTime?: string;
+};
 
 export type CwStore = {
   members: MemberRow[];
@@ -135,7 +162,7 @@ export class ConnectWiseServer {
     boardStatuses: {},
     documents: [],
   };
-  /** Whose keys these are (what /system/myAccount answers). */
+  /** Whose keys these are: the only member whose /system/myAccount/{id} they may read. */
   keysOwner = 'jdoe';
   /** Added to the Date header, to test clock-skew reporting. */
   dateOffsetMs = 0;
@@ -144,6 +171,7 @@ export class ConnectWiseServer {
   /** Hide communicationItems from contacts (field-level security). */
   hideContactPhones = false;
   readonly denied = new Set<CwArea>();
+  readonly spec = connectWiseSpec();
   private nextId = 1000;
   contract!: PsaContractServer;
 
@@ -210,7 +238,39 @@ export class ConnectWiseServer {
     if (auth) return this.dated(auth);
     this.checkHeaders(request);
     const path = request.path.slice(CW_PREFIX.length);
-    return this.dated(this.route(request, path));
+    const operation = this.checkAgainstDefinition(request, path);
+    const reply = this.route(request, path);
+    this.checkAnswer(request, operation, reply);
+    return this.dated(reply);
+  }
+
+  /** The request against ConnectWise's API definition (the extract): path, method, query names, body fields. */
+  private checkAgainstDefinition(request: RecordedRequest, path: string): CwOperation {
+    const matched = this.spec.match(request.method, path);
+    if ('problem' in matched) throw new ContractViolation(matched.problem, matched.status, { code: 'NotFound', message: matched.problem });
+    const problems = [
+      ...this.spec.checkQuery(matched.operation, request.query),
+      ...this.spec.checkBody(matched.operation, request.body, request.form ? [...new Set(request.form.keys())] : undefined),
+    ];
+    if (problems.length > 0) {
+      const message = problems.join('; ');
+      throw new ContractViolation(message, 400, { code: 'InvalidObject', message, errors: problems.map((p) => ({ code: 'InvalidField', message: p })) });
+    }
+    return matched.operation;
+  }
+
+  /** This server's own answers must be definition-shaped (a fixture bug shows up as a crash, not as a passing test). */
+  private checkAnswer(request: RecordedRequest, operation: CwOperation, reply: Reply): void {
+    // A fields= projection leaves out required fields on purpose; the rows were whole before it.
+    if (reply.status >= 300 || operation.answers === null || request.query.has('fields') || reply.body === undefined) return;
+    const schema = operation.answers as { $ref?: string; items?: { $ref?: string } };
+    const model = (schema.$ref ?? schema.items?.$ref)?.replace('#/models/', '');
+    if (model === undefined) return;
+    const rows = Array.isArray(reply.body) ? (reply.body as unknown[]) : [reply.body];
+    for (const row of rows) {
+      const problems = this.spec.checkModel(model, row);
+      if (problems.length > 0) throw new Error(`the ConnectWise test server's own ${model} isn't definition-shaped: ${problems.join('; ')}`);
+    }
   }
 
   private dated(reply: Reply): Reply {
@@ -280,7 +340,9 @@ export class ConnectWiseServer {
   private routeUnsafe(r: RecordedRequest, path: string): Reply {
     const m = r.method;
     let g: RegExpExecArray | null;
-    if (m === 'GET' && path === '/system/myAccount') return this.myAccount(r);
+    if (m === 'GET' && path === '/system/info')
+      return { status: 200, body: { version: 'v2025.1.12345', isCloud: true, serverTimeZone: 'Eastern Standard Time' } };
+    if (m === 'GET' && (g = /^\/system\/myAccount\/(\d+)$/.exec(path))) return this.myAccount(r, Number(g[1]));
     if (m === 'GET' && path === '/system/members') return (this.deny('members'), this.list(r, this.store.members.map(renderMember), MEMBER_FIELDS));
     if (m === 'GET' && path === '/system/members/count') return (this.deny('members'), this.count(r, this.store.members.map(renderMember), MEMBER_FIELDS));
     if (m === 'GET' && path === '/time/ticketstopwatches')
@@ -311,7 +373,7 @@ export class ConnectWiseServer {
         this.deny('boards'),
         this.list(
           r,
-          this.store.boards.map((name, i) => ({ id: i + 1, name })),
+          this.store.boards.map((name, i) => ({ id: i + 1, name, location: { id: 1, name: 'Main' }, department: { id: 1, name: 'Service' } })),
           { id: 'number', name: 'string' },
         )
       );
@@ -359,7 +421,8 @@ export class ConnectWiseServer {
     if (m === 'GET' && path === '/service/priorities')
       return this.list(
         r,
-        this.store.priorities.map((name, i) => ({ id: i + 1, name })),
+        // Priority.color is required and nullable in the definition.
+        this.store.priorities.map((name, i) => ({ id: i + 1, name, color: null })),
         { id: 'number', name: 'string' },
       );
     if (m === 'GET' && (g = /^\/service\/boards\/(\d+)\/statuses$/.exec(path))) {
@@ -376,12 +439,14 @@ export class ConnectWiseServer {
 
   // ------------------------------------------------------------ reads
 
-  private myAccount(r: RecordedRequest): Reply {
-    this.allowQuery(r, []);
+  /** The keys owner's own account; another member's id is refused ([U]: CW's exact answer for it isn't documented; 403 here). */
+  private myAccount(r: RecordedRequest, id: number): Reply {
+    this.allowQuery(r, ['fields']);
     this.deny('myAccount');
     const me = this.store.members.find((x) => x.identifier === this.keysOwner);
     if (!me) return { status: 404, body: { code: 'NotFound', message: 'Member not found' } };
-    return { status: 200, body: renderMember(me) };
+    if (me.id !== id) return { status: 403, body: { code: 'Forbidden', message: 'You may only read your own account.' } };
+    return { status: 200, body: project(renderMember(me), r.query.get('fields')) };
   }
 
   private one<T>(r: RecordedRequest, row: T | undefined, render: (row: T) => Record<string, unknown>, what: string): Reply {
@@ -622,7 +687,7 @@ export class ConnectWiseServer {
     if (recordType === null || recordId === null) throw new ContractViolation('GET /system/documents needs recordType and recordId');
     const rows = this.store.documents
       .filter((d) => d.recordType === recordType && d.recordId === Number(recordId))
-      .map((d) => ({ id: d.id, title: d.title, fileName: d.fileName, privateFlag: d.privateFlag }));
+      .map((d) => ({ id: d.id, title: d.title, fileName: d.fileName, publicFlag: !d.privateFlag }));
     const query = new URLSearchParams(r.query);
     query.delete('recordType');
     query.delete('recordId');
@@ -660,7 +725,7 @@ export class ConnectWiseServer {
       privateFlag: form.get('privateFlag') === 'true',
     };
     this.store.documents.push(row);
-    return { status: 200, body: { id: row.id, title: row.title, fileName: row.fileName, recordType, recordId: row.recordId } };
+    return { status: 200, body: { id: row.id, title: row.title, fileName: row.fileName, publicFlag: !row.privateFlag } };
   }
 
   // ------------------------------------------------------------ rendering (CW's JSON shapes, psa-apis.md §1 "Ticket's contact + numbers")
@@ -731,8 +796,17 @@ const CONTACT_CHILD_FIELDS: FieldTypes = { 'communicationItems/value': 'string',
 const COMPANY_FIELDS: FieldTypes = { id: 'number', identifier: 'string', name: 'string', phoneNumber: 'string' };
 const ACTIVITY_FIELDS: FieldTypes = { id: 'number', notes: 'string', 'ticket/id': 'number', 'assignTo/identifier': 'string' };
 
+/** Member's required fields in the definition (hireDate, securityRole, licenseClass, defaultEmail, defaultPhone) are on every answer. */
 function renderMember(x: MemberRow): Record<string, unknown> {
-  return omitUndefined({ ...x, inactiveFlag: x.inactiveFlag ?? false });
+  return omitUndefined({
+    ...x,
+    inactiveFlag: x.inactiveFlag ?? false,
+    hireDate: '2020-01-06T00:00:00Z',
+    securityRole: { id: 3, name: 'Technician' },
+    licenseClass: 'F',
+    defaultEmail: 'Office',
+    defaultPhone: 'Office',
+  });
 }
 function renderCompany(c: CompanyRow): Record<string, unknown> {
   return omitUndefined({ ...c });

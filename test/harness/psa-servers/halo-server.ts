@@ -1,8 +1,18 @@
 // HaloPSA played locally for adapter tests, on PsaContractServer. It keeps an
 // in-memory tenant (agents, clients, sites, users with free-text numbers,
-// statuses, ticket types, tickets, actions) and ENFORCES the contract the
-// adapter relies on, citing psa-apis.md §3 (rows in brackets) and the HaloAPI
-// PowerShell module it was taken from:
+// statuses, ticket types, tickets, actions) and ENFORCES:
+// - Halo's own API definition, through the vendored extract (halo-spec.ts
+//   explains how it is read): every /api request's path, method, query
+//   parameters (names, types, "Maximum size" limits) and body fields must be
+//   defined there, else 400 (404/405 for an unknown path/method) naming what is
+//   wrong; every answer this server gives is checked against the schema the
+//   extract names for it, so the nulls it allows (names, status_id…) reach the
+//   adapter. GET /api/Agent has no paging parameters there: it answers every
+//   agent as one array.
+// - Where the definition is silent (list wrappers such as {record_count,
+//   tickets}, sign-in, what a search matches), the contract the adapter relies
+//   on, citing psa-apis.md §3 (rows in brackets) and the HaloAPI PowerShell
+//   module it was taken from:
 // - [Base URLs] GET /api/authinfo → {auth_url}; switched off, it is a 404 and
 //   the token endpoint is {url}/auth/token.
 // - [Auth] POST {auth_url}/token, form-encoded only, grant_type=client_credentials,
@@ -17,17 +27,22 @@
 //   page_no together ("pageinate" is Halo's spelling; Get-HaloTicket.ps1).
 // - [Create ticket, Add note] POST bodies are JSON arrays (New-HaloTicket.ps1),
 //   content type application/json, required fields checked, ids must exist.
-// Assumed, not verified against a tenant [U]: search_phonenumbers compares the
-// digits of the phone fields (so "555-0101" is found by "5550101"); ticket list
-// objects leave out `details` (GET /api/tickets/{id} has it).
+// Search, per the definition's words, not verified against a tenant [U]:
+// search_phonenumbers=true is "users with a phone number like your search": a
+// SQL-style like over the phone fields as stored, so "(555) 010-1234" is not
+// found by "5550101234". On tickets, `search` looks at the summary and id, and
+// `search_details` ("tickets based on the details matching the search") at the
+// details. Ticket list objects leave out `details` (GET /api/tickets/{id} has it).
+import { HaloSpec, type HaloMatched } from './halo-spec.js';
 import { startContractServer, ContractViolation, type PsaContractServer, type RecordedRequest, type Reply } from '../psa-contract-server.js';
 
-export type HaloAgentRecord = { id: number; name: string; email?: string; phonenumber?: string; mobilenumber?: string; is_disabled?: boolean };
+/** An agent as Halo's definition has it (Uname): no phone fields, numbers in extensionnumber and sms; name nullable. */
+export type HaloAgentRecord = { id: number; name: string | null; email?: string; extensionnumber?: string; sms?: string; isdisabled?: boolean };
 export type HaloClientRecord = { id: number; name: string };
 export type HaloSiteRecord = { id: number; client_id: number; name: string; phonenumber?: string };
 export type HaloUserRecord = {
   id: number;
-  name: string;
+  name: string | null;
   client_id: number;
   site_id: number;
   emailaddress?: string;
@@ -36,7 +51,7 @@ export type HaloUserRecord = {
   mobilenumber2?: string;
   homenumber?: string;
 };
-export type HaloStatusRecord = { id: number; name: string; closed: boolean };
+export type HaloStatusRecord = { id: number; name: string | null; closed: boolean };
 export type HaloTicketRecord = {
   id: number;
   summary: string;
@@ -87,8 +102,6 @@ export type HaloServerOptions = {
   /** false: GET /api/authinfo is 404 (older/self-hosted builds); the token endpoint is {url}/auth/token. */
   authInfo?: boolean;
   tokenLifetimeSeconds?: number;
-  /** false: GET /api/agent ignores paging and answers a plain array. */
-  pagedAgents?: boolean;
   store?: HaloStore;
 };
 
@@ -100,8 +113,8 @@ export function haloFixture(): HaloStore {
   return {
     meAgentId: 7,
     agents: [
-      { id: 7, name: 'Jane Tech', email: 'jane@msp.example', phonenumber: '+1 555 020 0007', mobilenumber: '555-020-1007' },
-      { id: 8, name: 'Bob Tech', email: 'bob@msp.example', phonenumber: '2008' },
+      { id: 7, name: 'Jane Tech', email: 'jane@msp.example', extensionnumber: '2007', sms: '555-020-1007' },
+      { id: 8, name: 'Bob Tech', email: 'bob@msp.example', extensionnumber: '2008' },
     ],
     clients: [
       { id: 10, name: 'Acme Corp' },
@@ -155,7 +168,7 @@ export class HaloServer {
   readonly tenant: string;
   authInfo: boolean;
   tokenLifetimeSeconds: number;
-  pagedAgents: boolean;
+  readonly spec = haloSpec();
   /** Every access token issued, in order; valid until its expiry or expireTokens(). */
   readonly issuedTokens: string[] = [];
   private readonly live = new Map<string, number>();
@@ -168,7 +181,6 @@ export class HaloServer {
     this.tenant = options.tenant ?? '';
     this.authInfo = options.authInfo ?? true;
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
-    this.pagedAgents = options.pagedAgents ?? true;
   }
 
   get url(): string {
@@ -191,11 +203,36 @@ export class HaloServer {
     if (!r.path.startsWith('/api/')) throw new ContractViolation(`no such Halo path ${r.path}`, 404);
     const unauthorized = this.checkBearer(r);
     if (unauthorized) return unauthorized;
+    const matched = this.checkAgainstDefinition(r);
     try {
-      return this.api(r);
+      const reply = this.api(r);
+      this.checkAnswer(matched, reply);
+      return reply;
     } catch (error) {
       if (error instanceof HaloRefusal) return { status: 400, body: { message: error.message } };
       throw error;
+    }
+  }
+
+  /** The request against Halo's API definition (the extract): path, method, query parameters, body fields. */
+  private checkAgainstDefinition(r: RecordedRequest): HaloMatched {
+    const matched = this.spec.match(r.method, r.path.slice('/api'.length));
+    if ('problem' in matched) throw new ContractViolation(matched.problem, matched.status, { message: matched.problem });
+    const problems = [...this.spec.checkQuery(matched, r.query), ...(r.method === 'POST' ? this.spec.checkBody(matched, r.body) : [])];
+    if (problems.length > 0) throw new ContractViolation(problems.join('; '), 400, { message: problems.join('; ') });
+    return matched;
+  }
+
+  /** This server's own answers must follow the schema the extract names for them (the list wrapper is ours: see the header). */
+  private checkAnswer(matched: HaloMatched, reply: Reply): void {
+    const schema = this.spec.answerSchema(matched.method, matched.template);
+    if (schema === undefined || reply.status >= 300 || typeof reply.body !== 'object' || reply.body === null) return;
+    const body = reply.body as Record<string, unknown>;
+    const wrapped = Object.values(body).find(Array.isArray);
+    const rows = Array.isArray(reply.body) ? (reply.body as unknown[]) : 'record_count' in body && wrapped ? wrapped : [reply.body];
+    for (const row of rows) {
+      const problems = this.spec.checkSchema(schema, row);
+      if (problems.length > 0) throw new Error(`the HaloPSA test server's own ${schema} isn't definition-shaped: ${problems.join('; ')}`);
     }
   }
 
@@ -250,6 +287,7 @@ export class HaloServer {
     let m: RegExpMatchArray | null;
     if (p === '/api/agent/me') return ok(r, {}, this.agentOut(this.byId(this.store.agents, this.store.meAgentId)));
     if (p === '/api/agent') return this.agents(r);
+    if ((m = /^\/api\/agent\/(\d+)$/.exec(p))) return this.one(r, this.store.agents, m[1], (a) => this.agentOut(a));
     if (p === '/api/status') {
       checkQuery(r, { type: 'text' });
       if (r.query.get('type') !== 'ticket') throw new ContractViolation('GET /api/status needs type=ticket for ticket statuses');
@@ -282,11 +320,10 @@ export class HaloServer {
     throw new ContractViolation(`no GET ${p} in this contract`, 404);
   }
 
+  /** Every agent at once: GET /Agent has no paging parameters in the definition. */
   private agents(r: RecordedRequest): Reply {
-    const paging = checkQuery(r, PAGING);
-    const agents = this.store.agents.map((a) => this.agentOut(a));
-    if (!paging || !this.pagedAgents) return { status: 200, body: agents };
-    return { status: 200, body: { record_count: agents.length, agents: page(agents, paging) } };
+    checkQuery(r, {});
+    return { status: 200, body: this.store.agents.map((a) => this.agentOut(a)) };
   }
 
   private users(r: RecordedRequest): Reply {
@@ -311,6 +348,7 @@ export class HaloServer {
       order: 'text',
       orderdesc: 'bool',
       search: 'text',
+      search_details: 'text',
     });
     const order = r.query.get('order');
     if (order !== null && !['id', 'dateoccurred', 'summary'].includes(order)) throw new ContractViolation(`order=${order} isn't a ticket field`);
@@ -320,6 +358,7 @@ export class HaloServer {
     const statusIds = r.query.get('status')?.split(',').map(Number) ?? (r.query.has('status_id') ? [Number(r.query.get('status_id'))] : undefined);
     const openOnly = r.query.get('open_only') === 'true';
     const search = r.query.get('search')?.toLowerCase();
+    const searchDetails = r.query.get('search_details')?.toLowerCase();
     const closed = new Set(this.store.statuses.filter((s) => s.closed).map((s) => s.id));
     let found = this.store.tickets.filter(
       (t) =>
@@ -327,7 +366,8 @@ export class HaloServer {
         (clientId === undefined || t.client_id === clientId) &&
         (statusIds === undefined || statusIds.includes(t.status_id)) &&
         (!openOnly || !closed.has(t.status_id)) &&
-        (search === undefined || `${t.summary}\n${t.details}`.toLowerCase().includes(search)),
+        (search === undefined || `${t.id}\n${t.summary}`.toLowerCase().includes(search)) &&
+        (searchDetails === undefined || t.details.toLowerCase().includes(searchDetails)),
     );
     if (order === 'id') found = [...found].sort((a, b) => (r.query.get('orderdesc') === 'true' ? b.id - a.id : a.id - b.id));
     const tickets = found.map((t) => this.ticketOut(t, false));
@@ -507,6 +547,13 @@ export class HaloServer {
   }
 }
 
+/** One reading of the extract for every server in a test file (compiling its schemas takes a moment). */
+let sharedSpec: HaloSpec | undefined;
+export function haloSpec(): HaloSpec {
+  sharedSpec ??= new HaloSpec();
+  return sharedSpec;
+}
+
 export async function startHaloServer(options: HaloServerOptions = {}): Promise<HaloServer> {
   const halo = new HaloServer(options);
   halo.http = await startContractServer('HaloPSA', (r) => halo.handle(r));
@@ -552,11 +599,12 @@ function intParam(r: RecordedRequest, key: string): number | undefined {
   return value === null ? undefined : Number(value);
 }
 
+/** A like '%search%' over the name and email, and with search_phonenumbers over the phone fields as stored (see the header). */
 function userMatches(u: HaloUserRecord, search: string, byPhone: boolean): boolean {
   const term = search.toLowerCase();
-  if (u.name.toLowerCase().includes(term) || (u.emailaddress ?? '').toLowerCase().includes(term)) return true;
+  if ((u.name ?? '').toLowerCase().includes(term) || (u.emailaddress ?? '').toLowerCase().includes(term)) return true;
   if (!byPhone) return false;
-  return [u.phonenumber, u.mobilenumber, u.mobilenumber2, u.homenumber].some((n) => n !== undefined && n.replace(/\D/g, '').includes(search));
+  return [u.phonenumber, u.mobilenumber, u.mobilenumber2, u.homenumber].some((n) => n !== undefined && n.toLowerCase().includes(term));
 }
 
 function arrayBody(body: unknown, path: string): Record<string, unknown>[] {

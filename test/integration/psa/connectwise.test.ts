@@ -10,6 +10,7 @@ function configFor(server: ConnectWiseServer, overrides: Partial<ConnectWiseConf
     kind: 'connectwise',
     url: server.url,
     ...DEFAULT_CREDENTIALS,
+    memberIdentifier: 'jdoe',
     workingStatuses: ['In Progress'],
     queue: 'Help Desk',
     unknownCallerCompany: 'Catchall',
@@ -21,7 +22,7 @@ function configFor(server: ConnectWiseServer, overrides: Partial<ConnectWiseConf
 
 /** A small MSP: Jane (the tech), two coworkers, a client with two contacts (one a decoy for the 7-digit search), a catch-all company. */
 function seed(server: ConnectWiseServer): void {
-  server.addMember({ id: 1, identifier: 'jdoe', firstName: 'Jane', lastName: 'Doe', officePhone: '+1 (555) 010-2000', officeEmail: 'jane@msp.example' });
+  server.addMember({ id: 1, identifier: 'jdoe', firstName: 'Jane', lastName: 'Doe', officePhone: '(555) 010-2000', officeEmail: 'jane@msp.example' });
   server.addMember({ id: 2, identifier: 'asmith', firstName: 'Alan', lastName: 'Smith', mobilePhone: '555.010.2001' });
   server.addMember({ id: 3, identifier: 'gone', firstName: 'Former', lastName: 'Tech', officePhone: '5550102002', inactiveFlag: true });
   server.addMember({ id: 4, identifier: 'kim', firstName: 'Kim', lastName: 'Lee', homePhone: '5550102003' });
@@ -118,8 +119,8 @@ describe('ConnectWise contract server', () => {
       [`${api}/service/tickets?conditions=${encodeURIComponent('company/id="10"')}`, { headers }],
       [`${api}/service/tickets?conditions=${encodeURIComponent('nosuchfield=1')}`, { headers }],
       [`${api}/company/contacts?pageSize=5000`, { headers }],
-      [`${api}/system/myAccount`, { headers: { ...headers, clientId: '' } }],
-      [`${api}/system/myAccount`, { headers: { ...headers, accept: 'application/json' } }],
+      [`${api}/system/info`, { headers: { ...headers, clientId: '' } }],
+      [`${api}/system/info`, { headers: { ...headers, accept: 'application/json' } }],
       [
         `${api}/service/tickets/30/notes`,
         { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x', processNotifications: false }) },
@@ -159,7 +160,7 @@ describe('ConnectWise: testConnection', () => {
     expect(report.checks.map((c) => c.name)).toEqual([
       `Reach ConnectWise at ${new URL(server.url).host}`,
       'Credentials accepted',
-      'Who am I',
+      'Technician',
       'Can read tickets',
       'Can read stopwatches (active ticket)',
       'Can read contact phone numbers',
@@ -296,7 +297,10 @@ describe('ConnectWise: active ticket', () => {
   it('no stopwatch: no active ticket; "who am I" is asked once', async () => {
     expect(await adapter.activeTicket()).toBeNull();
     expect(await adapter.activeTicket()).toBeNull();
-    expect(server.calls('GET', /^\/system\/myAccount$/)).toHaveLength(1);
+    // Who the tech is: read once, by the identifier in the settings.
+    const lookups = server.calls('GET', /^\/system\/members$/);
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0]?.query.get('conditions')).toBe('identifier="jdoe"');
   });
 });
 
@@ -531,7 +535,7 @@ describe('ConnectWise: listings', () => {
     }
     expect(cursor).toBeNull();
     expect(people.map((p) => p.name)).toEqual(['Jane Doe', 'Alan Smith', 'Kim Lee']);
-    expect(people[0]).toMatchObject({ kind: 'member', numbers: ['+1 (555) 010-2000'], email: 'jane@msp.example' });
+    expect(people[0]).toMatchObject({ kind: 'member', numbers: ['(555) 010-2000'], email: 'jane@msp.example' });
     expect(server.calls('GET', /^\/system\/members$/)[0]?.query.get('fields')).toContain('officePhone');
     expect(server.violations).toEqual([]);
   });

@@ -63,7 +63,15 @@ describe('ConnectWise', () => {
     cw = await startConnectWiseServer();
     cw.addMember({ id: 1, identifier: 'jdoe', firstName: 'Jane', lastName: 'Doe' });
     cw.addCompany({ id: 10, identifier: 'Contoso', name: 'Contoso Ltd' });
-    const config: ConnectWiseConfig = { kind: 'connectwise', url: cw.url, ...CW_CREDENTIALS, ...COMMON, unknownCallerCompany: 'Contoso', escalation };
+    const config: ConnectWiseConfig = {
+      kind: 'connectwise',
+      url: cw.url,
+      ...CW_CREDENTIALS,
+      ...COMMON,
+      memberIdentifier: 'jdoe',
+      unknownCallerCompany: 'Contoso',
+      escalation,
+    };
     return createConnectWiseAdapter(config);
   }
 
@@ -273,7 +281,7 @@ describe('HaloPSA', () => {
     const adapter = await start({ status: 'In Progress', priority: 'Critical', owner: 'Bob Tech' });
     await adapter.escalateTicket({ ref: 'esc-1', firstTry: true, ticketId: '1001', ...ESCALATION });
     const ticket = halo.store.tickets.find((t) => t.id === 1001);
-    const inProgress = halo.store.statuses.find((s) => s.name.toLowerCase() === 'in progress')?.id;
+    const inProgress = halo.store.statuses.find((s) => s.name?.toLowerCase() === 'in progress')?.id;
     expect(ticket).toMatchObject({ status_id: inProgress, priority_id: 1, agent_id: 8 });
     const actions = halo.store.actions.filter((a) => a.ticket_id === 1001);
     expect(actions).toHaveLength(1);

@@ -218,7 +218,7 @@ describe('HaloPSA adapter against the contract server', () => {
         order: 'id',
         orderdesc: 'true',
         pageinate: 'true',
-        page_size: '200',
+        page_size: '100',
         page_no: '1',
       });
     });
@@ -247,8 +247,8 @@ describe('HaloPSA adapter against the contract server', () => {
       expect(match.company).toEqual({ id: '10', name: 'Acme Corp' });
       expect(match.openTickets.map((t) => t.id)).toEqual(['1004', '1002', '1001']);
       const searches = server.http.requestsTo('GET', /^\/api\/users$/);
-      // The whole number isn't in "(555) 010-1234 x12"; the national ten digits are.
-      expect(searches.map((r) => r.query.get('search'))).toEqual(['15550101234', '5550101234']);
+      // Halo's search is a "like" over the number as stored, "(555) 010-1234 x12": found by the national form, not by digits.
+      expect(searches.map((r) => r.query.get('search'))).toEqual(['15550101234', '+15550101234', '+1 555 010 1234', '(555) 010-1234']);
       expect(searches.every((r) => r.query.get('search_phonenumbers') === 'true')).toBe(true);
     });
 
@@ -263,7 +263,15 @@ describe('HaloPSA adapter against the contract server', () => {
       });
       const match = await adapter.findCaller('5557777777');
       expect(match).toEqual({ person: null, company: null, openTickets: [] });
-      expect(server.http.requestsTo('GET', /^\/api\/users$/).map((r) => r.query.get('search'))).toEqual(['5557777777', '7777777']);
+      expect(server.http.requestsTo('GET', /^\/api\/users$/).map((r) => r.query.get('search'))).toEqual([
+        '5557777777',
+        '(555) 777-7777',
+        '555-777-7777',
+        '555.777.7777',
+        '555 777 7777',
+        '7777777',
+        '777-7777',
+      ]);
     });
 
     it('an extension or nothing to search finds nobody without asking Halo', async () => {
@@ -299,7 +307,7 @@ describe('HaloPSA adapter against the contract server', () => {
       expect(server.store.tickets).toHaveLength(before + 1);
       expect(server.http.requestsTo('POST', /^\/api\/tickets$/)).toHaveLength(1);
       // The ref was looked up first both times; a ticket merely mentioning a similar ref doesn't count.
-      expect(server.http.requestsTo('GET', /^\/api\/tickets$/).map((r) => r.query.get('search'))).toEqual(['call-dup', 'call-dup']);
+      expect(server.http.requestsTo('GET', /^\/api\/tickets$/).map((r) => r.query.get('search_details'))).toEqual(['call-dup', 'call-dup']);
     });
 
     it("on the outbox's first try, createTicket and addNote skip the search (nothing can exist yet)", async () => {
@@ -438,30 +446,22 @@ describe('HaloPSA adapter against the contract server', () => {
       });
     });
 
-    it('listMembers pages through agents and leaves out disabled ones', async () => {
-      for (let i = 0; i < 148; i++) server.store.agents.push({ id: 100 + i, name: `Agent ${i}`, phonenumber: `${3000 + i}`, is_disabled: i === 0 });
+    it('listMembers reads every agent in one request (Agent has no paging in the definition) and leaves out disabled ones', async () => {
+      for (let i = 0; i < 148; i++) server.store.agents.push({ id: 100 + i, name: `Agent ${i}`, extensionnumber: `${3000 + i}`, isdisabled: i === 0 });
       const first = await adapter.listMembers(null);
-      expect(first.next).toBe('2');
+      expect(first.next).toBeNull();
       expect(first.items.map((p) => p.id)).not.toContain('100');
       expect(first.items.find((p) => p.id === '7')).toEqual({
         id: '7',
         kind: 'member',
         name: 'Jane Tech',
         company: '',
-        numbers: ['+1 555 020 0007', '555-020-1007'],
+        numbers: ['2007', '555-020-1007'],
         email: 'jane@msp.example',
       });
-      const second = await adapter.listMembers(first.next);
-      expect(second.next).toBeNull();
-      expect(first.items.length + second.items.length).toBe(149);
-      expect(server.http.requestsTo('GET', /^\/api\/agent$/).map((r) => r.query.get('page_no'))).toEqual(['1', '2']);
-    });
-
-    it('listMembers takes a build that ignores paging (plain array) as the only page', async () => {
-      await start({ pagedAgents: false });
-      const result = await adapter.listMembers(null);
-      expect(result.items.map((p) => p.name)).toEqual(['Jane Tech', 'Bob Tech']);
-      expect(result.next).toBeNull();
+      expect(first.items).toHaveLength(149);
+      expect(server.http.requestsTo('GET', /^\/api\/agent$/).map((r) => [...r.query.keys()])).toEqual([[]]);
+      expect(server.http.violations).toEqual([]);
     });
 
     it('a cursor that is not a page number is refused without a request', async () => {
@@ -584,16 +584,16 @@ describe('the Halo contract server catches wrong calls', () => {
     ['a JSON token request', '/auth/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, /form post/],
     ['no Bearer header', '/api/tickets', {}, /Authorization: Bearer/],
     ['Basic instead of Bearer', '/api/tickets', { headers: { authorization: 'Basic abc' } }, /Authorization: Bearer/],
-    ['an unknown query parameter', '/api/tickets?statusid=2', {}, /unknown query parameter statusid/],
+    ['an unknown query parameter', '/api/tickets?statusid=2', {}, /query parameter "statusid" is not defined for GET \/Tickets/],
     ['page_size without pageinate', '/api/users?page_size=10&page_no=1', {}, /only work with pageinate=true/],
     ['pageinate without page_no', '/api/users?pageinate=true&page_size=10', {}, /needs page_size and page_no/],
-    ['a non-integer id filter', '/api/tickets?client_id=acme', {}, /must be an integer/],
+    ['a non-integer id filter', '/api/tickets?client_id=acme', {}, /client_id is an int in the definition, got "acme"/],
     ['statuses without type=ticket', '/api/status', {}, /type=ticket/],
     [
       'a ticket as an object, not an array',
       '/api/tickets',
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'x', details: '', client_id: 10 }) },
-      /JSON array/,
+      /POST \/Tickets body must be array/,
     ],
     [
       'a ticket without summary',
@@ -612,6 +612,37 @@ describe('the Halo contract server catches wrong calls', () => {
       /sendemail must be false/,
     ],
     ['actions without ticket_id', '/api/actions', {}, /needs ticket_id/],
+    // Wrong calls only Halo's own API definition (the vendored extract) catches:
+    [
+      'paging on /api/agent, which has none in the definition',
+      '/api/agent?pageinate=true&page_size=100&page_no=1',
+      {},
+      /"pageinate" is not defined for GET \/Agent/,
+    ],
+    [
+      "a page of tickets over the definition's maximum",
+      '/api/tickets?pageinate=true&page_size=200&page_no=1',
+      {},
+      /page_size=200 is over the definition's maximum of 100/,
+    ],
+    [
+      'an action field the definition does not have',
+      '/api/actions',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ ticket_id: 1001, note: 'x', outcome: 'Note', hiddenfromuser: true, sendemail: false, private: true }]),
+      },
+      /"private" is not a field of the schema/,
+    ],
+    ['an agent phone field that does not exist as a search', '/api/agent/me?phonenumber=1', {}, /"phonenumber" is not defined for GET \/Agent\/me/],
+    ['a path the definition does not have', '/api/agents/me', {}, /no such path in Halo's API definition/],
+    [
+      'a method the definition does not have there',
+      '/api/agent/me',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' },
+      /not an operation of Halo's API definition \(extract\); on \/Agent\/me: GET/,
+    ],
   ];
 
   for (const [name, path, init, reason] of cases) {

@@ -20,8 +20,10 @@ describe('the settings registry', () => {
       'devices.microphoneId',
       'devices.speakerId',
       'devices.ringDeviceId',
+      'psa.connectwise.memberIdentifier',
       'psa.connectwise.publicKey',
       'psa.autotask.resourceId',
+      'psa.halopsa.agent',
       'voicemail.name',
     ]);
     expect(by('policy-only')).toEqual(['policy.url', 'policy.pollSeconds']);

@@ -122,13 +122,19 @@ describe('HaloPSA objects → Focusline types', () => {
       numbers: ['(555) 010-1234 x12', '+1 555 010 9999'],
       email: 'alice@acme.example',
     });
-    expect(agentToPerson({ id: 8, name: 'Bob Tech', email: null, phonenumber: '2008', mobilenumber: ' ' })).toEqual({
+    // Halo's agent model (Uname) has no phone fields: an agent's numbers are its extension and its SMS number.
+    expect(agentToPerson({ id: 8, name: 'Bob Tech', email: null, extensionnumber: '2008', sms: ' ' })).toEqual({
       id: '8',
       kind: 'member',
       name: 'Bob Tech',
       company: '',
       numbers: ['2008'],
       email: undefined,
+    });
+    // A name the definition allows to be null still names the person.
+    expect(agentToPerson({ id: 9, name: null, email: 'nina@msp.example', extensionnumber: '2009', sms: '555-020-1009' })).toMatchObject({
+      name: 'nina@msp.example',
+      numbers: ['2009', '555-020-1009'],
     });
   });
 
@@ -217,8 +223,31 @@ describe('HaloPSA paging', () => {
 
 describe('HaloPSA caller matching', () => {
   it('searches the whole number, then the national ten, then the local seven digits', () => {
-    expect(phoneSearchTerms('15550101234')).toEqual(['15550101234', '5550101234', '0101234']);
-    expect(phoneSearchTerms('5550101')).toEqual(['5550101']);
+    // As tenants store numbers (free text, searched with "like"): digits, E.164, international, national and its punctuation variants, then the tails.
+    expect(phoneSearchTerms('15550101234')).toEqual([
+      '15550101234',
+      '+15550101234',
+      '+1 555 010 1234',
+      '(555) 010-1234',
+      '555-010-1234',
+      '555.010.1234',
+      '555 010 1234',
+      '5550101234',
+      '0101234',
+      '010-1234',
+    ]);
+    expect(phoneSearchTerms('02071234567', 'GB')).toEqual([
+      '02071234567',
+      '+442071234567',
+      '+44 20 7123 4567',
+      '020 7123 4567',
+      '020-7123-4567',
+      '020.7123.4567',
+      '2071234567',
+      '1234567',
+      '123-4567',
+    ]);
+    expect(phoneSearchTerms('5550101')).toEqual(['5550101', '555-0101']);
     expect(phoneSearchTerms('2002')).toEqual([]);
   });
 
