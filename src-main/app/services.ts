@@ -11,6 +11,7 @@ import { createFocusDesk } from '../focus/focus-desk.js';
 import { systemClock } from '../focus/system-clock.js';
 import { ticketLabel } from '../focus/ticket-label.js';
 import { callOnRecord } from '../calls/call-caller.js';
+import { createInsightsDesk } from '../insights/insights-desk.js';
 import { createHandoffsDesk } from '../handoffs/handoffs-desk.js';
 import { Outbox } from '../handoffs/outbox.js';
 import { psaHandoffSender } from '../handoffs/psa-handoff-sender.js';
@@ -191,6 +192,19 @@ export async function createServices(options: ServiceOptions) {
     onCallLogChange: calls.callLogChanged,
     log,
   });
+  const insights = createInsightsDesk({
+    clock,
+    settings: values,
+    callLog,
+    focusPeriods: focus.periods,
+    focusSince: () => focus.controller.periodSince(),
+    voicemails: voicemailStore,
+    whoIs: (number) => {
+      const found = ticketing.whoIs(number);
+      if (!found) return null;
+      return { name: found.person?.name ?? '', company: found.company?.name ?? found.person?.company ?? null, coworker: found.person?.kind === 'member' };
+    },
+  });
   const reminders = startCallbackReminders({ clock, policy, callLog, focus, phone, bus });
   const escalation = createEscalationDesk({
     clock,
@@ -235,6 +249,7 @@ export async function createServices(options: ServiceOptions) {
       ...tickets.handlers,
       ...handoffs.handlers,
       ...voicemail.handlers,
+      ...insights.handlers,
     },
     log,
   );

@@ -44,6 +44,11 @@ export class FocusController {
     return this.session.state;
   }
 
+  /** When the focus period running now began (ticket focus or do-not-disturb); null while focus is off. */
+  periodSince(): Date | null {
+    return this.session.periodSince;
+  }
+
   view(): FocusView {
     return toFocusView(this.session.state);
   }

@@ -7,6 +7,7 @@ import type { Db } from '../storage/database.js';
 import { summariseSuppressed } from './focus-digest.js';
 import { FocusController, type TicketSource } from './focus-controller.js';
 import type { FocusPeriod } from './focus-session.js';
+import { FocusPeriods } from './focus-periods.js';
 import { FocusStateStore } from './focus-state-store.js';
 
 export type FocusDeskPorts = {
@@ -29,9 +30,15 @@ type Handlers = Pick<CommandHandlers, 'focus.get' | 'focus.startTicket' | 'focus
 export function createFocusDesk(ports: FocusDeskPorts) {
   const { bus, callLog } = ports;
   const listeners = new Set<(view: FocusView) => void>();
+  const periods = new FocusPeriods(ports.db);
   const emitDigest = (period: FocusPeriod) => {
     const held = callLog.inRange(period.started.getTime(), period.endedAt.getTime() + 1).filter((a) => a.action !== 'ring');
     bus.emit('focus.digest', { text: summariseSuppressed(held), calls: held.length });
+  };
+  const periodEnded = (period: FocusPeriod) => {
+    // Kept before the digest: the record is what Insights counts, the digest only a notice.
+    periods.record(period);
+    emitDigest(period);
   };
   const controller = new FocusController({
     clock: ports.clock,
@@ -41,7 +48,7 @@ export function createFocusDesk(ports: FocusDeskPorts) {
       bus.emit('focus.changed', view);
       for (const listener of listeners) listener(view);
     },
-    onFocusEnded: emitDigest,
+    onFocusEnded: periodEnded,
   });
 
   const handlers: Handlers = {
@@ -54,6 +61,8 @@ export function createFocusDesk(ports: FocusDeskPorts) {
   return {
     controller,
     handlers,
+    /** Ended focus periods (Insights: time protected in Focus). */
+    periods,
     /** Every change of focus (the tray, reminders, the ticket list follow it). */
     onChange(listener: (view: FocusView) => void): () => void {
       listeners.add(listener);

@@ -112,6 +112,11 @@ export class FocusSession {
     return () => this.changeListeners.delete(listener);
   }
 
+  /** When the focus period running now began; null while focus is off. */
+  get periodSince(): Date | null {
+    return this.periodStart;
+  }
+
   onFocusEnded(listener: Listener<FocusPeriod>): () => void {
     this.endListeners.add(listener);
     return () => this.endListeners.delete(listener);

@@ -298,12 +298,62 @@ export const CallerMatchViewSchema = z.object({
     .nullable(),
   company: z.object({ id: z.string().optional(), name: z.string() }).nullable(),
   openTickets: z.array(TicketViewSchema),
-  /** index: the local caller index; live: the PSA's own search; none: no match (or no PSA). */
+  /** index: the local caller index; live: the PSA's own search; local: the contacts on Focusline's own tickets (no PSA connected; person and company null when none matched); none: no match. */
   via: z.enum(['index', 'live', 'none', 'local']),
   timedOut: z.boolean(),
   error: z.string().optional(),
 });
 export type CallerMatchView = z.infer<typeof CallerMatchViewSchema>;
+
+/** A calendar day in the tech's time zone: "2026-03-08". */
+const DaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-03-08');
+const Count = z.number().int().nonnegative();
+
+/**
+ * The Insights tab's charts, each with the numbers it draws (the CSV export
+ * is made from them): aggregated in main from the call log, the focus
+ * periods and the voicemail store (src-main/insights/insights.ts).
+ */
+export const InsightsViewSchema = z.object({
+  from: DaySchema,
+  to: DaySchema,
+  timeZone: z.string(),
+  /** Calls Focus, do-not-disturb or business hours held back (never the block list), per day, by what was done instead. */
+  interruptions: z.object({
+    rows: z.array(z.object({ day: DaySchema, redirected: Count, voicemail: Count, busy: Count, silent: Count, total: Count })),
+    total: Count,
+  }),
+  /** Minutes in Focus (ticket focus and do-not-disturb), per day. */
+  focus: z.object({ rows: z.array(z.object({ day: DaySchema, minutes: Count })), totalMinutes: Count }),
+  /** Calls to return (held back or missed), per day of the call: called back by the due time, after it, or overdue and not yet. */
+  callbacks: z.object({
+    rows: z.array(z.object({ day: DaySchema, onTime: Count, late: Count, overdue: Count })),
+    totals: z.object({ onTime: Count, late: Count, overdue: Count }),
+  }),
+  /** Voicemails left in the range, by how long until the tech acted on them (called back, ticket, note). */
+  voicemail: z.object({
+    buckets: z.array(z.object({ label: z.string(), count: Count })),
+    received: Count,
+    answered: Count,
+    waiting: Count,
+    dismissed: Count,
+    medianMinutes: z.number().nonnegative().nullable(),
+  }),
+  /** Callers flagged as repeat callers in the range, grouped by company; coworkers are never counted. */
+  repeatCallers: z.object({
+    rows: z.array(
+      z.object({
+        /** The company's name, or null when the caller's company isn't known (the row is the caller alone). */
+        company: z.string().nullable(),
+        label: z.string(),
+        calls: Count,
+        heldBack: Count,
+        callers: z.array(z.object({ name: z.string(), number: z.string(), calls: Count, heldBack: Count, lastAt: z.string().datetime() })),
+      }),
+    ),
+  }),
+});
+export type InsightsView = z.infer<typeof InsightsViewSchema>;
 
 /** One handoff to the PSA, as the UI shows it: queued, sending, sent (with its link), or failed and why. */
 export const HandoffViewSchema = z.object({
@@ -744,6 +794,11 @@ export const commands = {
         }),
       ),
     }),
+  },
+  /** The Insights tab: every chart's numbers for the days `from`–`to` (both included, at most 366) in the tech's time zone. */
+  'insights.get': {
+    request: z.object({ from: DaySchema, to: DaySchema, timeZone: z.string().min(1).max(64) }).strict(),
+    response: InsightsViewSchema,
   },
   /** The tech changes one setting; refused with "managed by your organization" when policy enforces it. */
   'settings.setValue': { request: z.object({ key: z.string().min(1).max(100), value: z.unknown() }).strict(), response: PolicyViewSchema },

@@ -314,6 +314,13 @@ export const settingsRegistry = {
     'When to remind the tech of unhandled voicemail and callbacks: odd-hours (9:00, 11:00 … 17:00 in business hours), off, or times like "09:30, 13:00, 16:30" (business-hours time zone, working hours only).',
   ),
 
+  'insights.visible': setting(
+    'lockable',
+    z.boolean(),
+    true,
+    'Show the Insights tab (interruptions prevented, time in Focus, callbacks, voicemail response times, repeat callers by company).',
+  ),
+
   'policy.url': setting('policy-only', OptionalPolicyUrl, '', 'An HTTPS URL of a policy document ({"managed": {…}, "recommended": {…}}), polled with ETag.'),
   'policy.pollSeconds': setting(
     'policy-only',

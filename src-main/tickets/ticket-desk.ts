@@ -8,6 +8,7 @@ import { shownNumber, type CallOnRecord } from '../calls/call-caller.js';
 import type { TicketView } from '../ipc/contract.js';
 import type { SettingsValues } from '../policy/schema.js';
 import type { Db } from '../storage/database.js';
+import { findLocalCaller, type LocalCaller } from './local/local-caller.js';
 import { LocalTicketStore, type LocalTicket, type NewLocalTicket } from './local/local-ticket-store.js';
 import type { PsaConnection } from './psa-connection.js';
 import type { CallerMatch, PsaTicket } from './psa.js';
@@ -178,6 +179,12 @@ export function createTicketDesk(options: TicketDeskOptions) {
       return { ticket: null, handoff: outbox.enqueue({ kind: 'escalate-ticket', idempotencyKey: handoffKey('escalate-ticket', source.join(':')), payload }) };
     },
     localNotes: (ticketId: string) => store.notes(ticketId),
+    /** With no PSA connected: the caller as the contacts on Focusline's own tickets name them (null when a PSA is connected, or nobody matches). */
+    localCaller: (callerNumberText: string): LocalCaller | null => {
+      if (psa.adapter()) return null;
+      return findLocalCaller(store.withContactNumbers(), callerNumberText, options.settings()['numbers.defaultRegion']);
+    },
+    toTicketView,
   };
 }
 

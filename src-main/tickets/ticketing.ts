@@ -173,7 +173,7 @@ export function createTicketing(options: TicketingOptions) {
   const lookup = async (number: string, attemptId?: string): Promise<CallerMatchView> => {
     const adapter = following?.adapter;
     const key = following?.key;
-    if (!adapter || !key) return { number, person: null, company: null, openTickets: [], via: 'none', timedOut: false };
+    if (!adapter || !key) return localLookup(number, attemptId);
     const result = await screenPop(number, {
       index,
       psaKey: key,
@@ -203,6 +203,42 @@ export function createTicketing(options: TicketingOptions) {
     };
   };
 
+  /** No PSA connected: the contacts on Focusline's own tickets name the caller (tickets/local/local-caller.ts). */
+  const localMatch = (number: string): { match: CallerMatch; view: CallerMatchView } | null => {
+    const found = desk.localCaller(number);
+    if (found === null) return null;
+    const match: CallerMatch = { person: found.person, company: found.company, openTickets: [] };
+    const view: CallerMatchView = {
+      number,
+      person: found.person && {
+        id: found.person.id,
+        kind: found.person.kind,
+        name: found.person.name,
+        company: found.person.company,
+        numbers: found.person.numbers,
+      },
+      company: found.company,
+      openTickets: found.openTickets.map(desk.toTicketView),
+      via: 'local',
+      timedOut: false,
+    };
+    return { match, view };
+  };
+
+  const localLookup = (number: string, attemptId: string | undefined): CallerMatchView => {
+    const nobody: CallerMatchView = { number, person: null, company: null, openTickets: [], via: 'none', timedOut: false };
+    try {
+      const found = localMatch(number);
+      if (found === null) return desk.usesPsa() ? nobody : { ...nobody, via: 'local' };
+      if (attemptId) remember(attemptId, found.match);
+      return found.view;
+    } catch (error) {
+      // The pop is a nicety: a damaged ticket row must not cost the call its card.
+      log(`Screen pop from Focusline's tickets: ${messageOf(error)}`);
+      return nobody;
+    }
+  };
+
   const remember = (attemptId: string, match: CallerMatch) => {
     pops.set(attemptId, match);
     if (pops.size > POP_CACHE_SIZE) pops.delete(pops.keys().next().value as string);
@@ -212,9 +248,19 @@ export function createTicketing(options: TicketingOptions) {
   const callerOf = async (attempt: CallOnRecord): Promise<CallerMatch | null> => {
     const cached = pops.get(attempt.id);
     if (cached) return cached;
-    if (!following || attempt.callerNumber === null) return null;
+    if (attempt.callerNumber === null) return null;
+    if (!following) return localMatch(attempt.callerNumber)?.match ?? null;
     await lookup(attempt.callerNumber, attempt.id);
     return pops.get(attempt.id) ?? null;
+  };
+
+  /** Who has this number, from local data only (the PSA's caller index, or the built-in tickets): for reports, never a PSA round trip. */
+  const whoIs = (number: string): CallerMatch | null => {
+    if (!following) return localMatch(number)?.match ?? null;
+    const hit = index.lookup(following.key, number);
+    if (!hit) return null;
+    const { person } = hit;
+    return { person, company: person.company ? { id: person.companyId, name: person.company } : null, openTickets: [] };
   };
 
   /**
@@ -224,16 +270,13 @@ export function createTicketing(options: TicketingOptions) {
   const callerFromIndex = (attempt: CallOnRecord): CallerMatch | null => {
     const cached = pops.get(attempt.id);
     if (cached) return cached;
-    if (!following || attempt.callerNumber === null) return null;
-    const hit = index.lookup(following.key, attempt.callerNumber);
-    if (!hit) return null;
-    const { person } = hit;
-    return { person, company: person.company ? { id: person.companyId, name: person.company } : null, openTickets: [] };
+    return attempt.callerNumber === null ? null : whoIs(attempt.callerNumber);
   };
 
   return {
     psa,
     outbox,
+    whoIs,
     desk,
     status,
     lookup,

@@ -131,6 +131,7 @@ export class VoicemailStore {
       ),
       byId: db.prepare('SELECT * FROM voicemail_messages WHERE id = ?'),
       list: db.prepare('SELECT * FROM voicemail_messages WHERE (@all = 1 OR handled IS NULL) ORDER BY started_at DESC, rowid DESC'),
+      between: db.prepare('SELECT * FROM voicemail_messages WHERE started_at >= ? AND started_at < ? ORDER BY started_at, rowid'),
       recording: db.prepare("SELECT * FROM voicemail_messages WHERE state = 'recording' ORDER BY started_at, rowid"),
       allIds: db.prepare('SELECT id FROM voicemail_messages').pluck(),
       total: db.prepare('SELECT COALESCE(SUM(size_bytes), 0) FROM voicemail_messages').pluck(),
@@ -259,6 +260,11 @@ export class VoicemailStore {
   /** Newest first, including one being recorded right now. Handled messages only when asked for. */
   list(options: { includeHandled?: boolean } = {}): VoicemailMessage[] {
     return this.sql.list.all({ all: options.includeHandled === true ? 1 : 0 }).map((raw) => toMessage(parseRow(raw)));
+  }
+
+  /** Every message left in [fromMs, toMs), handled or not, oldest first (Insights: voicemail response times). */
+  between(fromMs: number, toMs: number): VoicemailMessage[] {
+    return this.sql.between.all(fromMs, toMs).map((raw) => toMessage(parseRow(raw)));
   }
 
   get(id: string): VoicemailMessage | undefined {

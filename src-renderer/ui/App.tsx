@@ -8,15 +8,22 @@ import { EscalationPrompt } from './EscalationPrompt.js';
 import { FocusBar } from './FocusBar.js';
 import { HandoffsView } from './HandoffsView.js';
 import { HistoryView } from './HistoryView.js';
+import { InsightsTab, useInsightsVisible } from './InsightsTab.js';
 import { QuietCalls } from './QuietCalls.js';
-import { RepeatCallersReport } from './RepeatCallersReport.js';
 import { SettingsView } from './SettingsView.js';
 import { StatusBar } from './StatusBar.js';
 import { TicketsView } from './TicketsView.js';
 import { VoicemailInbox } from './VoicemailInbox.js';
 
-type Tab = 'phone' | 'voicemail' | 'tickets' | 'history' | 'settings';
-const TAB_LABELS: Record<Tab, string> = { phone: 'Phone', voicemail: 'Voicemail', tickets: 'Tickets', history: 'History', settings: 'Settings' };
+type Tab = 'phone' | 'voicemail' | 'tickets' | 'history' | 'insights' | 'settings';
+const TAB_LABELS: Record<Tab, string> = {
+  phone: 'Phone',
+  voicemail: 'Voicemail',
+  tickets: 'Tickets',
+  history: 'History',
+  insights: 'Insights',
+  settings: 'Settings',
+};
 
 export function App({ session }: { session: Session }) {
   const hasAccount = useAppStore((s) => s.settings?.account != null);
@@ -26,6 +33,8 @@ export function App({ session }: { session: Session }) {
   const ringing = usePhoneStore((s) => s.calls.some((c) => c.state === 'ringing'));
   const followUps = useAppStore((s) => s.unhandled.length);
   const voicemailWaiting = useAppStore((s) => s.voicemails.filter((m) => m.handled === null && m.state !== 'recording').length);
+  const insightsVisible = useInsightsVisible();
+  const tabs = (Object.keys(TAB_LABELS) as Tab[]).filter((t) => t !== 'insights' || insightsVisible);
   const badge = (t: Tab) => (t === 'phone' && (ringing || followUps > 0) ? ' •' : t === 'voicemail' && voicemailWaiting > 0 ? ` (${voicemailWaiting})` : '');
   return (
     <div className="app">
@@ -33,7 +42,7 @@ export function App({ session }: { session: Session }) {
       <FocusBar api={session.api} />
       <EscalationPrompt api={session.api} phone={session.phone} />
       <nav className="tabs" role="tablist">
-        {(Object.keys(TAB_LABELS) as Tab[]).map((t) => (
+        {tabs.map((t) => (
           <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'tab active' : 'tab'} onClick={() => setTab(t)} data-testid={`tab-${t}`}>
             {TAB_LABELS[t]}
             {badge(t)}
@@ -72,9 +81,9 @@ export function App({ session }: { session: Session }) {
         {tab === 'history' && (
           <div className="column">
             <HistoryView phone={session.phone} api={session.api} onCall={() => setTab('phone')} />
-            <RepeatCallersReport api={session.api} />
           </div>
         )}
+        {tab === 'insights' && insightsVisible && <InsightsTab api={session.api} />}
         {tab === 'settings' && <SettingsView api={session.api} onSaved={() => setTab('phone')} />}
       </main>
     </div>

@@ -6,7 +6,8 @@ import { ExternalLink } from './ExternalLink.js';
 /** Looks the caller up once per call or attempt (`popKey`) and keeps the answer in the store. */
 export function useCallerPop(api: FocuslineApi, popKey: string, number: string, attemptId?: string): CallerMatchView | undefined {
   const pop = useAppStore((s) => s.pops[popKey]);
-  const connected = useAppStore((s) => s.psa?.state === 'connected');
+  // With the built-in ticket store, the contacts on Focusline's own tickets name callers.
+  const connected = useAppStore((s) => s.psa?.state === 'connected' || s.psa?.state === 'local');
   useEffect(() => {
     if (pop || !connected || !number || number === 'Withheld number') return;
     let live = true;
@@ -32,7 +33,9 @@ export function CallerCard({ pop }: { pop: CallerMatchView | undefined }) {
         {pop.error ? (
           <span className="hint">{pop.error}</span>
         ) : (
-          <span className="hint">Not in the PSA{pop.timedOut ? ' (the PSA was too slow to ask)' : ''}.</span>
+          <span className="hint">
+            {pop.via === 'local' ? 'Not a contact on any ticket in Focusline.' : `Not in the PSA${pop.timedOut ? ' (the PSA was too slow to ask)' : ''}.`}
+          </span>
         )}
       </div>
     );

@@ -64,6 +64,7 @@ export const COMMAND_NAMES = [
   'greetings.delete',
   'policy.get',
   'reports.repeatCallers',
+  'insights.get',
   'settings.setValue',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];

@@ -121,6 +121,12 @@ export class LocalTicketStore {
     return rows.map(fromRow);
   }
 
+  /** Tickets that carry a contact number, closed ones too, most recently touched first: the screen pop's address book (local-caller.ts). */
+  withContactNumbers(limit = 5_000): LocalTicket[] {
+    const rows = this.db.prepare("SELECT * FROM local_tickets WHERE contact_numbers != '[]' ORDER BY updated_at DESC, id DESC LIMIT ?").all(limit) as Row[];
+    return rows.map(fromRow);
+  }
+
   setStatus(id: string, status: LocalTicket['status'], now: number): LocalTicket | undefined {
     this.db.prepare('UPDATE local_tickets SET status = ?, updated_at = ? WHERE id = ?').run(status, now, Number(id));
     return this.get(id);
