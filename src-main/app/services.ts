@@ -236,6 +236,7 @@ export async function createServices(options: ServiceOptions) {
   ];
   await ticketing.start();
   phoneRestart = phone.restart;
+  await calls.ready();
   await phone.start();
 
   const route = createRouter(

@@ -19,6 +19,7 @@ export type ScreeningDeps = {
   now(): Date;
   /** Coworkers from the PSA's members (policy psa.coworkersFromPsa); a new array whenever the sync changed them. */
   psaCoworkers?: () => readonly DirectoryEntry[];
+  log?: (message: string) => void;
 };
 
 type Compiled = { rules: FocusRules; directory: CompiledDirectory<DirectoryEntry> };
@@ -41,7 +42,7 @@ export class CallScreening {
   private rules: { from: SettingsValues; rules: FocusRules } | undefined;
   /** The directory calls are decided with: the newest that finished compiling (the last good one while a newer compiles). */
   private directory: { inputs: DirectoryInputs; compiled: CompiledDirectory<DirectoryEntry> } | undefined;
-  private compiling: { inputs: DirectoryInputs; abort: AbortController } | undefined;
+  private compiling: { inputs: DirectoryInputs; abort: AbortController; done: Promise<void> } | undefined;
   private ticketContacts: { ticketKey: string; matcher: TicketContactMatcher } | undefined;
 
   constructor(private readonly deps: ScreeningDeps) {}
@@ -89,57 +90,85 @@ export class CallScreening {
     });
   }
 
-  /** Compile now (on a policy change), so the next call doesn't wait for it. */
-  warm(): void {
-    this.compile();
+  /**
+   * Compile now (at start, on a policy change), so the next call doesn't
+   * wait for it. Resolves when the directory for the current lists is in
+   * place: the phone registers only after the first one is.
+   */
+  warm(): Promise<void> {
+    const inputs = this.inputsOf(this.deps.settings());
+    if (!this.directory || !sameInputs(this.directory.inputs, inputs)) this.compileInSlices(inputs);
+    else this.cancelCompile();
+    return this.compiling?.done ?? Promise.resolve();
+  }
+
+  /** Resolves once a caller directory is in place (compiled in slices; a compile superseded meanwhile is followed by the newer one). */
+  async firstDirectory(): Promise<void> {
+    // Bounded: each round is one compile; lists that keep changing fall back to one whole compile.
+    for (let round = 0; round < 5 && !this.directory; round++) await this.warm();
+    if (!this.directory) this.compile();
   }
 
   /**
    * The rules and directory in effect. The rules are cheap and always
-   * current. The directory is compiled only when its lists changed, and a
-   * big one in slices between calls (compileDirectorySliced): until it is
-   * done, calls are decided with the last good directory. Only the very
-   * first compile, with nothing to fall back on, runs whole (the list
-   * limits bound it).
+   * current. The directory is compiled only when its lists changed, in
+   * slices between calls (compileDirectorySliced): until it is done, calls
+   * are decided with the last good directory. Only a call that comes before
+   * any directory exists waits for a whole compile.
    */
   private compile(): Compiled {
     const values = this.deps.settings();
     if (this.rules?.from !== values) this.rules = { from: values, rules: toFocusRules(values) };
-    const rules = this.rules.rules;
-    const psaCoworkers = values['psa.coworkersFromPsa'] ? this.deps.psaCoworkers?.() : undefined;
-    const inputs: DirectoryInputs = {
+    const inputs = this.inputsOf(values);
+    if (!this.directory) {
+      this.cancelCompile();
+      this.directory = { inputs, compiled: compileDirectory(directoryLists(inputs), inputs.region) };
+    } else if (sameInputs(this.directory.inputs, inputs)) {
+      // Back to what is in place (a region switched and back, a file added and removed): a compile of the in-between lists must not take over.
+      this.cancelCompile();
+    } else {
+      this.compileInSlices(inputs);
+    }
+    return { rules: this.rules.rules, directory: this.directory.compiled };
+  }
+
+  private inputsOf(values: SettingsValues): DirectoryInputs {
+    return {
       coworkers: values['directory.coworkers'],
       vips: values['directory.vips'],
       blocked: values['directory.blocked'],
-      region: rules.defaultRegion,
-      psaCoworkers,
+      region: values['numbers.defaultRegion'],
+      psaCoworkers: values['psa.coworkersFromPsa'] ? this.deps.psaCoworkers?.() : undefined,
     };
-    if (!this.directory) this.directory = { inputs, compiled: compileDirectory(directoryLists(inputs), inputs.region) };
-    else if (!sameInputs(this.directory.inputs, inputs)) this.compileInSlices(inputs);
-    return { rules, directory: this.directory.compiled };
+  }
+
+  private cancelCompile(): void {
+    this.compiling?.abort.abort(new Error('superseded'));
+    this.compiling = undefined;
   }
 
   private compileInSlices(inputs: DirectoryInputs): void {
     if (this.compiling && sameInputs(this.compiling.inputs, inputs)) return;
-    this.compiling?.abort.abort(new Error('superseded by a newer policy'));
+    this.cancelCompile();
     const abort = new AbortController();
     const started = compileDirectorySliced(directoryLists(inputs), inputs.region, { signal: abort.signal });
     if (started.done) {
-      this.compiling = undefined;
       this.directory = { inputs, compiled: started.directory };
       return;
     }
-    this.compiling = { inputs, abort };
-    started.directory.then(
+    const done = started.directory.then(
       (compiled) => {
         if (this.compiling?.abort !== abort) return;
         this.compiling = undefined;
         this.directory = { inputs, compiled };
       },
-      () => {
-        // Aborted for a newer compile, which adopts its own result.
+      (error: unknown) => {
+        if (abort.signal.aborted) return; // a newer compile, or a return to the lists in place, took over
+        if (this.compiling?.abort === abort) this.compiling = undefined;
+        this.deps.log?.(`Couldn't compile the caller directory; calls are decided with the previous one: ${(error as Error).message}`);
       },
     );
+    this.compiling = { inputs, abort, done };
   }
 
   private contactsOf(focus: FocusState, rules: FocusRules): TicketContactMatcher | undefined {

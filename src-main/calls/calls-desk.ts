@@ -41,8 +41,10 @@ export function createCallsDesk(ports: CallsDeskPorts) {
     settings: ports.settings,
     now: () => clock.now(),
     psaCoworkers: ports.psaCoworkers,
+    log,
   });
-  screening.warm();
+  /** The first caller directory, compiled in slices so the app stays responsive while a big one compiles. */
+  const ready = screening.firstDirectory();
   const callLogPush = coalesce(() => bus.emit('callLog.changed', { unhandled: callLog.unhandled(200).map(toAttemptView) }));
   const historyPush = coalesce(() => bus.emit('history.changed', { entries: history.list(200) }));
 
@@ -124,7 +126,9 @@ export function createCallsDesk(ports: CallsDeskPorts) {
       settleAttempt(entry);
     },
     /** Policy or the PSA's coworkers changed: compile the caller directory now, not on the next incoming call. */
-    rescreen: () => screening.warm(),
+    rescreen: () => void screening.warm(),
+    /** Resolves when the first caller directory is in place: the phone registers after it, so no call is decided without it. */
+    ready: () => ready,
     /** Another room changed the call log (a ticket or note made from a call, a voicemail handled). */
     callLogChanged: () => callLogPush.request(),
     close() {

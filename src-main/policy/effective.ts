@@ -240,7 +240,8 @@ export function reviveLastGood(entries: LastGoodEntries, registry: SettingsRegis
 export function changedKeys<R extends SettingsRegistry>(before: Effective<R>, after: Effective<R>): (keyof R & string)[] {
   return (Object.keys(after.values) as (keyof R & string)[]).filter(
     (key) =>
-      JSON.stringify(before.values[key]) !== JSON.stringify(after.values[key]) ||
+      // Same object, same value (checked values keep their identity): no need to serialise a 10,000-entry list.
+      (before.values[key] !== after.values[key] && JSON.stringify(before.values[key]) !== JSON.stringify(after.values[key])) ||
       before.provenance[key]?.source !== after.provenance[key]?.source ||
       before.provenance[key]?.origin !== after.provenance[key]?.origin,
   );

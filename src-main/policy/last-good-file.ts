@@ -26,6 +26,7 @@ const FileSchema = z.object({ version: z.literal(1), entries: z.array(z.tuple([z
  */
 export class LastGoodFile implements LastGoodStore {
   private written: string | undefined;
+  private saved: LastKnownGood | undefined;
 
   constructor(
     private readonly path: string,
@@ -47,10 +48,19 @@ export class LastGoodFile implements LastGoodStore {
   }
 
   async save(lastGood: LastKnownGood): Promise<void> {
+    // The minute's re-read hands back the same value objects when nothing changed: compare those before serialising megabytes.
+    if (this.saved && sameEntries(this.saved, lastGood)) return;
     const entries = serializeLastGood(lastGood);
     const text = JSON.stringify(entries);
     if (text === this.written) return;
     await writeJsonFileAtomic(this.path, { version: 1, entries }, PRIVATE_FILE_MODE);
     this.written = text;
+    this.saved = lastGood;
   }
+}
+
+function sameEntries(a: LastKnownGood, b: LastKnownGood): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of b) if (!a.has(key) || a.get(key) !== value) return false;
+  return true;
 }

@@ -9,16 +9,20 @@
 /** The most one policy file, managed-preferences plist or policy URL document may weigh. */
 export const POLICY_SOURCE_MAX_BYTES = 5 * 1024 * 1024;
 
-/** List limits, per setting: a few thousand coworkers, tens of thousands of VIP or blocked numbers. */
+/**
+ * List limits, per setting. Far above any MSP's real lists, and low enough
+ * that the largest directory they allow (70,000 addresses) compiles in a few
+ * seconds of slices between calls (call-screening.ts).
+ */
 export const LIST_LIMITS = {
-  coworkers: 2_000,
-  vips: 10_000,
+  coworkers: 1_000,
+  vips: 5_000,
   blocked: 10_000,
   /** Extensions, numbers or SIP URIs of one listed person. */
-  addressesPerEntry: 20,
+  addressesPerEntry: 10,
 } as const;
 
-/** "50.0 MB", "5 MB": sizes for managers, in the units file managers show (1 MB = 1,048,576 bytes). */
+/** "50.0 MB", "5 MB": sizes for managers (1 MB = 1,048,576 bytes, as Windows Explorer counts). */
 export function formatBytes(bytes: number): string {
   const mb = bytes / (1024 * 1024);
   if (mb >= 1) return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;

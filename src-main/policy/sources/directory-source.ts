@@ -22,6 +22,8 @@ export class DirectoryPolicySource implements PolicySource {
   private onChange: (() => void) | undefined;
   /** Each file's last read, by its stamp: the minute's re-read of an unchanged 4 MB file is a stat, not a parse. */
   private readonly reads = new Map<string, { stamp: string; read: FileRead }>();
+  /** Each level folder's files at its last listing. */
+  private readonly listed = new Map<string, string[]>();
 
   constructor(readonly dir: string) {
     this.name = `policy folder ${dir}`;
@@ -35,7 +37,20 @@ export class DirectoryPolicySource implements PolicySource {
       seen.add(path);
       return this.readUnlessUnchanged(path);
     };
-    const [enforced, recommended] = await Promise.all([readLevel(join(this.dir, 'managed'), readFile), readLevel(join(this.dir, 'recommended'), readFile)]);
+    const level = async (dir: string): Promise<LevelRead> => {
+      const read = await readLevel(dir, readFile);
+      if (!read.unlisted) {
+        this.listed.set(
+          dir,
+          read.origins.map((o) => o.origin),
+        );
+        return read;
+      }
+      // The files it listed last time stay, as unreadable: their last good values stay in effect.
+      const origins = (this.listed.get(dir) ?? []).map((origin) => ({ origin, values: {}, unreadable: true }));
+      return { origins, problems: read.problems };
+    };
+    const [enforced, recommended] = await Promise.all([level(join(this.dir, 'managed')), level(join(this.dir, 'recommended'))]);
     for (const path of this.reads.keys()) if (!seen.has(path)) this.reads.delete(path);
     return { enforced: enforced.origins, recommended: recommended.origins, problems: [...enforced.problems, ...recommended.problems] };
   }
@@ -57,9 +72,13 @@ export class DirectoryPolicySource implements PolicySource {
    */
   private async readUnlessUnchanged(path: string): Promise<FileRead> {
     let stamp: string;
+    let settled: boolean;
     try {
       const s = await stat(path, { bigint: true });
       stamp = `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+      // git's "racy clean" rule: a file changed within the file system's timestamp step of
+      // being read could change again with the same stamp, so it is trusted only once it is older.
+      settled = Date.now() - Number(s.mtimeMs) > RACY_MS;
     } catch {
       this.reads.delete(path);
       return readPolicyFile(path); // gone or unreadable: readPolicyFile says which
@@ -67,7 +86,9 @@ export class DirectoryPolicySource implements PolicySource {
     const cached = this.reads.get(path);
     if (cached?.stamp === stamp) return cached.read;
     const read = await readPolicyFile(path);
-    this.reads.set(path, { stamp, read });
+    // A read that failed on I/O (a virus scanner's lock, EMFILE) is tried again next time, never remembered.
+    if (settled && !read.ioError) this.reads.set(path, { stamp, read });
+    else this.reads.delete(path);
     return read;
   }
 
@@ -90,7 +111,11 @@ export class DirectoryPolicySource implements PolicySource {
   }
 }
 
-type LevelRead = { origins: PolicyOrigin[]; problems: PolicyProblem[] };
+/** How old a file's timestamps must be before its stamp is trusted (timestamps step 1-4 ms on older Linux, 100 ns to 2 s elsewhere). */
+const RACY_MS = 2_000;
+
+/** `unlisted`: the folder exists but couldn't be listed this time (EACCES, EIO). */
+type LevelRead = { origins: PolicyOrigin[]; problems: PolicyProblem[]; unlisted?: boolean };
 
 async function readLevel(dir: string, readFile: (path: string) => Promise<FileRead>): Promise<LevelRead> {
   let names: string[];
@@ -99,7 +124,11 @@ async function readLevel(dir: string, readFile: (path: string) => Promise<FileRe
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { origins: [], problems: [] };
-    return { origins: [], problems: [{ origin: dir, message: `Can't list the policy folder: ${(err as Error).message}` }] };
+    return {
+      origins: [],
+      unlisted: true,
+      problems: [{ origin: dir, message: `Can't list the policy folder: ${(err as Error).message}. The settings its files last gave stay in effect.` }],
+    };
   }
   // Code-unit order, not locale order: the same on every machine, as managers expect from 10-, 20-, 30- prefixes.
   const files = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -107,7 +136,8 @@ async function readLevel(dir: string, readFile: (path: string) => Promise<FileRe
   return { origins: reads.flatMap((r) => (r.origin ? [r.origin] : [])), problems: reads.flatMap((r) => r.problems) };
 }
 
-type FileRead = { origin?: PolicyOrigin; problems: PolicyProblem[] };
+/** `ioError`: the file exists but reading it failed (not its content): worth trying again. */
+type FileRead = { origin?: PolicyOrigin; problems: PolicyProblem[]; ioError?: boolean };
 
 /** One file; a file that exists but can't be parsed is `unreadable`, so its last good values stay. */
 export async function readPolicyFile(path: string): Promise<FileRead> {
@@ -118,7 +148,7 @@ export async function readPolicyFile(path: string): Promise<FileRead> {
     text = read.bytes.toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { problems: [] }; // deleted between listing and reading
-    return unreadable(path, `Can't read this policy file: ${(err as Error).message}`);
+    return { ...unreadable(path, `Can't read this policy file: ${(err as Error).message}`), ioError: true };
   }
   let raw: unknown;
   try {

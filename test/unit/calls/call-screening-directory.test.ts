@@ -52,4 +52,35 @@ describe('CallScreening and a big directory', () => {
     await vi.waitFor(() => expect(screening.screen(incoming(4, BLOCKED)).decision.action).toBe('reject'), { timeout: 20_000, interval: 5 });
     expect(screening.screen(incoming(5, '+18470000042')).decision.action).toBe('ring');
   });
+
+  it('lists that go back to what is in place while a compile runs (a region switched and back) cancel it: the compile of the in-between lists never takes over', async () => {
+    const callLog = new CallLog(openDatabase(await mkdtemp(join(tmpdir(), 'fl-screening-'))));
+    const logged: string[] = [];
+    const base: SettingsValues = {
+      ...defaultValues(),
+      'account.sipUri': 'sip:tech1@pbx.example.com',
+      'focus.action': 'redirect',
+      'focus.redirectTarget': 'sip:manager@pbx.example.com',
+      // A national number: what it blocks depends on the region.
+      'directory.blocked': ['(312) 555-0199', ...Array.from({ length: 10_000 }, (_, i) => `+1630${String(i).padStart(7, '0')}`)],
+    };
+    let values = base;
+    const screening = new CallScreening({
+      callLog,
+      focusState: () => ({ mode: 'dnd', until: null, since: new Date() }),
+      settings: () => values,
+      now: () => new Date(),
+      log: (m) => logged.push(m),
+    });
+    await screening.firstDirectory();
+    expect(screening.screen(incoming(1, '+13125550199')).decision.action).toBe('reject');
+    values = { ...base, 'numbers.defaultRegion': 'GB' };
+    void screening.warm();
+    values = { ...base };
+    await screening.warm();
+    // Give a stray compile every chance to finish and take over.
+    for (let turn = 0; turn < 2_000; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(screening.screen(incoming(2, '+13125550199')).decision.action).toBe('reject');
+    expect(logged).toEqual([]);
+  });
 });
