@@ -17,6 +17,7 @@ import {
 import { PSA_OWN_SETTINGS } from '../tickets/psa-registry.js';
 import { PSA_COMMON_SETTINGS } from '../tickets/psa-settings.js';
 import { setting, type SettingSpec, type SettingsRegistry, type ValuesOf } from './setting-spec.js';
+import { desktopSettings } from './desktop-settings.js';
 
 export { setting, type Capability, type SettingSpec, type SettingsRegistry, type ValuesOf } from './setting-spec.js';
 
@@ -296,6 +297,9 @@ export const settingsRegistry = {
     'odd-hours',
     'When to remind the tech of unhandled voicemail and callbacks: odd-hours (9:00, 11:00 … 17:00 in business hours), off, or times like "09:30, 13:00, 16:30" (business-hours time zone, working hours only).',
   ),
+
+  // Headset, hotkeys, links and updates (issue #13).
+  ...desktopSettings,
 
   'policy.url': setting('policy-only', OptionalPolicyUrl, '', 'An HTTPS URL of a policy document ({"managed": {…}, "recommended": {…}}), polled with ETag.'),
   'policy.pollSeconds': setting(
