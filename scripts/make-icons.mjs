@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Draws Focusline's tray icons (one per phone state, 1x and @2x) and the
-// 512x512 app icon into assets/, with nothing but zlib. Shapes differ per
+// Draws Focusline's tray icons (one per phone state, 1x and @2x), their
+// macOS template versions, and the 1024x1024 app icon into assets/, with
+// nothing but zlib. Shapes differ per
 // state as well as colours, so the states stay apart for colour-blind users
 // and on monochrome trays. Run: node scripts/make-icons.mjs
 import { deflateSync } from 'node:zlib';
@@ -115,4 +116,18 @@ for (const [state, shape] of Object.entries(TRAY_SHAPES)) {
   write(`tray-${state}.png`, shape, 16);
   write(`tray-${state}@2x.png`, shape, 32);
 }
-write('icon.png', APP_ICON, 512);
+// macOS template images: black and alpha only, named *Template so macOS draws
+// them in the menu bar's own colour (light, dark, highlighted). The shapes
+// alone tell the states apart there.
+const BLACK = [0, 0, 0];
+const template = (shape) => (x, y) => {
+  const rgb = shape(x, y);
+  // White parts of a shape are cut-outs in a template image.
+  return rgb && !(rgb[0] === 255 && rgb[1] === 255 && rgb[2] === 255) ? BLACK : null;
+};
+for (const [state, shape] of Object.entries(TRAY_SHAPES)) {
+  write(`tray-${state}Template.png`, template(shape), 16);
+  write(`tray-${state}Template@2x.png`, template(shape), 32);
+}
+// 1024 px: the size macOS's icon set and the Microsoft Store ask for; electron-builder scales it down for the rest.
+write('icon.png', APP_ICON, 1024);

@@ -3,6 +3,8 @@ import { connectIpc } from './ipc/client.js';
 import { Phone } from './actions/phone.js';
 import { MediaEndpoint } from './media/media-endpoint.js';
 import { useAppStore } from './state/app-store.js';
+import { useDesktopStore } from './state/desktop-store.js';
+import { startHeadset } from './media/headset.js';
 import { usePhoneStore } from './state/phone-store.js';
 import { messageOf } from '../src-shared/errors.js';
 
@@ -70,8 +72,22 @@ export async function startSession(): Promise<Session> {
   });
   api.on('voicemail.changed', ({ messages }) => useAppStore.getState().set({ voicemails: messages }));
   void loadLists(api).catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e)));
-  api.on('calls.suppressed', (attempt) => notifyQuietly(`${attempt.callerName || attempt.callerNumber}: ${attempt.reason}`));
-  api.on('phone.dial', ({ target }) => void phone.call(target).catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e))));
+  api.on('app.desktopChanged', (desktop) => useDesktopStore.getState().set({ desktop }));
+  api.on('app.show', ({ attemptId }) => useDesktopStore.getState().set({ showFollowUps: { attemptId: attemptId ?? null, at: Date.now() } }));
+  void api
+    .invoke('app.desktop', {})
+    .then((desktop) => useDesktopStore.getState().set({ desktop }))
+    .catch(() => {});
+  // In the desktop app main notifies (with Create ticket / Call back); web mode has only the page's own notification.
+  api.on('calls.suppressed', (attempt) => {
+    if (useDesktopStore.getState().desktop?.available !== true) notifyQuietly(`${attempt.callerName || attempt.callerNumber}: ${attempt.reason}`);
+  });
+  api.on('phone.dial', ({ target, confirm }) => {
+    // From another app's link: show the number and ask first (ui/LinkConfirm.tsx).
+    if (confirm) useDesktopStore.getState().set({ pendingDial: target });
+    else void phone.call(target).catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e)));
+  });
+  startHeadset(api);
   window.addEventListener('online', () => void api.invoke('phone.reconnect', {}).catch(() => {}));
   // The first click unlocks audio in a browser tab: the window that carries media says so (main clears its
   // "click once" hint). Another tab's click must not take the calls' audio over.

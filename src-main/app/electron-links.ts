@@ -3,7 +3,7 @@ import { messageOf } from '../../src-shared/errors.js';
 import { parseFocusLink } from '../focus/focus-commands.js';
 import type { AppPort, ShellOptions } from './shell-ports.js';
 import type { LinkInbox } from './link-inbox.js';
-import { DIAL_SCHEMES, type LinkAction } from './protocol-links.js';
+import { APP_LINK_SCHEME, DIAL_SCHEMES, type LinkAction } from './protocol-links.js';
 import type { Services } from './services.js';
 
 // OS links in the Electron shell: tel:/sip:/callto: dial, focusline:// runs a focus command (docs/local-api.md).
@@ -12,10 +12,16 @@ export function takeLink(link: LinkAction | null, inbox: LinkInbox): void {
   if (link) inbox.push(link);
 }
 
-/** A dial link goes to the phone; a focusline:// link is a focus command (docs/local-api.md). */
+/**
+ * A dial link goes to the window, which shows the number and asks before
+ * dialling (any web page or document can carry a tel: link), unless policy's
+ * links.trusted says links from other apps dial at once. A focusline:// link
+ * is a focus command (docs/local-api.md).
+ */
 export function actOnLink(services: Services, link: LinkAction, log: (m: string) => void): void {
   if (link.kind === 'dial') {
-    services.bus.emit('phone.dial', { target: link.target });
+    const trusted = services.settingsValues()['links.trusted'];
+    services.bus.emit('phone.dial', trusted ? { target: link.target } : { target: link.target, confirm: true });
     return;
   }
   const parsed = parseFocusLink(link.url);
@@ -28,7 +34,7 @@ export function actOnLink(services: Services, link: LinkAction, log: (m: string)
 
 export function registerProtocolClients(app: AppPort, options: ShellOptions, log: (m: string) => void): void {
   const devArgs = options.defaultApp && options.argv[1] ? [resolve(options.argv[1])] : undefined;
-  for (const scheme of DIAL_SCHEMES) {
+  for (const scheme of [...DIAL_SCHEMES, APP_LINK_SCHEME]) {
     const registered = devArgs ? app.setAsDefaultProtocolClient(scheme, options.execPath, devArgs) : app.setAsDefaultProtocolClient(scheme);
     if (!registered) log(`Could not register Focusline as the handler for ${scheme}: links.`);
   }

@@ -1,5 +1,7 @@
-import { app, BrowserWindow, ipcMain, Menu, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, globalShortcut, ipcMain, Menu, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
 import ElectronStore from 'electron-store';
+// electron-updater is CommonJS: its named exports come through the default one.
+import electronUpdater from 'electron-updater';
 import type { SettingsDocument } from '../storage/settings-file.js';
 import type { ShellPorts, TrayPort } from './shell-ports.js';
 
@@ -21,6 +23,13 @@ export function createElectronPorts(): ShellPorts {
     },
     createWindow: (options) => new BrowserWindow(options),
     createTray: (iconPath) => trayPort(new Tray(iconPath)),
+    globalShortcut,
+    createUpdater: () => electronUpdater.autoUpdater,
+    every: (ms, run) => {
+      const timer = setInterval(run, ms);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
   };
 }
 

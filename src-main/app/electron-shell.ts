@@ -7,6 +7,10 @@ import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.
 import { createLinkInbox, type LinkInbox } from './link-inbox.js';
 import { actOnLink, registerProtocolClients, takeLink } from './electron-links.js';
 import { followPhoneStatus } from './electron-tray.js';
+import { startAutoUpdate, type AutoUpdate } from './auto-update.js';
+import { runShortcut, startGlobalHotkeys } from './global-hotkeys.js';
+import { installHidPermissions } from './hid-permissions.js';
+import { notifyHeldBackCalls } from './held-back-notices.js';
 import { createNotifier, type Notify } from './notifications.js';
 import { findLinkInArgv } from './protocol-links.js';
 import { createServices, type Services } from './services.js';
@@ -18,7 +22,7 @@ import type { AppPort, ShellOptions, ShellPorts, TrayPort, WindowPort } from './
 
 export type { AppPort, ShellOptions, ShellPorts, TrayPort, WindowPort };
 
-export type Shell = { services: Services; window: WindowPort; tray: TrayPort; notify: Notify; showWindow(): void; quit(): void };
+export type Shell = { services: Services; window: WindowPort; tray: TrayPort; notify: Notify; updates: AutoUpdate; showWindow(): void; quit(): void };
 
 type ShellState = { window?: WindowPort; quitting: boolean };
 
@@ -99,7 +103,9 @@ type Running = { services: Services; state: ShellState; inbox: LinkInbox; showWi
 function startAfterReady(ports: ShellPorts, options: ShellOptions, run: Running): Shell {
   const { services, state } = run;
   ports.protocol.handle(APP_SCHEME, createAppProtocolHandler(join(options.mainDir, '..', 'renderer')));
-  installPermissionHandlers(ports.defaultSession(), isAppUrl);
+  const session = ports.defaultSession();
+  installPermissionHandlers(session, isAppUrl);
+  installHidPermissions(session, { isOurUrl: isAppUrl, chosenHeadset: () => services.settingsValues()['headset.device'], log: run.log });
   attachElectronTransport({ ipcMain: ports.ipcMain, services, isAllowedSender: isAppUrl, windows: () => (state.window ? [state.window] : []) });
   const assetsDir = ports.app.isPackaged ? join(options.resourcesPath, 'assets') : join(ports.app.getAppPath(), 'assets');
   state.window = openMainWindow(ports, options, run, assetsDir);
@@ -107,9 +113,75 @@ function startAfterReady(ports: ShellPorts, options: ShellOptions, run: Running)
   const quit = () => ports.app.quit();
   const endFocus = () => void services.runFocusCommand({ kind: 'focus-stop' }).catch((e: unknown) => run.log(String(e)));
   const dndOneHour = () => void services.runFocusCommand({ kind: 'dnd-start', minutes: 60 }).catch((e: unknown) => run.log(String(e)));
-  const tray = followPhoneStatus(ports.createTray, services, assetsDir, { open: run.showWindow, quit, endFocus, dndOneHour });
+  const notify = createNotifier(ports.notifications, options.platform);
+  const updates = startAutoUpdate({
+    updater: ports.createUpdater,
+    feed: () => ({ url: services.settingsValues()['updates.url'], channel: services.settingsValues()['updates.channel'] }),
+    onFeedChange: services.onSettingsChange,
+    restartBlocker: services.restartBlocker,
+    onRestartBlockerChange: services.onRestartBlockerChange,
+    report: (update) => services.reportDesktop({ update }),
+    beforeRestart: () => {
+      state.quitting = true;
+    },
+    log: run.log,
+    every: ports.every,
+  });
+  const openFollowUps = (attemptId?: string) => {
+    run.showWindow();
+    services.bus.emit('app.show', { view: 'follow-ups', ...(attemptId ? { attemptId } : {}) });
+  };
+  const trayFinish = {
+    platform: options.platform,
+    extras: () => {
+      const update = updates.status();
+      return {
+        followUps: services.followUpCount(),
+        update:
+          update.state === 'ready'
+            ? { label: `Restart to update (${update.version ?? 'new version'})`, enabled: true }
+            : update.state === 'waiting'
+              ? { label: 'Restarts to update after the call', enabled: false }
+              : null,
+      };
+    },
+    onExtras: (listener: () => void) => {
+      const stops = [services.onFollowUps(listener), services.bus.subscribe((name) => name === 'app.desktopChanged' && listener())];
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
+    setBadgeCount: (count: number) => {
+      ports.app.setBadgeCount(count);
+    },
+  };
+  const tray = followPhoneStatus(
+    ports.createTray,
+    services,
+    assetsDir,
+    { open: run.showWindow, quit, endFocus, dndOneHour, openFollowUps: () => openFollowUps(), restartToUpdate: updates.restartToUpdate },
+    trayFinish,
+  );
   ports.powerMonitor.on('resume', () => services.reconnectPhone());
-  const notify = createNotifier(ports.notifications);
+  const hotkeys = startGlobalHotkeys({
+    shortcuts: ports.globalShortcut,
+    values: services.settingsValues,
+    onChange: services.onSettingsChange,
+    run: (action) => void runShortcut(services, action, notify).catch((e: unknown) => run.log(`Hotkey ${action} failed: ${messageOf(e)}`)),
+    report: (statuses) => services.reportDesktop({ hotkeys: statuses }),
+    log: run.log,
+  });
+  // Global shortcuts belong to the OS session, not the window: give them back before quitting.
+  ports.app.on('will-quit', () => {
+    hotkeys.stop();
+    updates.stop();
+  });
+  const windowInFront = () => {
+    const window = state.window;
+    return window !== undefined && !window.isDestroyed() && window.isVisible() && window.isFocused();
+  };
+  notifyHeldBackCalls({ services, notify, platform: options.platform, windowInFront, openFollowUps, log: run.log });
+  void updates.check();
   // The phone rings in main: with the window hidden in the tray (or its renderer gone), the OS notification is the ring.
   services.onRinging((call, windowOpen) => {
     const window = state.window;
@@ -127,7 +199,7 @@ function startAfterReady(ports: ShellPorts, options: ShellOptions, run: Running)
   state.window.on('session-end', () => {
     state.quitting = true;
   });
-  return { services, window: state.window, tray, notify, showWindow: run.showWindow, quit };
+  return { services, window: state.window, tray, notify, updates, showWindow: run.showWindow, quit };
 }
 
 function openMainWindow(ports: ShellPorts, options: ShellOptions, run: Running, assetsDir: string): WindowPort {

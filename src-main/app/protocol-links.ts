@@ -8,10 +8,7 @@
 /** Schemes Focusline registers as the OS handler for. */
 export const DIAL_SCHEMES = ['tel', 'sip', 'callto'] as const;
 
-/**
- * `focusline://` is parsed but not registered yet: a later issue gives it
- * meaning. Until then the shell logs and ignores it.
- */
+/** `focusline://` links run focus commands (docs/local-api.md); registered with the OS beside the dial schemes. */
 export const APP_LINK_SCHEME = 'focusline';
 
 export type LinkAction = { kind: 'dial'; target: string } | { kind: 'app-link'; url: URL };

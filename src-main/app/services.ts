@@ -15,7 +15,7 @@ import { createInsightsDesk } from '../insights/insights-desk.js';
 import { createHandoffsDesk } from '../handoffs/handoffs-desk.js';
 import { Outbox } from '../handoffs/outbox.js';
 import { psaHandoffSender } from '../handoffs/psa-handoff-sender.js';
-import type { CallView, EscalationPrompt, FocusView, PhoneStatus } from '../ipc/contract.js';
+import type { CallView, EscalationPrompt, EventPayload, FocusView, PhoneStatus } from '../ipc/contract.js';
 import { EventBus } from '../ipc/event-bus.js';
 import { createRouter } from '../ipc/router.js';
 import type { CallCommand } from '../phone/call-commands.js';
@@ -114,7 +114,7 @@ export async function createServices(options: ServiceOptions) {
   const ticketDesk = createTicketDesk({ db, clock, psa, outbox, settings: values, log });
 
   // The desks, each after what it needs.
-  const app = createAppCommands({ version: options.version, mode: options.mode });
+  const app = createAppCommands({ version: options.version, mode: options.mode }, bus);
   const settings = createSettingsDesk({ policy, userSettings, bus, log, accountSaved: () => void phoneRestart() });
   const focus = createFocusDesk({ db, clock, tickets: ticketDesk.source, callLog, bus });
   const ticketing = createTicketing({ db, clock, policy, log, psa, outbox, desk: ticketDesk, focus: focus.controller });
@@ -234,6 +234,10 @@ export async function createServices(options: ServiceOptions) {
       ticketing.apply().catch((error: unknown) => log(`Reconnecting the PSA failed: ${messageOf(error)}`));
     }),
   ];
+  // The tray's badge reads the count the coalesced callLog.changed carries: reading the call log on each phone
+  // change would write its queued rows early and cost an fsync per call in a call storm.
+  const followUps = followUpCounter(bus, callLog.unhandled(200).length);
+  follows.push(followUps.stop);
   await ticketing.start();
   phoneRestart = phone.restart;
   await calls.ready();
@@ -285,6 +289,37 @@ export async function createServices(options: ServiceOptions) {
     onEscalationDue: (listener: (prompt: EscalationPrompt) => void) => escalation.onDue(listener),
     onRendererReady: (listener: () => void) => app.onRendererReady(listener),
     focusView: () => focus.controller.view(),
+    /** The effective settings (policy over the tech's own over defaults); the shell's hotkeys, links and updates read them. */
+    settingsValues: values,
+    onSettingsChange: (listener: () => void) => policy.onChange(() => listener()),
+    /** The desktop shell's hotkeys and update state, for Settings (app.desktop). */
+    reportDesktop: app.reportDesktop,
+    /** The phone's calls as the window sees them (hotkeys and the headset pick a call from these). */
+    calls: () => phone.view().calls,
+    /** The newest held-back or missed call nobody has dealt with ("Create ticket instead" from a hotkey). */
+    newestFollowUp: () => callLog.unhandled(1)[0] ?? null,
+    /** How many calls wait to be followed up (the tray's badge), as the last coalesced callLog.changed said (at most 200). */
+    followUpCount: () => followUps.count,
+    /** The call log changed (a held-back call, one handled): the tray's badge follows. */
+    onFollowUps: (listener: () => void) => followUps.listen(listener),
+    /**
+     * Why a restart must wait, or null: a call is up or ringing, or Focusline's
+     * voicemail is recording a caller. Auto-update asks before it restarts.
+     */
+    restartBlocker: (): string | null => {
+      const status = phone.status;
+      if (status.activeCalls > 0) return 'a call is in progress';
+      if (status.ringing) return 'a call is ringing';
+      if (voicemailStore.list().some((m) => m.state === 'recording')) return 'a voicemail is being recorded';
+      return null;
+    },
+    /** Something that can lift a restart blocker happened: a call ended, a recording finished. */
+    onRestartBlockerChange: (listener: () => void) => {
+      const stops = [phone.onStatus(() => listener()), voicemailStore.onChange(() => listener())];
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
     health: () => ({ phone: phone.status, host: hostHealth.read() }),
     callLegs: () => phone.legs(),
     runCallCommand: (command: CallCommand) => phone.runCallCommand(command),
@@ -313,3 +348,21 @@ export async function createServices(options: ServiceOptions) {
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
+
+function followUpCounter(bus: EventBus, initial: number) {
+  const listeners = new Set<() => void>();
+  const counter = {
+    count: initial,
+    listen(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stop: () => {},
+  };
+  counter.stop = bus.subscribe((name, payload) => {
+    if (name !== 'callLog.changed') return;
+    counter.count = (payload as EventPayload<'callLog.changed'>).unhandled.length;
+    for (const listener of listeners) listener();
+  });
+  return counter;
+}

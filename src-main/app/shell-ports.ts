@@ -3,6 +3,9 @@ import type { SafeStorageLike } from '../storage/safe-storage-secret-store.js';
 import type { OpenSettingsFile } from '../storage/settings-file.js';
 import type { APP_SCHEME_PRIVILEGES } from './app-protocol.js';
 import type { OpenExternal } from './external-links.js';
+import type { UpdaterPort } from './auto-update.js';
+import type { GlobalShortcutPort } from './global-hotkeys.js';
+import type { HidSession } from './hid-permissions.js';
 import type { NotificationPort } from './notifications.js';
 import type { TrayMenuItem } from './tray-menu.js';
 import type { GuardedWebContents, PermissionSession } from './web-guards.js';
@@ -24,11 +27,13 @@ export interface AppPort {
   getAppPath(): string;
   requestSingleInstanceLock(): boolean;
   setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean;
+  /** The dock/launcher badge (macOS, Unity launchers on Linux); false where the OS has none. */
+  setBadgeCount(count?: number): boolean;
   whenReady(): Promise<void>;
   quit(): void;
   on(event: 'second-instance', listener: (event: unknown, argv: string[]) => void): unknown;
   on(event: 'open-url', listener: (event: PreventableEvent, url: string) => void): unknown;
-  on(event: 'before-quit' | 'activate', listener: () => void): unknown;
+  on(event: 'before-quit' | 'activate' | 'will-quit', listener: () => void): unknown;
 }
 
 export interface WindowPort extends EventWindow {
@@ -62,7 +67,7 @@ export type ShellPorts = {
   };
   ipcMain: IpcMainLike;
   /** A function: Electron's session.defaultSession throws before `ready`. */
-  defaultSession: () => PermissionSession;
+  defaultSession: () => PermissionSession & HidSession;
   powerMonitor: { on(event: 'resume' | 'shutdown', listener: () => void): unknown };
   safeStorage: SafeStorageLike;
   /** electron-store, opened on the settings file with conf's options. */
@@ -71,6 +76,11 @@ export type ShellPorts = {
   notifications: NotificationPort;
   createWindow: (options: MainWindowOptions) => WindowPort;
   createTray: (iconPath: string) => TrayPort;
+  globalShortcut: GlobalShortcutPort;
+  /** electron-updater's platform updater, made on first use (it reads the app's version and paths). */
+  createUpdater: () => UpdaterPort;
+  /** Repeating timers (auto-update checks); a port so tests run checks themselves. */
+  every: (ms: number, run: () => void) => () => void;
 };
 
 export type ShellOptions = {

@@ -60,9 +60,19 @@ export interface PermissionSession {
   setPermissionCheckHandler(handler: (contents: unknown, permission: string, requestingOrigin: string) => boolean): void;
 }
 
+/**
+ * Checked, never requested: `hid` lets our page use navigator.hid at all;
+ * which device it may open is decided per device (app/hid-permissions.ts:
+ * telephony headsets only, the one the tech picked).
+ */
+export const CHECK_ONLY_PERMISSIONS: readonly string[] = ['hid'];
+
 export function installPermissionHandlers(session: PermissionSession, isOurUrl: (url: string) => boolean): void {
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
     callback(isPermissionAllowed(permission, details.requestingUrl ?? '', isOurUrl));
   });
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin, isOurUrl));
+  session.setPermissionCheckHandler(
+    (_contents, permission, requestingOrigin) =>
+      isPermissionAllowed(permission, requestingOrigin, isOurUrl) || (CHECK_ONLY_PERMISSIONS.includes(permission) && isOurUrl(requestingOrigin)),
+  );
 }

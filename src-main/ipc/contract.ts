@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CommandName, EventName } from '../../src-shared/ipc/ipc-names.js';
 import { AUDIO_PART_BYTES } from '../../src-shared/ipc/ws-protocol.js';
 import { CALLER_FIELD_WIRE_MAX } from '../../src-shared/sip/caller-fields.js';
+import { HOTKEY_ACTIONS } from '../../src-shared/hotkeys/accelerator.js';
 import {
   AccountSchema,
   AudioDevicesSchema,
@@ -479,6 +480,28 @@ export const PolicyProblemSchema = z.object({ origin: z.string(), key: z.string(
 export const PolicyViewSchema = z.object({ entries: z.array(PolicyEntrySchema), problems: z.array(PolicyProblemSchema) });
 export type PolicyView = z.infer<typeof PolicyViewSchema>;
 
+/**
+ * The desktop app's own state the tech should see (issue #13): which global
+ * hotkeys hold their keys (or why not) and where auto-update stands. Web mode
+ * has neither: `available` is false there.
+ */
+export const HotkeyStatusSchema = z.object({
+  action: z.enum([...HOTKEY_ACTIONS, 'playPause']),
+  accelerator: z.string().max(64),
+  /** registered; taken: another app holds the key; duplicate: two actions asked for it; off: none set (or policy turned media keys off). */
+  state: z.enum(['registered', 'taken', 'duplicate', 'off']),
+  message: z.string().max(300),
+});
+export type HotkeyStatus = z.infer<typeof HotkeyStatusSchema>;
+export const UpdateStatusSchema = z.object({
+  state: z.enum(['off', 'idle', 'checking', 'downloading', 'ready', 'waiting', 'error']),
+  version: z.string().max(64).nullable(),
+  message: z.string().max(500),
+});
+export type UpdateStatus = z.infer<typeof UpdateStatusSchema>;
+export const DesktopStatusSchema = z.object({ available: z.boolean(), hotkeys: z.array(HotkeyStatusSchema).max(10), update: UpdateStatusSchema });
+export type DesktopStatus = z.infer<typeof DesktopStatusSchema>;
+
 const Empty = z.object({}).strict();
 const CallId = z.string().min(1).max(200);
 const CallRef = z.object({ callId: CallId }).strict();
@@ -488,6 +511,8 @@ export const commands = {
   'app.info': { request: Empty, response: AppInfoSchema },
   /** The renderer is listening for events: main may now deliver what it held back (a dial link that launched the app). */
   'app.rendererReady': { request: Empty, response: Ok },
+  /** Global hotkeys and auto-update, as the desktop app has them (Settings shows them). */
+  'app.desktop': { request: Empty, response: DesktopStatusSchema },
   'settings.get': { request: Empty, response: SettingsViewSchema },
   'settings.saveAccount': {
     request: z.object({ account: AccountSchema, password: z.string().max(256).optional() }).strict(),
@@ -806,9 +831,16 @@ export const commands = {
 
 export const events = {
   'settings.changed': SettingsViewSchema,
+  'app.desktopChanged': DesktopStatusSchema,
+  /** Main brings the window forward at a place: the follow-up list (a held-back-call notification clicked, the tray's follow-ups). */
+  'app.show': z.object({ view: z.literal('follow-ups'), attemptId: z.string().max(300).optional() }),
   'history.changed': z.object({ entries: z.array(HistoryEntrySchema) }),
   /** Dial request from outside the window: a tel:/sip:/callto: link or the tray. */
-  'phone.dial': z.object({ target: z.string().min(1).max(512) }),
+  'phone.dial': z.object({
+    target: z.string().min(1).max(512),
+    /** From another app (a tel:/sip:/callto: link): show the number and ask before dialling, unless policy trusts links. */
+    confirm: z.boolean().optional(),
+  }),
   /** The phone changed: registration, a call's state, the voicemail count (calls coalesced per tick). */
   'phone.changed': PhoneViewSchema,
   /** Main's SIP session asks the window's media for something (see MediaRequestSchema). */

@@ -19,6 +19,7 @@ import {
 import { PSA_OWN_SETTINGS } from '../tickets/psa-registry.js';
 import { PSA_COMMON_SETTINGS } from '../tickets/psa-settings.js';
 import { setting, type SettingSpec, type SettingsRegistry, type ValuesOf } from './setting-spec.js';
+import { desktopSettings } from './desktop-settings.js';
 
 export { setting, type Capability, type SettingSpec, type SettingsRegistry, type ValuesOf } from './setting-spec.js';
 
@@ -320,6 +321,9 @@ export const settingsRegistry = {
     true,
     'Show the Insights tab (interruptions prevented, time in Focus, callbacks, voicemail response times, repeat callers by company).',
   ),
+
+  // Headset, hotkeys, links and updates (issue #13).
+  ...desktopSettings,
 
   'policy.url': setting('policy-only', OptionalPolicyUrl, '', 'An HTTPS URL of a policy document ({"managed": {…}, "recommended": {…}}), polled with ETag.'),
   'policy.pollSeconds': setting(

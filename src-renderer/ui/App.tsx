@@ -4,6 +4,8 @@ import { useAppStore } from '../state/app-store.js';
 import { usePhoneStore } from '../state/phone-store.js';
 import { CallsPanel } from './CallsPanel.js';
 import { DialPad } from './DialPad.js';
+import { LinkConfirm } from './LinkConfirm.js';
+import { useFollowUpRequests } from './follow-up-requests.js';
 import { EscalationPrompt } from './EscalationPrompt.js';
 import { FocusBar } from './FocusBar.js';
 import { HandoffsView } from './HandoffsView.js';
@@ -28,6 +30,7 @@ const TAB_LABELS: Record<Tab, string> = {
 export function App({ session }: { session: Session }) {
   const hasAccount = useAppStore((s) => s.settings?.account != null);
   const [tab, setTab] = useState<Tab>(hasAccount ? 'phone' : 'settings');
+  useFollowUpRequests(() => setTab('phone'));
   const notice = useAppStore((s) => s.notice);
   const digest = useAppStore((s) => s.digest);
   const ringing = usePhoneStore((s) => s.calls.some((c) => c.state === 'ringing'));
@@ -41,6 +44,7 @@ export function App({ session }: { session: Session }) {
       <StatusBar onCall={() => setTab('phone')} />
       <FocusBar api={session.api} />
       <EscalationPrompt api={session.api} phone={session.phone} />
+      <LinkConfirm call={(target) => session.phone.call(target)} />
       <nav className="tabs" role="tablist">
         {tabs.map((t) => (
           <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'tab active' : 'tab'} onClick={() => setTab(t)} data-testid={`tab-${t}`}>

@@ -7,6 +7,8 @@ import { PolicyView } from './PolicyView.js';
 import { PsaSettings } from './PsaSettings.js';
 import { GreetingsSettings } from './GreetingsSettings.js';
 import { Managed } from './Managed.js';
+import { HeadsetSettings } from './HeadsetSettings.js';
+import { GlobalHotkeysSettings } from './GlobalHotkeysSettings.js';
 import { messageOf } from '../../src-shared/errors.js';
 
 export function SettingsView({ api, onSaved }: { api: FocuslineApi; onSaved: () => void }) {
@@ -17,6 +19,8 @@ export function SettingsView({ api, onSaved }: { api: FocuslineApi; onSaved: () 
       <PsaSettings api={api} />
       <GreetingsSettings api={api} />
       <DevicesForm api={api} />
+      <HeadsetSettings api={api} />
+      <GlobalHotkeysSettings api={api} />
       <PolicyView />
     </section>
   );

@@ -8,6 +8,7 @@
 export const COMMAND_NAMES = [
   'app.info',
   'app.rendererReady',
+  'app.desktop',
   'settings.get',
   'settings.saveAccount',
   'settings.saveDevices',
@@ -71,6 +72,8 @@ export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export const EVENT_NAMES = [
   'settings.changed',
+  'app.desktopChanged',
+  'app.show',
   'history.changed',
   'phone.dial',
   'phone.changed',

@@ -25,8 +25,9 @@ describe('the settings registry', () => {
       'psa.autotask.resourceId',
       'psa.halopsa.agent',
       'voicemail.name',
+      'headset.device',
     ]);
-    expect(by('policy-only')).toEqual(['policy.url', 'policy.pollSeconds']);
+    expect(by('policy-only')).toEqual(['updates.url', 'updates.channel', 'policy.url', 'policy.pollSeconds']);
     expect(by('lockable')).toContain('account.wsServer');
     expect(policyKeys()).not.toContain('account.sipUri');
     expect(userKeys()).not.toContain('policy.url');

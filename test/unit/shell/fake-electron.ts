@@ -122,7 +122,17 @@ type InvokeHandler = (event: { senderFrame: { url: string } | null }, payload: u
 type PermissionRequestHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void;
 type PermissionCheckHandler = (contents: unknown, permission: string, requestingOrigin: string) => boolean;
 
-export type FakeElectronOptions = { hasLock?: boolean; whenReady?: () => Promise<void>; userData?: string };
+type DevicePermissionHandler = (details: { deviceType: 'hid' | 'serial' | 'usb'; origin: string; device: unknown }) => boolean;
+type SelectHidListener = (
+  event: { preventDefault(): void },
+  details: {
+    deviceList: Array<{ deviceId: string; vendorId: number; productId: number; name?: string; collections?: Array<{ usagePage?: number }> }>;
+    frame?: { url?: string } | null;
+  },
+  callback: (deviceId?: string | null) => void,
+) => void;
+
+export type FakeElectronOptions = { hasLock?: boolean; whenReady?: () => Promise<void>; userData?: string; takenKeys?: string[] };
 
 export function createFakeElectron(options: FakeElectronOptions = {}) {
   const windows: FakeBrowserWindow[] = [];
@@ -142,6 +152,16 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
     });
     readonly exit = vi.fn<(code?: number) => void>();
     readonly setAppUserModelId = vi.fn<(id: string) => void>();
+    badgeCount = 0;
+    readonly setBadgeCount = vi.fn((count?: number) => {
+      this.badgeCount = count ?? 0;
+      return true;
+    });
+    /** electron-updater's ElectronAppAdapter reads these. */
+    getName(): string {
+      return 'Focusline';
+    }
+    readonly relaunch = vi.fn();
     /** Like Electron: before-quit, then every window is asked to close. */
     readonly quit = vi.fn(() => {
       this.quitRequested = true;
@@ -179,7 +199,11 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
   class Notification extends EventEmitter {
     static readonly isSupported = vi.fn(() => true);
     readonly show = vi.fn();
-    constructor(readonly options: { title: string; body: string; silent: boolean }) {
+    closed = false;
+    readonly close = vi.fn(() => {
+      this.closed = true;
+    });
+    constructor(readonly options: { title: string; body: string; silent: boolean; actions?: Array<{ type: string; text: string }> }) {
       super();
       notifications.push(this);
     }
@@ -192,6 +216,10 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
   const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
   const permissions: { request?: PermissionRequestHandler; check?: PermissionCheckHandler } = {};
   const exposedInMainWorld = new Map<string, unknown>();
+  /** Keys held by another app: globalShortcut.register refuses them, as Electron does. */
+  const takenKeys = new Set<string>(options.takenKeys ?? []);
+  const shortcuts = new Map<string, () => void>();
+  const hid: { devicePermission?: DevicePermissionHandler; select?: SelectHidListener } = {};
   const ipcRenderer = Object.assign(new EventEmitter(), {
     invoke: vi.fn(async (_channel: string, _payload: unknown): Promise<unknown> => ({ ok: true, value: 'from main' })),
   });
@@ -234,7 +262,23 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
         setPermissionCheckHandler: vi.fn((handler: PermissionCheckHandler) => {
           permissions.check = handler;
         }),
+        setDevicePermissionHandler: vi.fn((handler: DevicePermissionHandler) => {
+          hid.devicePermission = handler;
+        }),
+        on: vi.fn((event: string, listener: SelectHidListener) => {
+          if (event === 'select-hid-device') hid.select = listener;
+        }),
       },
+    },
+    globalShortcut: {
+      register: vi.fn((accelerator: string, callback: () => void) => {
+        if (takenKeys.has(accelerator) || shortcuts.has(accelerator)) return false;
+        shortcuts.set(accelerator, callback);
+        return true;
+      }),
+      unregister: vi.fn((accelerator: string) => {
+        shortcuts.delete(accelerator);
+      }),
     },
     powerMonitor: new EventEmitter(),
     // Reversible but not plaintext, so a test can tell ciphertext from the secret.
@@ -259,6 +303,14 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
     protocolHandlers,
     permissions,
     exposedInMainWorld,
+    /** The keys the app holds; `press` is the user pressing one anywhere in the OS. */
+    shortcuts,
+    press(accelerator: string): void {
+      const callback = shortcuts.get(accelerator);
+      if (!callback) throw new Error(`No global shortcut ${accelerator} is registered`);
+      callback();
+    },
+    hid,
   };
 }
 

@@ -80,8 +80,11 @@ describe('voicemail desk', () => {
   it('records a message chunk by chunk, with its caller and a callback due today', async () => {
     const { id } = await call('voicemail.begin', { callId: 'vm-1', mimeType: 'audio/webm;codecs=opus', variant: 'away', greetingSource: 'built-in' });
     await call('voicemail.append', { id, seq: 0, data: chunk(4000), elapsedMs: 1000 });
+    // Auto-update must not restart the app under a caller leaving a message.
+    expect(services.restartBlocker()).toBe('a voicemail is being recorded');
     await call('voicemail.append', { id, seq: 1, data: chunk(4000), elapsedMs: 2000 });
     const done = await call('voicemail.finish', { id, durationMs: 2100, endedBy: 'hangup' });
+    expect(services.restartBlocker()).toBeNull();
     expect(done).toMatchObject({ state: 'complete', durationMs: 2100, sizeBytes: 8000, callerNumber: '+15550101', handled: null });
     expect(done.callbackDueAt?.slice(0, 10)).toBe('2026-11-23');
     const audio = await call('voicemail.audio', { id });

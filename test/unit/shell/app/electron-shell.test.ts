@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -306,15 +306,16 @@ describe('single instance and dial links', () => {
     ['sip:alice@pbx.example.com;transport=tls?Subject=urgent', 'sip:alice@pbx.example.com'],
     ['tel:+1-555-010-0123', '+15550100123'],
     ['callto://+4930123456', '+4930123456'],
-  ])('the first instance takes a second launch’s %s link: dials and comes forward', async (link, target) => {
+  ])('the first instance takes a second launch’s %s link: asks to dial it and comes forward', async (link, target) => {
     const { fake, events, rendererReady } = await start();
     const window = only(fake.windows);
     window.finishLoad();
     await rendererReady();
     window.close();
     fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', '--no-sandbox', link], '/home/tech');
-    expect(events).toEqual([{ name: 'phone.dial', payload: { target } }]);
-    expect(window.webContents.send).toHaveBeenCalledWith(channelFor('phone.dial'), { target });
+    // From another app: the window shows the number and asks first (links.trusted is off by default).
+    expect(events).toEqual([{ name: 'phone.dial', payload: { target, confirm: true } }]);
+    expect(window.webContents.send).toHaveBeenCalledWith(channelFor('phone.dial'), { target, confirm: true });
     expect(window.visible).toBe(true);
     expect(window.focus).toHaveBeenCalled();
   });
@@ -333,6 +334,18 @@ describe('single instance and dial links', () => {
     only(fake.windows).finishLoad();
     expect(events).toEqual([]);
     await rendererReady();
+    expect(events).toEqual([{ name: 'phone.dial', payload: { target: '+15550100', confirm: true } }]);
+  });
+
+  it('dials links from other apps without asking when policy trusts links', async () => {
+    const policyDir = await mkdtemp(join(tmpdir(), 'focusline-policy-'));
+    cleanups.push(() => rm(policyDir, { recursive: true, force: true }));
+    await mkdir(join(policyDir, 'managed'));
+    await writeFile(join(policyDir, 'managed', '10-links.json'), JSON.stringify({ 'links.trusted': true }));
+    const { fake, events, rendererReady } = await start({ env: { FOCUSLINE_POLICY_DIR: policyDir } });
+    only(fake.windows).finishLoad();
+    await rendererReady();
+    fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', 'tel:+15550100']);
     expect(events).toEqual([{ name: 'phone.dial', payload: { target: '+15550100' } }]);
   });
 
@@ -343,7 +356,7 @@ describe('single instance and dial links', () => {
     const event = fakeEvent();
     fake.electron.app.emit('open-url', event, 'sip:bob@pbx.example.com');
     expect(event.defaultPrevented).toBe(true);
-    expect(events).toEqual([{ name: 'phone.dial', payload: { target: 'sip:bob@pbx.example.com' } }]);
+    expect(events).toEqual([{ name: 'phone.dial', payload: { target: 'sip:bob@pbx.example.com', confirm: true } }]);
   });
 
   it('a focusline:// link from a second launch starts and stops focus on a ticket', async () => {
@@ -364,15 +377,15 @@ describe('single instance and dial links', () => {
     await vi.waitFor(() => expect(logs.some((l) => l.includes('is not a Focusline command'))).toBe(true));
   });
 
-  it('registers as the OS handler for tel:, sip: and callto:', async () => {
+  it('registers as the OS handler for tel:, sip:, callto: and focusline:', async () => {
     const { fake } = await start();
-    expect(fake.electron.app.setAsDefaultProtocolClient.mock.calls).toEqual([['tel'], ['sip'], ['callto']]);
+    expect(fake.electron.app.setAsDefaultProtocolClient.mock.calls).toEqual([['tel'], ['sip'], ['callto'], ['focusline']]);
   });
 
   it('registers with the app path when run as `electron .`', async () => {
     const { fake } = await start({ defaultApp: true, argv: ['/work/node_modules/electron/dist/electron', '.'] });
     expect(fake.electron.app.setAsDefaultProtocolClient.mock.calls).toEqual(
-      ['tel', 'sip', 'callto'].map((scheme) => [scheme, '/opt/Focusline/focusline', [resolve('.')]]),
+      ['tel', 'sip', 'callto', 'focusline'].map((scheme) => [scheme, '/opt/Focusline/focusline', [resolve('.')]]),
     );
   });
 });

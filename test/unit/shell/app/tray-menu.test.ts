@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import type { PhoneStatus } from '../../../../src-main/ipc/contract.js';
 import { TRAY_STATES, trayIconFile, trayMenuTemplate, trayStateFor, trayTooltip, type TrayState } from '../../../../src-main/app/tray-menu.js';
@@ -62,9 +63,31 @@ describe('tray icon, tooltip and menu from the phone status', () => {
     }
   });
 
-  it('ships a 512x512 app icon for the installers', () => {
+  it.each(TRAY_STATES)('ships a macOS template image for %s: black and transparent only, 1x and @2x', (state) => {
+    expect(trayIconFile(state, 'darwin')).toBe(`tray-${state}Template.png`);
+    for (const [file, size] of [
+      [trayIconFile(state, 'darwin'), 16],
+      [trayIconFile(state, 'darwin').replace('.png', '@2x.png'), 32],
+    ] as const) {
+      const png = readFileSync(join(PROJECT_DIR, 'assets', file));
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([size, size]);
+      // IDAT holds deflated rows: every pixel's colour is black (0,0,0), whatever its alpha.
+      const idatAt = png.indexOf('IDAT');
+      const rows = inflateSync(png.subarray(idatAt + 4, idatAt + 4 + png.readUInt32BE(idatAt - 4)));
+      let opaque = 0;
+      for (let y = 0; y < size; y++)
+        for (let x = 0; x < size; x++) {
+          const at = y * (size * 4 + 1) + 1 + x * 4;
+          expect([rows[at], rows[at + 1], rows[at + 2]]).toEqual([0, 0, 0]);
+          if ((rows[at + 3] ?? 0) > 0) opaque++;
+        }
+      expect(opaque).toBeGreaterThan(0);
+    }
+  });
+
+  it('ships a 1024x1024 app icon for the installers', () => {
     const png = readFileSync(join(PROJECT_DIR, 'assets', 'icon.png'));
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1024, 1024]);
   });
 });
 
@@ -100,5 +123,32 @@ describe('the tray while focused', () => {
     expect(endFocus).toHaveBeenCalledOnce();
     const off = trayMenuTemplate(registered, actions);
     expect(off.map((i) => ('label' in i ? i.label : '—'))).toEqual(['Available', 'Do not disturb for 1 hour', '—', 'Open Focusline', 'Quit Focusline']);
+  });
+});
+
+describe('the tray finish: follow-ups and updates', () => {
+  const registered: PhoneStatus = { registration: 'registered', detail: '', activeCalls: 0, ringing: false };
+
+  it('counts the calls to follow up in the tooltip and the menu; a click opens them', () => {
+    const openFollowUps = vi.fn();
+    const extras = { followUps: 3, update: null };
+    expect(trayTooltip(registered, undefined, extras)).toBe('Focusline: Available · 3 calls to follow up');
+    const menu = trayMenuTemplate(registered, { open: vi.fn(), quit: vi.fn(), openFollowUps }, undefined, extras);
+    const item = menu.find((i) => 'label' in i && i.label === '3 calls to follow up');
+    if (!item || !('click' in item)) throw new Error('no follow-up item');
+    item.click?.();
+    expect(openFollowUps).toHaveBeenCalledOnce();
+    expect(trayTooltip(registered, undefined, { followUps: 1, update: null })).toBe('Focusline: Available · 1 call to follow up');
+    expect(trayTooltip(registered, undefined, { followUps: 0, update: null })).toBe('Focusline: Available');
+  });
+
+  it('offers "Restart to update" once an update is downloaded, greyed out while it waits for the call', () => {
+    const restartToUpdate = vi.fn();
+    const actions = { open: vi.fn(), quit: vi.fn(), restartToUpdate };
+    const ready = trayMenuTemplate(registered, actions, undefined, { followUps: 0, update: { label: 'Restart to update (1.2.0)', enabled: true } });
+    expect(ready.map((i) => ('label' in i ? i.label : '—'))).toEqual(['Available', '—', 'Restart to update (1.2.0)', 'Open Focusline', 'Quit Focusline']);
+    const waiting = trayMenuTemplate(registered, actions, undefined, { followUps: 0, update: { label: 'Restarts to update after the call', enabled: false } });
+    expect(waiting.find((i) => 'label' in i && i.label === 'Restarts to update after the call')).toMatchObject({ enabled: false });
+    expect(trayMenuTemplate(registered, actions).some((i) => 'label' in i && i.label.startsWith('Restart'))).toBe(false);
   });
 });

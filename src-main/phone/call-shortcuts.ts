@@ -1,0 +1,62 @@
+import type { FocusCommand } from '../focus/focus-commands.js';
+import type { CallView } from '../ipc/contract.js';
+
+/**
+ * What a global hotkey or the Play/Pause media key does, decided from the
+ * calls, focus and the follow-up list at the moment it is pressed. Pure, so
+ * the choice of call is table-tested; the Electron shell only carries it out
+ * (app/global-hotkeys.ts).
+ */
+
+export type ShortcutAction = 'answer' | 'hangup' | 'mute' | 'toggleDnd' | 'createTicket' | 'playPause';
+
+export type ShortcutContext = {
+  calls: readonly Pick<CallView, 'id' | 'state' | 'muted' | 'direction'>[];
+  focusMode: 'off' | 'ticket' | 'dnd';
+  /** The newest held-back or missed call nobody has dealt with. */
+  newestFollowUp: { id: string; caller: string } | null;
+};
+
+export type ShortcutCommand =
+  | { kind: 'phone'; name: 'phone.answer' | 'phone.hangup'; request: { callId: string } }
+  | { kind: 'phone'; name: 'phone.mute'; request: { callId: string; muted: boolean } }
+  | { kind: 'focus'; command: FocusCommand }
+  | { kind: 'create-ticket'; attemptId: string; caller: string }
+  /** Nothing to act on: said plainly (a quiet notification), never an error. */
+  | { kind: 'nothing'; message: string };
+
+/** One hour, like the tray's "Do not disturb for 1 hour". */
+export const HOTKEY_DND_MINUTES = 60;
+
+export function shortcutCommand(action: ShortcutAction, context: ShortcutContext): ShortcutCommand {
+  const ringing = context.calls.find((c) => c.state === 'ringing' && c.direction === 'incoming');
+  const current =
+    context.calls.find((c) => c.state === 'active') ??
+    context.calls.find((c) => c.state === 'dialing' || c.state === 'early') ??
+    context.calls.find((c) => c.state === 'held');
+  switch (action) {
+    case 'answer':
+      return ringing ? { kind: 'phone', name: 'phone.answer', request: { callId: ringing.id } } : { kind: 'nothing', message: 'No call is ringing.' };
+    case 'hangup':
+      return current ? { kind: 'phone', name: 'phone.hangup', request: { callId: current.id } } : { kind: 'nothing', message: 'There is no call to hang up.' };
+    case 'mute': {
+      const talking = context.calls.find((c) => c.state === 'active');
+      return talking
+        ? { kind: 'phone', name: 'phone.mute', request: { callId: talking.id, muted: !talking.muted } }
+        : { kind: 'nothing', message: 'There is no call to mute.' };
+    }
+    case 'playPause':
+      // A ringing call is answered even during another call (call waiting): that is what a headset's one button does too.
+      if (ringing) return { kind: 'phone', name: 'phone.answer', request: { callId: ringing.id } };
+      if (current) return { kind: 'phone', name: 'phone.hangup', request: { callId: current.id } };
+      return { kind: 'nothing', message: 'No call is ringing or up.' };
+    case 'toggleDnd':
+      return context.focusMode === 'dnd'
+        ? { kind: 'focus', command: { kind: 'dnd-stop' } }
+        : { kind: 'focus', command: { kind: 'dnd-start', minutes: HOTKEY_DND_MINUTES } };
+    case 'createTicket':
+      return context.newestFollowUp
+        ? { kind: 'create-ticket', attemptId: context.newestFollowUp.id, caller: context.newestFollowUp.caller }
+        : { kind: 'nothing', message: 'There is no held-back call to make a ticket of.' };
+  }
+}

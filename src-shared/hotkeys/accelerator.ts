@@ -1,0 +1,132 @@
+/**
+ * Global hotkeys as Electron accelerators ("CommandOrControl+Shift+A").
+ * Parsed here, in both processes, so Settings can say what is wrong with a
+ * key before it is saved and main registers only what passed. A global
+ * hotkey takes the key from every other app, so a plain letter or digit is
+ * refused: it needs a modifier, unless it is F1–F24.
+ */
+
+/** What a global hotkey can do; each has its policy key `hotkeys.<action>`. */
+export const HOTKEY_ACTIONS = ['answer', 'hangup', 'mute', 'toggleDnd', 'createTicket'] as const;
+export type HotkeyAction = (typeof HOTKEY_ACTIONS)[number];
+
+const MODIFIERS: Record<string, string> = {
+  command: 'Command',
+  cmd: 'Command',
+  control: 'Control',
+  ctrl: 'Control',
+  commandorcontrol: 'CommandOrControl',
+  cmdorctrl: 'CommandOrControl',
+  alt: 'Alt',
+  option: 'Alt',
+  altgr: 'AltGr',
+  shift: 'Shift',
+  super: 'Super',
+  meta: 'Super',
+};
+
+const NAMED_KEYS = [
+  'Plus',
+  'Space',
+  'Tab',
+  'Backspace',
+  'Delete',
+  'Insert',
+  'Return',
+  'Enter',
+  'Up',
+  'Down',
+  'Left',
+  'Right',
+  'Home',
+  'End',
+  'PageUp',
+  'PageDown',
+  'Escape',
+  'Esc',
+  'PrintScreen',
+  'num0',
+  'num1',
+  'num2',
+  'num3',
+  'num4',
+  'num5',
+  'num6',
+  'num7',
+  'num8',
+  'num9',
+  'numdec',
+  'numadd',
+  'numsub',
+  'nummult',
+  'numdiv',
+] as const;
+const NAMED_BY_LOWER = new Map<string, string>(NAMED_KEYS.map((k) => [k.toLowerCase(), k]));
+const PUNCTUATION = new Set([
+  ')',
+  '!',
+  '@',
+  '#',
+  '$',
+  '%',
+  '^',
+  '&',
+  '*',
+  '(',
+  ':',
+  ';',
+  '<',
+  '=',
+  '>',
+  '?',
+  '[',
+  ']',
+  '\\',
+  '{',
+  '}',
+  '|',
+  '~',
+  '`',
+  '_',
+  "'",
+  '"',
+  ',',
+  '-',
+  '.',
+  '/',
+]);
+
+export type ParsedAccelerator = { ok: true; accelerator: string } | { ok: false; message: string };
+
+export const MAX_ACCELERATOR_LENGTH = 64;
+
+/** "ctrl+shift+a" → "Control+Shift+A"; '' stays '' (no hotkey). */
+export function parseAccelerator(raw: string): ParsedAccelerator {
+  const text = raw.trim();
+  if (text === '') return { ok: true, accelerator: '' };
+  if (text.length > MAX_ACCELERATOR_LENGTH) return { ok: false, message: `is longer than ${MAX_ACCELERATOR_LENGTH} characters` };
+  const parts = text.split('+').map((p) => p.trim());
+  // "Ctrl++" means Ctrl and the plus key.
+  if (text.endsWith('++')) parts.splice(parts.length - 2, 2, 'Plus');
+  const key = parts.pop() ?? '';
+  const modifiers: string[] = [];
+  for (const part of parts) {
+    const modifier = MODIFIERS[part.toLowerCase()];
+    if (!modifier) return { ok: false, message: `"${part.slice(0, 20)}" is not a modifier: use Ctrl, Alt, Shift, Super or CommandOrControl` };
+    if (modifiers.includes(modifier)) return { ok: false, message: `names ${modifier} twice` };
+    modifiers.push(modifier);
+  }
+  const keyName = keyNameOf(key);
+  if (!keyName)
+    return { ok: false, message: `"${key.slice(0, 20)}" is not a key Focusline can listen for (use a letter, digit, F1–F24 or a named key such as Space)` };
+  if (modifiers.length === 0 && !/^F([1-9]|1\d|2[0-4])$/.test(keyName))
+    return { ok: false, message: 'needs a modifier such as Ctrl or Alt: on its own it would take that key from every other app' };
+  return { ok: true, accelerator: [...modifiers, keyName].join('+') };
+}
+
+function keyNameOf(key: string): string | null {
+  if (/^[A-Za-z0-9]$/.test(key)) return key.toUpperCase();
+  if (/^f([1-9]|1\d|2[0-4])$/i.test(key)) return key.toUpperCase();
+  if (PUNCTUATION.has(key)) return key;
+  return NAMED_BY_LOWER.get(key.toLowerCase()) ?? null;
+}

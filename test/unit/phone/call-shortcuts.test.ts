@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { shortcutCommand, type ShortcutAction, type ShortcutContext } from '../../../src-main/phone/call-shortcuts.js';
+
+type Call = ShortcutContext['calls'][number];
+const ringing: Call = { id: 'r1', state: 'ringing', muted: false, direction: 'incoming' };
+const outgoingRinging: Call = { id: 'o1', state: 'ringing', muted: false, direction: 'outgoing' };
+const active: Call = { id: 'a1', state: 'active', muted: false, direction: 'incoming' };
+const mutedCall: Call = { ...active, muted: true };
+const held: Call = { id: 'h1', state: 'held', muted: false, direction: 'outgoing' };
+const dialing: Call = { id: 'd1', state: 'dialing', muted: false, direction: 'outgoing' };
+const idle: ShortcutContext = { calls: [], focusMode: 'off', newestFollowUp: null };
+const withCalls = (...calls: Call[]): ShortcutContext => ({ ...idle, calls });
+
+describe('what a hotkey or the media key does', () => {
+  it.each<[string, ShortcutAction, ShortcutContext, ReturnType<typeof shortcutCommand>]>([
+    ['answer: the ringing call', 'answer', withCalls(ringing), { kind: 'phone', name: 'phone.answer', request: { callId: 'r1' } }],
+    ['answer: a call waiting during another', 'answer', withCalls(active, ringing), { kind: 'phone', name: 'phone.answer', request: { callId: 'r1' } }],
+    ['answer: not our own outgoing call', 'answer', withCalls(outgoingRinging), { kind: 'nothing', message: 'No call is ringing.' }],
+    ['answer: nothing rings', 'answer', idle, { kind: 'nothing', message: 'No call is ringing.' }],
+    ['hang up: the active call before a held one', 'hangup', withCalls(held, active), { kind: 'phone', name: 'phone.hangup', request: { callId: 'a1' } }],
+    ['hang up: a call still dialling', 'hangup', withCalls(dialing), { kind: 'phone', name: 'phone.hangup', request: { callId: 'd1' } }],
+    ['hang up: a held call when it is the only one', 'hangup', withCalls(held), { kind: 'phone', name: 'phone.hangup', request: { callId: 'h1' } }],
+    ['hang up: never a ringing call', 'hangup', withCalls(ringing), { kind: 'nothing', message: 'There is no call to hang up.' }],
+    ['mute: mutes the active call', 'mute', withCalls(active), { kind: 'phone', name: 'phone.mute', request: { callId: 'a1', muted: true } }],
+    ['mute: unmutes a muted one', 'mute', withCalls(mutedCall), { kind: 'phone', name: 'phone.mute', request: { callId: 'a1', muted: false } }],
+    ['mute: not a held call', 'mute', withCalls(held), { kind: 'nothing', message: 'There is no call to mute.' }],
+    ['play/pause: answers a ringing call', 'playPause', withCalls(ringing), { kind: 'phone', name: 'phone.answer', request: { callId: 'r1' } }],
+    ['play/pause: hangs up the current call', 'playPause', withCalls(active), { kind: 'phone', name: 'phone.hangup', request: { callId: 'a1' } }],
+    ['play/pause: idle', 'playPause', idle, { kind: 'nothing', message: 'No call is ringing or up.' }],
+    ['DND: on for an hour', 'toggleDnd', idle, { kind: 'focus', command: { kind: 'dnd-start', minutes: 60 } }],
+    ['DND: on over ticket focus', 'toggleDnd', { ...idle, focusMode: 'ticket' }, { kind: 'focus', command: { kind: 'dnd-start', minutes: 60 } }],
+    ['DND: off when on', 'toggleDnd', { ...idle, focusMode: 'dnd' }, { kind: 'focus', command: { kind: 'dnd-stop' } }],
+    [
+      'create ticket: the newest held-back call',
+      'createTicket',
+      { ...idle, newestFollowUp: { id: 'att-9', caller: 'Jane Doe' } },
+      { kind: 'create-ticket', attemptId: 'att-9', caller: 'Jane Doe' },
+    ],
+    ['create ticket: none waiting', 'createTicket', idle, { kind: 'nothing', message: 'There is no held-back call to make a ticket of.' }],
+  ])('%s', (_name, action, context, expected) => {
+    expect(shortcutCommand(action, context)).toEqual(expected);
+  });
+});
