@@ -3,7 +3,7 @@ import { systemClock } from '../focus/system-clock.js';
 import type { MatchStrength } from '../numbers/number-index.js';
 import { parsePhoneText } from '../numbers/phone-number.js';
 import type { IndexedCaller } from './caller-index.js';
-import type { CallerMatch, PsaAdapter, PsaPerson } from './psa.js';
+import { PsaError, type CallerMatch, type PsaAdapter, type PsaPerson } from './psa.js';
 import { messageOf } from '../../src-shared/errors.js';
 
 /**
@@ -46,7 +46,8 @@ export type ScreenPopOptions = {
 
 const MAX_TICKETS = 10;
 
-type Bounded<T> = { ok: true; value: T } | { ok: false; timedOut: boolean; error: string | undefined };
+/** rateLimited: the PSA answered 429. Not a fault to alarm anyone with: the pop just says it didn't ask. */
+type Bounded<T> = { ok: true; value: T } | { ok: false; timedOut: boolean; error: string | undefined; rateLimited?: true };
 
 export async function screenPop(callerNumberText: string, options: ScreenPopOptions): Promise<ScreenPopResult> {
   const clock = options.clock ?? systemClock;
@@ -72,7 +73,11 @@ async function fromIndex(hit: IndexedCaller, options: ScreenPopOptions, deadline
   const companyId = person.companyId;
   const tickets = await withinDeadline((signal) => options.adapter.openTicketsForCompany(companyId, { signal }), deadline, clock, options.signal);
   if (tickets.ok) return { ...result, openTickets: tickets.value.slice(0, MAX_TICKETS) };
-  const error = tickets.error === undefined ? undefined : `Could not load ${person.company}'s open tickets from ${options.adapter.label}: ${tickets.error}`;
+  const error = tickets.rateLimited
+    ? `${options.adapter.label} asked Focusline to slow down, so ${person.company}'s open tickets aren't shown this time.`
+    : tickets.error === undefined
+      ? undefined
+      : `Could not load ${person.company}'s open tickets from ${options.adapter.label}: ${tickets.error}`;
   return { ...result, timedOut: tickets.timedOut, error };
 }
 
@@ -84,7 +89,11 @@ async function liveSearch(text: string, options: ScreenPopOptions, deadline: num
   const digits = parsed.digits;
   const found = await withinDeadline((signal) => options.adapter.findCaller(digits, { signal }), deadline, clock, options.signal);
   if (!found.ok) {
-    const error = found.error === undefined ? undefined : `Could not look up ${text} in ${options.adapter.label}: ${found.error}`;
+    const error = found.rateLimited
+      ? `${options.adapter.label} asked Focusline to slow down, so ${text} wasn't looked up this time.`
+      : found.error === undefined
+        ? undefined
+        : `Could not look up ${text} in ${options.adapter.label}: ${found.error}`;
     return { ...nobody, timedOut: found.timedOut, error };
   }
   const match = found.value;
@@ -129,7 +138,12 @@ function withinDeadline<T>(run: (signal: AbortSignal) => Promise<T>, deadline: n
       .then(() => run(controller.signal))
       .then(
         (value) => finish({ ok: true, value }),
-        (error: unknown) => finish({ ok: false, timedOut: false, error: messageOf(error) }),
+        (error: unknown) =>
+          finish(
+            error instanceof PsaError && error.kind === 'rate-limited'
+              ? { ok: false, timedOut: false, error: undefined, rateLimited: true }
+              : { ok: false, timedOut: false, error: messageOf(error) },
+          ),
       );
   });
 }

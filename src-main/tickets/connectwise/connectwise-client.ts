@@ -125,18 +125,22 @@ export class ConnectWiseClient {
   }
 
   /**
-   * Whether these API keys are the member's own: GET /system/myAccount/{id} serves only the
-   * signed-in member's account ([U]: another id is refused, its status undocumented; any
-   * refusal counts as "not theirs"). Other failures are thrown.
+   * Whose API keys these are, read from GET /system/myAccount/{id}. Only an answer naming this
+   * member (same id, and same identifier when CW sends one) says "theirs"; only an answer naming
+   * someone else says "someone else's". [U] Whether CW refuses another member's id or answers the
+   * keys owner's own account is undocumented, so a refusal proves nothing: it is "unconfirmed",
+   * with the reason (a 403 means the role lacks System → My Account). Other failures are thrown.
    */
-  async keysBelongTo(member: CwMember, options: CallOptions = {}): Promise<boolean> {
+  async keyOwner(member: CwMember, options: CallOptions = {}): Promise<KeyOwner> {
+    let account: { id: number; identifier?: string | null | undefined };
     try {
-      await this.get(`/system/myAccount/${member.id}`, z.object({ id: z.number().int() }), { ...options, query: { fields: 'id' } });
-      return true;
+      account = await this.get(`/system/myAccount/${member.id}`, myAccountSchema, { ...options, query: { fields: 'id,identifier' } });
     } catch (error) {
-      if (error instanceof PsaError && (error.kind === 'forbidden' || error.kind === 'not-found' || error.kind === 'auth')) return false;
+      if (error instanceof PsaError && (error.kind === 'forbidden' || error.kind === 'not-found' || error.kind === 'auth'))
+        return { kind: 'unconfirmed', refusal: error.kind };
       throw error;
     }
+    return keyOwnerFrom(member, account);
   }
 
   private async memberNamedInSettings(options: CallOptions): Promise<CwMember> {
@@ -157,6 +161,21 @@ export class ConnectWiseClient {
     }
     return member;
   }
+}
+
+/** What /system/myAccount/{id} tells about the keys (keyOwner). */
+export type KeyOwner =
+  | { kind: 'theirs' }
+  | { kind: 'someone-else'; id: number; identifier: string | undefined }
+  | { kind: 'unconfirmed'; refusal: 'forbidden' | 'not-found' | 'auth' };
+
+const myAccountSchema = z.object({ id: z.number().int(), identifier: z.string().nullish() });
+
+/** A 200 counts as "theirs" only when it names the member: its id, and its identifier when present (case-insensitive, as CW compares identifiers). */
+export function keyOwnerFrom(member: CwMember, account: { id: number; identifier?: string | null | undefined }): KeyOwner {
+  const identifier = account.identifier ?? undefined;
+  const sameIdentifier = identifier === undefined || identifier.trim().toLowerCase() === member.identifier.trim().toLowerCase();
+  return account.id === member.id && sameIdentifier ? { kind: 'theirs' } : { kind: 'someone-else', id: account.id, identifier };
 }
 
 function apiUrl(siteUrl: string, path: string): URL {

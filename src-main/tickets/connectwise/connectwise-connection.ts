@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PsaError, type CallOptions, type ConnectionReport } from '../psa.js';
-import { type ConnectWiseClient, missingSettings } from './connectwise-client.js';
+import { type ConnectWiseClient, type KeyOwner, missingSettings } from './connectwise-client.js';
 import { cwString, whoLabel } from './connectwise-mapping.js';
 import { cwBoardSchema, cwCompanySchema, cwContactSchema, cwStopwatchSchema, type CwMember } from './connectwise-schemas.js';
 import { messageOf } from '../../../src-shared/errors.js';
@@ -14,9 +14,10 @@ import { messageOf } from '../../../src-shared/errors.js';
  * Reaching the site is GET /system/info, so a 404 there (and only there)
  * means a wrong URL. The technician is the member the settings name; a 404 or
  * an empty answer for them is a settings problem, reported as such. Whether
- * the keys are that member's own is checked through /system/myAccount/{id};
- * when they aren't, it is a warning: the stopwatch and tickets followed are
- * still the tech's, but what Focusline writes shows the keys' owner.
+ * the keys are that member's own is checked through /system/myAccount/{id}
+ * (keyOwner): an answer naming someone else is a warning (the stopwatch and
+ * tickets followed are still the tech's, but what Focusline writes shows the
+ * keys' owner); a refusal is a softer "could not confirm", never "not yours".
  */
 
 type Check = ConnectionReport['checks'][number];
@@ -72,11 +73,8 @@ export async function testConnectWiseConnection(cw: ConnectWiseClient, options: 
 
   if (me !== undefined) {
     try {
-      if (!(await cw.keysBelongTo(me, options))) {
-        warnings.push(
-          `These API keys are not ${me.identifier}'s own (an API member's or another member's). Focusline still follows ${me.identifier}'s stopwatch and tickets, but the tickets, notes and call logs it writes show the keys' owner. Give each technician their own keys (My Account → API Keys) to have them show the technician.`,
-        );
-      }
+      const warning = keyOwnerWarning(me, await cw.keyOwner(me, options));
+      if (warning !== undefined) warnings.push(warning);
     } catch (error) {
       warnings.push(`Could not check whose API keys these are: ${asPsaError(error).message}`);
     }
@@ -167,6 +165,23 @@ function credentialAdvice(e: PsaError): string {
 function asPsaError(error: unknown): PsaError {
   if (error instanceof PsaError) return error;
   return new PsaError('malformed', `ConnectWise: unexpected problem: ${messageOf(error)}`, { cause: error });
+}
+
+/** Only an answer naming another member says "not yours"; a refusal says the check couldn't be made, and why. */
+export function keyOwnerWarning(me: CwMember, owner: KeyOwner): string | undefined {
+  const who = me.identifier;
+  switch (owner.kind) {
+    case 'theirs':
+      return undefined;
+    case 'someone-else': {
+      const owns = owner.identifier === undefined ? `member ${owner.id}` : owner.identifier;
+      return `These API keys are ${owns}'s, not ${who}'s own. Focusline still follows ${who}'s stopwatch and tickets, but the tickets, notes and call logs it writes show ${owns}. Give each technician their own keys (My Account → API Keys) to have them show the technician.`;
+    }
+    case 'unconfirmed':
+      return owner.refusal === 'forbidden'
+        ? `Could not confirm whose API keys these are: ConnectWise refused to show My Account. If someone other than ${who} owns them, what Focusline writes shows that person. To have this checked, give the keys' security role access to System → My Account.`
+        : `Could not confirm whose API keys these are: ConnectWise did not show My Account for ${who}. If someone other than ${who} owns them, what Focusline writes shows that person.`;
+  }
 }
 
 function safeHost(url: string): string {

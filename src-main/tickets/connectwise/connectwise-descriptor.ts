@@ -38,11 +38,11 @@ export const connectWisePsa = describePsa({
   secrets: [{ field: 'privateKey', label: 'Private key' }],
   defaultWorkingStatuses: ['In Progress'],
   form: {
-    hint: "Your member identifier (what you sign in with) and API keys: your own from My Account → API Keys, or an API member's.",
+    hint: "Your own API keys (My Account → API Keys) and your member identifier, the name you sign in with: it is needed, Focusline follows that member's stopwatch and tickets. An API member's keys also work, but then what Focusline writes shows that member.",
     fields: [
       { key: 'psa.url', label: 'Site URL', placeholder: 'https://na.myconnectwise.net' },
       { key: 'psa.connectwise.companyId', label: 'Company id' },
-      { key: 'psa.connectwise.memberIdentifier', label: 'Your member identifier', placeholder: 'jdoe' },
+      { key: 'psa.connectwise.memberIdentifier', label: 'Your member identifier (needed)', placeholder: 'jdoe' },
       { key: 'psa.connectwise.publicKey', label: 'Public key' },
       { key: 'psa.connectwise.clientId', label: 'Client id (GUID)' },
       { key: 'psa.queue', label: 'Board for new tickets', placeholder: 'Help Desk' },

@@ -21,17 +21,19 @@ import {
 } from '../psa.js';
 import { HaloClient } from './halopsa-client.js';
 import { runConnectionTest } from './halopsa-connection-test.js';
+import { HALO_PHONE_SEARCH_PAGE, NobodyFound, searchCaller, type UserSearch } from './halopsa-phone-search.js';
 import {
+  agentNamed,
   agentToPerson,
   attachmentBody,
   attemptActionBody,
   attemptCrmNoteBody,
   escalationActionBody,
   HALO_ATTACHMENT_MAX_BYTES,
-  bestCallerMatch,
   callerFromDigits,
   carriesRef,
-  HALO_MY_TICKETS_MAX,
+  HALO_MY_TICKETS_MAX_PAGES,
+  HALO_MY_TICKETS_PAGE,
   HALO_PAGE_SIZE,
   HALO_SCREEN_POP_TICKETS,
   HALO_VENDOR,
@@ -140,6 +142,8 @@ class HaloPsaAdapter implements PsaAdapter {
   private readonly me: Memo<HaloAgent>;
   private readonly statuses: Memo<HaloNamed[]>;
   private readonly ticketTypes: Memo<HaloNamed[]>;
+  /** Numbers Halo's phone search found nobody for, lately (halopsa-phone-search.ts). */
+  private readonly nobody: NobodyFound;
 
   constructor(
     private readonly config: HaloConfig,
@@ -153,6 +157,7 @@ class HaloPsaAdapter implements PsaAdapter {
     this.me = new Memo((signal) => this.technician(signal), now);
     this.statuses = new Memo((signal) => this.client.get('/status', { type: 'ticket' }, NamedListSchema, signal), now);
     this.ticketTypes = new Memo((signal) => this.client.get('/tickettype', {}, NamedListSchema, signal), now);
+    this.nobody = new NobodyFound(now);
   }
 
   async testConnection(options: CallOptions = {}): Promise<ConnectionReport> {
@@ -207,12 +212,24 @@ class HaloPsaAdapter implements PsaAdapter {
   async myOpenTickets(options: CallOptions = {}): Promise<PsaTicket[]> {
     const { signal } = options;
     const me = await this.me.get(signal);
-    const { tickets } = await this.client.get(
-      '/tickets',
-      { agent_id: me.id, open_only: true, order: 'id', orderdesc: true, pageinate: true, page_size: HALO_MY_TICKETS_MAX, page_no: 1 },
-      TicketListSchema,
-      signal,
-    );
+    // Newest first, page by page; bounded, so a tech with thousands of open tickets costs at most HALO_MY_TICKETS_MAX_PAGES requests.
+    const tickets: HaloTicket[] = [];
+    let total = 0;
+    for (let pageNo = 1; pageNo <= HALO_MY_TICKETS_MAX_PAGES; pageNo++) {
+      const page = await this.client.get(
+        '/tickets',
+        { agent_id: me.id, open_only: true, order: 'id', orderdesc: true, pageinate: true, page_size: HALO_MY_TICKETS_PAGE, page_no: pageNo },
+        TicketListSchema,
+        signal,
+      );
+      tickets.push(...page.tickets);
+      total = page.record_count;
+      if (nextCursor(pageNo, HALO_MY_TICKETS_PAGE, page.tickets.length, total) === null) break;
+    }
+    if (total > tickets.length)
+      this.log(
+        `${HALO_VENDOR}: showing the newest ${tickets.length} of ${total} open tickets assigned to agent ${me.id} ("my tickets" reads at most ${HALO_MY_TICKETS_MAX_PAGES} pages).`,
+      );
     return this.leanTickets(tickets, signal);
   }
 
@@ -221,25 +238,23 @@ class HaloPsaAdapter implements PsaAdapter {
     const none: CallerMatch = { person: null, company: null, openTickets: [] };
     const caller = callerFromDigits(digits, this.region);
     if (caller === null) return none;
-    // Halo's phone search is a "like" over numbers as stored (free text): try the number as tenants write it.
-    for (const term of phoneSearchTerms(digits, this.region)) {
-      const { users } = await this.client.get(
-        '/users',
-        { search: term, search_phonenumbers: true, pageinate: true, page_size: 50, page_no: 1 },
-        UserListSchema,
-        signal,
-      );
-      const match = bestCallerMatch(users, caller, this.region);
-      if (!match) continue;
-      const person = userToPerson(match.user);
-      const companyId = person.companyId;
-      return {
-        person,
-        company: companyId || person.company ? { id: companyId, name: person.company } : null,
-        openTickets: companyId ? await this.openTicketsForCompany(companyId, options) : [],
-      };
+    // Halo's phone search is a "like" over numbers as stored (free text): halopsa-phone-search.ts says how it is asked.
+    const number = digits.replace(/\D/g, '');
+    if (this.nobody.has(number)) return none;
+    const search: UserSearch = (term, s) =>
+      this.client.get('/users', { search: term, search_phonenumbers: true, pageinate: true, page_size: HALO_PHONE_SEARCH_PAGE, page_no: 1 }, UserListSchema, s);
+    const match = await searchCaller(phoneSearchTerms(digits, this.region), caller, this.region, search, signal);
+    if (!match) {
+      this.nobody.add(number);
+      return none;
     }
-    return none;
+    const person = userToPerson(match.user);
+    const companyId = person.companyId;
+    return {
+      person,
+      company: companyId || person.company ? { id: companyId, name: person.company } : null,
+      openTickets: companyId ? await this.openTicketsForCompany(companyId, options) : [],
+    };
   }
 
   async openTicketsForCompany(companyId: string, options: CallOptions = {}): Promise<PsaTicket[]> {
@@ -408,7 +423,7 @@ class HaloPsaAdapter implements PsaAdapter {
 
   /**
    * The technician as an agent: the override setting (an agent id, or an email or name matched
-   * against the agent list), else GET /api/Agent/me, the agent this API application acts as.
+   * against the agent list; a name only when one agent has it), else GET /api/Agent/me, the agent this API application acts as.
    */
   private async technician(signal?: AbortSignal): Promise<HaloAgent> {
     const wanted = this.config.agent?.trim() ?? '';
@@ -423,11 +438,15 @@ class HaloPsaAdapter implements PsaAdapter {
         throw error;
       }
     }
-    const lower = wanted.toLowerCase();
-    const found = (await this.agents(signal)).find((a) => a.email?.trim().toLowerCase() === lower || a.name?.trim().toLowerCase() === lower);
-    if (found === undefined)
+    const found = agentNamed(await this.agents(signal), wanted);
+    if (found.kind === 'ambiguous')
+      throw new PsaError(
+        'config',
+        `${found.ids.length} ${HALO_VENDOR} agents are named "${wanted}" (ids ${found.ids.join(', ')}). Set "You as a Halo agent" in Settings → PSA to your agent id or email instead.`,
+      );
+    if (found.kind === 'none')
       throw new PsaError('config', `${HALO_VENDOR} has no agent "${wanted}". Fix "You as a Halo agent" in Settings → PSA (an agent id or email).`);
-    return found;
+    return found.agent;
   }
 
   private clientFor(companyId: string | undefined): number {

@@ -20,8 +20,10 @@ export const HALO_VENDOR = 'HaloPSA';
  */
 export const HALO_PAGE_SIZE = 100;
 export const HALO_SCREEN_POP_TICKETS = 10;
-/** One page of GET /Tickets at the definition's maximum page size. */
-export const HALO_MY_TICKETS_MAX = 100;
+/** GET /Tickets' page size: the definition's maximum. */
+export const HALO_MY_TICKETS_PAGE = 100;
+/** "My tickets" reads at most this many pages (500 tickets): a bounded list, the rest logged. */
+export const HALO_MY_TICKETS_MAX_PAGES = 5;
 /** Outcome names Halo shows on the action. "Phone Call" is one of Halo's stock outcomes. [C] */
 export const HALO_OUTCOME_NOTE = 'Note';
 export const HALO_OUTCOME_CALL = 'Phone Call';
@@ -137,6 +139,24 @@ export function agentToPerson(agent: HaloAgent): PsaPerson {
     numbers: agentNumbers(agent),
     email: agent.email?.trim() || undefined,
   };
+}
+
+/**
+ * The agent the "You as a Halo agent" setting names by email or name (an id is looked up
+ * directly). An email is matched first; a name only when exactly one agent has it, because
+ * two agents called "Sam Lee" would make Focusline follow the wrong one's tickets.
+ */
+export function agentNamed(
+  agents: readonly HaloAgent[],
+  wanted: string,
+): { kind: 'found'; agent: HaloAgent } | { kind: 'none' } | { kind: 'ambiguous'; ids: number[] } {
+  const lower = wanted.trim().toLowerCase();
+  const byEmail = agents.find((a) => a.email?.trim().toLowerCase() === lower);
+  if (byEmail) return { kind: 'found', agent: byEmail };
+  const byName = agents.filter((a) => a.name?.trim().toLowerCase() === lower);
+  const [only] = byName;
+  if (only === undefined) return { kind: 'none' };
+  return byName.length === 1 ? { kind: 'found', agent: only } : { kind: 'ambiguous', ids: byName.map((a) => a.id) };
 }
 
 /** A name (case-insensitive) or numeric id from settings → the Halo id; undefined when nothing matches. */
@@ -314,35 +334,53 @@ export function bestCallerMatch(users: readonly HaloUser[], caller: CallerIdenti
   return best;
 }
 
+/** The search terms for one number: `broad` are always asked; `narrower` only when a broad answer filled its page. */
+export type PhoneSearchPlan = { broad: string[]; narrower: string[] };
+
 /**
- * Search terms for Halo's phone search, most specific first. Halo's definition
- * has no field-specific phone search: search_phonenumbers=true makes `search`
- * a "like" over the users' phone fields as stored, free text. So the number is
- * tried as tenants write it: the digits (and E.164), international, national
- * with its own punctuation and the usual variants ("(555) 010-1234",
- * "555-010-1234", "555.010.1234", "555 010 1234"), the national digits, then
- * the local 7 as digits and as "010-1234". Every hit is still checked by
- * bestCallerMatch, so a broad term can't name the wrong person.
+ * Search terms for Halo's phone search, broadest first. Halo's definition has
+ * no field-specific phone search: search_phonenumbers=true makes `search` a
+ * "like" over the users' phone fields as stored, free text, matching anywhere
+ * in it. So one broad term covers many stored forms, and every term costs a
+ * round trip (200-400 ms on hosted Halo) inside the screen pop's 1.5 s:
+ * - the national digits "5550101234" (also inside "+15550101234", "15550101234");
+ * - NANP: the last 7 joined as "010-1234", "010 1234", "010.1234" (inside
+ *   "(555) 010-1234", "555-010-1234", "+1 555 010 1234", "555.010.1234"…);
+ *   the punctuated national forms contain one of these, so they are only
+ *   `narrower`: worth asking when a broad term's answer was cut off by paging;
+ * - elsewhere: the national groups without the trunk prefix ("20 7946 0958",
+ *   inside "020 7946 0958" and "+44 20 7946 0958") with the usual separators.
+ * Every hit is still checked by bestCallerMatch, so a broad term can't name the wrong person.
  */
-export function phoneSearchTerms(digits: string, region = ''): string[] {
+export function phoneSearchTerms(digits: string, region = ''): PhoneSearchPlan {
   const only = digits.replace(/\D/g, '');
-  if (only.length < 7) return [];
-  const terms: string[] = [only];
+  if (only.length < 7) return { broad: [], narrower: [] };
   const parsed = parsePhoneText(only, region);
   const e164 = parsed.kind === 'number' && parsed.e164 !== null ? parsed.e164 : only.length > 10 ? `+${only}` : null;
   const number = e164 === null ? undefined : parseQuietly(e164, region);
-  let national = only.slice(-10);
-  if (number !== undefined) {
-    terms.push(number.number, number.formatInternational());
-    national = number.nationalNumber;
-    terms.push(...punctuationVariants(number.formatNational()));
-  } else if (national.length === 10) {
-    // Country unknown: the NANP grouping, the commonest in Halo tenants that store numbers without a country code.
-    terms.push(...punctuationVariants(`(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`));
+  const national = number?.nationalNumber ?? only.slice(-10);
+  const broad = [national];
+  const narrower: string[] = [];
+  if (number === undefined || number.countryCallingCode === '1') {
+    const local = national.slice(-7);
+    broad.push(...joins([local.slice(0, 3), local.slice(3)]));
+    if (national.length === 10) narrower.push(...punctuationVariants(`(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`));
+  } else {
+    const groups =
+      number
+        .formatInternational()
+        .replace(/^\+\d+\s*/, '')
+        .match(/\d+/g) ?? [];
+    if (groups.length > 1) broad.push(...joins(groups));
   }
-  const local = only.slice(-7);
-  terms.push(national, local, `${local.slice(0, 3)}-${local.slice(3)}`);
-  return [...new Set(terms.filter((t) => t.replace(/\D/g, '').length >= 7))];
+  const usable = (terms: string[]) => [...new Set(terms.filter((t) => t.replace(/\D/g, '').length >= 7))];
+  const broadTerms = usable(broad);
+  return { broad: broadTerms, narrower: usable(narrower).filter((t) => !broadTerms.includes(t)) };
+}
+
+/** The digit groups joined the usual ways: "010-1234", "010 1234", "010.1234". */
+function joins(groups: string[]): string[] {
+  return [groups.join('-'), groups.join(' '), groups.join('.')];
 }
 
 /** "(555) 010-1234" → itself, "555-010-1234", "555.010.1234", "555 010 1234": the same digit groups, the usual separators. */

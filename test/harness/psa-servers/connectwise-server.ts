@@ -164,6 +164,11 @@ export class ConnectWiseServer {
   };
   /** Whose keys these are: the only member whose /system/myAccount/{id} they may read. */
   keysOwner = 'jdoe';
+  /**
+   * What /system/myAccount/{id} answers for an id that isn't the keys owner's. [U] Undocumented:
+   * 'forbidden' (403) or 'keys-owner' (the owner's own account, whatever id was asked).
+   */
+  myAccountForOtherIds: 'forbidden' | 'keys-owner' = 'forbidden';
   /** Added to the Date header, to test clock-skew reporting. */
   dateOffsetMs = 0;
   /** CW's Link header on lists (psa-apis.md §1: "Link header optional"). */
@@ -261,14 +266,15 @@ export class ConnectWiseServer {
 
   /** This server's own answers must be definition-shaped (a fixture bug shows up as a crash, not as a passing test). */
   private checkAnswer(request: RecordedRequest, operation: CwOperation, reply: Reply): void {
-    // A fields= projection leaves out required fields on purpose; the rows were whole before it.
-    if (reply.status >= 300 || operation.answers === null || request.query.has('fields') || reply.body === undefined) return;
+    if (reply.status >= 300 || operation.answers === null || reply.body === undefined) return;
     const schema = operation.answers as { $ref?: string; items?: { $ref?: string } };
     const model = (schema.$ref ?? schema.items?.$ref)?.replace('#/models/', '');
     if (model === undefined) return;
     const rows = Array.isArray(reply.body) ? (reply.body as unknown[]) : [reply.body];
+    // A fields= projection leaves out required fields on purpose; what it keeps must still be the model's.
+    const projected = request.query.has('fields');
     for (const row of rows) {
-      const problems = this.spec.checkModel(model, row);
+      const problems = projected ? this.spec.checkProjected(model, row) : this.spec.checkModel(model, row);
       if (problems.length > 0) throw new Error(`the ConnectWise test server's own ${model} isn't definition-shaped: ${problems.join('; ')}`);
     }
   }
@@ -439,13 +445,14 @@ export class ConnectWiseServer {
 
   // ------------------------------------------------------------ reads
 
-  /** The keys owner's own account; another member's id is refused ([U]: CW's exact answer for it isn't documented; 403 here). */
+  /** The keys owner's own account; for another member's id see myAccountForOtherIds ([U]: CW's exact answer isn't documented). */
   private myAccount(r: RecordedRequest, id: number): Reply {
     this.allowQuery(r, ['fields']);
     this.deny('myAccount');
     const me = this.store.members.find((x) => x.identifier === this.keysOwner);
     if (!me) return { status: 404, body: { code: 'NotFound', message: 'Member not found' } };
-    if (me.id !== id) return { status: 403, body: { code: 'Forbidden', message: 'You may only read your own account.' } };
+    if (me.id !== id && this.myAccountForOtherIds === 'forbidden')
+      return { status: 403, body: { code: 'Forbidden', message: 'You may only read your own account.' } };
     return { status: 200, body: project(renderMember(me), r.query.get('fields')) };
   }
 

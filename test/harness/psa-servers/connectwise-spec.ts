@@ -47,6 +47,10 @@ export class ConnectWiseSpec {
     const models: Record<string, Schema> = {};
     for (const [name, schema] of Object.entries(this.extract.models)) models[name] = closeModel(schema);
     this.ajv.addSchema({ $id: 'cw', models });
+    // A fields= projection leaves out fields on purpose: the same closed models, nothing required.
+    const projected: Record<string, Schema> = {};
+    for (const [name, schema] of Object.entries(this.extract.models)) projected[name] = dropRequired(rebase(closeModel(schema), 'cwp')) as Schema;
+    this.ajv.addSchema({ $id: 'cwp', models: projected });
     // Literal segments win over {params} ("/system/members/count" before "/system/members/{id}").
     this.templates = Object.values(this.extract.operations)
       .map((operation) => {
@@ -56,7 +60,10 @@ export class ConnectWiseSpec {
       })
       .sort((a, b) => a.names.length - b.names.length);
     // Compiled now, not on a first request: an adapter's timeout in a test is short.
-    for (const name of Object.keys(this.extract.models)) this.checkModel(name, {});
+    for (const name of Object.keys(this.extract.models)) {
+      this.checkModel(name, {});
+      this.checkProjected(name, {});
+    }
     for (const operation of Object.values(this.extract.operations)) if (operation.body) this.check(operation.body, {}, 'warm-up');
   }
 
@@ -100,6 +107,15 @@ export class ConnectWiseSpec {
     return this.check({ $ref: `#/models/${name}` }, value, name);
   }
 
+  /**
+   * Problems with `value` as a fields= projection of model `name`: any field may be left out
+   * (here and in nested models), but the fields present must be the model's, with its types and nulls.
+   */
+  checkProjected(name: string, value: unknown): string[] {
+    if (!this.extract.models[name]) throw new Error(`no model ${name} in the ConnectWise extract`);
+    return this.check({ $ref: `cwp#/models/${name}` }, value, `${name} (projected)`, false);
+  }
+
   /** Whether the model marks this field nullable / required (for tests and the server's own rendering). */
   field(model: string, name: string): { nullable: boolean; required: boolean } | undefined {
     const schema = this.extract.models[model] as { required?: string[]; properties?: Record<string, { nullable?: boolean }> } | undefined;
@@ -108,11 +124,11 @@ export class ConnectWiseSpec {
     return { nullable: property.nullable === true, required: schema?.required?.includes(name) ?? false };
   }
 
-  private check(schema: Schema, value: unknown, label: string): string[] {
+  private check(schema: Schema, value: unknown, label: string, rebaseRefs = true): string[] {
     const key = JSON.stringify(schema);
     let validate = this.validators.get(key);
     if (!validate) {
-      validate = this.ajv.compile(rebase(schema) as Schema);
+      validate = this.ajv.compile((rebaseRefs ? rebase(schema) : schema) as Schema);
       this.validators.set(key, validate);
     }
     if (validate(value)) return [];
@@ -123,15 +139,24 @@ export class ConnectWiseSpec {
   }
 }
 
-/** References point into the registered "cw" schema; every model is closed. */
-function rebase(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(rebase);
+/** References point into the registered "cw" schema (or `to`); every model is closed. */
+function rebase(node: unknown, to = 'cw'): unknown {
+  if (Array.isArray(node)) return node.map((n) => rebase(n, to));
   if (typeof node !== 'object' || node === null) return node;
   const out: Schema = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key === '$ref' && typeof value === 'string') out[key] = value.replace('#/models/', 'cw#/models/');
-    else out[key] = rebase(value);
+    if (key === '$ref' && typeof value === 'string') out[key] = value.replace(/^(\w*)#\/models\//, `${to}#/models/`);
+    else out[key] = rebase(value, to);
   }
+  return out;
+}
+
+/** The schema with every `required` list removed (a property that happens to be named "required" stays). */
+function dropRequired(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(dropRequired);
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(node)) if (!(key === 'required' && Array.isArray(value))) out[key] = dropRequired(value);
   return out;
 }
 

@@ -103,6 +103,8 @@ export type HaloServerOptions = {
   authInfo?: boolean;
   tokenLifetimeSeconds?: number;
   store?: HaloStore;
+  /** Every answer waits this long first, as hosted Halo's round trips do (200-400 ms). Default 0. */
+  latencyMs?: number;
 };
 
 export const HALO_CLIENT_ID = 'focusline-client';
@@ -168,6 +170,8 @@ export class HaloServer {
   readonly tenant: string;
   authInfo: boolean;
   tokenLifetimeSeconds: number;
+  /** See HaloServerOptions.latencyMs; may be changed between requests. */
+  latencyMs: number;
   readonly spec = haloSpec();
   /** Every access token issued, in order; valid until its expiry or expireTokens(). */
   readonly issuedTokens: string[] = [];
@@ -181,6 +185,7 @@ export class HaloServer {
     this.tenant = options.tenant ?? '';
     this.authInfo = options.authInfo ?? true;
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
+    this.latencyMs = options.latencyMs ?? 0;
   }
 
   get url(): string {
@@ -556,7 +561,10 @@ export function haloSpec(): HaloSpec {
 
 export async function startHaloServer(options: HaloServerOptions = {}): Promise<HaloServer> {
   const halo = new HaloServer(options);
-  halo.http = await startContractServer('HaloPSA', (r) => halo.handle(r));
+  halo.http = await startContractServer('HaloPSA', async (r) => {
+    if (halo.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, halo.latencyMs));
+    return halo.handle(r);
+  });
   return halo;
 }
 

@@ -3,6 +3,13 @@
 // sent, what landed in the server's store, token handling, idempotency, and
 // the standard fault table.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../../../src-main/storage/database.js';
+import { CallerIndex } from '../../../src-main/tickets/caller-index.js';
+import { screenPop } from '../../../src-main/tickets/screen-pop.js';
+import { SCREEN_POP_DEADLINE_MS } from '../../../src-main/tickets/ticketing.js';
 import { createHaloPsaAdapter, type HaloAdapterDeps } from '../../../src-main/tickets/halopsa/halopsa-adapter.js';
 import type { HaloConfig } from '../../../src-main/tickets/psa-config.js';
 import { PsaError, refMarker, type NewTicketRequest, type PsaAdapter } from '../../../src-main/tickets/psa.js';
@@ -247,8 +254,8 @@ describe('HaloPSA adapter against the contract server', () => {
       expect(match.company).toEqual({ id: '10', name: 'Acme Corp' });
       expect(match.openTickets.map((t) => t.id)).toEqual(['1004', '1002', '1001']);
       const searches = server.http.requestsTo('GET', /^\/api\/users$/);
-      // Halo's search is a "like" over the number as stored, "(555) 010-1234 x12": found by the national form, not by digits.
-      expect(searches.map((r) => r.query.get('search'))).toEqual(['15550101234', '+15550101234', '+1 555 010 1234', '(555) 010-1234']);
+      // Halo's search is a "like" over the number as stored, "(555) 010-1234 x12": found by "010-1234", not by the digits; the broad terms are asked together.
+      expect(searches.map((r) => r.query.get('search')).sort()).toEqual(['5550101234', '010-1234', '010 1234', '010.1234'].sort());
       expect(searches.every((r) => r.query.get('search_phonenumbers') === 'true')).toBe(true);
     });
 
@@ -263,15 +270,12 @@ describe('HaloPSA adapter against the contract server', () => {
       });
       const match = await adapter.findCaller('5557777777');
       expect(match).toEqual({ person: null, company: null, openTickets: [] });
-      expect(server.http.requestsTo('GET', /^\/api\/users$/).map((r) => r.query.get('search'))).toEqual([
-        '5557777777',
-        '(555) 777-7777',
-        '555-777-7777',
-        '555.777.7777',
-        '555 777 7777',
-        '7777777',
-        '777-7777',
-      ]);
+      expect(
+        server.http
+          .requestsTo('GET', /^\/api\/users$/)
+          .map((r) => r.query.get('search'))
+          .sort(),
+      ).toEqual(['5557777777', '777-7777', '777 7777', '777.7777'].sort());
     });
 
     it('an extension or nothing to search finds nobody without asking Halo', async () => {
@@ -560,6 +564,76 @@ describe('HaloPSA adapter against the contract server', () => {
     controller.abort();
     const error = await failure(adapter.myOpenTickets({ signal: controller.signal }));
     expect(error.kind).toBe('cancelled');
+  });
+});
+
+describe("the screen pop against hosted Halo's latency (250 ms a request)", () => {
+  const PSA_KEY = 'halopsa:test';
+  let server: HaloServer;
+  let adapter: PsaAdapter;
+  let db: Db;
+  let dir: string;
+
+  beforeEach(async () => {
+    server = await startHaloServer();
+    // Stored as tenants type them: plain national digits, and the national form with punctuation.
+    server.store.users.push(
+      { id: 61, name: 'Paula Plain', client_id: 10, site_id: 100, phonenumber: '5550104321' },
+      { id: 62, name: 'Pete Parens', client_id: 10, site_id: 100, phonenumber: '(555) 010-5678' },
+    );
+    adapter = createHaloPsaAdapter(configFor(server, { timeoutMs: 5_000 }));
+    // Signed in and who-am-I known, as the active-ticket watcher leaves it long before a call.
+    await adapter.myOpenTickets();
+    server.latencyMs = 250;
+    dir = mkdtempSync(join(tmpdir(), 'fl-halo-pop-'));
+    db = openDatabase(dir);
+  });
+
+  afterEach(async () => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+    expect(server.http.violations).toEqual([]);
+    await server.http.close();
+  });
+
+  /** The real path: the (empty) local caller index first, then Halo, within the real budget. */
+  const pop = (number: string) =>
+    screenPop(number, {
+      index: new CallerIndex(db, { defaultRegion: 'US' }),
+      psaKey: PSA_KEY,
+      adapter,
+      defaultRegion: 'US',
+      deadlineMs: SCREEN_POP_DEADLINE_MS,
+    });
+  const searches = () => server.http.requestsTo('GET', /^\/api\/users$/).map((r) => r.query.get('search'));
+
+  it.each([
+    ['+15550104321', 'Paula Plain', '5550104321'],
+    ['+15550105678', 'Pete Parens', '(555) 010-5678'],
+  ])('finds %s stored as %s within the budget, with the company and its open tickets', async (number, name) => {
+    const result = await pop(number);
+    expect(result).toMatchObject({ via: 'live', timedOut: false, person: { name, companyId: '10' }, company: { id: '10', name: 'Acme Corp' } });
+    expect(result.error).toBeUndefined();
+    expect(result.openTickets.map((t) => t.id)).toEqual(['1004', '1002', '1001']);
+    // One round of broad terms, asked together (so they may arrive in any order).
+    expect(searches().sort()).toEqual(['5550104321', '010-4321', '010 4321', '010.4321'].map((t) => t.replace('4321', number.slice(-4))).sort());
+  });
+
+  it('someone Halo does not know: nobody, and a second call within the minute asks Halo nothing', async () => {
+    const first = await pop('+15550107777');
+    expect(first).toMatchObject({ via: 'none', timedOut: false, person: null });
+    expect(first.error).toBeUndefined();
+    expect(searches()).toHaveLength(4);
+    expect(await pop('+15550107777')).toMatchObject({ via: 'none', person: null });
+    expect(searches()).toHaveLength(4);
+  });
+
+  it('Halo limiting requests (429) leaves a plain line, not an error, and is not remembered as "nobody"', async () => {
+    server.http.inject({ kind: 'rate-limit', retryAfterSeconds: 7 }, { match: (r) => r.path === '/api/users' });
+    const limited = await pop('+15550104321');
+    expect(limited).toMatchObject({ via: 'none', person: null, timedOut: false });
+    expect(limited.error).toBe(`${adapter.label} asked Focusline to slow down, so +15550104321 wasn't looked up this time.`);
+    expect((await pop('+15550104321')).person?.name).toBe('Paula Plain');
   });
 });
 

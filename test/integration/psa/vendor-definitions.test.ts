@@ -88,6 +88,28 @@ describe('ConnectWise, checked against its API definition', () => {
     expect(server.store.activities).toHaveLength(0);
   });
 
+  it('checks its own answers against the model under a fields= projection too: fields may be left out, but not be wrong or unknown', async () => {
+    const headers = {
+      authorization: `Basic ${Buffer.from('acme+pubKEY123:privSECRET456').toString('base64')}`,
+      clientId: DEFAULT_CREDENTIALS.clientId,
+      accept: CW_ACCEPT,
+    };
+    const api = `${server.url}${CW_PREFIX}`;
+    const projected = await fetch(`${api}/system/members?fields=id,identifier`, { headers });
+    expect(projected.status).toBe(200);
+    expect(server.violations).toEqual([]);
+    // A fixture bug the projection used to hide: a number where the model has text, and a field the model doesn't have.
+    server.addMember({ id: 5, identifier: 'broken', firstName: 42 as unknown as string, lastName: 'Row' });
+    (server.store.members.at(-1) as unknown as Record<string, unknown>)['pagerNumber'] = '555';
+    for (const fields of ['id,firstName', 'id,pagerNumber']) {
+      const before = server.violations.length;
+      const answer = await fetch(`${api}/system/members?fields=${fields}&conditions=${encodeURIComponent('identifier="broken"')}`, { headers });
+      expect(answer.status, fields).toBe(500);
+      expect(server.violations.slice(before).join('\n'), fields).toMatch(/own Member isn't definition-shaped/);
+    }
+    server.violations.length = 0;
+  });
+
   it('defect 1: the technician is the member the settings name, read through /system/members, never the id-less /system/myAccount', async () => {
     server.addStopwatch({ ticketId: 30, member: 'jdoe', status: 'Running', startTime: secondsAgo(600) });
     const adapter = adapterFor();
@@ -147,12 +169,29 @@ describe('ConnectWise, checked against its API definition', () => {
     expect(server.violations).toEqual([]);
   });
 
-  it("Test connection warns when the keys are not the technician's own (an API member's, or a coworker's)", async () => {
+  it("Test connection warns when the keys are another member's: My Account names someone else", async () => {
     server.keysOwner = 'asmith';
+    server.myAccountForOtherIds = 'keys-owner';
     const report = await adapterFor().testConnection();
     expect(report.checks.find((c) => c.name === 'Technician')).toMatchObject({ ok: true });
-    expect(report.warnings.join('\n')).toMatch(/not jdoe's own.*still follows jdoe's stopwatch/);
+    expect(report.warnings.join('\n')).toMatch(/keys are asmith's, not jdoe's own.*still follows jdoe's stopwatch/);
     expect(server.calls('GET', /^\/system\/myAccount\/1$/)).toHaveLength(1);
+    expect(server.violations).toEqual([]);
+  });
+
+  it('Test connection does not call the keys "not yours" when My Account is refused: it could not confirm, and names the access to give', async () => {
+    server.keysOwner = 'asmith';
+    const report = await adapterFor().testConnection();
+    const warnings = report.warnings.join('\n');
+    expect(warnings).toMatch(/Could not confirm whose API keys these are.*System → My Account/);
+    expect(warnings).not.toMatch(/not jdoe's own/);
+    expect(server.violations).toEqual([]);
+  });
+
+  it("Test connection with the technician's own keys has no key warning", async () => {
+    server.myAccountForOtherIds = 'keys-owner';
+    const report = await adapterFor().testConnection();
+    expect(report.warnings.join('\n')).not.toMatch(/API keys/);
     expect(server.violations).toEqual([]);
   });
 });
@@ -160,20 +199,23 @@ describe('ConnectWise, checked against its API definition', () => {
 describe('HaloPSA, checked against its API definition', () => {
   let server: HaloServer;
 
-  function adapterFor(overrides: Partial<HaloConfig> = {}): PsaAdapter {
-    return createHaloPsaAdapter({
-      kind: 'halopsa',
-      url: server.url,
-      clientId: HALO_CLIENT_ID,
-      clientSecret: HALO_CLIENT_SECRET,
-      tenant: '',
-      workingStatuses: ['in progress'],
-      queue: 'phone call',
-      unknownCallerCompany: '99',
-      stopwatchMinSeconds: 0,
-      timeoutMs: 2_000,
-      ...overrides,
-    });
+  function adapterFor(overrides: Partial<HaloConfig> = {}, log: (message: string) => void = () => undefined): PsaAdapter {
+    return createHaloPsaAdapter(
+      {
+        kind: 'halopsa',
+        url: server.url,
+        clientId: HALO_CLIENT_ID,
+        clientSecret: HALO_CLIENT_SECRET,
+        tenant: '',
+        workingStatuses: ['in progress'],
+        queue: 'phone call',
+        unknownCallerCompany: '99',
+        stopwatchMinSeconds: 0,
+        timeoutMs: 2_000,
+        ...overrides,
+      },
+      { log },
+    );
   }
 
   beforeEach(async () => {
@@ -198,11 +240,26 @@ describe('HaloPSA, checked against its API definition', () => {
     expect(server.http.violations).toEqual([]);
   });
 
-  it("defect 4: my open tickets ask for one page at the definition's maximum of 100", async () => {
+  it("defect 4: my open tickets page through 100 at a time, the definition's maximum page size", async () => {
     for (let i = 0; i < 120; i++) server.store.tickets.push({ id: 5000 + i, summary: `Mine ${i}`, details: '', status_id: 1, client_id: 10, agent_id: 7 });
     const tickets = await adapterFor().myOpenTickets();
-    expect(tickets).toHaveLength(100);
-    expect(server.http.requestsTo('GET', /^\/api\/tickets$/).map((r) => r.query.get('page_size'))).toEqual(['100']);
+    // 120 new ones and my two open fixture tickets: two pages of at most 100, none left out.
+    expect(tickets).toHaveLength(122);
+    expect(server.http.requestsTo('GET', /^\/api\/tickets$/).map((r) => [r.query.get('page_size'), r.query.get('page_no')])).toEqual([
+      ['100', '1'],
+      ['100', '2'],
+    ]);
+    expect(server.http.violations).toEqual([]);
+  });
+
+  it('my open tickets stop after 5 pages and the log says how many were left out', async () => {
+    for (let i = 0; i < 600; i++) server.store.tickets.push({ id: 7000 + i, summary: `Mine ${i}`, details: '', status_id: 1, client_id: 10, agent_id: 7 });
+    const logs: string[] = [];
+    const tickets = await adapterFor({}, (m) => logs.push(m)).myOpenTickets();
+    expect(tickets).toHaveLength(500);
+    expect(tickets[0]?.id).toBe('7599');
+    expect(server.http.requestsTo('GET', /^\/api\/tickets$/)).toHaveLength(5);
+    expect(logs.join('\n')).toMatch(/newest 500 of 602 open tickets assigned to agent 7/);
     expect(server.http.violations).toEqual([]);
   });
 
@@ -247,6 +304,20 @@ describe('HaloPSA, checked against its API definition', () => {
     expect(byEmail.who).toBe('Bob Tech (bob@msp.example)');
     const unknown = await adapterFor({ agent: 'nobody@msp.example' }).testConnection();
     expect(unknown.checks.find((c) => c.name === 'Who am I')).toMatchObject({ ok: false, detail: expect.stringMatching(/no agent "nobody@msp.example"/) });
+    expect(server.http.violations).toEqual([]);
+  });
+
+  it('an agent named in the settings by name is followed only when one agent has that name; two make it a settings problem', async () => {
+    const byName = await adapterFor({ agent: 'bob tech' }).testConnection();
+    expect(byName.who).toBe('Bob Tech (bob@msp.example)');
+    server.store.agents.push({ id: 9, name: 'Bob Tech', email: 'bob2@msp.example' });
+    const ambiguous = await adapterFor({ agent: 'Bob Tech' }).testConnection();
+    expect(ambiguous.checks.find((c) => c.name === 'Who am I')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/2 HaloPSA agents are named "Bob Tech" \(ids 8, 9\).*your agent id or email/),
+    });
+    expect(ambiguous.who).toBeUndefined();
+    expect((await adapterFor({ agent: 'bob2@msp.example' }).testConnection()).who).toBe('Bob Tech (bob2@msp.example)');
     expect(server.http.violations).toEqual([]);
   });
 });

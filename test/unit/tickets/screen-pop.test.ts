@@ -146,6 +146,21 @@ describe('screen pop from the live search', () => {
     expect(pop.error).toContain('+15550100202');
   });
 
+  it("a 429 is not an error to alarm anyone with: the pop says the PSA asked to slow down and the caller wasn't looked up", async () => {
+    const { psa, options } = setup();
+    psa.failNext(
+      'findCaller',
+      psaError('rate-limited', { message: 'HaloPSA is limiting requests (429). Focusline will try again in 7 s.', retryAfterMs: 7_000 }),
+    );
+    const pop = await screenPop('+15550100202', options);
+    expect(pop).toMatchObject({ person: null, company: null, openTickets: [], via: 'none', timedOut: false });
+    expect(pop.error).toBe("Fake PSA asked Focusline to slow down, so +15550100202 wasn't looked up this time.");
+    psa.failNext('openTicketsForCompany', psaError('rate-limited', { retryAfterMs: 7_000 }));
+    const fromIndex = await screenPop('+15550100101', options);
+    expect(fromIndex).toMatchObject({ via: 'index', person: { id: 'c1' }, openTickets: [] });
+    expect(fromIndex.error).toBe("Fake PSA asked Focusline to slow down, so Acme's open tickets aren't shown this time.");
+  });
+
   it('stops waiting when the call ends', async () => {
     const { psa, options } = setup();
     psa.hangNext('findCaller');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  agentNamed,
   agentToPerson,
   attemptActionBody,
   bestCallerMatch,
@@ -222,33 +223,31 @@ describe('HaloPSA paging', () => {
 });
 
 describe('HaloPSA caller matching', () => {
-  it('searches the whole number, then the national ten, then the local seven digits', () => {
-    // As tenants store numbers (free text, searched with "like"): digits, E.164, international, national and its punctuation variants, then the tails.
-    expect(phoneSearchTerms('15550101234')).toEqual([
-      '15550101234',
-      '+15550101234',
-      '+1 555 010 1234',
-      '(555) 010-1234',
-      '555-010-1234',
-      '555.010.1234',
-      '555 010 1234',
-      '5550101234',
-      '0101234',
-      '010-1234',
-    ]);
-    expect(phoneSearchTerms('02071234567', 'GB')).toEqual([
-      '02071234567',
-      '+442071234567',
-      '+44 20 7123 4567',
-      '020 7123 4567',
-      '020-7123-4567',
-      '020.7123.4567',
-      '2071234567',
-      '1234567',
-      '123-4567',
-    ]);
-    expect(phoneSearchTerms('5550101')).toEqual(['5550101', '555-0101']);
-    expect(phoneSearchTerms('2002')).toEqual([]);
+  it('searches broadest first: the national digits, then the local seven joined the usual ways; the punctuated national forms only as narrower terms', () => {
+    // Halo's phone search matches anywhere in the number as stored: "5550101234" is inside "+15550101234",
+    // "010-1234" inside "(555) 010-1234" and "555-010-1234", "010 1234" inside "+1 555 010 1234".
+    const nanp = { broad: ['5550101234', '010-1234', '010 1234', '010.1234'], narrower: ['(555) 010-1234', '555-010-1234', '555.010.1234', '555 010 1234'] };
+    expect(phoneSearchTerms('15550101234')).toEqual(nanp);
+    expect(phoneSearchTerms('+15550101234'.replace('+', ''), 'US')).toEqual(nanp);
+    expect(phoneSearchTerms('5550101234')).toEqual(nanp);
+    // Elsewhere: the national groups without the trunk prefix, inside "020 7123 4567" and "+44 20 7123 4567".
+    expect(phoneSearchTerms('02071234567', 'GB')).toEqual({ broad: ['2071234567', '20-7123-4567', '20 7123 4567', '20.7123.4567'], narrower: [] });
+    expect(phoneSearchTerms('5550101')).toEqual({ broad: ['5550101', '555-0101', '555 0101', '555.0101'], narrower: [] });
+    expect(phoneSearchTerms('2002')).toEqual({ broad: [], narrower: [] });
+  });
+
+  it('asks at most four broad terms (one round of searches in flight) and four narrower ones', () => {
+    for (const [digits, region] of [
+      ['15550101234', ''],
+      ['02071234567', 'GB'],
+      ['4930901820', 'DE'],
+      ['61291234567', ''],
+      ['5550101', ''],
+    ] as const) {
+      const plan = phoneSearchTerms(digits, region);
+      expect(plan.broad.length, digits).toBeLessThanOrEqual(4);
+      expect(plan.narrower.length, digits).toBeLessThanOrEqual(4);
+    }
   });
 
   it('keeps only candidates whose numbers really match, strongest first', () => {
@@ -281,5 +280,23 @@ describe('HaloPSA error bodies', () => {
     expect(describeHaloError(403, { ClassName: 'HaloException', Message: 'No access to Tickets' })).toBe('No access to Tickets');
     expect(describeHaloError(500, '<html>oops</html>')).toBeUndefined();
     expect(describeHaloError(500, 42)).toBeUndefined();
+  });
+});
+
+describe('the agent "You as a Halo agent" names', () => {
+  const agents = [
+    { id: 7, name: 'Jane Tech', email: 'jane@msp.example' },
+    { id: 8, name: 'Sam Lee', email: 'sam@msp.example' },
+    { id: 9, name: 'sam lee ', email: 'sam.lee@msp.example' },
+    { id: 10, name: null, email: 'nameless@msp.example' },
+  ];
+  it.each([
+    ['an email, in any case', 'JANE@msp.example', { kind: 'found', agent: agents[0] }],
+    ['a name only one agent has', 'jane tech', { kind: 'found', agent: agents[0] }],
+    ['a name two agents have', 'Sam Lee', { kind: 'ambiguous', ids: [8, 9] }],
+    ['an email of one of them', 'sam.lee@msp.example', { kind: 'found', agent: agents[2] }],
+    ['nobody', 'Nobody', { kind: 'none' }],
+  ])('%s', (_, wanted, expected) => {
+    expect(agentNamed(agents, wanted)).toEqual(expected);
   });
 });
