@@ -19,6 +19,8 @@ export type CallsDeskPorts = {
   settings: ScreeningDeps['settings'];
   /** Coworkers from the PSA's members, when policy fills the directory from the PSA. */
   psaCoworkers: NonNullable<ScreeningDeps['psaCoworkers']>;
+  /** Who presence says is offline: a held-back call isn't redirected to them. */
+  offlineTargets?: ScreeningDeps['offlineTargets'];
   attempts: AttemptLogging;
   bus: EventBus;
   log: (message: string) => void;
@@ -41,6 +43,7 @@ export function createCallsDesk(ports: CallsDeskPorts) {
     settings: ports.settings,
     now: () => clock.now(),
     psaCoworkers: ports.psaCoworkers,
+    ...(ports.offlineTargets ? { offlineTargets: ports.offlineTargets } : {}),
   });
   screening.warm();
   const callLogPush = coalesce(() => bus.emit('callLog.changed', { unhandled: callLog.unhandled(200).map(toAttemptView) }));

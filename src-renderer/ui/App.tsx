@@ -3,6 +3,7 @@ import type { Session } from '../session.js';
 import { useAppStore } from '../state/app-store.js';
 import { usePhoneStore } from '../state/phone-store.js';
 import { CallsPanel } from './CallsPanel.js';
+import { CoworkerPresence } from './CoworkerPresence.js';
 import { DialPad } from './DialPad.js';
 import { EscalationPrompt } from './EscalationPrompt.js';
 import { FocusBar } from './FocusBar.js';
@@ -32,6 +33,7 @@ export function App({ session }: { session: Session }) {
       <StatusBar onCall={() => setTab('phone')} />
       <FocusBar api={session.api} />
       <EscalationPrompt api={session.api} phone={session.phone} />
+      <CoworkerPresence api={session.api} />
       <nav className="tabs" role="tablist">
         {(Object.keys(TAB_LABELS) as Tab[]).map((t) => (
           <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'tab active' : 'tab'} onClick={() => setTab(t)} data-testid={`tab-${t}`}>
