@@ -19,7 +19,7 @@ fi
 
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
-  kamailio kamailio-websocket-modules kamailio-extra-modules \
+  kamailio kamailio-websocket-modules kamailio-extra-modules kamailio-presence-modules \
   sip-tester baresip rtpengine-daemon chromium sox iproute2 util-linux
 
 # Request Tracker 5 for the live RT adapter tests (test/harness/rt.ts runs it

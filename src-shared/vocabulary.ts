@@ -45,6 +45,16 @@ export const DECISION_RULES = [
 export type DecisionRule = (typeof DECISION_RULES)[number];
 export const DecisionRuleSchema = z.enum(DECISION_RULES);
 
+/**
+ * A person's presence as the PBX's presence server reports it (RFC 3863 PIDF
+ * with RFC 4480 RPID; src-main/phone/presence-document.ts reads and writes it).
+ * 'unknown': nothing heard yet, or a document Focusline can't read; never
+ * treated as offline.
+ */
+export const PRESENCE_STATES = ['unknown', 'available', 'on-call', 'ringing', 'focused', 'dnd', 'offline'] as const;
+export type PresenceState = (typeof PRESENCE_STATES)[number];
+export const PresenceStateSchema = z.enum(PRESENCE_STATES);
+
 /** "audio/webm;codecs=opus", "audio/ogg", "audio/wav"… */
 export const AudioMimeTypeSchema = z
   .string()

@@ -20,6 +20,7 @@ import { EventBus } from '../ipc/event-bus.js';
 import { createRouter } from '../ipc/router.js';
 import type { CallCommand } from '../phone/call-commands.js';
 import { createPhoneDesk } from '../phone/phone-desk.js';
+import { createPresenceDesk } from '../phone/presence-desk.js';
 import { PolicyService } from '../policy/policy-service.js';
 import { createSettingsDesk } from '../policy/settings-desk.js';
 import { createPolicySources } from '../policy/sources/create-sources.js';
@@ -119,8 +120,12 @@ export async function createServices(options: ServiceOptions) {
   const focus = createFocusDesk({ db, clock, tickets: ticketDesk.source, callLog, bus });
   const ticketing = createTicketing({ db, clock, policy, log, psa, outbox, desk: ticketDesk, focus: focus.controller });
   const attempts = createAttemptLogging({ ticketing, settings: values, log });
+  // Presence comes before the calls and the phone: the decision asks it who is offline, the phone hands it the line.
+  let phoneCalls: () => readonly CallView[] = () => [];
+  const presence = createPresenceDesk({ clock, settings: values, focusState: () => focus.controller.state, calls: () => phoneCalls(), bus, log });
   const calls = createCallsDesk({
     clock,
+    offlineTargets: () => presence.offlineTargets(),
     callLog,
     history,
     focusState: () => focus.controller.state,
@@ -142,6 +147,8 @@ export async function createServices(options: ServiceOptions) {
     bus,
     calls,
     log,
+    line: presence.line,
+    redirectTargetOffline: () => presence.isOffline(values()['focus.redirectTarget']),
     // A transfer carries the ticket being worked on, so the target's call card says what it is about.
     transferSubject: () => {
       const ticket = workedTicket();
@@ -179,6 +186,7 @@ export async function createServices(options: ServiceOptions) {
       }
     },
   });
+  phoneCalls = () => phone.view().calls;
   const tickets = createTicketsDesk({ clock, ticketing, callLog, callLogChanged: calls.callLogChanged, historyEntry: (id) => history.get(id), bus, log });
   const handoffs = createHandoffsDesk({ outbox, bus });
   const voicemail = createVoicemailDesk({
@@ -224,6 +232,12 @@ export async function createServices(options: ServiceOptions) {
       if (name === 'phone.changed') escalation.refresh();
     }),
     policy.onChange(() => escalation.refresh()),
+    // Presence publishes what focus, the calls and policy make of the tech.
+    focus.onChange(() => presence.refresh()),
+    bus.subscribe((name) => {
+      if (name === 'phone.changed') presence.refresh();
+    }),
+    policy.onChange(() => presence.settingsChanged()),
     ticketing.onChange((change) => {
       if (change !== 'members') return;
       calls.rescreen();
@@ -248,6 +262,7 @@ export async function createServices(options: ServiceOptions) {
       ...app.handlers,
       ...settings.handlers,
       ...phone.handlers,
+      ...presence.handlers,
       ...calls.handlers,
       ...focus.handlers,
       ...escalation.handlers,
@@ -328,6 +343,7 @@ export async function createServices(options: ServiceOptions) {
     async close() {
       for (const stop of follows) stop();
       await phone.close();
+      presence.close();
       hostHealth.stop();
       await ticketing.stop();
       handoffs.close();

@@ -20,6 +20,8 @@ export type ScreeningDeps = {
   /** Coworkers from the PSA's members (policy psa.coworkersFromPsa); a new array whenever the sync changed them. */
   psaCoworkers?: () => readonly DirectoryEntry[];
   log?: (message: string) => void;
+  /** Redirect targets whose presence says offline (the presence desk), as sipKey()s. */
+  offlineTargets?: () => ReadonlySet<string>;
 };
 
 type Compiled = { rules: FocusRules; directory: CompiledDirectory<DirectoryEntry> };
@@ -55,7 +57,16 @@ export class CallScreening {
     const since = now.getTime() - repeatLookbackMinutes(rules) * 60_000;
     const recentAttempts = this.deps.callLog.attemptTimes(key, since).map((t) => new Date(t));
     const ticketContacts = this.contactsOf(focus, rules);
-    const decided = decide(call, { now, focus, rules, directory, recentAttempts, ...(ticketContacts ? { ticketContacts } : {}) });
+    const offlineTargets = this.deps.offlineTargets?.();
+    const decided = decide(call, {
+      now,
+      focus,
+      rules,
+      directory,
+      recentAttempts,
+      ...(ticketContacts ? { ticketContacts } : {}),
+      ...(offlineTargets ? { offlineTargets } : {}),
+    });
     const attempt = this.deps.callLog.record(toAttempt(call, decided, focus, now, callbackDueAt(now, rules.hours)));
     return { decision: toWireDecision(decided, attempt.id), attempt };
   }

@@ -19,6 +19,8 @@ export type CallsDeskPorts = {
   settings: ScreeningDeps['settings'];
   /** Coworkers from the PSA's members, when policy fills the directory from the PSA. */
   psaCoworkers: NonNullable<ScreeningDeps['psaCoworkers']>;
+  /** Who presence says is offline: a held-back call isn't redirected to them. */
+  offlineTargets?: ScreeningDeps['offlineTargets'];
   attempts: AttemptLogging;
   bus: EventBus;
   log: (message: string) => void;
@@ -42,6 +44,7 @@ export function createCallsDesk(ports: CallsDeskPorts) {
     now: () => clock.now(),
     psaCoworkers: ports.psaCoworkers,
     log,
+    ...(ports.offlineTargets ? { offlineTargets: ports.offlineTargets } : {}),
   });
   /** The first caller directory, compiled in slices so the app stays responsive while a big one compiles. */
   const ready = screening.firstDirectory();

@@ -3,6 +3,7 @@ import { hostKey } from '../numbers/caller-host.js';
 import { callerIdentity, type CallerIdentity } from '../numbers/caller-identity.js';
 import type { CompiledDirectory } from '../numbers/directory.js';
 import { strengthRank, type MatchStrength } from '../numbers/number-index.js';
+import { parseAddress, sipKey } from '../numbers/sip-uri.js';
 import { ticketContactMatcher, type TicketContactMatcher } from '../numbers/ticket-contacts.js';
 import { InvalidBusinessHoursError, isWithinBusinessHours } from './schedule.js';
 import { ticketLabel } from './ticket-label.js';
@@ -30,7 +31,8 @@ import type { ActiveTicket, DecisionRule, DirectoryEntry, FocusRules, FocusState
  * 5. ticket focus or DND: focusAction;
  * 6. ring.
  *
- * A misconfiguration never loses a call: a redirect without a target goes to
+ * A misconfiguration never loses a call: a redirect without a target, or to
+ * a target whose presence says offline (nobody is there to take it), goes to
  * voicemail, voicemail without a target is shown without ringing, and the
  * reason says so. Invalid business hours are ignored (policy should have
  * refused them; see validateBusinessHours) and the reason says that too.
@@ -52,6 +54,12 @@ export type DecisionSnapshot = {
    * repeatLookbackMinutes(rules) before `now`, not counting this call.
    */
   recentAttempts: readonly Date[];
+  /**
+   * Redirect targets the PBX's presence server reports offline, as sipKey()
+   * ("sip:manager@pbx.example.com"). Omitted or empty: presence is not used,
+   * or nobody is known to be offline, and redirects go out as configured.
+   */
+  offlineTargets?: ReadonlySet<string>;
 };
 
 export type MatchedList = 'ticket-contact' | 'coworker' | 'vip' | 'blocked';
@@ -194,7 +202,7 @@ function afterHoursOutcome(context: Context): Outcome | undefined {
     return undefined;
   }
   const targets = { redirect: rules.afterHoursTarget, redirectName: 'the after-hours line', voicemail: rules.afterHoursTarget.trim() || rules.voicemailTarget };
-  return suppress(rules.afterHoursAction, targets, 'after-hours', 'outside business hours', rules);
+  return suppress(rules.afterHoursAction, targets, 'after-hours', 'outside business hours', rules, context.snapshot.offlineTargets);
 }
 
 function focusOutcome(context: Context): Outcome | undefined {
@@ -203,7 +211,7 @@ function focusOutcome(context: Context): Outcome | undefined {
   const rules = snapshot.rules;
   const why = focus.mode === 'ticket' ? `you are focused on ${ticketLabel(focus.ticket)}` : 'do not disturb is on';
   const targets = { redirect: rules.redirectTarget, redirectName: 'the service manager', voicemail: rules.voicemailTarget };
-  return suppress(rules.focusAction, targets, focus.mode === 'ticket' ? 'focus' : 'dnd', why, rules);
+  return suppress(rules.focusAction, targets, focus.mode === 'ticket' ? 'focus' : 'dnd', why, rules, snapshot.offlineTargets);
 }
 
 function ringOutcome(): Outcome {
@@ -212,33 +220,42 @@ function ringOutcome(): Outcome {
 
 type Targets = { redirect: string; redirectName: string; voicemail: string };
 
-function suppress(action: SuppressAction, targets: Targets, rule: DecisionRule, why: string, rules: FocusRules): Outcome {
+function suppress(action: SuppressAction, targets: Targets, rule: DecisionRule, why: string, rules: FocusRules, offline?: ReadonlySet<string>): Outcome {
   const redirect = targets.redirect.trim();
-  const voicemail = targets.voicemail.trim();
+  const redirectOffline = redirect !== '' && isOffline(redirect, offline);
+  // The after-hours line doubles as its own voicemail: when it is the one offline, the PBX voicemail takes over.
+  const voicemail = redirectOffline && isOffline(targets.voicemail.trim(), offline) ? rules.voicemailTarget.trim() : targets.voicemail.trim();
   switch (action) {
     case 'busy':
       return { action: 'reject', rejectCode: rules.busyCode, rule, reason: `Answered busy (${rules.busyCode}): ${why}.` };
     case 'silent':
       return { action: 'silent', rule, reason: `Shown without ringing: ${why}.` };
-    case 'redirect':
-      if (redirect !== '') return { action: 'redirect', target: redirect, rule, reason: `Sent to ${targets.redirectName}: ${why}.` };
+    case 'redirect': {
+      if (redirect !== '' && !redirectOffline) return { action: 'redirect', target: redirect, rule, reason: `Sent to ${targets.redirectName}: ${why}.` };
+      const missing = redirectOffline
+        ? `${capitalised(targets.redirectName)} shows offline on the phone system (presence of ${redirect})`
+        : `No address is set up for ${targets.redirectName}`;
       if (voicemail !== '') {
-        return {
-          action: 'voicemail',
-          target: voicemail,
-          rule,
-          reason: `Sent to voicemail: ${why}. (No address is set up for ${targets.redirectName}, so it went to voicemail instead.)`,
-        };
+        return { action: 'voicemail', target: voicemail, rule, reason: `Sent to voicemail: ${why}. (${missing}, so it went to voicemail instead.)` };
       }
-      return {
-        action: 'silent',
-        rule,
-        reason: `Shown without ringing: ${why}. (No address is set up for ${targets.redirectName} or voicemail, so it could not be sent on.)`,
-      };
+      const nowhere = redirectOffline ? `${missing} and no voicemail address is set up` : `No address is set up for ${targets.redirectName} or voicemail`;
+      return { action: 'silent', rule, reason: `Shown without ringing: ${why}. (${nowhere}, so it could not be sent on.)` };
+    }
     case 'voicemail':
       if (voicemail !== '') return { action: 'voicemail', target: voicemail, rule, reason: `Sent to voicemail: ${why}.` };
       return { action: 'silent', rule, reason: `Shown without ringing: ${why}. (No voicemail address is set up, so it could not be sent to voicemail.)` };
   }
+}
+
+function isOffline(target: string, offline: ReadonlySet<string> | undefined): boolean {
+  if (offline === undefined || offline.size === 0) return false;
+  const address = parseAddress(target);
+  const key = address ? sipKey(address) : undefined;
+  return key !== undefined && offline.has(key);
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function repeatNote(repeat: Repeat, rules: FocusRules): string {

@@ -2,7 +2,7 @@ import type { FocusDecision } from './decide.js';
 
 /**
  * The line the tech reads when focus ends: "While you were focused: 4 calls,
- * 3 handled by the service manager, 1 voicemail". The service passes the
+ * 3 sent to the service manager, 1 voicemail". The service passes the
  * call log's attempts for the FocusPeriod (focus-session.ts); calls that rang
  * through are counted too, so the total is every call that came in.
  */
@@ -10,9 +10,10 @@ export type DigestAttempt = { action: FocusDecision['action']; rule: string };
 
 type Category = { matches: (a: DigestAttempt) => boolean; one: string; many: string };
 
-// In the order the tech cares about: who took care of the calls first.
+// In the order the tech cares about: where the calls went first. A redirect is "sent", never "handled":
+// after the 302 the PBX and the target take over, and Focusline can't know whether anyone answered.
 const CATEGORIES: Category[] = [
-  { matches: (a) => a.action === 'redirect' && a.rule !== 'after-hours', one: 'handled by the service manager', many: 'handled by the service manager' },
+  { matches: (a) => a.action === 'redirect' && a.rule !== 'after-hours', one: 'sent to the service manager', many: 'sent to the service manager' },
   { matches: (a) => a.action === 'redirect' && a.rule === 'after-hours', one: 'sent to the after-hours line', many: 'sent to the after-hours line' },
   { matches: (a) => a.action === 'voicemail', one: 'voicemail', many: 'voicemails' },
   { matches: (a) => a.action === 'reject' && a.rule === 'blocked', one: 'blocked', many: 'blocked' },

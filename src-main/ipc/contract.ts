@@ -13,6 +13,7 @@ import {
   HANDOFF_KINDS,
   IceServerSchema,
   PSA_KINDS,
+  PresenceStateSchema,
   RegistrationStateSchema,
 } from '../../src-shared/vocabulary.js';
 
@@ -158,6 +159,27 @@ export const MwiViewSchema = z.object({
   accessNumber: z.string().max(64),
 });
 export type MwiView = z.infer<typeof MwiViewSchema>;
+
+/**
+ * Presence from the PBX's presence server (phone/presence-desk.ts): what
+ * Focusline publishes about the tech, and the coworkers' and the service
+ * manager's states. 'unknown' until the server has said (or when it refused
+ * the subscription); 'offline' only when it says so.
+ */
+const PresenceEntrySchema = z.object({
+  uri: z.string().max(512),
+  name: z.string().max(200),
+  role: z.enum(['coworker', 'service-manager']),
+  state: PresenceStateSchema,
+  note: z.string().max(200),
+});
+export const PresenceViewSchema = z.object({
+  /** Policy presence.enabled. */
+  enabled: z.boolean(),
+  own: z.object({ state: PresenceStateSchema, note: z.string().max(200) }),
+  people: z.array(PresenceEntrySchema).max(200),
+});
+export type PresenceView = z.infer<typeof PresenceViewSchema>;
 
 /** The phone as main runs it: registration, the calls on screen, the PBX's voicemail count. */
 export const PhoneViewSchema = z.object({
@@ -520,6 +542,7 @@ export const commands = {
   },
   'settings.saveDevices': { request: z.object({ devices: AudioDevicesSchema }).strict(), response: SettingsViewSchema },
   'phone.get': { request: Empty, response: PhoneViewSchema },
+  'presence.get': { request: Empty, response: PresenceViewSchema },
   /** Dials what the tech typed or clicked (a number, an extension, a SIP address). */
   'phone.call': {
     request: z
@@ -843,6 +866,8 @@ export const events = {
   }),
   /** The phone changed: registration, a call's state, the voicemail count (calls coalesced per tick). */
   'phone.changed': PhoneViewSchema,
+  /** Someone's presence or the tech's own published state changed. */
+  'presence.changed': PresenceViewSchema,
   /** Main's SIP session asks the window's media for something (see MediaRequestSchema). */
   'media.request': MediaRequestSchema,
   'focus.changed': FocusViewSchema,
@@ -851,7 +876,7 @@ export const events = {
   /** A call was handled without ringing: show a quiet entry. */
   'calls.suppressed': AttemptViewSchema,
   'callLog.changed': z.object({ unhandled: z.array(AttemptViewSchema) }),
-  /** Focus ended: "While you were focused: 4 calls, 3 handled by the service manager, 1 voicemail". */
+  /** Focus ended: "While you were focused: 4 calls, 3 sent to the service manager, 1 voicemail". */
   'focus.digest': z.object({ text: z.string(), calls: z.number().int() }),
   /** The 15-minute rule's prompt appeared, changed or went away. */
   'focus.escalation': EscalationViewSchema,

@@ -8,7 +8,7 @@ import { ForwardingSessionDescriptionHandler } from './forwarding-sdh.js';
 import { toHistoryEntry, type Disposition } from './history-entry.js';
 import { normaliseCaller } from './incoming-call.js';
 import type { MediaBridge } from './media-bridge.js';
-import { Registration, type PhoneCredentials } from './registration.js';
+import { Registration, type PhoneCredentials, type RegistrationPorts } from './registration.js';
 import { cleanSubject, isInternalTarget } from './refer.js';
 import { guardReinviteGlare, reinvite } from './reinvite-glare.js';
 import { Transfers } from './transfers.js';
@@ -50,6 +50,8 @@ export type PhoneAgentPorts = {
   /** An allowed call started ringing: the shell rings the tray and shows a notification (the window may be closed). */
   ringing(call: CallView, windowOpen: boolean): void;
   log(message: string): void;
+  /** Presence follows the line: up after every (re-)registration, down when the phone stops (registration.ts). */
+  line?: Pick<RegistrationPorts, 'lineUp' | 'lineDown'>;
 };
 
 /** A leg as scripts see it: every call on its own, with calls that just ended. */
@@ -127,6 +129,7 @@ export class PhoneAgent {
       recovered: () => this.recoverLiveCalls(),
       changed: () => this.changed(),
       log: ports.log,
+      ...ports.line,
     });
     this.stopAttachWatch = ports.bridge.onAttachChange((endpoint) => {
       clearTimeout(this.mediaGraceTimer);

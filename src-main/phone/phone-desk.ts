@@ -7,7 +7,7 @@ import { toAccount } from '../policy/focus-rules.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import { MediaBridge } from './media-bridge.js';
 import type { CallCommand } from './call-commands.js';
-import { PhoneAgent, type PhoneCredentials } from './phone-agent.js';
+import { PhoneAgent, type PhoneAgentPorts, type PhoneCredentials } from './phone-agent.js';
 import { watchForWake } from './wake-detector.js';
 
 type Callback = { attemptId?: string | undefined; voicemailId?: string | undefined };
@@ -36,6 +36,10 @@ export type PhoneDeskPorts = {
   /** A transfer went through: the ticket being worked on gets a note saying so. */
   transferred: (event: { caller: CallView; target: string; mode: 'blind' | 'warm' }) => void;
   log: (message: string) => void;
+  /** Presence follows the phone's line (presence-desk.ts). */
+  line?: PhoneAgentPorts['line'];
+  /** The redirect target's presence says offline: a call Focusline's voicemail can't take isn't handed on to nobody. */
+  redirectTargetOffline?: () => boolean;
 };
 
 type Handlers = Pick<
@@ -87,7 +91,7 @@ export function createPhoneDesk(ports: PhoneDeskPorts) {
       }
     },
     voicemailHandedOn: (callId, target, reason) => ports.calls.voicemailHandedOn(callId, target, reason),
-    voicemailHandOnTarget: () => values()['focus.redirectTarget'] || undefined,
+    voicemailHandOnTarget: () => (ports.redirectTargetOffline?.() ? undefined : values()['focus.redirectTarget'] || undefined),
     ringTimeoutMs: () => values()['calls.ringTimeoutSeconds'] * 1000,
     changed: (view) => {
       ports.bus.emit('phone.changed', view);
@@ -98,6 +102,7 @@ export function createPhoneDesk(ports: PhoneDeskPorts) {
       for (const listener of ringListeners) listener(call, windowOpen);
     },
     log: ports.log,
+    ...(ports.line ? { line: ports.line } : {}),
   });
 
   function publishStatus(view: PhoneView): void {

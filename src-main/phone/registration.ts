@@ -34,6 +34,10 @@ export type RegistrationPorts = {
   /** Registration, its detail or the voicemail count changed. */
   changed(): void;
   log(message: string): void;
+  /** Registered at start or again after an outage: presence subscribes and publishes anew over this connection. */
+  lineUp?(ua: UserAgent): void;
+  /** The phone is stopping (before it unregisters): presence withdraws while the connection still carries it (bounded). */
+  lineDown?(): Promise<void> | void;
 };
 
 /**
@@ -136,6 +140,7 @@ export class Registration {
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
     this.stopMwi();
+    if (this.userAgent) await this.ports.lineDown?.();
     const ua = this.userAgent;
     const registerer = this.registerer;
     this.userAgent = undefined;
@@ -222,6 +227,7 @@ export class Registration {
     this.setStatus('registered', `Registered as ${this.current?.account.sipUri ?? ''}`);
     // Only start and transport recovery register explicitly: both need a fresh subscription.
     this.mwi?.subscribe();
+    if (this.userAgent) this.ports.lineUp?.(this.userAgent);
   }
 
   private onRegisterRejected(statusCode: number, reason: string): void {

@@ -307,6 +307,18 @@ export const settingsRegistry = {
     false,
     "Subscribe to the PBX's message-waiting indicator (SIP message-summary) and show its voicemail count.",
   ),
+  'presence.enabled': setting(
+    'lockable',
+    z.boolean(),
+    false,
+    "Use the PBX's presence server: publish the tech's state (available, on a call, focused, do not disturb) and show the coworkers' and the service manager's. A held-back call is not redirected to a service manager whose presence says offline.",
+  ),
+  'presence.shareTicketSummary': setting(
+    'lockable',
+    z.boolean(),
+    false,
+    'Put the focused ticket\'s number, company and summary in the published presence note. Off: coworkers read "Focused on a ticket".',
+  ),
   'voicemail.name': setting('user-only', z.string().trim().max(128), '', "How the tech's name is said in the greeting. Empty: account.displayName."),
   'reminders.schedule': setting(
     'lockable',

@@ -3,6 +3,7 @@ import type { Session } from '../session.js';
 import { useAppStore } from '../state/app-store.js';
 import { usePhoneStore } from '../state/phone-store.js';
 import { CallsPanel } from './CallsPanel.js';
+import { CoworkerPresence } from './CoworkerPresence.js';
 import { DialPad } from './DialPad.js';
 import { LinkConfirm } from './LinkConfirm.js';
 import { useFollowUpRequests } from './follow-up-requests.js';
@@ -45,6 +46,7 @@ export function App({ session }: { session: Session }) {
       <FocusBar api={session.api} />
       <EscalationPrompt api={session.api} phone={session.phone} />
       <LinkConfirm call={(target) => session.phone.call(target)} />
+      <CoworkerPresence api={session.api} />
       <nav className="tabs" role="tablist">
         {tabs.map((t) => (
           <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'tab active' : 'tab'} onClick={() => setTab(t)} data-testid={`tab-${t}`}>

@@ -152,7 +152,7 @@ test.describe('focused on a ticket', () => {
   test('when Focus stops, the digest sums up what was held, and the same caller rings again', async () => {
     await page.click('[data-testid=focus-stop]');
     await page.waitForSelector('[data-testid=focus][data-mode=off]');
-    expect(await page.textContent('[data-testid=digest]')).toMatch(/^While you were focused: 7 calls, 7 handled by the service manager/);
+    expect(await page.textContent('[data-testid=digest]')).toMatch(/^While you were focused: 7 calls, 7 sent to the service manager/);
     const r = await callFrom('+15550199', 'ring');
     expect(r.responses[0]).toMatchObject({ ringing: true, final: 487 });
   });

@@ -2,7 +2,7 @@
 // SIPp/baresip, plain WS for sip.js/the app, optional digest auth and
 // optional rtpengine media anchoring (see kamailio/kamailio.cfg).
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freeTcpPort, freeUdpPort, isListening } from './ports.js';
@@ -28,6 +28,8 @@ export interface KamailioOptions {
   rtpengineNgPort?: number;
   /** Relay SUBSCRIBEs for message-summary to a voicemail server (e.g. a SIPp UAS) on this UDP port of 127.0.0.1. */
   mwiServerPort?: number;
+  /** Be the presence server (presence + presence_xml on db_text): PUBLISH/SUBSCRIBE/NOTIFY for Event: presence. */
+  presence?: boolean;
   udpPort?: number;
   wsPort?: number;
   startTimeoutMs?: number;
@@ -96,9 +98,15 @@ async function writeInstanceFiles(options: KamailioOptions, udpPort: number, wsP
   const cfgPath = join(workDir, 'kamailio.cfg');
   await writeFile(cfgPath, substituteDefaults(await readFile(TEMPLATE, 'utf8'), values));
   const defines: string[] = [];
+  await mkdir(dbDir, { recursive: true });
+  await writeFile(join(dbDir, 'version'), 'id(int,auto) table_name(string) table_version(int) \n');
   if (options.auth) {
     await writeUserTable(dbDir, options.users ?? DEFAULT_USERS);
     defines.push('WITH_AUTH');
+  }
+  if (options.presence) {
+    await writePresenceTables(dbDir);
+    defines.push('WITH_PRESENCE');
   }
   if (options.rtpengineNgPort !== undefined) defines.push('WITH_RTPENGINE');
   if (options.mwiServerPort !== undefined) defines.push('WITH_MWI_SERVER');
@@ -121,11 +129,25 @@ function substituteDefaults(template: string, values: Record<string, string>): s
 // db_text needs a version table, and nullable ha1 columns (calculate_ha1 uses
 // the plaintext password column).
 async function writeUserTable(dbDir: string, users: readonly SipUser[]): Promise<void> {
-  await mkdir(dbDir, { recursive: true });
-  await writeFile(join(dbDir, 'version'), 'id(int,auto) table_name(string) table_version(int) \n0:subscriber:7\n');
+  await appendFile(join(dbDir, 'version'), '0:subscriber:7\n');
   const rows = users.map((u, i) => `${i + 1}:${dbTextField(u.user)}:${DOMAIN}:${dbTextField(u.password)}::`);
   const header = 'id(int,auto) username(string) domain(string) password(string) ha1(string,null) ha1b(string,null) ';
   await writeFile(join(dbDir, 'subscriber'), `${header}\n${rows.join('\n')}\n`);
+}
+
+// The presence server's tables, from the package's empty db_text files with
+// every column made nullable: db_text reads an empty string back as null, and
+// with the package's `not null` columns Kamailio refused to start again on
+// its own presentity rows (sip-presence.md, gotcha 2).
+const DBTEXT_SCHEMAS = process.env.KAMAILIO_DBTEXT_DIR ?? '/usr/share/kamailio/dbtext/kamailio';
+const PRESENCE_TABLES = { presentity: 5, active_watchers: 12, watchers: 3, xcap: 4 } as const;
+
+async function writePresenceTables(dbDir: string): Promise<void> {
+  for (const [table, version] of Object.entries(PRESENCE_TABLES)) {
+    const schema = await readFile(join(DBTEXT_SCHEMAS, table), 'utf8');
+    await writeFile(join(dbDir, table), schema.replace(/\((int|string)\)/g, '($1,null)'));
+    await appendFile(join(dbDir, 'version'), `0:${table}:${version}\n`);
+  }
 }
 
 function dbTextField(value: string): string {

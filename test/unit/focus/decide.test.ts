@@ -354,6 +354,74 @@ describe('decide: a misconfiguration never loses a call', () => {
   });
 });
 
+describe('decide: redirect only to someone who is there (presence)', () => {
+  const MANAGER_KEY = 'sip:manager@pbx.example.com';
+  const withPresence = (s: Scenario, offline: string[]) => decide(call(s), { ...snapshot(s), offlineTargets: new Set(offline) });
+
+  it.each<[string, Scenario, string[], Expected, RegExp]>([
+    [
+      'the service manager is offline: the held-back call goes to voicemail, and the reason says why',
+      { from: STRANGER, focus: FOCUSED },
+      [MANAGER_KEY],
+      { action: 'voicemail', rule: 'focus', target: 'sip:*97@pbx.example.com' },
+      /^Sent to voicemail: you are focused on #1042 Acme: printer down\. \(The service manager shows offline on the phone system \(presence of sip:manager@pbx\.example\.com\), so it went to voicemail instead\.\)$/,
+    ],
+    [
+      'in do-not-disturb too',
+      { from: STRANGER, focus: DND },
+      [MANAGER_KEY],
+      { action: 'voicemail', rule: 'dnd', target: 'sip:*97@pbx.example.com' },
+      /do not disturb is on\. \(The service manager shows offline/,
+    ],
+    [
+      'the target is matched as an address of record: port, parameters, case and sips: do not hide it',
+      { from: STRANGER, focus: FOCUSED, rules: { redirectTarget: 'sips:Manager@PBX.example.com:5061;transport=tls' } },
+      [MANAGER_KEY],
+      { action: 'voicemail', target: 'sip:*97@pbx.example.com' },
+      /shows offline/,
+    ],
+    [
+      'offline and no voicemail address: shown without ringing, and the reason says both',
+      { from: STRANGER, focus: FOCUSED, rules: { voicemailTarget: '' } },
+      [MANAGER_KEY],
+      { action: 'silent', rule: 'focus' },
+      /The service manager shows offline on the phone system \(presence of sip:manager@pbx\.example\.com\) and no voicemail address is set up, so it could not be sent on\./,
+    ],
+    [
+      'the after-hours line offline: the PBX voicemail, not the offline line again',
+      { from: STRANGER, focus: OFF, at: CLOSED, rules: { afterHoursAction: 'redirect', afterHoursTarget: 'sip:oncall@pbx.example.com' } },
+      ['sip:oncall@pbx.example.com'],
+      { action: 'voicemail', rule: 'after-hours', target: 'sip:*97@pbx.example.com' },
+      /The after-hours line shows offline/,
+    ],
+    [
+      'someone else offline changes nothing',
+      { from: STRANGER, focus: FOCUSED },
+      ['sip:dana@pbx.example.com'],
+      TO_MANAGER,
+      /^Sent to the service manager: you are focused on #1042 Acme: printer down\.$/,
+    ],
+    [
+      'nobody known to be offline (presence off, or nothing heard yet): redirected as configured',
+      { from: STRANGER, focus: FOCUSED },
+      [],
+      TO_MANAGER,
+      /^Sent to the service manager/,
+    ],
+    [
+      'a coworker still rings whoever is offline',
+      { from: DANA, focus: FOCUSED },
+      [MANAGER_KEY],
+      { action: 'ring', rule: 'coworker' },
+      /^Rang: Dana Desk is a coworker\.$/,
+    ],
+  ])('%s', (_name, scenario, offline, expected, reason) => {
+    const d = withPresence(scenario, offline);
+    expectDecision(d, expected);
+    expect(d.reason).toMatch(reason);
+  });
+});
+
 // ---- repeat callers ---------------------------------------------------------
 
 describe('decide: repeat callers', () => {
