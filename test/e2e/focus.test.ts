@@ -132,11 +132,11 @@ test.describe('focused on a ticket', () => {
     await expect.poll(() => repeatFlags.count(), { timeout: 5000 }).toBe(3);
   });
 
-  test('the repeat caller shows in the manager-facing report', async () => {
-    await page.click('[data-testid=tab-history]');
-    const row = page.locator('[data-testid=repeat-caller][data-caller="+15550197"]');
+  test('the repeat caller shows in the manager-facing report (Insights, repeat callers by company)', async () => {
+    await page.click('[data-testid=tab-insights]');
+    const row = page.locator('[data-testid=repeat-company]', { hasText: '+15550197' });
     await row.waitFor();
-    expect(await row.locator('[data-testid=repeat-attempts]').textContent()).toBe('5');
+    expect(await row.locator('[data-testid=repeat-company-calls]').textContent()).toBe('5 calls');
     await page.click('[data-testid=tab-phone]');
   });
 
