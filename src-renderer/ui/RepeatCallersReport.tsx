@@ -58,7 +58,9 @@ export function RepeatCallersReport({ api }: { api: FocuslineApi }) {
                   </td>
                   <td data-testid="repeat-attempts">{r.attempts}</td>
                   <td>{r.suppressed}</td>
-                  <td>{formatTime(r.lastAt)}</td>
+                  <td>
+                    <time dateTime={r.lastAt}>{formatTime(r.lastAt)}</time>
+                  </td>
                 </tr>
               ))}
             </tbody>
