@@ -20,7 +20,9 @@ fi
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
   kamailio kamailio-websocket-modules kamailio-extra-modules kamailio-presence-modules \
-  sip-tester baresip rtpengine-daemon chromium sox iproute2 util-linux
+  sip-tester baresip rtpengine-daemon chromium sox iproute2 util-linux \
+  fonts-noto-core
+# fonts-noto-core: the font the UI's committed screenshots (test/e2e/ui-glance.test.ts-snapshots) are drawn in.
 
 # Request Tracker 5 for the live RT adapter tests (test/harness/rt.ts runs it
 # on 127.0.0.1 with its own config, SQLite file and cache in a temp folder;

@@ -30,6 +30,8 @@ const TRAY_SHAPES = {
   available: layers([disc(0.9), [46, 158, 79]]),
   // Focused: a purple moon, "quiet hours" at a glance.
   focused: layers([disc(0.9), [124, 58, 237]], [(x, y) => Math.hypot(x - 0.32, y + 0.22) <= 0.5, WHITE]),
+  // Do not disturb: a purple "no entry" outline, apart from focus's filled moon and failed's filled red.
+  dnd: layers([ring(0.9, 0.66), [124, 58, 237]], [bar(0.5, 0.14), [124, 58, 237]]),
   'in-call': layers([disc(0.9), [33, 110, 204]], [ring(0.55, 0.33), WHITE]),
   reconnecting: layers([ring(0.9, 0.62), [232, 120, 20]], [disc(0.3), [232, 120, 20]]),
   failed: layers([disc(0.9), [200, 40, 40]], [bar(0.55, 0.15), WHITE]),

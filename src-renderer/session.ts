@@ -68,7 +68,7 @@ export async function startSession(): Promise<Session> {
   });
   api.on('reminders.due', ({ text }) => {
     notifyQuietly(text);
-    useAppStore.getState().setNotice(`Reminder: ${text}`);
+    useAppStore.getState().setNotice(`Reminder: ${text}`, 'info');
   });
   api.on('voicemail.changed', ({ messages }) => useAppStore.getState().set({ voicemails: messages }));
   void loadLists(api).catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e)));

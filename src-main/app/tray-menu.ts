@@ -1,6 +1,7 @@
 import type { PhoneStatus } from '../ipc/contract.js';
+import { clockTimeOf, glanceOf, type Glance, type GlanceState } from '../../src-shared/status/glance.js';
 
-export const TRAY_STATES = ['offline', 'registering', 'available', 'focused', 'in-call', 'reconnecting', 'failed'] as const;
+export const TRAY_STATES = ['offline', 'registering', 'available', 'focused', 'dnd', 'in-call', 'reconnecting', 'failed'] as const;
 export type TrayState = (typeof TRAY_STATES)[number];
 
 export type TrayMenuItem = { label: string; enabled?: boolean; click?: () => void } | { type: 'separator' };
@@ -20,27 +21,44 @@ export type TrayActions = {
 export type TrayExtras = { followUps: number; update: { label: string; enabled: boolean } | null };
 const NO_EXTRAS: TrayExtras = { followUps: 0, update: null };
 
-/** Focus as the tray needs it: off, or a label such as "Focused: #1042 Acme: printer down". */
-export type TrayFocus = { mode: 'off' | 'ticket' | 'dnd'; label: string };
+/** Focus as the tray needs it: off, or a label such as "Focused: #1042 Acme: printer down", the ticket and a timed DND's end. */
+export type TrayFocus = { mode: 'off' | 'ticket' | 'dnd'; label: string; ticket?: { id: string } | null; until?: string | null };
 const NOT_FOCUSED: TrayFocus = { mode: 'off', label: 'Not focused' };
 
 // Windows cuts tray tooltips at 127 characters.
 const TOOLTIP_LIMIT = 127;
 
-/** A live call outranks the registration state: calls carry on while the registration is being renewed. */
+/** The icon for each state the window's status line shows (src-shared/status/glance.ts): the tray mirrors it. */
+const ICON_OF: Record<GlanceState, TrayState> = {
+  'host-lost': 'failed',
+  ringing: 'in-call',
+  'on-call': 'in-call',
+  'not-set-up': 'offline',
+  offline: 'offline',
+  connecting: 'registering',
+  reconnecting: 'reconnecting',
+  'not-connected': 'failed',
+  dnd: 'dnd',
+  focused: 'focused',
+  available: 'available',
+};
+
+/** The glance of main itself: main is the host, so it is never lost. */
+export function trayGlance(status: PhoneStatus, focus: TrayFocus = NOT_FOCUSED, clockTime: (iso: string) => string = clockTimeOf): Glance {
+  return glanceOf(
+    {
+      hostLost: false,
+      registration: status.registration,
+      activeCalls: status.activeCalls,
+      ringing: status.ringing,
+      focus: { mode: focus.mode, ticketId: focus.ticket?.id ?? null, until: focus.until ?? null },
+    },
+    clockTime,
+  );
+}
+
 export function trayStateFor(status: PhoneStatus, focus: TrayFocus = NOT_FOCUSED): TrayState {
-  if (status.activeCalls > 0 || status.ringing) return 'in-call';
-  switch (status.registration) {
-    case 'registered':
-      return focus.mode === 'off' ? 'available' : 'focused';
-    case 'registering':
-    case 'reconnecting':
-    case 'failed':
-    case 'offline':
-      return status.registration;
-    case 'unconfigured':
-      return 'offline';
-  }
+  return ICON_OF[trayGlance(status, focus).state];
 }
 
 /** macOS draws *Template images in the menu bar's own colour; elsewhere the coloured icons. */
@@ -53,26 +71,20 @@ export function followUpLabel(count: number): string {
   return count === 1 ? '1 call to follow up' : `${count} calls to follow up`;
 }
 
-/** The one-line status the technician reads in the tooltip and at the top of the menu. */
-export function trayStatusLabel(status: PhoneStatus): string {
-  if (status.ringing) return 'Incoming call';
-  if (status.activeCalls > 0) return status.activeCalls === 1 ? 'In a call' : `In ${status.activeCalls} calls`;
-  const labels: Record<PhoneStatus['registration'], string> = {
-    unconfigured: 'Not set up: open Focusline to add your phone account',
-    offline: 'Offline',
-    registering: 'Connecting…',
-    registered: 'Available',
-    reconnecting: 'Reconnecting…',
-    failed: 'Not connected',
-  };
-  return labels[status.registration];
+/** The one-line status the technician reads in the tooltip and at the top of the menu: the window's words. */
+export function trayStatusLabel(status: PhoneStatus, focus: TrayFocus = NOT_FOCUSED): string {
+  const glance = trayGlance(status, focus);
+  // The tray has no window around it to set the account up in.
+  return glance.state === 'not-set-up' ? 'Not set up: open Focusline to add your phone account' : glance.words;
 }
 
 export function trayTooltip(status: PhoneStatus, focus: TrayFocus = NOT_FOCUSED, extras: TrayExtras = NO_EXTRAS): string {
-  const detail = status.registration === 'failed' && status.detail ? `: ${status.detail}` : '';
-  const focusText = focus.mode !== 'off' ? ` · ${focus.label}` : '';
+  const state = trayGlance(status, focus).state;
+  const detail = status.registration === 'failed' && status.detail && state === 'not-connected' ? `: ${status.detail}` : '';
+  // What focus is on, unless the status already says so.
+  const focusText = focus.mode !== 'off' && state !== 'focused' && state !== 'dnd' ? ` · ${focus.label}` : '';
   const followUps = extras.followUps > 0 ? ` · ${followUpLabel(extras.followUps)}` : '';
-  const text = `Focusline: ${trayStatusLabel(status)}${detail}${focusText}${followUps}`;
+  const text = `Focusline: ${trayStatusLabel(status, focus)}${detail}${focusText}${followUps}`;
   return text.length <= TOOLTIP_LIMIT ? text : `${text.slice(0, TOOLTIP_LIMIT - 1)}…`;
 }
 
@@ -84,7 +96,7 @@ export function trayMenuTemplate(status: PhoneStatus, actions: TrayActions, focu
   const update: TrayMenuItem[] =
     extras.update && actions.restartToUpdate ? [{ label: extras.update.label, enabled: extras.update.enabled, click: actions.restartToUpdate }] : [];
   return [
-    { label: trayStatusLabel(status), enabled: false },
+    { label: trayStatusLabel(status, focus), enabled: false },
     ...focusItems(focus, actions),
     ...followUps,
     { type: 'separator' },

@@ -254,6 +254,7 @@ export function toAttemptView(a: ContactAttempt): AttemptView {
   const call = callOnRecord(a);
   return {
     id: a.id,
+    callId: a.callId,
     at: new Date(a.at).toISOString(),
     callerUri: a.callerUri,
     callerNumber: shownNumber(call),

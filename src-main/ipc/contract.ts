@@ -290,6 +290,8 @@ export type EscalationView = z.infer<typeof EscalationViewSchema>;
 
 export const AttemptViewSchema = z.object({
   id: z.string(),
+  /** The SIP call it was: the follow-up list leaves out a call that is still live on the phone. */
+  callId: z.string(),
   at: z.string().datetime(),
   callerUri: z.string(),
   callerNumber: z.string(),

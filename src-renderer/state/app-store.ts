@@ -28,6 +28,8 @@ export type AppState = {
   digest: string;
   /** A message for the tech about something they just tried, e.g. a call that could not start. */
   notice: string;
+  /** How the notice reads: done (green), for information, or a problem to act on (the warning colour, announced at once). */
+  noticeTone: NoticeTone;
   /** Handoffs to the PSA, newest first: queued, sent (with the ticket's link) or failed and why. */
   handoffs: HandoffView[];
   psa: PsaStatusView | null;
@@ -42,8 +44,10 @@ export type AppState = {
   set(patch: Partial<Omit<AppState, 'set'>>): void;
   setSettings(settings: SettingsView): void;
   setHistory(history: HistoryEntry[]): void;
-  setNotice(message: string): void;
+  setNotice(message: string, tone?: NoticeTone): void;
 };
+
+export type NoticeTone = 'ok' | 'info' | 'problem';
 
 export const useAppStore = create<AppState>((set) => ({
   settings: null,
@@ -54,6 +58,7 @@ export const useAppStore = create<AppState>((set) => ({
   policy: { entries: [], problems: [] },
   digest: '',
   notice: '',
+  noticeTone: 'problem',
   handoffs: [],
   psa: null,
   pops: {},
@@ -63,7 +68,7 @@ export const useAppStore = create<AppState>((set) => ({
   set: (patch) => set(patch),
   setSettings: (settings) => set({ settings }),
   setHistory: (history) => set({ history }),
-  setNotice: (notice) => set({ notice }),
+  setNotice: (notice, noticeTone = 'problem') => set({ notice, noticeTone }),
 }));
 
 export function reportError(err: unknown): void {

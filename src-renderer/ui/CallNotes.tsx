@@ -32,7 +32,7 @@ export function LiveNote({ api, onDone }: { api: FocuslineApi; onDone: () => voi
       .then((r) => {
         useAppStore
           .getState()
-          .setNotice(r.handoff && r.handoff.state !== 'sent' ? `Note on its way to #${ticketId.trim()}.` : `Note added to #${ticketId.trim()}.`);
+          .setNotice(r.handoff && r.handoff.state !== 'sent' ? `Note on its way to #${ticketId.trim()}.` : `Note added to #${ticketId.trim()}.`, 'ok');
         onDone();
       })
       .catch(report);
@@ -82,7 +82,7 @@ function WrapUpCard({ entry, api }: { entry: HistoryEntry; api: FocuslineApi }) 
       .then((r) => {
         useAppStore
           .getState()
-          .setNotice(r.handoff && r.handoff.state !== 'sent' ? `Call on its way to #${ticketId.trim()}.` : `Call logged on #${ticketId.trim()}.`);
+          .setNotice(r.handoff && r.handoff.state !== 'sent' ? `Call on its way to #${ticketId.trim()}.` : `Call logged on #${ticketId.trim()}.`, 'ok');
         done();
       })
       .catch(report);

@@ -1,8 +1,10 @@
+import { Grid3x3, Mic, MicOff, Pause, PhoneIncoming, PhoneOff, Play, Signal, SignalLow, SignalMedium } from 'lucide-react';
 import { useState } from 'react';
 import type { Phone } from '../actions/phone.js';
 import { useAppStore } from '../state/app-store.js';
-import { usePhoneStore, type CallView } from '../state/phone-store.js';
-import { KEYS } from './DialPad.js';
+import { DIAL_PAD_ID, useDialStore } from '../state/dial-store.js';
+import { usePhoneStore, type AudioStats, type CallView } from '../state/phone-store.js';
+import { QUALITY_WORDS, qualityDetails, qualityOf } from './call-quality.js';
 import { formatDuration } from './format.js';
 import { useNow } from './use-now.js';
 import type { FocuslineApi } from '../../src-main/ipc/contract.js';
@@ -58,7 +60,6 @@ export function CallsPanel({ phone, api }: { phone: Phone; api: FocuslineApi }) 
 }
 
 function CallCard({ call, phone, api, others, partner }: { call: CallView; phone: Phone; api: FocuslineApi; others: number; partner: CallView | undefined }) {
-  const [keypad, setKeypad] = useState(false);
   const [transferring, setTransferring] = useState(false);
   const [noting, setNoting] = useState(false);
   // "Always get permission to put on hold": the question comes first, unless policy turns it off.
@@ -105,10 +106,12 @@ function CallCard({ call, phone, api, others, partner }: { call: CallView; phone
       {call.direction === 'incoming' && <CallerCard pop={pop} />}
       {incomingRinging && (
         <div className="actions">
-          <button className="answer" onClick={() => phone.answer(call.id).catch(report)} data-testid="answer">
+          <button className="answer" onClick={() => phone.answer(call.id).catch(report)} data-testid="answer" aria-keyshortcuts="Alt+A">
+            <PhoneIncoming size={16} aria-hidden="true" />
             {others > 0 ? 'Answer (hold current)' : 'Answer'}
           </button>
           <button className="decline" onClick={() => phone.decline(call.id).catch(report)} data-testid="decline">
+            <PhoneOff size={16} aria-hidden="true" />
             Decline
           </button>
           <button
@@ -117,7 +120,7 @@ function CallCard({ call, phone, api, others, partner }: { call: CallView; phone
               phone
                 .decline(call.id)
                 .then(() => api.invoke('callLog.createTicket', { callId: call.id }))
-                .then((r) => r.ticket && useAppStore.getState().setNotice(`Ticket #${r.ticket.id} created: ${r.ticket.summary}`))
+                .then((r) => r.ticket && useAppStore.getState().setNotice(`Ticket #${r.ticket.id} created: ${r.ticket.summary}`, 'ok'))
                 .catch(report)
             }
             data-testid="ringing-create-ticket"
@@ -128,22 +131,35 @@ function CallCard({ call, phone, api, others, partner }: { call: CallView; phone
       )}
       {talking && (
         <div className="actions">
-          <button onClick={() => phone.setMute(call.id, !call.muted)} aria-pressed={call.muted} data-testid="mute">
-            {call.muted ? 'Unmute' : 'Mute'}
+          <button onClick={() => phone.setMute(call.id, !call.muted)} aria-pressed={call.muted} data-testid="mute" aria-keyshortcuts="Alt+M">
+            {call.muted ? <MicOff size={16} aria-hidden="true" /> : <Mic size={16} aria-hidden="true" />} {call.muted ? 'Unmute' : 'Mute'}
           </button>
           {/* While the far end is being handed on (a REFER out), a hold's re-INVITE would only get in its way. */}
           {handingOn ? null : call.state === 'held' ? (
-            <button onClick={() => phone.resume(call.id).catch(report)} data-testid="resume">
+            <button onClick={() => phone.resume(call.id).catch(report)} data-testid="resume" aria-keyshortcuts="Alt+P">
+              <Play size={16} aria-hidden="true" />
               {others > 0 ? 'Switch to this call' : 'Resume'}
             </button>
           ) : (
-            <button onClick={() => (holdPrompt ? setAskingToHold(true) : hold())} aria-expanded={askingToHold} data-testid="hold">
+            <button onClick={() => (holdPrompt ? setAskingToHold(true) : hold())} aria-expanded={askingToHold} data-testid="hold" aria-keyshortcuts="Alt+P">
+              <Pause size={16} aria-hidden="true" />
               Hold
             </button>
           )}
-          <button onClick={() => setKeypad((k) => !k)} aria-expanded={keypad} data-testid="keypad-toggle">
-            Keypad
-          </button>
+          {call.state === 'active' && (
+            // The Phone tab's one keypad sends the tones: this only brings it up, never a second keypad.
+            <button
+              onClick={() => {
+                useDialStore.getState().setMode('tones');
+                document.getElementById(DIAL_PAD_ID)?.focus();
+              }}
+              aria-controls={DIAL_PAD_ID}
+              data-testid="keypad-toggle"
+            >
+              <Grid3x3 size={16} aria-hidden="true" />
+              Keypad
+            </button>
+          )}
           {phrases.length > 0 && (
             <button onClick={() => setShowPhrases((p) => !p)} aria-expanded={showPhrases} data-testid="phrases-toggle">
               Phrases
@@ -162,7 +178,8 @@ function CallCard({ call, phone, api, others, partner }: { call: CallView; phone
               Reset the interrupt
             </button>
           )}
-          <button className="hangup" onClick={() => phone.hangup(call.id).catch(report)} data-testid="hangup">
+          <button className="hangup" onClick={() => phone.hangup(call.id).catch(report)} data-testid="hangup" aria-keyshortcuts="Alt+H">
+            <PhoneOff size={16} aria-hidden="true" />
             Hang up
           </button>
         </div>
@@ -208,29 +225,33 @@ function CallCard({ call, phone, api, others, partner }: { call: CallView; phone
           </button>
         </div>
       )}
-      {keypad && talking && (
-        <div className="keys dtmf" aria-label="Send tones">
-          {KEYS.map((k) => (
-            <button key={k} onClick={() => phone.sendDtmf(call.id, k)} data-testid={`dtmf-${k}`}>
-              {k}
-            </button>
-          ))}
-        </div>
-      )}
-      {call.stats && (
-        <div
-          className="stats"
-          data-testid="call-stats"
-          data-packets-in={call.stats.packetsIn}
-          data-packets-out={call.stats.packetsOut}
-          data-energy-in={call.stats.energyIn}
-          title="Audio packets received and sent, packets lost, and jitter"
-        >
-          Audio: {call.stats.packetsIn} in · {call.stats.packetsOut} out · {call.stats.packetsLost} lost · jitter {call.stats.jitterMs} ms
-        </div>
-      )}
+      {call.stats && <CallQuality stats={call.stats} />}
       {call.reason && !talking && <div className="reason">{call.reason}</div>}
     </article>
+  );
+}
+
+const QUALITY_ICONS = { good: Signal, fair: SignalMedium, poor: SignalLow, waiting: SignalLow } as const;
+
+/** "Call quality: Good", with the counters behind it on hover (and for the tests, which read the counters). */
+function CallQuality({ stats }: { stats: AudioStats }) {
+  const quality = qualityOf(stats);
+  const Icon = QUALITY_ICONS[quality];
+  const details = qualityDetails(stats);
+  return (
+    <div
+      className={`stats quality-${quality}`}
+      data-testid="call-stats"
+      data-quality={quality}
+      data-packets-in={stats.packetsIn}
+      data-packets-out={stats.packetsOut}
+      data-energy-in={stats.energyIn}
+      title={details}
+    >
+      <Icon size={16} aria-hidden="true" />
+      Call quality: <strong>{QUALITY_WORDS[quality]}</strong>
+      <span className="visually-hidden"> ({details})</span>
+    </div>
   );
 }
 
@@ -246,8 +267,8 @@ function ResetInterrupt({ callId, phrase, api, onDone }: { callId: string; phras
       .invoke('callLog.createTicket', { callId, ...(summary.trim() ? { summary: summary.trim() } : {}) })
       .then((r) => {
         // With a PSA the ticket goes through the outbox: it may be queued (PSA down) rather than made at once.
-        if (r.ticket) useAppStore.getState().setNotice(`Ticket #${r.ticket.id} created: ${r.ticket.summary}`);
-        else if (r.handoff) useAppStore.getState().setNotice(`Ticket on its way to the PSA: ${r.handoff.title} (it shows under "Sent to…" below)`);
+        if (r.ticket) useAppStore.getState().setNotice(`Ticket #${r.ticket.id} created: ${r.ticket.summary}`, 'ok');
+        else if (r.handoff) useAppStore.getState().setNotice(`Ticket on its way to the PSA: ${r.handoff.title} (it shows under "Sent to…" below)`, 'ok');
         onDone();
       })
       .catch(report);

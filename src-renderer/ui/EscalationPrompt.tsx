@@ -53,8 +53,8 @@ function PromptCard({ view, prompt, api, phone }: { view: EscalationView; prompt
     run(async () => {
       if (!prompt.call) return;
       const r = await api.invoke('callLog.createTicket', { callId: prompt.call.id });
-      if (r.ticket) useAppStore.getState().setNotice(`Ticket #${r.ticket.id} created: ${r.ticket.summary}`);
-      else if (r.handoff) useAppStore.getState().setNotice(`Ticket on its way to the PSA: ${r.handoff.title}`);
+      if (r.ticket) useAppStore.getState().setNotice(`Ticket #${r.ticket.id} created: ${r.ticket.summary}`, 'ok');
+      else if (r.handoff) useAppStore.getState().setNotice(`Ticket on its way to the PSA: ${r.handoff.title}`, 'ok');
       await api.invoke('focus.markEscalated', { key: prompt.key });
     });
 
@@ -143,7 +143,7 @@ function AskCoworker({
     (async () => {
       if (talking) await phone.hold(talking.id);
       await phone.call(to);
-      useAppStore.getState().setNotice(`Calling ${name} to ask about it.`);
+      useAppStore.getState().setNotice(`Calling ${name} to ask about it.`, 'info');
       await api.invoke('focus.snoozeEscalation', { key: prompt.key });
     })().catch((err: unknown) => onError(messageOf(err)));
   };
@@ -194,7 +194,7 @@ function EscalateTicket({ prompt, minutes, api, onError }: { prompt: Prompt; min
       });
       await api.invoke('focus.markEscalated', { key: prompt.key, ticketId: ticket.id });
       const how = r.handoff && r.handoff.state !== 'sent' ? ' (on its way to the PSA)' : '';
-      useAppStore.getState().setNotice(`Escalated #${ticket.id}${how}.`);
+      useAppStore.getState().setNotice(`Escalated #${ticket.id}${how}.`, 'ok');
     })()
       .catch((err: unknown) => onError(messageOf(err)))
       .finally(() => setSending(false));

@@ -33,19 +33,28 @@ export function GreetingsSettings({ api }: { api: FocuslineApi }) {
       .catch((e: unknown) => setError(`The greetings could not be loaded: ${messageOf(e)}`));
   }, [api]);
   useEffect(refresh, [refresh]);
+  // A missing setting shows in every script that uses it: say it once, above them all.
+  const shared = new Set(greetings.flatMap((g) => g.problems).filter((p, _i, all) => all.indexOf(p) !== all.lastIndexOf(p)));
   return (
-    <div className="card greetings" aria-label="Voicemail greetings">
-      <h2>Voicemail greetings</h2>
+    <div className="card greetings" aria-labelledby="greetings-heading">
+      <h2 id="greetings-heading">Voicemail greetings</h2>
       <p className="hint">
         Read each script aloud. Callers who reach Focusline's voicemail hear the greeting that fits: the standard one, or the one for focus, after hours or
         away. At most {maxSeconds} s each.
       </p>
       {error && <p className="error">{error}</p>}
+      {shared.size > 0 && (
+        <ul className="greeting-problems" data-testid="greetings-problems">
+          {[...shared].map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
       {greetings.map((g) => (
         <GreetingRow
           key={g.variant}
           api={api}
-          greeting={g}
+          greeting={{ ...g, problems: g.problems.filter((p) => !shared.has(p)) }}
           maxSeconds={maxSeconds}
           recording={recording === g.variant}
           onRecord={(open) => setRecording(open ? g.variant : null)}

@@ -30,7 +30,7 @@ export function MessageWaiting({ onCall }: { onCall?: (() => void) | undefined }
     dialVoicemail?.().catch((err: unknown) => useAppStore.getState().setNotice(messageOf(err)));
   };
   return (
-    <span className="mwi" role="status">
+    <span className="mwi">
       <span data-testid="mwi-count" data-new={mwi.newCount} data-old={mwi.oldCount}>
         Voicemail: {mwi.newCount} new
       </span>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTrackSave } from './SaveStatus.js';
 import type { FocuslineApi, PsaFormView, PsaStatusView } from '../../src-main/ipc/contract.js';
 import { useAppStore } from '../state/app-store.js';
 import { Managed } from './Managed.js';
@@ -61,13 +62,14 @@ export function PsaSettings({ api }: { api: FocuslineApi }) {
     secrets: ownSecrets(),
   });
 
+  const track = useTrackSave();
   const run = async (what: 'testing' | 'saving') => {
     setBusy(what);
     setError('');
     try {
       if (what === 'testing') setReport(await api.invoke('psa.test', payload()));
       else {
-        const next = await api.invoke('psa.save', payload());
+        const next = await track(api.invoke('psa.save', payload()));
         useAppStore.getState().set({ psa: next });
         setSecrets({});
       }
@@ -79,8 +81,8 @@ export function PsaSettings({ api }: { api: FocuslineApi }) {
   };
 
   return (
-    <div className="card" aria-label="PSA">
-      <h2>Tickets (PSA)</h2>
+    <div className="card" aria-labelledby="psa-heading">
+      <h2 id="psa-heading">Tickets (PSA)</h2>
       <PsaStatusLine status={status} />
       <label>
         PSA

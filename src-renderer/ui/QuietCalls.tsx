@@ -1,129 +1,209 @@
-import { memo, useState } from 'react';
+import { Ellipsis, PhoneOutgoing, Repeat, TicketPlus } from 'lucide-react';
+import { memo, useMemo, useState } from 'react';
 import type { AttemptView, CallerMatchView, FocuslineApi } from '../../src-main/ipc/contract.js';
+import { callBack, createTicketFor, dismissFollowUp } from '../actions/follow-ups.js';
 import type { Phone } from '../actions/phone.js';
 import { reportError, useAppStore } from '../state/app-store.js';
+import { groupFollowUps, type FollowUp } from '../state/follow-ups.js';
+import { usePhoneStore } from '../state/phone-store.js';
 import { useNow } from './use-now.js';
 import { CallerCard, useCallerPop } from './CallerCard.js';
+import { callsCount, whatHappened, type NameOf } from './call-words.js';
+import { useNameOf } from './use-name-of.js';
 import { formatTime } from './format.js';
 
-const OUTCOME: Record<AttemptView['action'], (a: AttemptView) => string> = {
-  redirect: () => 'sent to the service manager',
-  voicemail: () => 'sent to voicemail',
-  reject: () => 'given a busy signal',
-  silent: () => 'shown without ringing',
-  ring: (a) => (a.missed ? 'missed' : 'rang'),
-};
-
-/** "Suppressed 10:42: +1 555 0101 (Acme Corp: Jane Doe), sent to the service manager" */
-export function describeAttempt(a: AttemptView): string {
-  const who = a.callerName ? `${a.callerNumber} (${a.callerName})` : a.callerNumber;
-  const verb = a.action === 'ring' ? 'Missed' : 'Suppressed';
-  return `${verb} ${formatTime(a.at)}: ${who}, ${OUTCOME[a.action](a)}`;
+/** "+1 555 0101 (Jane Doe)" */
+function callerOf(a: AttemptView): string {
+  return a.callerName ? `${a.callerNumber} (${a.callerName})` : a.callerNumber;
 }
 
-/** Calls that didn't reach the tech and still need something done: each one click from a ticket or a callback. */
+/** The newest reasons of a caller's calls; after a storm from one number the rest say the same. */
+const WHY_SHOWN = 10;
+
 /** A screenful is enough to act on; rendering hundreds after a call storm would stall the phone that shares this thread. */
 const SHOWN = 50;
 
+/** Callers who didn't reach the tech and still need something done: one row each, one click from a ticket or a callback. */
 export function QuietCalls({ api, phone }: { api: FocuslineApi; phone: Phone }) {
   const unhandled = useAppStore((s) => s.unhandled);
-  if (unhandled.length === 0) return null;
-  const shown = unhandled.slice(0, SHOWN);
+  const calls = usePhoneStore((s) => s.calls);
+  const nameOf = useNameOf();
+  const groups = useMemo(() => groupFollowUps(unhandled, new Set(calls.map((c) => c.id))), [unhandled, calls]);
+  if (groups.length === 0) return null;
+  const shown = groups.slice(0, SHOWN);
   return (
-    <section className="quiet" aria-label="Calls to follow up">
-      <h2>To follow up ({unhandled.length})</h2>
+    <section className="quiet" aria-labelledby="quiet-heading">
+      <h2 id="quiet-heading">
+        To follow up <span className="count">({groups.length})</span>
+      </h2>
       <ul>
-        {shown.map((a) => (
-          <QuietCall key={a.id} attempt={a} api={api} phone={phone} />
+        {shown.map((g) => (
+          <QuietCall key={g.key} group={g} api={api} phone={phone} nameOf={nameOf} />
         ))}
       </ul>
-      {unhandled.length > SHOWN && <p className="hint">…and {unhandled.length - SHOWN} older ones.</p>}
+      {groups.length > SHOWN && <p className="hint">…and {groups.length - SHOWN} more callers.</p>}
     </section>
   );
 }
 
 type Panel = 'none' | 'ticket' | 'note';
 
-type QuietCallProps = { attempt: AttemptView; api: FocuslineApi; phone: Phone };
+type QuietCallProps = { group: FollowUp; api: FocuslineApi; phone: Phone; nameOf: NameOf };
 
 /**
- * Every push of the call log brings new attempt objects; a row whose attempt
- * is unchanged must not re-render, or a call storm spends the phone's thread
+ * Every push of the call log brings new attempt objects; a row whose calls
+ * are unchanged must not re-render, or a call storm spends the phone's thread
  * redrawing fifty rows every quarter second.
  */
-const QuietCall = memo(QuietCallRow, (before, after) => before.api === after.api && before.phone === after.phone && sameAttempt(before.attempt, after.attempt));
+const QuietCall = memo(
+  QuietCallRow,
+  (before, after) =>
+    before.api === after.api &&
+    before.phone === after.phone &&
+    before.nameOf === after.nameOf &&
+    before.group.attempts.length === after.group.attempts.length &&
+    before.group.attempts.every((a, i) => sameAttempt(a, after.group.attempts[i])),
+);
 
-function sameAttempt(a: AttemptView, b: AttemptView): boolean {
+function sameAttempt(a: AttemptView, b: AttemptView | undefined): boolean {
   return (
+    b !== undefined &&
     a.id === b.id &&
     a.handled === b.handled &&
     a.missed === b.missed &&
     a.callerName === b.callerName &&
     a.repeatCaller === b.repeatCaller &&
     a.reason === b.reason &&
-    a.action === b.action
+    a.action === b.action &&
+    a.callbackDueAt === b.callbackDueAt
   );
 }
 
-function QuietCallRow({ attempt: a, api, phone }: QuietCallProps) {
+function QuietCallRow({ group, api, phone, nameOf }: QuietCallProps) {
+  const a = group.newest;
   const pop = useCallerPop(api, a.id, a.callerNumber, a.id);
   const [panel, setPanel] = useState<Panel>('none');
+  const [menu, setMenu] = useState(false);
   const createTicket = (edit: { summary?: string; description?: string } = {}) =>
-    api
-      .invoke('callLog.createTicket', { attemptId: a.id, ...edit })
-      .then((r) => {
-        if (r.ticket) useAppStore.getState().setNotice(`Ticket #${r.ticket.id} created: ${r.ticket.summary}`);
-      })
+    createTicketFor(api, group, edit)
+      .then((text) => useAppStore.getState().setNotice(text, 'ok'))
       .catch(reportError);
+  const callBackNow = () => {
+    setMenu(false);
+    callBack(api, phone, group).catch(reportError);
+  };
+  // With a ticket already open for this caller, calling back is what's left to do; otherwise the ticket comes first.
+  const hasTicket = (pop?.openTickets.length ?? 0) > 0;
+  const count = group.attempts.length;
+  const menuId = `quiet-menu-${a.id}`;
   return (
-    <li data-testid="quiet-call" data-attempt-id={a.id} data-action={a.action} data-repeat={a.repeatCaller}>
-      <span className="what" data-testid="quiet-text">
-        {describeAttempt(a)}
-        {a.repeatCaller && (
-          <span className="badge" title="Called several times in a short time">
+    <li data-testid="quiet-call" data-attempt-id={a.id} data-action={a.action} data-repeat={group.repeat} data-count={count}>
+      <div className="quiet-head">
+        <strong className="who" data-testid="quiet-caller">
+          {callerOf(a)}
+        </strong>
+        {count > 1 && (
+          <span className="pill" data-testid="quiet-count">
+            {callsCount(count)}
+          </span>
+        )}
+        {group.repeat && (
+          <span className="pill pill-warn" title="Called several times in a short time">
+            <Repeat size={14} aria-hidden="true" />
             repeat caller
           </span>
         )}
+        <time className="when" dateTime={a.at}>
+          {formatTime(a.at)}
+        </time>
+      </div>
+      <span className="what" data-testid="quiet-text">
+        {whatHappened(a, nameOf)}
       </span>
-      <span className="why">{a.reason}</span>
-      {a.callbackDueAt && <CallbackDue dueAt={a.callbackDueAt} />}
+      <details className="why">
+        <summary>Why</summary>
+        {group.attempts.slice(0, WHY_SHOWN).map((x) => (
+          <p key={x.id}>
+            {formatTime(x.at)}: {x.reason}
+          </p>
+        ))}
+      </details>
+      {group.dueAt && <CallbackDue dueAt={group.dueAt} />}
       <CallerCard pop={pop} />
       <span className="buttons">
-        <button className="primary" onClick={() => void createTicket()} data-testid="quiet-create-ticket">
-          Create ticket instead
-        </button>
-        <button
-          className="secondary"
-          onClick={() => setPanel(panel === 'ticket' ? 'none' : 'ticket')}
-          aria-expanded={panel === 'ticket'}
-          data-testid="quiet-edit-ticket"
-        >
-          Edit ticket…
-        </button>
-        <button
-          className="secondary"
-          onClick={() => setPanel(panel === 'note' ? 'none' : 'note')}
-          aria-expanded={panel === 'note'}
-          data-testid="quiet-add-note"
-        >
-          Add note…
-        </button>
-        <button
-          onClick={() => {
-            // Settled as called back once the call connects (main does it), not when it is dialled.
-            phone.call(a.callerUri, { attemptId: a.id }).catch(reportError);
-          }}
-          data-testid="quiet-call-back"
-        >
-          Call back
-        </button>
-        <button
-          className="link"
-          onClick={() => api.invoke('callLog.handle', { attemptId: a.id, how: 'dismissed' }).catch(reportError)}
-          data-testid="quiet-dismiss"
-        >
-          Dismiss
-        </button>
+        {hasTicket ? (
+          <button className="primary" onClick={callBackNow} data-testid="quiet-call-back">
+            <PhoneOutgoing size={16} aria-hidden="true" />
+            Call back
+          </button>
+        ) : (
+          <button className="primary" onClick={() => void createTicket()} data-testid="quiet-create-ticket">
+            <TicketPlus size={16} aria-hidden="true" />
+            Create ticket instead
+          </button>
+        )}
+        <span className="menu-anchor">
+          <button
+            className="icon-button"
+            onClick={() => setMenu((m) => !m)}
+            aria-expanded={menu}
+            aria-controls={menuId}
+            aria-label={`More for ${callerOf(a)}`}
+            data-testid="quiet-more"
+          >
+            <Ellipsis size={18} aria-hidden="true" />
+          </button>
+          {menu && (
+            <span className="menu" role="menu" id={menuId}>
+              {hasTicket ? (
+                <button
+                  role="menuitem"
+                  onClick={() => {
+                    setMenu(false);
+                    void createTicket();
+                  }}
+                  data-testid="quiet-create-ticket"
+                >
+                  Create ticket instead
+                </button>
+              ) : (
+                <button role="menuitem" onClick={callBackNow} data-testid="quiet-call-back">
+                  Call back
+                </button>
+              )}
+              <button
+                role="menuitem"
+                onClick={() => {
+                  setMenu(false);
+                  setPanel('ticket');
+                }}
+                data-testid="quiet-edit-ticket"
+              >
+                Edit ticket first…
+              </button>
+              <button
+                role="menuitem"
+                onClick={() => {
+                  setMenu(false);
+                  setPanel('note');
+                }}
+                data-testid="quiet-add-note"
+              >
+                Add note to a ticket…
+              </button>
+              <button
+                role="menuitem"
+                onClick={() => {
+                  setMenu(false);
+                  void dismissFollowUp(api, group).catch(reportError);
+                }}
+                data-testid="quiet-dismiss"
+              >
+                Dismiss
+              </button>
+            </span>
+          )}
+        </span>
       </span>
       {panel === 'ticket' && (
         <TicketForm attempt={a} pop={pop} onSend={(edit) => void createTicket(edit).then(() => setPanel('none'))} onCancel={() => setPanel('none')} />

@@ -1,27 +1,78 @@
+import { Headphones, Keyboard, ShieldCheck, Target, Ticket, UserRound, Voicemail } from 'lucide-react';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { AudioDevices, FocuslineApi } from '../../src-main/ipc/contract.js';
 import { AccountSchema } from '../../src-shared/vocabulary.js';
 import { createRingtone, listAudioDevices, type AudioDeviceList } from '../media/audio-output.js';
-import { reportError, useAppStore } from '../state/app-store.js';
+import { useAppStore } from '../state/app-store.js';
 import { PolicyView } from './PolicyView.js';
 import { PsaSettings } from './PsaSettings.js';
 import { GreetingsSettings } from './GreetingsSettings.js';
 import { Managed } from './Managed.js';
 import { HeadsetSettings } from './HeadsetSettings.js';
 import { GlobalHotkeysSettings } from './GlobalHotkeysSettings.js';
+import { SaveScope, useTrackSave } from './SaveStatus.js';
+import { TabList, TabPanel } from './Tabs.js';
+import { ShortcutsList } from './ShortcutsList.js';
+import { VoicemailChoice, WhoCanReach } from './FocusSettings.js';
+import { PolicyField } from './PolicyField.js';
 import { messageOf } from '../../src-shared/errors.js';
 
+/**
+ * Settings in sections, one shown at a time (a single page was 4,875 px tall).
+ * Each section has its own "Saved" line. A new section is one entry here.
+ */
+const SECTIONS = [
+  { id: 'account', label: 'Account', icon: UserRound },
+  { id: 'audio', label: 'Audio', icon: Headphones },
+  { id: 'focus', label: 'Focus', icon: Target },
+  { id: 'voicemail', label: 'Voicemail & greetings', icon: Voicemail },
+  { id: 'psa', label: 'PSA', icon: Ticket },
+  { id: 'shortcuts', label: 'Shortcuts', icon: Keyboard },
+  { id: 'policy', label: 'Policy', icon: ShieldCheck },
+] as const;
+type SectionId = (typeof SECTIONS)[number]['id'];
+
 export function SettingsView({ api, onSaved }: { api: FocuslineApi; onSaved: () => void }) {
+  const [section, setSection] = useState<SectionId>('account');
   return (
-    <section className="settings">
-      <AccountForm api={api} onSaved={onSaved} />
-      <FocusSettings api={api} />
-      <PsaSettings api={api} />
-      <GreetingsSettings api={api} />
-      <DevicesForm api={api} />
-      <HeadsetSettings api={api} />
-      <GlobalHotkeysSettings api={api} />
-      <PolicyView />
+    <section className="settings" aria-label="Settings">
+      <TabList
+        items={SECTIONS}
+        value={section}
+        onChange={setSection}
+        label="Settings sections"
+        idPrefix="settings"
+        orientation="vertical"
+        className="settings-nav"
+        testIdPrefix="settings-section-"
+      />
+      <TabPanel idPrefix="settings" id={section} className="settings-panel">
+        {/* keyed: a section's "Saved" belongs to it, not to the next one opened */}
+        <SaveScope key={section}>
+          {section === 'account' && <AccountForm api={api} onSaved={onSaved} />}
+          {section === 'audio' && (
+            <>
+              <DevicesForm api={api} />
+              <HeadsetSettings api={api} />
+            </>
+          )}
+          {section === 'focus' && <FocusSettings api={api} />}
+          {section === 'voicemail' && (
+            <>
+              <VoicemailChoice api={api} />
+              <GreetingsSettings api={api} />
+            </>
+          )}
+          {section === 'psa' && <PsaSettings api={api} />}
+          {section === 'shortcuts' && (
+            <>
+              <ShortcutsList />
+              <GlobalHotkeysSettings api={api} />
+            </>
+          )}
+          {section === 'policy' && <PolicyView />}
+        </SaveScope>
+      </TabPanel>
     </section>
   );
 }
@@ -41,8 +92,17 @@ function AccountForm({ api, onSaved }: { api: FocuslineApi; onSaved: () => void 
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
   const locked = new Set(settings?.locked ?? []);
+  const entries = useAppStore((s) => s.policy.entries);
+  const track = useTrackSave();
+  // A locked field shows what the phone really uses (the enforced value), never the tech's own old one.
+  const enforced = (key: keyof AccountDraft): string | undefined => {
+    if (!locked.has(`account.${key}`)) return undefined;
+    const text = entries.find((e) => e.key === `account.${key}`)?.value;
+    const value: unknown = text === undefined ? undefined : JSON.parse(text);
+    return typeof value === 'string' ? value : undefined;
+  };
   const field = (key: keyof AccountDraft) => ({
-    value: draft[key],
+    value: enforced(key) ?? draft[key],
     disabled: locked.has(`account.${key}`),
     onChange: (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value })),
     'aria-invalid': errors[key] ? true : undefined,
@@ -50,7 +110,7 @@ function AccountForm({ api, onSaved }: { api: FocuslineApi; onSaved: () => void 
   });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const parsed = AccountSchema.safeParse(draft);
+    const parsed = AccountSchema.safeParse({ ...draft, wsServer: enforced('wsServer') ?? draft.wsServer });
     if (!parsed.success) {
       setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
       return;
@@ -62,7 +122,7 @@ function AccountForm({ api, onSaved }: { api: FocuslineApi; onSaved: () => void 
     setErrors({});
     setSaving(true);
     try {
-      await api.invoke('settings.saveAccount', { account: parsed.data, ...(draft.password ? { password: draft.password } : {}) });
+      await track(api.invoke('settings.saveAccount', { account: parsed.data, ...(draft.password ? { password: draft.password } : {}) }));
       setDraft((d) => ({ ...d, password: '' }));
       onSaved();
     } catch (err) {
@@ -72,8 +132,8 @@ function AccountForm({ api, onSaved }: { api: FocuslineApi; onSaved: () => void 
     }
   };
   return (
-    <form className="card" onSubmit={(e) => void submit(e)} aria-label="SIP account">
-      <h2>SIP account</h2>
+    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="account-heading">
+      <h2 id="account-heading">Phone account (SIP)</h2>
       <label>
         Server (WebSocket URL)
         <input placeholder="wss://pbx.example.com:8089/ws" {...field('wsServer')} />
@@ -129,17 +189,20 @@ function DevicesForm({ api }: { api: FocuslineApi }) {
     navigator.mediaDevices.addEventListener('devicechange', refresh);
     return () => navigator.mediaDevices.removeEventListener('devicechange', refresh);
   }, []);
+  const track = useTrackSave();
   if (!devices) return null;
-  const save = (patch: Partial<AudioDevices>) =>
-    void api.invoke('settings.saveDevices', { devices: { ...devices, ...patch } }).catch((e: unknown) => setError(messageOf(e)));
+  const save = (patch: Partial<AudioDevices>) => {
+    setError('');
+    void track(api.invoke('settings.saveDevices', { devices: { ...devices, ...patch } })).catch((e: unknown) => setError(messageOf(e)));
+  };
   const testRing = () => {
     const tone = createRingtone();
     tone.start(devices.ringDeviceId);
     setTimeout(() => tone.stop(), 2500);
   };
   return (
-    <div className="card" aria-label="Audio devices">
-      <h2>Audio devices</h2>
+    <div className="card" aria-labelledby="audio-heading">
+      <h2 id="audio-heading">Audio devices</h2>
       <DeviceSelect
         label="Microphone"
         testId="device-microphone"
@@ -202,46 +265,6 @@ function NotificationPermission() {
   );
 }
 
-/** One setting as the tech may change it, or read-only when policy enforces it. */
-function PolicyField(props: { api: FocuslineApi; settingKey: string; label: string; options?: { value: string; label: string }[]; placeholder?: string }) {
-  const entry = useAppStore((s) => s.policy.entries.find((e) => e.key === props.settingKey));
-  const current = entry ? (JSON.parse(entry.value) as unknown) : '';
-  const [draft, setDraft] = useState<string | undefined>(undefined);
-  const shown = draft ?? (typeof current === 'string' ? current : String(current));
-  const locked = entry?.locked === true;
-  const save = (value: string) => {
-    setDraft(undefined);
-    const typed: unknown = typeof current === 'number' ? Number(value) : value;
-    if (JSON.stringify(typed) === entry?.value) return;
-    props.api.invoke('settings.setValue', { key: props.settingKey, value: typed }).catch(reportError);
-  };
-  const testId = `setting-${props.settingKey}`;
-  return (
-    <label>
-      {props.label}
-      {props.options ? (
-        <select value={shown} disabled={locked} onChange={(e) => save(e.target.value)} data-testid={testId}>
-          {props.options.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-      ) : (
-        <input
-          value={shown}
-          disabled={locked}
-          placeholder={props.placeholder}
-          onChange={(e) => setDraft(e.target.value)}
-          onBlur={(e) => save(e.target.value)}
-          data-testid={testId}
-        />
-      )}
-      {locked && <Managed />}
-    </label>
-  );
-}
-
 const FOCUS_ACTIONS = [
   { value: 'redirect', label: 'Send to the service manager' },
   { value: 'voicemail', label: 'Send to voicemail' },
@@ -251,12 +274,15 @@ const FOCUS_ACTIONS = [
 
 function FocusSettings({ api }: { api: FocuslineApi }) {
   return (
-    <div className="card" aria-label="Focus">
-      <h2>Focus</h2>
-      <p className="hint">While you work a ticket, only the ticket's contact, coworkers and VIPs ring. Everyone else:</p>
-      <PolicyField api={api} settingKey="focus.action" label="Calls from others go" options={FOCUS_ACTIONS} />
-      <PolicyField api={api} settingKey="focus.redirectTarget" label="Service manager (SIP URI)" placeholder="sip:manager@pbx.example.com" />
-      <PolicyField api={api} settingKey="focus.voicemailTarget" label="Voicemail (SIP URI)" placeholder="sip:*97@pbx.example.com" />
-    </div>
+    <>
+      <div className="card" aria-labelledby="focus-heading">
+        <h2 id="focus-heading">Focus</h2>
+        <p className="hint">While you work a ticket, or in do-not-disturb, calls from anyone not listed under “Who can reach you” are held back:</p>
+        <PolicyField api={api} settingKey="focus.action" label="Calls from others go" options={FOCUS_ACTIONS} />
+        <PolicyField api={api} settingKey="focus.redirectTarget" label="Service manager (SIP address)" placeholder="sip:manager@pbx.example.com" />
+        <p className="hint">Voicemail for held-back calls is chosen under Voicemail &amp; greetings.</p>
+      </div>
+      <WhoCanReach />
+    </>
   );
 }

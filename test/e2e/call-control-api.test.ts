@@ -7,7 +7,7 @@ import { startRtpengine, type Rtpengine } from '../harness/rtpengine.js';
 import { runSipp, startSippCall } from '../harness/sipp.js';
 import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
 import { connectIpc } from './ipc-client.js';
-import { waitForCall, waitNoCalls, waitRegistered } from './phone-page.js';
+import { followUpAction, waitForCall, waitNoCalls, waitRegistered } from './phone-page.js';
 import { makePolicyFolder } from './policy-files.js';
 
 // Scripts and PSA buttons drive calls through web mode's local endpoint
@@ -129,12 +129,12 @@ test('"Call back" on a held-back call counts once the call connects: the entry i
     await unreachable.waitFor({ timeout: 10_000 });
     const unreachableId = (await unreachable.getAttribute('data-attempt-id')) ?? '';
     expect((await api('POST', 'dnd/stop')).status).toBe(200);
-    await unreachable.locator('[data-testid=quiet-call-back]').click();
+    await followUpAction(unreachable, 'call-back');
     await expect
       .poll(async () => (await legs()).some((l) => l.direction === 'outgoing' && l.remoteUri.includes('+15550161') && l.state === 'ended'))
       .toBe(true);
     expect((await ipc.invoke('callLog.list', { limit: 20 })).attempts.find((a) => a.id === unreachableId)?.handled).toBeNull();
-    await entry.locator('[data-testid=quiet-call-back]').click();
+    await followUpAction(entry, 'call-back');
     await baresip.waitForEvent('CALL_ESTABLISHED', 10_000);
     await expect.poll(handledOf, { timeout: 5_000 }).toBe('called-back');
     await page.click('[data-testid=hangup]');

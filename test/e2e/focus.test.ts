@@ -5,7 +5,7 @@ import { startKamailio, type Kamailio } from '../harness/kamailio.js';
 import { runSipp, type SippResult } from '../harness/sipp.js';
 import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
 import { makePolicyFolder, type PolicyFolder } from './policy-files.js';
-import { waitRegistered } from './phone-page.js';
+import { followUpAction, waitRegistered } from './phone-page.js';
 
 // The heart of Focusline: while the tech works a ticket, only the ticket's
 // contact, coworkers and VIPs ring; everyone else reaches the service manager.
@@ -113,7 +113,9 @@ test.describe('focused on a ticket', () => {
     await page.click('[data-testid=tab-phone]');
     const entry = page.locator('[data-testid=quiet-call]').first();
     await entry.waitFor();
-    expect(await entry.locator('[data-testid=quiet-text]').textContent()).toMatch(/^Suppressed \d\d?:\d\d( [AP]M)?: \+15550199, sent to the service manager/);
+    await expect(entry.locator('[data-testid=quiet-caller]')).toHaveText('+15550199');
+    // Plain words, never "Suppressed": who took it and what the tech was doing.
+    await expect(entry.locator('[data-testid=quiet-text]')).toHaveText(`Sent to the service manager while you worked on #${ticketId}`);
     // "Return calls same day": the callback's due time is on the entry (no business hours in this policy: by the end of today).
     await expect(entry.locator('[data-testid=callback-due]')).toHaveText(/^Call back by \d\d?:\d\d/);
     expect(await entry.locator('[data-testid=callback-due]').getAttribute('data-overdue')).toBe('false');
@@ -128,8 +130,11 @@ test.describe('focused on a ticket', () => {
     const r = await callFrom('+15550197', 'reject', { calls: 5 });
     expect(r.responses.map((c) => c.final)).toEqual([302, 302, 302, 302, 302]);
     expect(r.responses.some((c) => c.ringing)).toBe(false);
-    const repeatFlags = page.locator('[data-testid=quiet-call][data-repeat=true]');
-    await expect.poll(() => repeatFlags.count(), { timeout: 5000 }).toBe(3);
+    // One row for the caller, not five: "5 calls", flagged as a repeat caller.
+    const row = page.locator('[data-testid=quiet-call]', { hasText: '+15550197' });
+    await expect(row).toHaveCount(1, { timeout: 5000 });
+    await expect(row.locator('[data-testid=quiet-count]')).toHaveText('5 calls', { timeout: 5000 });
+    await expect(row).toHaveAttribute('data-repeat', 'true');
   });
 
   test('the repeat caller shows in the manager-facing report (Insights, repeat callers by company)', async () => {
@@ -142,7 +147,7 @@ test.describe('focused on a ticket', () => {
 
   test('"Create ticket instead" turns a suppressed call into a ticket in one click', async () => {
     const before = await page.locator('[data-testid=quiet-call]').count();
-    await page.locator('[data-testid=quiet-call]').first().locator('[data-testid=quiet-create-ticket]').click();
+    await followUpAction(page.locator('[data-testid=quiet-call]').first(), 'create-ticket');
     await expect.poll(() => page.locator('[data-testid=quiet-call]').count()).toBe(before - 1);
     await page.click('[data-testid=tab-tickets]');
     await page.locator('[data-testid=ticket]', { hasText: 'Call from +15550197' }).waitFor();
@@ -210,20 +215,27 @@ test.describe('focus from outside the window (web mode local endpoint)', () => {
 test.describe('managed policy', () => {
   test('an enforced redirect target is read-only in Settings and labelled "Managed by your organization"', async () => {
     await page.click('[data-testid=tab-settings]');
+    await page.click('[data-testid=settings-section-focus]');
     const field = page.locator('[data-testid="setting-focus.redirectTarget"]');
     await field.waitFor();
     expect(await field.isDisabled()).toBe(true);
     expect(await field.inputValue()).toBe(MANAGER);
     const label = page.locator('label', { has: field });
     expect(await label.locator('[data-testid=managed]').textContent()).toBe('Managed by your organization');
+    await page.click('[data-testid=settings-section-policy]');
     const row = page.locator('[data-testid=policy-entry][data-key="focus.redirectTarget"]');
     expect(await row.getAttribute('data-source')).toBe('enforced');
     expect(await row.textContent()).toContain(policy.managedFile);
   });
 
-  test('a setting policy does not lock stays editable', async () => {
-    const field = page.locator('[data-testid="setting-focus.voicemailTarget"]');
-    expect(await field.isDisabled()).toBe(false);
+  test('a setting policy does not lock stays editable: voicemail is a choice, not a magic word', async () => {
+    await page.click('[data-testid=settings-section-voicemail]');
+    const choice = page.getByTestId('voicemail-choice');
+    await expect(choice).toBeEnabled();
+    await page.getByTestId('voicemail-choice-focusline').check();
+    await expect(page.getByTestId('save-status')).toHaveText('Saved');
+    await page.click('[data-testid=settings-section-policy]');
+    await expect(page.locator('[data-testid=policy-entry][data-key="focus.voicemailTarget"]')).toContainText('"local"');
   });
 
   test('hot reload: a new policy takes effect without a restart (outside business hours → after-hours action)', async () => {

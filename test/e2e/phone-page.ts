@@ -1,6 +1,6 @@
 // What a tech sees and clicks, as Playwright steps. Everything is read from
 // the UI (data-* attributes on the rendered call cards), never from app internals.
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { delay } from '../harness/processes.js';
 
 export async function waitRegistered(page: Page, timeoutMs = 15_000): Promise<void> {
@@ -60,4 +60,14 @@ export async function energyGained(page: Page, windowMs: number, state = 'active
   const before = await energyIn(page, state);
   await delay(windowMs);
   return (await energyIn(page, state)) - before;
+}
+
+/**
+ * One of a follow-up row's actions: the row's one primary button when it is that
+ * action (Create ticket instead, or Call back once the caller has a ticket), else from its menu.
+ */
+export async function followUpAction(row: Locator, action: 'create-ticket' | 'call-back' | 'edit-ticket' | 'add-note' | 'dismiss'): Promise<void> {
+  const button = row.locator(`[data-testid=quiet-${action}]`);
+  if (!(await button.isVisible())) await row.locator('[data-testid=quiet-more]').click();
+  await button.click();
 }

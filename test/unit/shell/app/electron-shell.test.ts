@@ -229,7 +229,8 @@ describe('the tray', () => {
     expect(tray.menu?.template.map((i) => i.label ?? i.type)).toContain(`Focused: #${id} Acme: printer down`);
     // With the phone registered, focus has its own icon.
     expect(registeredTray.image).toBe(join(PROJECT_DIR, 'assets', 'tray-focused.png'));
-    expect(registeredTray.tooltip).toBe(`Focusline: Available · Focused: #${id} Acme: printer down`);
+    // The same words as the window's status line (src-shared/status/glance.ts).
+    expect(registeredTray.tooltip).toBe(`Focusline: Focused on #${id}`);
     tray.menu?.template.find((i) => i.label === 'Stop work')?.click?.();
     await vi.waitFor(() => expect(shell.services.focusView().mode).toBe('off'));
     expect(tray.tooltip).toBe(`Focusline: ${NOT_SET_UP}`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import type { PhoneStatus } from '../../../../src-main/ipc/contract.js';
-import { TRAY_STATES, trayIconFile, trayMenuTemplate, trayStateFor, trayTooltip, type TrayState } from '../../../../src-main/app/tray-menu.js';
+import { TRAY_STATES, trayGlance, trayIconFile, trayMenuTemplate, trayStateFor, trayTooltip, type TrayState } from '../../../../src-main/app/tray-menu.js';
 import { PROJECT_DIR } from '../fake-electron.js';
 
 const status = (registration: PhoneStatus['registration'], extra: Partial<PhoneStatus> = {}): PhoneStatus => ({
@@ -19,10 +19,10 @@ const cases: Array<[string, PhoneStatus, TrayState, string]> = [
   ['offline', status('offline'), 'offline', 'Focusline: Offline'],
   ['registering', status('registering'), 'registering', 'Focusline: Connecting…'],
   ['registered', status('registered'), 'available', 'Focusline: Available'],
-  ['in a call', status('registered', { activeCalls: 1 }), 'in-call', 'Focusline: In a call'],
-  ['in two calls', status('registered', { activeCalls: 2 }), 'in-call', 'Focusline: In 2 calls'],
+  ['in a call', status('registered', { activeCalls: 1 }), 'in-call', 'Focusline: On a call'],
+  ['in two calls', status('registered', { activeCalls: 2 }), 'in-call', 'Focusline: On 2 calls'],
   ['ringing', status('registered', { ringing: true }), 'in-call', 'Focusline: Incoming call'],
-  ['in a call while re-registering', status('reconnecting', { activeCalls: 1 }), 'in-call', 'Focusline: In a call'],
+  ['in a call while re-registering', status('reconnecting', { activeCalls: 1 }), 'in-call', 'Focusline: On a call'],
   ['reconnecting', status('reconnecting'), 'reconnecting', 'Focusline: Reconnecting…'],
   ['failed', status('failed', { detail: '403 Forbidden' }), 'failed', 'Focusline: Not connected: 403 Forbidden'],
 ];
@@ -93,16 +93,28 @@ describe('tray icon, tooltip and menu from the phone status', () => {
 
 describe('the tray while focused', () => {
   const registered: PhoneStatus = { registration: 'registered', detail: '', activeCalls: 0, ringing: false };
-  const focused = { mode: 'ticket' as const, label: 'Focused: #1042 Acme: printer down' };
+  const focused = { mode: 'ticket' as const, label: 'Focused: #1042 Acme: printer down', ticket: { id: '1042' }, until: null };
+  const dnd = { mode: 'dnd' as const, label: 'Do not disturb', ticket: null, until: '2026-12-07T14:00:00.000Z' };
+  const clock = (iso: string) => iso.slice(11, 16);
 
-  it('shows a distinct icon and the ticket in the tooltip', () => {
+  it('shows a distinct icon and the window’s words in the tooltip', () => {
     expect(trayStateFor(registered, focused)).toBe('focused');
     expect(trayIconFile(trayStateFor(registered, focused))).toBe('tray-focused.png');
-    expect(trayTooltip(registered, focused)).toBe('Focusline: Available · Focused: #1042 Acme: printer down');
+    expect(trayTooltip(registered, focused)).toBe('Focusline: Focused on #1042');
   });
 
-  it('a call still outranks focus', () => {
+  it('shows do-not-disturb with its own icon and its end, as the window does', () => {
+    expect(trayStateFor(registered, dnd)).toBe('dnd');
+    expect(trayGlance(registered, dnd, clock)).toEqual({ state: 'dnd', words: 'Do not disturb until 14:00' });
+  });
+
+  it('a call still outranks focus, and the tooltip still names the focus', () => {
     expect(trayStateFor({ ...registered, activeCalls: 1 }, focused)).toBe('in-call');
+    expect(trayTooltip({ ...registered, activeCalls: 1 }, focused)).toBe('Focusline: On a call · Focused: #1042 Acme: printer down');
+  });
+
+  it('a registration problem outranks focus: calls can’t arrive', () => {
+    expect(trayStateFor({ ...registered, registration: 'reconnecting' }, dnd)).toBe('reconnecting');
   });
 
   it('offers Stop work while focused and do-not-disturb when not', () => {
@@ -111,7 +123,7 @@ describe('the tray while focused', () => {
     const actions = { open: vi.fn(), quit: vi.fn(), endFocus, dndOneHour };
     const whileFocused = trayMenuTemplate(registered, actions, focused);
     expect(whileFocused.map((i) => ('label' in i ? i.label : '—'))).toEqual([
-      'Available',
+      'Focused on #1042',
       'Focused: #1042 Acme: printer down',
       'Stop work',
       '—',
