@@ -21,7 +21,7 @@ import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
 import { makePolicyFolder, type PolicyFolder } from './policy-files.js';
 import { waitForCall, waitNoCalls, waitRegistered } from './phone-page.js';
 
-const TABS = ['phone', 'voicemail', 'tickets', 'history', 'settings'] as const;
+const TABS = ['phone', 'voicemail', 'tickets', 'history', 'insights', 'settings'] as const;
 const SIZES = [
   { name: 'tray', width: 400, height: 640 },
   { name: 'wide', width: 1280, height: 800 },

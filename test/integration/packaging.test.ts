@@ -73,6 +73,7 @@ describe('electron-builder config check (npm run builder:check)', () => {
       { name: 'Telephone link', schemes: ['tel'] },
       { name: 'SIP link', schemes: ['sip'] },
       { name: 'Callto link', schemes: ['callto'] },
+      { name: 'Focusline link', schemes: ['focusline'] },
     ]);
     expect(config.appId).toBe(APP_USER_MODEL_ID);
     expect(config.npmRebuild).toBeUndefined();
