@@ -12,6 +12,8 @@ export type OwnPresenceInput = {
   /** Policy focus.action and whether a redirect target is set: the note says where calls go. */
   focusAction: SuppressAction;
   hasRedirectTarget: boolean;
+  /** The service manager's presence says offline: the decision sends held-back calls to voicemail instead. */
+  redirectTargetOffline: boolean;
   /** Policy presence.shareTicketSummary: off, coworkers read "Focused on a ticket", never its summary. */
   shareTicketSummary: boolean;
   /** For "Do not disturb until 14:00"; the system's zone when not given. */
@@ -40,10 +42,11 @@ export function ownPresence(input: OwnPresenceInput): OwnPresence {
   return { state: 'available', note: '' };
 }
 
-function whereCallsGo({ focusAction, hasRedirectTarget }: OwnPresenceInput): string {
+function whereCallsGo({ focusAction, hasRedirectTarget, redirectTargetOffline }: OwnPresenceInput): string {
   switch (focusAction) {
     case 'redirect':
-      return hasRedirectTarget ? 'calls go to the service manager' : 'calls go to voicemail';
+      // As focus/decide.ts does: a manager who shows offline gets no calls, voicemail does.
+      return hasRedirectTarget && !redirectTargetOffline ? 'calls go to the service manager' : 'calls go to voicemail';
     case 'voicemail':
       return 'calls go to voicemail';
     case 'busy':

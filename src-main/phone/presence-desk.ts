@@ -37,13 +37,18 @@ const MAX_WATCHED = 100;
 export function createPresenceDesk(ports: PresenceDeskPorts) {
   const push = coalesce(() => ports.bus.emit('presence.changed', view()));
   const watch = new PresenceWatch(
-    () => push.request(),
+    () => {
+      push.request();
+      // The manager going offline or coming back changes where the tech's note says calls go.
+      if (!refreshing) refresh();
+    },
     (message) => ports.log(`Presence: ${message}`),
   );
   let ua: UserAgent | undefined;
   let publication: PresencePublication | undefined;
   let own: OwnPresence = { state: 'available', note: '' };
   let followedFrom: SettingsValues | undefined;
+  let refreshing = false;
   const enabled = () => ports.settings()['presence.enabled'];
 
   function view(): PresenceView {
@@ -51,7 +56,12 @@ export function createPresenceDesk(ports: PresenceDeskPorts) {
     return {
       enabled: on,
       own: on && ua ? own : { state: 'unknown', note: '' },
-      people: on ? watch.list().slice(0, 200) : [],
+      people: on
+        ? watch
+            .list()
+            .slice(0, 200)
+            .map(({ uri, name, role, state, note }) => ({ uri, name, role, state, note }))
+        : [],
     };
   }
 
@@ -65,6 +75,15 @@ export function createPresenceDesk(ports: PresenceDeskPorts) {
 
   /** Recomputes the tech's own state and publishes it when it changed. */
   function refresh(): void {
+    refreshing = true;
+    try {
+      publishOwn();
+    } finally {
+      refreshing = false;
+    }
+  }
+
+  function publishOwn(): void {
     follow();
     const values = ports.settings();
     const next = ownPresence({
@@ -73,6 +92,7 @@ export function createPresenceDesk(ports: PresenceDeskPorts) {
       calls: ports.calls(),
       focusAction: values['focus.action'],
       hasRedirectTarget: values['focus.redirectTarget'].trim() !== '',
+      redirectTargetOffline: isOffline(values['focus.redirectTarget']),
       shareTicketSummary: values['presence.shareTicketSummary'],
     });
     if (next.state !== own.state || next.note !== own.note) {
@@ -120,6 +140,12 @@ export function createPresenceDesk(ports: PresenceDeskPorts) {
     push.request();
   }
 
+  /** Whether presence says this SIP address is offline (false when unknown, or presence is off). */
+  function isOffline(uri: string): boolean {
+    const key = keyOf(uri);
+    return enabled() && key !== undefined && watch.stateOf(key) === 'offline';
+  }
+
   const handlers: Pick<CommandHandlers, 'presence.get'> = { 'presence.get': () => view() };
 
   return {
@@ -134,14 +160,11 @@ export function createPresenceDesk(ports: PresenceDeskPorts) {
         watch
           .list()
           .filter((p) => p.state === 'offline')
-          .map((p) => p.uri),
+          .map((p) => p.key),
       );
     },
     /** Whether presence says this SIP address is offline (false when unknown, or presence is off). */
-    isOffline(uri: string): boolean {
-      const key = keyOf(uri);
-      return enabled() && key !== undefined && watch.stateOf(key) === 'offline';
-    },
+    isOffline,
     close() {
       push.cancel();
     },
@@ -155,31 +178,47 @@ export type PresenceDesk = ReturnType<typeof createPresenceDesk>;
 /**
  * The people to watch: the service manager (the redirect target), then each
  * coworker by SIP address, or by extension at the account's own domain.
- * Keys are sipKey()s, so the decision finds them by the same spelling.
+ * Each is subscribed to at the address as configured (`uri`): Kamailio
+ * matches the presentity's URI case-sensitively, so "sip:Manager@pbx" must
+ * stay as it is. The sipKey() (`key`) is only for finding them: one entry per
+ * person, and the decision looks them up by the same spelling.
  */
 export function watchList(values: SettingsValues): Watched[] {
   const own = keyOf(values['account.sipUri']);
-  const domain = parseAddress(values['account.sipUri'])?.host ?? '';
+  const account = UserAgent.makeURI(unwrapAddress(values['account.sipUri']));
+  const domain = account ? `${account.host}${account.port ? `:${account.port}` : ''}` : '';
   const people = new Map<string, Watched>();
-  const manager = keyOf(values['focus.redirectTarget']);
-  if (manager && manager !== own) people.set(manager, { uri: manager, name: 'Service manager', role: 'service-manager' });
+  const manager = watched(values['focus.redirectTarget'], 'Service manager', 'service-manager');
+  if (manager && manager.key !== own) people.set(manager.key, manager);
   for (const entry of values['directory.coworkers']) {
-    const uri = coworkerUri(entry, domain);
-    if (!uri || uri === own) continue;
-    const known = people.get(uri);
-    people.set(uri, known ? { ...known, name: entry.name } : { uri, name: entry.name, role: 'coworker' });
+    const person = coworker(entry, domain);
+    if (!person || person.key === own) continue;
+    const known = people.get(person.key);
+    people.set(person.key, known ? { ...known, name: entry.name } : person);
   }
   return [...people.values()].slice(0, MAX_WATCHED);
 }
 
-function coworkerUri(entry: DirectoryEntry, domain: string): string | undefined {
+function coworker(entry: DirectoryEntry, domain: string): Watched | undefined {
   for (const uri of entry.sipUris ?? []) {
-    const key = keyOf(uri);
-    if (key) return key;
+    const person = watched(uri, entry.name, 'coworker');
+    if (person) return person;
   }
   const extension = entry.extensions?.[0]?.trim();
-  if (extension && domain && /^[\w.+-]+$/.test(extension)) return keyOf(`sip:${extension}@${domain}`);
+  if (extension && domain && /^[\w.+-]+$/.test(extension)) return watched(`sip:${extension}@${domain}`, entry.name, 'coworker');
   return undefined;
+}
+
+function watched(configured: string, name: string, role: Watched['role']): Watched | undefined {
+  const uri = unwrapAddress(configured);
+  const key = keyOf(uri);
+  return key && UserAgent.makeURI(uri) ? { uri, key, name, role } : undefined;
+}
+
+/** "Morgan <sip:Manager@pbx>" → "sip:Manager@pbx": the address itself, spelled as configured. */
+function unwrapAddress(text: string): string {
+  const bracketed = /<([^>]*)>/.exec(text);
+  return (bracketed?.[1] ?? text).trim();
 }
 
 function keyOf(uri: string): string | undefined {

@@ -23,8 +23,8 @@ export const PIDF_CONTENT_TYPE = 'application/pidf+xml';
 const PIDF_NS = 'urn:ietf:params:xml:ns:pidf';
 const DM_NS = 'urn:ietf:params:xml:ns:pidf:data-model';
 const RPID_NS = 'urn:ietf:params:xml:ns:pidf:rpid';
-/** A presence document is a few hundred bytes; anything far bigger is not one we read. */
-const MAX_BODY_CHARS = 64 * 1024;
+/** A presence document is a few hundred bytes; anything bigger than this (UTF-8) is not one we read. */
+export const MAX_PIDF_BYTES = 8 * 1024;
 const MAX_NOTE_CHARS = 200;
 
 /** What a coworker's document says. */
@@ -50,16 +50,25 @@ const OTHER_WORD: Partial<Record<PresenceState, string>> = { focused: 'focused',
  */
 export function readPresence(body: string | undefined): PresenceReading {
   if (body === undefined || body.trim() === '') return { state: 'offline', note: '' };
-  if (body.length > MAX_BODY_CHARS) return { state: 'unknown', note: '' };
+  if (isOversized(body)) return { state: 'unknown', note: '' };
   const root = parseXml(body);
   if (!root || root.namespaceURI !== PIDF_NS || root.localName !== 'presence') return { state: 'unknown', note: '' };
   const tuples = childrenNamed(root, PIDF_NS, 'tuple');
   // The person's note first (it describes the person), then a tuple's, then one on the document itself.
   const note = cleanNote(firstDeep(root, DM_NS, 'note') || firstTextIn(tuples, PIDF_NS, 'note') || firstDeep(root, PIDF_NS, 'note'));
   if (tuples.length === 0) return { state: 'offline', note };
-  const open = tuples.some((tuple) => basicOf(tuple) === 'open');
+  const basics = tuples.map(basicOf);
+  const open = basics.includes('open');
+  // A tuple without a basic status (only RPID, say) says nothing about being there: not offline, not available.
+  if (!open && basics.some((basic) => basic !== 'closed')) return { state: 'unknown', note };
   if (!open) return { state: ASTERISK_IN_USE_NOTES[note.toLowerCase()] ?? 'offline', note };
   return { state: stateFromActivities(activitiesOf(root)), note };
+}
+
+/** Whether a NOTIFY body is over MAX_PIDF_BYTES (such a body reads as 'unknown'). */
+export function isOversized(body: string): boolean {
+  // Each UTF-16 unit is at most 3 UTF-8 bytes: only measure when it could be over.
+  return body.length * 3 > MAX_PIDF_BYTES && new TextEncoder().encode(body).length > MAX_PIDF_BYTES;
 }
 
 /** Our own document: one tuple with the basic status and contact, one person with the RPID activity and the note. */

@@ -28,9 +28,18 @@ const STOP_WAIT_MS = 1_000;
  * - no answer (sip.js answers 408/503 itself when the socket is down) or a
  *   5xx is logged once and tried again after RETRY_MS; a 4xx refusal (a PBX
  *   without presence) waits for the line to come back (`resume()`, called
- *   after every (re-)registration), which also retries the others at once;
+ *   after each registration over a new connection: start, reconnect), which
+ *   also retries the others at once;
  * - `stop()` removes the publication (Expires: 0) so watchers see offline at
- *   once rather than when it expires.
+ *   once rather than when it expires; with the first PUBLISH still in flight
+ *   it waits for that answer (its ETag) and then removes it, all within
+ *   STOP_WAIT_MS. Whatever is left (a crash, no answer in time) stays on the
+ *   server until its Expires runs out.
+ *
+ * Every PUBLISH goes out through send(), which is the one place that keeps
+ * "one in flight": a retry or refresh timer that fires while one is on its
+ * way only marks the document dirty, and send() clears both timers, so no
+ * second PUBLISH (and no second publication the server keeps) can start.
  */
 export class PresencePublication {
   private document: string | undefined;
@@ -43,6 +52,8 @@ export class PresencePublication {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private warned = false;
   private stopped = false;
+  /** stop() is waiting for the first PUBLISH's answer: withdraw then, within the same budget. */
+  private onSettled: (() => void) | undefined;
 
   constructor(
     private readonly ua: UserAgent,
@@ -54,21 +65,12 @@ export class PresencePublication {
   set(document: string): void {
     if (this.stopped || document === this.document) return;
     this.document = document;
-    if (this.sending) {
-      this.dirty = true;
-      return;
-    }
     this.send(true);
   }
 
   /** The line is up again (a new registration): send what we have now, as a modify if the server still knows our ETag. */
   resume(): void {
     if (this.stopped || this.document === undefined) return;
-    clearTimeout(this.retryTimer);
-    if (this.sending) {
-      this.dirty = true;
-      return;
-    }
     this.send(true);
   }
 
@@ -82,33 +84,46 @@ export class PresencePublication {
     this.stopped = true;
     clearTimeout(this.refreshTimer);
     clearTimeout(this.retryTimer);
-    // A PUBLISH still in flight is withdrawn when its answer brings the ETag (accepted()).
-    return this.withdraw();
-  }
-
-  private withdraw(): Promise<void> {
-    const etag = this.etag;
-    this.etag = undefined;
-    if (etag === undefined) return Promise.resolve();
+    if (this.etag === undefined && !this.sending) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, STOP_WAIT_MS);
-      const done = () => {
+      const timer = setTimeout(finish, STOP_WAIT_MS);
+      function finish(): void {
         clearTimeout(timer);
         resolve();
-      };
-      try {
-        this.request(['Expires: 0', `SIP-If-Match: ${etag}`], undefined, { onAccept: done, onReject: done, onRedirect: done });
-      } catch {
-        // The transport is already gone: the publication expires by itself.
-        done();
       }
+      if (this.sending) {
+        // The PUBLISH in flight (the first one: no ETag yet, or a modify) brings the ETag to withdraw.
+        this.onSettled = () => this.withdraw(finish);
+        return;
+      }
+      this.withdraw(finish);
     });
+  }
+
+  private withdraw(done: () => void): void {
+    const etag = this.etag;
+    this.etag = undefined;
+    if (etag === undefined) {
+      done();
+      return;
+    }
+    try {
+      this.request(['Expires: 0', `SIP-If-Match: ${etag}`], undefined, { onAccept: done, onReject: done, onRedirect: done });
+    } catch {
+      // The transport is already gone: the publication expires by itself.
+      done();
+    }
   }
 
   private send(withBody: boolean): void {
     const document = this.document;
-    if (document === undefined) return;
+    if (document === undefined || this.stopped) return;
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.retryTimer);
+    if (this.sending) {
+      this.dirty = true;
+      return;
+    }
     this.sending = true;
     this.dirty = false;
     const headers = [`Expires: ${this.expires}`, ...(this.etag === undefined ? [] : [`SIP-If-Match: ${this.etag}`])];
@@ -131,7 +146,7 @@ export class PresencePublication {
     const granted = Number(message.getHeader('Expires'));
     if (Number.isInteger(granted) && granted > 0 && granted <= PUBLISH_EXPIRES_S) this.expires = granted;
     if (this.stopped) {
-      void this.withdraw();
+      this.settled();
       return;
     }
     if (this.dirty) {
@@ -143,7 +158,10 @@ export class PresencePublication {
 
   private rejected(response: IncomingResponse): void {
     this.sending = false;
-    if (this.stopped) return;
+    if (this.stopped) {
+      this.settled();
+      return;
+    }
     const code = response.message.statusCode ?? 0;
     if (code === 412) {
       this.etag = undefined;
@@ -162,8 +180,19 @@ export class PresencePublication {
     this.failed(message, !refused);
   }
 
+  /** The PUBLISH in flight when stop() came has its answer: withdraw what it left (if anything). */
+  private settled(): void {
+    const then = this.onSettled;
+    this.onSettled = undefined;
+    then?.();
+  }
+
   private failed(message: string, retry = true): void {
     this.sending = false;
+    if (this.stopped) {
+      this.settled();
+      return;
+    }
     if (!this.warned) this.log(message);
     this.warned = true;
     clearTimeout(this.retryTimer);

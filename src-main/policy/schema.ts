@@ -313,11 +313,13 @@ export const settingsRegistry = {
     false,
     "Use the PBX's presence server: publish the tech's state (available, on a call, focused, do not disturb) and show the coworkers' and the service manager's. A held-back call is not redirected to a service manager whose presence says offline.",
   ),
+  // Policy only: a published note is readable by everyone who may subscribe (the whole PBX, without XCAP rules), so
+  // whether ticket details leave the desk is the organization's call, not one tech's.
   'presence.shareTicketSummary': setting(
-    'lockable',
+    'policy-only',
     z.boolean(),
     false,
-    'Put the focused ticket\'s number, company and summary in the published presence note. Off: coworkers read "Focused on a ticket".',
+    'Put the focused ticket\'s number, company and summary in the published presence note (policy only: everyone who can subscribe on the PBX reads it). Off: coworkers read "Focused on a ticket".',
   ),
   'voicemail.name': setting('user-only', z.string().trim().max(128), '', "How the tech's name is said in the greeting. Empty: account.displayName."),
   'reminders.schedule': setting(

@@ -1,21 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { FocuslineApi, PresenceView } from '../../src-main/ipc/contract.js';
-import type { PresenceState } from '../../src-shared/vocabulary.js';
-
-const LABELS: Record<PresenceState, string> = {
-  unknown: 'Unknown',
-  available: 'Available',
-  'on-call': 'On a call',
-  ringing: 'Ringing',
-  focused: 'Focused',
-  dnd: 'Do not disturb',
-  offline: 'Offline',
-};
+import { PRESENCE_LABELS, presenceNote } from './presence-words.js';
 
 /**
  * Who is there, from the PBX's presence server (main's presence desk): the
- * service manager and the coworkers, each with their state and note. Shown
- * only when policy turns presence on. Self-contained: it asks main once and
+ * tech's own state as coworkers see it, then the service manager and the
+ * coworkers, each with their state and note. Shown only when policy turns
+ * presence on. Self-contained: it asks main once and
  * follows `presence.changed`; a reconnect pushes a fresh view.
  */
 export function CoworkerPresence({ api }: { api: FocuslineApi }) {
@@ -34,17 +25,26 @@ export function CoworkerPresence({ api }: { api: FocuslineApi }) {
       stop();
     };
   }, [api]);
-  if (!view?.enabled || view.people.length === 0) return null;
+  if (!view?.enabled) return null;
+  const ownNote = presenceNote(view.own.state, view.own.note);
   return (
     <section className="presence" aria-label="Coworkers" data-testid="presence">
       <ul>
-        {view.people.map((p) => (
-          <li key={p.uri} data-testid="presence-person" data-uri={p.uri} data-state={p.state} data-role={p.role} title={p.uri}>
-            <span className={`presence-dot presence-${p.state}`} aria-hidden="true" />
-            <strong>{p.name}</strong> <span data-testid="presence-state">{LABELS[p.state]}</span>
-            {p.note && p.note !== LABELS[p.state] && <small data-testid="presence-note"> · {p.note}</small>}
-          </li>
-        ))}
+        <li data-testid="presence-own" data-state={view.own.state} title="What your coworkers see">
+          <span className={`presence-dot presence-${view.own.state}`} aria-hidden="true" />
+          <strong>You</strong> <span data-testid="presence-state">{PRESENCE_LABELS[view.own.state]}</span>
+          {ownNote && <small data-testid="presence-note"> · {ownNote}</small>}
+        </li>
+        {view.people.map((p) => {
+          const note = presenceNote(p.state, p.note);
+          return (
+            <li key={p.uri} data-testid="presence-person" data-uri={p.uri} data-state={p.state} data-role={p.role} title={p.uri}>
+              <span className={`presence-dot presence-${p.state}`} aria-hidden="true" />
+              <strong>{p.name}</strong> <span data-testid="presence-state">{PRESENCE_LABELS[p.state]}</span>
+              {note && <small data-testid="presence-note"> · {note}</small>}
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

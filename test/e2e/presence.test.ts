@@ -118,9 +118,12 @@ test('tech1 focuses on a ticket: tech2 sees "focused" with where calls go, never
   const ticket = await ipc1!.invoke('tickets.create', { summary: 'Printer down', company: 'Acme', contactName: 'Jane Doe', contactNumbers: ['+1 555 0101'] });
   await ipc1!.invoke('focus.startTicket', { ticketId: ticket.id });
   const text = await shownOn(page2, TECH1, 'focused');
-  expect(text).toContain('Focused on a ticket: calls go to the service manager');
+  // The service manager shows offline, so held-back calls go to voicemail, and tech1's note says so.
+  expect(text).toContain('Focused on a ticket: calls go to voicemail');
   expect(text).not.toContain('Printer down');
   expect(text).not.toContain('Acme');
+  // Tech1's own window shows what its coworkers see.
+  await page1.locator('[data-testid=presence-own][data-state=focused]').waitFor({ timeout: 15_000 });
 });
 
 test('the service manager is offline: a held-back call goes to voicemail, and the call log says why', async () => {
@@ -147,6 +150,10 @@ test('once the service manager publishes, held-back calls go to the manager agai
   await manager.start();
   await new Publisher(manager, uri, 'presence', { expires: 300, contentType: 'application/pidf+xml' }).publish(MANAGER_AVAILABLE);
   await shownOn(page1, MANAGER, 'available');
+  // Tech1 republishes its note: calls go to the manager again.
+  await page2
+    .locator(`[data-testid=presence-person][data-uri="${TECH1}"][data-state=focused]`, { hasText: 'Focused on a ticket: calls go to the service manager' })
+    .waitFor({ timeout: 15_000 });
   const r = await callTech1('+15550124');
   expect(r.contacts302).toEqual([`<${MANAGER}>`]);
   expect((await lastAttempt())?.action).toBe('redirect');

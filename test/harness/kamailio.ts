@@ -30,6 +30,12 @@ export interface KamailioOptions {
   mwiServerPort?: number;
   /** Be the presence server (presence + presence_xml on db_text): PUBLISH/SUBSCRIBE/NOTIFY for Event: presence. */
   presence?: boolean;
+  /**
+   * With presence: leave presence_xml's force_active at its default (0), as a
+   * PBX without an XCAP server and without that setting does: every watcher
+   * stays pending and its NOTIFYs carry no body.
+   */
+  presenceWatchersPending?: boolean;
   udpPort?: number;
   wsPort?: number;
   startTimeoutMs?: number;
@@ -107,6 +113,7 @@ async function writeInstanceFiles(options: KamailioOptions, udpPort: number, wsP
   if (options.presence) {
     await writePresenceTables(dbDir);
     defines.push('WITH_PRESENCE');
+    if (options.presenceWatchersPending) defines.push('WITH_PRESENCE_PENDING');
   }
   if (options.rtpengineNgPort !== undefined) defines.push('WITH_RTPENGINE');
   if (options.mwiServerPort !== undefined) defines.push('WITH_MWI_SERVER');

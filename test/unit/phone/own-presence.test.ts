@@ -16,6 +16,7 @@ const BASE: OwnPresenceInput = {
   calls: [],
   focusAction: 'redirect',
   hasRedirectTarget: true,
+  redirectTargetOffline: false,
   shareTicketSummary: false,
   timeZone: 'UTC',
 };
@@ -29,6 +30,12 @@ describe('ownPresence: what Focusline publishes about its tech (precedence: on a
     [
       'focused, redirect without a target goes to voicemail',
       { focus: FOCUSED, hasRedirectTarget: false },
+      'focused',
+      'Focused on a ticket: calls go to voicemail',
+    ],
+    [
+      'focused, the service manager shows offline: calls go to voicemail',
+      { focus: FOCUSED, redirectTargetOffline: true },
       'focused',
       'Focused on a ticket: calls go to voicemail',
     ],

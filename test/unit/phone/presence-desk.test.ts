@@ -21,9 +21,23 @@ describe('watchList: whose presence Focusline follows', () => {
       }),
     );
     expect(list).toEqual([
-      { uri: 'sip:manager@pbx.example.com', name: 'Service manager', role: 'service-manager' },
-      { uri: 'sip:dana@pbx.example.com', name: 'Dana Desk', role: 'coworker' },
-      { uri: 'sip:2003@pbx.example.com', name: 'Sam Okafor', role: 'coworker' },
+      { uri: 'sip:manager@pbx.example.com', key: 'sip:manager@pbx.example.com', name: 'Service manager', role: 'service-manager' },
+      { uri: 'sips:Dana@PBX.example.com:5061;transport=tls', key: 'sip:dana@pbx.example.com', name: 'Dana Desk', role: 'coworker' },
+      { uri: 'sip:2003@pbx.example.com', key: 'sip:2003@pbx.example.com', name: 'Sam Okafor', role: 'coworker' },
+    ]);
+  });
+
+  it('subscribes at the address as configured (the presence server may match it case-sensitively); the folded form is only the key', () => {
+    const list = watchList(
+      settings({
+        'account.sipUri': 'sip:tech1@PBX.example.com:5080',
+        'focus.redirectTarget': 'Morgan <sip:Manager@PBX.example.com:5080;transport=ws>',
+        'directory.coworkers': [{ name: 'Sam Okafor', extensions: ['2003'] }],
+      }),
+    );
+    expect(list).toEqual([
+      { uri: 'sip:Manager@PBX.example.com:5080;transport=ws', key: 'sip:manager@pbx.example.com', name: 'Service manager', role: 'service-manager' },
+      { uri: expect.stringMatching(/^sip:2003@pbx\.example\.com:5080$/i), key: 'sip:2003@pbx.example.com', name: 'Sam Okafor', role: 'coworker' },
     ]);
   });
 
@@ -36,7 +50,9 @@ describe('watchList: whose presence Focusline follows', () => {
         ],
       }),
     );
-    expect(list).toEqual([{ uri: 'sip:manager@pbx.example.com', name: 'Morgan (service manager)', role: 'service-manager' }]);
+    expect(list).toEqual([
+      { uri: 'sip:manager@pbx.example.com', key: 'sip:manager@pbx.example.com', name: 'Morgan (service manager)', role: 'service-manager' },
+    ]);
   });
 
   it('nobody without a redirect target or coworkers; no extension guesses before the account is set up', () => {

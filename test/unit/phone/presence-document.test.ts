@@ -69,8 +69,18 @@ describe('readPresence: what a NOTIFY says about a coworker', () => {
     ['a presence element outside the PIDF namespace', '<presence entity="sip:a@b"><tuple id="t"><status><basic>closed</basic></status></tuple></presence>'],
     ['an entity Focusline will not expand', `<?xml version="1.0"?><!DOCTYPE presence [<!ENTITY x "open">]>${doc(tuple('&x;'))}`],
     ['a document far bigger than any presence', doc(tuple('open', 'x'.repeat(70_000)))],
+    ['a document over 8 KB', doc(tuple('open', 'x'.repeat(8_200)))],
+    ['a document over 8 KB in UTF-8 though under 8 K characters', doc(tuple('open', '€'.repeat(3_000)))],
+    ['a tuple with a status but no basic', doc('<tuple id="t1"><status></status></tuple>' + person('<rp:away/>'))],
+    ['a closed tuple beside one without a basic', doc(tuple('closed') + '<tuple id="t2"><status/></tuple>')],
   ])('is unknown, never offline, when it cannot be read: %s', (_name, body) => {
     expect(readPresence(body).state).toBe('unknown');
+  });
+
+  it('reads a document of just under 8 KB', () => {
+    const body = doc(tuple('open', 'x'.repeat(7_000)));
+    expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(8 * 1024);
+    expect(readPresence(body).state).toBe('available');
   });
 
   it('keeps a note to one bounded line without control characters', () => {

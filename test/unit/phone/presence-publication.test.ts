@@ -183,4 +183,60 @@ describe('PresencePublication', () => {
     await waiting;
     expect(unanswered).toBe(true);
   });
+  it('never has two PUBLISHes in flight: a retry due while a newer one is on its way waits for it', () => {
+    publication.set('doc-1');
+    sent[0]!.delegate.onReject?.(response(503));
+    // The retry is due in 30 s; a new state goes out now instead, and the old retry must not follow it.
+    publication.set('doc-2');
+    expect(sent).toHaveLength(2);
+    vi.advanceTimersByTime(30_000);
+    expect(sent).toHaveLength(2);
+    sent[1]!.delegate.onAccept?.(response(200, { 'SIP-ETag': 'e1', Expires: '300' }));
+    vi.advanceTimersByTime(60_000);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('resume() while a PUBLISH is in flight sends after its answer, not beside it', () => {
+    publication.set('doc-1');
+    publication.resume();
+    expect(sent).toHaveLength(1);
+    sent[0]!.delegate.onAccept?.(response(200, { 'SIP-ETag': 'e1', Expires: '300' }));
+    expect(sent).toHaveLength(2);
+    expect(header(sent[1]!, 'SIP-If-Match')).toBe('e1');
+  });
+
+  it('stop() while the first PUBLISH is in flight waits for its answer, then for the removal, within the same 1 s', async () => {
+    publication.set('doc-1');
+    let settled = false;
+    const stopping = publication.stop().then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(400);
+    expect(settled).toBe(false);
+    sent[0]!.delegate.onAccept?.(response(200, { 'SIP-ETag': 'e1', Expires: '300' }));
+    expect(header(sent[1]!, 'Expires')).toBe('0');
+    expect(header(sent[1]!, 'SIP-If-Match')).toBe('e1');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toBe(false);
+    sent[1]!.delegate.onAccept?.(response(200, { 'SIP-ETag': 'e2', Expires: '0' }));
+    await stopping;
+    expect(settled).toBe(true);
+  });
+
+  it('stop() while the first PUBLISH is in flight gives up after 1 s in all when no answer comes', async () => {
+    publication.set('doc-1');
+    let settled = false;
+    const stopping = publication.stop().then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect(settled).toBe(true);
+  });
+
+  it('stop() while the first PUBLISH is in flight that is then refused has nothing to remove', async () => {
+    publication.set('doc-1');
+    const stopping = publication.stop();
+    sent[0]!.delegate.onReject?.(response(489));
+    await stopping;
+    expect(sent).toHaveLength(1);
+  });
 });

@@ -68,6 +68,16 @@ describe('what each layer may set', () => {
     expect(effective.problems).toEqual([{ origin: 'settings.json', key: 'policy.url', message: expect.stringContaining("organization's policy") }]);
   });
 
+  it('never lets the tech publish ticket details in presence themself: presence.shareTicketSummary is policy only', () => {
+    const fromUser = resolveEffective({ user: origin('settings.json', { 'presence.shareTicketSummary': true }) });
+    expect(fromUser.values['presence.shareTicketSummary']).toBe(false);
+    expect(fromUser.problems).toEqual([
+      { origin: 'settings.json', key: 'presence.shareTicketSummary', message: expect.stringContaining("organization's policy") },
+    ]);
+    const fromPolicy = resolveEffective({ enforced: [origin('m.json', { 'presence.shareTicketSummary': true })] });
+    expect(fromPolicy.values['presence.shareTicketSummary']).toBe(true);
+  });
+
   it('accepts a recommended value for policy-only and lockable keys', () => {
     const effective = resolveEffective({ recommended: [origin('r.json', { 'policy.url': 'https://policy.example.com/p.json', 'focus.busyCode': 480 })] });
     expect(effective.values['policy.url']).toBe('https://policy.example.com/p.json');
