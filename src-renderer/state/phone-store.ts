@@ -30,6 +30,8 @@ export type PhoneState = {
   setStats(id: string, stats: AudioStats): void;
   /** Ended calls the tech has logged on a ticket or waved away (the wrap-up card shows each call once). */
   wrappedUp: readonly string[];
+  /** Calls that left the phone, newest first (at most 50): the history may not have them yet. */
+  ended: readonly string[];
   wrapUp(callId: string): void;
 };
 
@@ -46,13 +48,16 @@ export const usePhoneStore = create<PhoneState>((set) => ({
   stats: {},
   dialVoicemail: null,
   wrappedUp: [],
+  ended: [],
   wrapUp: (callId) => set((s) => ({ wrappedUp: [callId, ...s.wrappedUp].slice(0, 50) })),
   setVoicemailDialer: (dialVoicemail) => set({ dialVoicemail }),
   setPhone: (view) =>
     set((s) => {
       const live = new Set(view.calls.map((c) => c.id));
       const stats = Object.fromEntries(Object.entries(s.stats).filter(([id]) => live.has(id)));
+      const gone = s.calls.filter((c) => !live.has(c.id)).map((c) => c.id);
       return {
+        ...(gone.length > 0 && { ended: [...gone, ...s.ended].slice(0, 50) }),
         registration: view.registration,
         detail: view.detail,
         mwi: view.mwi,

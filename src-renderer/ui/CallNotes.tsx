@@ -63,11 +63,16 @@ export function LiveNote({ api, onDone }: { api: FocuslineApi; onDone: () => voi
  * it is logged or waved away.
  */
 export function WrapUp({ api }: { api: FocuslineApi }) {
-  const last = useAppStore((s) => s.history.find((e) => e.answeredAt !== null) ?? null);
+  const history = useAppStore((s) => s.history);
+  const last = history.find((e) => e.answeredAt !== null) ?? null;
   const wrapped = usePhoneStore((s) => s.wrappedUp);
   const live = usePhoneStore((s) => s.calls.length > 0);
+  // The call that just ended reaches the history a moment after it leaves the phone: until then the card
+  // would offer the call before it, and a summary typed for this call would land on that one.
+  const newestEnded = usePhoneStore((s) => s.ended[0]);
+  const historyBehind = newestEnded !== undefined && !history.some((e) => e.id === newestEnded);
   const now = useNow(true, 30_000);
-  if (!last || live || wrapped.includes(last.id) || now - Date.parse(last.endedAt) > WRAP_UP_MS) return null;
+  if (!last || live || historyBehind || wrapped.includes(last.id) || now - Date.parse(last.endedAt) > WRAP_UP_MS) return null;
   return <WrapUpCard key={last.id} entry={last} api={api} />;
 }
 
