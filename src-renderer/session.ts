@@ -1,9 +1,9 @@
-import type { FocuslineApi, PhoneView, SettingsView } from '../src-main/ipc/contract.js';
+import type { EventPayload, FocuslineApi, PhoneView, SettingsView } from '../src-main/ipc/contract.js';
 import { connectIpc } from './ipc/client.js';
 import { Phone } from './actions/phone.js';
 import { MediaEndpoint } from './media/media-endpoint.js';
 import { useAppStore } from './state/app-store.js';
-import { useDesktopStore } from './state/desktop-store.js';
+import { offerLink, useDesktopStore } from './state/desktop-store.js';
 import { startHeadset } from './media/headset.js';
 import { usePhoneStore } from './state/phone-store.js';
 import { messageOf } from '../src-shared/errors.js';
@@ -82,11 +82,8 @@ export async function startSession(): Promise<Session> {
   api.on('calls.suppressed', (attempt) => {
     if (useDesktopStore.getState().desktop?.available !== true) notifyQuietly(`${attempt.callerName || attempt.callerNumber}: ${attempt.reason}`);
   });
-  api.on('phone.dial', ({ target, confirm }) => {
-    // From another app's link: show the number and ask first (ui/LinkConfirm.tsx).
-    if (confirm) useDesktopStore.getState().set({ pendingDial: target });
-    else void phone.call(target).catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e)));
-  });
+  api.on('phone.dial', (request) => takeDialRequest(request, (target) => phone.call(target)));
+  api.on('app.focusLink', takeFocusLink);
   startHeadset(api);
   window.addEventListener('online', () => void api.invoke('phone.reconnect', {}).catch(() => {}));
   // The first click unlocks audio in a browser tab: the window that carries media says so (main clears its
@@ -113,6 +110,22 @@ export async function startSession(): Promise<Session> {
   // Subscribed to everything: main may now hand over a dial link that launched the app.
   await api.invoke('app.rendererReady', {});
   return { api, phone };
+}
+
+const TOO_MANY_LINKS = 'Ignored a link from another app: answer the links already on screen first.';
+
+/** A dial request from main: from another app's link (`confirm`), shown and asked first (ui/LinkConfirm.tsx); else dialled. */
+export function takeDialRequest({ target, confirm }: EventPayload<'phone.dial'>, dial: (target: string) => Promise<unknown>): void {
+  if (confirm) {
+    if (!offerLink({ kind: 'dial', target })) useAppStore.getState().setNotice(TOO_MANY_LINKS);
+    return;
+  }
+  void dial(target).catch((e: unknown) => useAppStore.getState().setNotice(messageOf(e)));
+}
+
+/** A focusline:// link main holds until the tech answers (ui/LinkConfirm.tsx). */
+export function takeFocusLink({ id, summary }: EventPayload<'app.focusLink'>): void {
+  if (!offerLink({ kind: 'focus', id, summary })) useAppStore.getState().setNotice(TOO_MANY_LINKS);
 }
 
 /** main's view of the phone; a notice from main (a restart waiting for the call, voicemail audio blocked) shows once. */

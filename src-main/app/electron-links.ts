@@ -13,20 +13,25 @@ export function takeLink(link: LinkAction | null, inbox: LinkInbox): void {
 }
 
 /**
+ * A link from another app only asks: any web page or document can carry one.
  * A dial link goes to the window, which shows the number and asks before
- * dialling (any web page or document can carry a tel: link), unless policy's
- * links.trusted says links from other apps dial at once. A focusline:// link
- * is a focus command (docs/local-api.md).
+ * dialling; a focusline:// link (docs/local-api.md) is kept in main and the
+ * window shows what it would do and runs it only on the tech's yes. Policy's
+ * links.trusted (policy only) makes both act at once.
  */
 export function actOnLink(services: Services, link: LinkAction, log: (m: string) => void): void {
+  const trusted = services.settingsValues()['links.trusted'];
   if (link.kind === 'dial') {
-    const trusted = services.settingsValues()['links.trusted'];
     services.bus.emit('phone.dial', trusted ? { target: link.target } : { target: link.target, confirm: true });
     return;
   }
   const parsed = parseFocusLink(link.url);
   if (!parsed.ok) {
     log(`Ignored ${link.url.href}: ${parsed.message}`);
+    return;
+  }
+  if (!trusted) {
+    if (!services.offerFocusLink(parsed.command)) log(`Ignored ${link.url.href}: earlier links are still waiting for an answer.`);
     return;
   }
   services.runFocusCommand(parsed.command).catch((err: unknown) => log(`${link.url.href} failed: ${messageOf(err)}`));

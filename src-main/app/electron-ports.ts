@@ -2,6 +2,10 @@ import { app, BrowserWindow, globalShortcut, ipcMain, Menu, Notification, powerM
 import ElectronStore from 'electron-store';
 // electron-updater is CommonJS: its named exports come through the default one.
 import electronUpdater from 'electron-updater';
+import { load as loadYaml } from 'js-yaml';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { publishersFromUpdateConfig } from './auto-update.js';
 import type { SettingsDocument } from '../storage/settings-file.js';
 import type { ShellPorts, TrayPort } from './shell-ports.js';
 
@@ -25,10 +29,23 @@ export function createElectronPorts(): ShellPorts {
     createTray: (iconPath) => trayPort(new Tray(iconPath)),
     globalShortcut,
     createUpdater: () => electronUpdater.autoUpdater,
+    newUpdateCancellation: () => new electronUpdater.CancellationToken(),
+    updatePublishers: async () => {
+      // What electron-builder wrote into resources/ (win.signtoolOptions.publisherName); electron-updater reads the same file.
+      const resources = (process as { resourcesPath?: string }).resourcesPath;
+      if (!resources) return [];
+      const text = await readFile(join(resources, 'app-update.yml'), 'utf8').catch(() => '');
+      return publishersFromUpdateConfig(loadYaml(text));
+    },
     every: (ms, run) => {
       const timer = setInterval(run, ms);
       timer.unref();
       return () => clearInterval(timer);
+    },
+    after: (ms, run) => {
+      const timer = setTimeout(run, ms);
+      timer.unref();
+      return () => clearTimeout(timer);
     },
   };
 }

@@ -9,6 +9,7 @@ import { actOnLink, registerProtocolClients, takeLink } from './electron-links.j
 import { followPhoneStatus } from './electron-tray.js';
 import { startAutoUpdate, type AutoUpdate } from './auto-update.js';
 import { runShortcut, startGlobalHotkeys } from './global-hotkeys.js';
+import { createShortcutGuard } from '../phone/call-shortcuts.js';
 import { installHidPermissions } from './hid-permissions.js';
 import { notifyHeldBackCalls } from './held-back-notices.js';
 import { createNotifier, type Notify } from './notifications.js';
@@ -124,8 +125,16 @@ function startAfterReady(ports: ShellPorts, options: ShellOptions, run: Running)
     beforeRestart: () => {
       state.quitting = true;
     },
+    restartFailed: () => {
+      // Still running: the window must hide to the tray again rather than quit on close.
+      state.quitting = false;
+    },
+    platform: options.platform,
+    windowsPublishers: ports.updatePublishers,
     log: run.log,
     every: ports.every,
+    after: ports.after,
+    newCancellation: ports.newUpdateCancellation,
   });
   const openFollowUps = (attemptId?: string) => {
     run.showWindow();
@@ -163,11 +172,12 @@ function startAfterReady(ports: ShellPorts, options: ShellOptions, run: Running)
     trayFinish,
   );
   ports.powerMonitor.on('resume', () => services.reconnectPhone());
+  const shortcutGuard = createShortcutGuard(() => Date.now());
   const hotkeys = startGlobalHotkeys({
     shortcuts: ports.globalShortcut,
     values: services.settingsValues,
     onChange: services.onSettingsChange,
-    run: (action) => void runShortcut(services, action, notify).catch((e: unknown) => run.log(`Hotkey ${action} failed: ${messageOf(e)}`)),
+    run: (action) => void runShortcut(services, action, notify, shortcutGuard).catch((e: unknown) => run.log(`Hotkey ${action} failed: ${messageOf(e)}`)),
     report: (statuses) => services.reportDesktop({ hotkeys: statuses }),
     log: run.log,
   });

@@ -1,7 +1,7 @@
-import { HOTKEY_ACTIONS, parseAccelerator } from '../../src-shared/hotkeys/accelerator.js';
+import { concreteChords, HOTKEY_ACTIONS, parseAccelerator } from '../../src-shared/hotkeys/accelerator.js';
 import { messageOf } from '../../src-shared/errors.js';
 import type { HotkeyStatus } from '../ipc/contract.js';
-import { shortcutCommand, type ShortcutAction } from '../phone/call-shortcuts.js';
+import { shortcutCommand, type ShortcutAction, type ShortcutGuard } from '../phone/call-shortcuts.js';
 import { HOTKEY_SETTING } from '../policy/desktop-settings.js';
 import type { SettingsValues } from '../policy/schema.js';
 import type { Notify } from './notifications.js';
@@ -30,7 +30,8 @@ type HotkeyValues = Pick<SettingsValues, 'hotkeys.mediaKeys' | (typeof HOTKEY_SE
 
 /**
  * Which keys to ask the OS for, and what already went wrong before asking:
- * an empty or invalid key is off, a key two actions share goes to the first.
+ * an empty or invalid key is off, a key two actions share goes to the first
+ * (CommandOrControl+A and Control+A count as one key).
  */
 export function plannedHotkeys(values: HotkeyValues): HotkeyStatus[] {
   const claimed = new Map<string, ShortcutAction>();
@@ -42,12 +43,14 @@ export function plannedHotkeys(values: HotkeyValues): HotkeyStatus[] {
       plan.push({ action, accelerator: '', state: 'off', message: '' });
       continue;
     }
-    const owner = claimed.get(accelerator.toLowerCase());
+    // CommandOrControl+A and Control+A are the same key on Windows and Linux: compare what each means on every system.
+    const chords = concreteChords(accelerator);
+    const owner = chords.map((chord) => claimed.get(chord)).find((a) => a !== undefined);
     if (owner) {
       plan.push({ action, accelerator, state: 'duplicate', message: `${accelerator} is already ${LABEL[owner]}; choose another key for ${LABEL[action]}.` });
       continue;
     }
-    claimed.set(accelerator.toLowerCase(), action);
+    for (const chord of chords) claimed.set(chord, action);
     plan.push({ action, accelerator, state: 'registered', message: '' });
   }
   plan.push(
@@ -118,14 +121,16 @@ export function startGlobalHotkeys(deps: HotkeyDeps): { statuses: () => HotkeySt
   };
 }
 
-/** Carries out a hotkey: the phone or focus command it means, or a quiet note saying why nothing happened. */
-export async function runShortcut(services: Services, action: ShortcutAction, notify: Notify): Promise<void> {
+/** Carries out a hotkey (unless the guard takes it for a repeat): the phone or focus command it means, or a quiet note saying why nothing happened. */
+export async function runShortcut(services: Services, action: ShortcutAction, notify: Notify, guard: ShortcutGuard): Promise<void> {
   const followUp = services.newestFollowUp();
   const command = shortcutCommand(action, {
     calls: services.calls(),
     focusMode: services.focusView().mode,
     newestFollowUp: followUp ? { id: followUp.id, caller: followUp.callerName || followUp.callerUri } : null,
   });
+  // A repeat or a double tap: one press already did what was meant.
+  if (!guard.allow(action, command)) return;
   const tell = (body: string) => notify({ title: LABEL[action], body, silent: true });
   switch (command.kind) {
     case 'nothing':

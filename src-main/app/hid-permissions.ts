@@ -64,7 +64,9 @@ export function installHidPermissions(
   session.setDevicePermissionHandler((details) => isHeadsetGrantAllowed(details, options.chosenHeadset(), options.isOurUrl));
   session.on('select-hid-device', (event, details, callback) => {
     event.preventDefault();
-    if (details.frame?.url !== undefined && !options.isOurUrl(details.frame.url)) {
+    // No frame (it went away, or Electron could not say which asked) is no proof the page is ours: offer nothing.
+    const url = details.frame?.url;
+    if (url === undefined || !options.isOurUrl(url)) {
       callback();
       return;
     }

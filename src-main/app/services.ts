@@ -40,6 +40,8 @@ import { createTicketsDesk } from '../tickets/tickets-desk.js';
 import { startCallbackReminders } from '../voicemail/callback-reminders.js';
 import { createVoicemailDesk, openVoicemailStore, voicemailAttachments } from '../voicemail/voicemail-desk.js';
 import { createAppCommands } from './app-commands.js';
+import { createFocusLinkPrompts, type FocusLinkPrompt } from './focus-link-prompts.js';
+import { randomUUID } from 'node:crypto';
 import { createHostHealth } from './host-health.js';
 
 export type ServiceOptions = {
@@ -116,6 +118,7 @@ export async function createServices(options: ServiceOptions) {
 
   // The desks, each after what it needs.
   const app = createAppCommands({ version: options.version, mode: options.mode }, bus);
+  const focusLinks = createFocusLinkPrompts({ now: () => clock.now().getTime(), newId: randomUUID });
   const settings = createSettingsDesk({ policy, userSettings, bus, log, accountSaved: () => void phoneRestart() });
   const focus = createFocusDesk({ db, clock, tickets: ticketDesk.source, callLog, bus });
   const ticketing = createTicketing({ db, clock, policy, log, psa, outbox, desk: ticketDesk, focus: focus.controller });
@@ -260,6 +263,16 @@ export async function createServices(options: ServiceOptions) {
   const route = createRouter(
     {
       ...app.handlers,
+      'app.answerFocusLink': async ({ id, run }) => {
+        if (!run) {
+          focusLinks.drop(id);
+          return { ran: false };
+        }
+        const command = focusLinks.take(id);
+        if (!command) return { ran: false };
+        await focus.controller.run(command);
+        return { ran: true };
+      },
       ...settings.handlers,
       ...phone.handlers,
       ...presence.handlers,
@@ -340,6 +353,12 @@ export async function createServices(options: ServiceOptions) {
     runCallCommand: (command: CallCommand) => phone.runCallCommand(command),
     resetHealth: () => hostHealth.reset(),
     runFocusCommand: async (command: FocusCommand) => focus.controller.run(command),
+    /** A focusline:// link from another app: kept, and the window asks (null: too many already wait). */
+    offerFocusLink: (command: FocusCommand): FocusLinkPrompt | null => {
+      const prompt = focusLinks.offer(command);
+      if (prompt) bus.emit('app.focusLink', prompt);
+      return prompt;
+    },
     async close() {
       for (const stop of follows) stop();
       await phone.close();

@@ -3,7 +3,7 @@ import type { SafeStorageLike } from '../storage/safe-storage-secret-store.js';
 import type { OpenSettingsFile } from '../storage/settings-file.js';
 import type { APP_SCHEME_PRIVILEGES } from './app-protocol.js';
 import type { OpenExternal } from './external-links.js';
-import type { UpdaterPort } from './auto-update.js';
+import type { UpdateCancellation, UpdaterPort } from './auto-update.js';
 import type { GlobalShortcutPort } from './global-hotkeys.js';
 import type { HidSession } from './hid-permissions.js';
 import type { NotificationPort } from './notifications.js';
@@ -81,6 +81,12 @@ export type ShellPorts = {
   createUpdater: () => UpdaterPort;
   /** Repeating timers (auto-update checks); a port so tests run checks themselves. */
   every: (ms: number, run: () => void) => () => void;
+  /** A one-off timer (auto-update's stall watch). */
+  after: (ms: number, run: () => void) => () => void;
+  /** A fresh electron-updater CancellationToken (auto-update cancels a stalled download with it). */
+  newUpdateCancellation: () => UpdateCancellation;
+  /** The code-signing publishers Windows installers must carry (app-update.yml's publisherName); empty when none. */
+  updatePublishers: () => Promise<readonly string[]>;
 };
 
 export type ShellOptions = {

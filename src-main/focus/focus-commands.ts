@@ -8,6 +8,7 @@ import { z } from 'zod';
  *   ticket/<id>/start   start work on ticket <id>: Focus engages
  *   ticket/<id>/stop    stop work on ticket <id>: Focus releases
  *   dnd/start           do-not-disturb until turned off; ?minutes=30 or ?until=<ISO time> to expire by itself
+ *                       (at most 24 hours ahead, like minutes: a link can't silence the phone for a week)
  *   dnd/stop            end do-not-disturb
  *   focus/stop          end whatever focus is on (ticket or DND), e.g. for a break
  */
@@ -27,19 +28,22 @@ const Minutes = z.coerce
   .min(1)
   .max(24 * 60);
 
-export function parseFocusCommand(path: string, query: URLSearchParams = new URLSearchParams()): ParsedFocusCommand {
+/** The furthest ahead `until` may be, matching minutes' 1440. */
+export const MAX_DND_AHEAD_MS = 24 * 60 * 60 * 1000;
+
+export function parseFocusCommand(path: string, query: URLSearchParams = new URLSearchParams(), now: Date = new Date()): ParsedFocusCommand {
   const parts = path.split('/').filter((p) => p !== '');
   const [what, a, b] = parts;
   if (what === 'ticket' && parts.length === 3 && a && TICKET_ID.test(a) && (b === 'start' || b === 'stop')) {
     return { ok: true, command: { kind: b === 'start' ? 'ticket-start' : 'ticket-stop', ticketId: a } };
   }
   if (what === 'dnd' && parts.length === 2 && a === 'stop') return { ok: true, command: { kind: 'dnd-stop' } };
-  if (what === 'dnd' && parts.length === 2 && a === 'start') return parseDndStart(query);
+  if (what === 'dnd' && parts.length === 2 && a === 'start') return parseDndStart(query, now);
   if (what === 'focus' && parts.length === 2 && a === 'stop') return { ok: true, command: { kind: 'focus-stop' } };
   return { ok: false, message: `"${path}" is not a Focusline command. Use ticket/<id>/start, ticket/<id>/stop, dnd/start, dnd/stop or focus/stop.` };
 }
 
-function parseDndStart(query: URLSearchParams): ParsedFocusCommand {
+function parseDndStart(query: URLSearchParams, now: Date): ParsedFocusCommand {
   const minutes = query.get('minutes');
   const until = query.get('until');
   if (minutes !== null && until !== null) return { ok: false, message: 'Give either minutes or until for do-not-disturb, not both.' };
@@ -51,12 +55,14 @@ function parseDndStart(query: URLSearchParams): ParsedFocusCommand {
   if (until !== null) {
     const at = new Date(until);
     if (Number.isNaN(at.getTime())) return { ok: false, message: `until must be an ISO date and time, such as 2026-11-23T17:00:00Z, not "${until}".` };
+    if (at.getTime() - now.getTime() > MAX_DND_AHEAD_MS)
+      return { ok: false, message: `until may be at most 24 hours ahead (do-not-disturb longer than a day is turned on in Focusline itself), not "${until}".` };
     return { ok: true, command: { kind: 'dnd-start', until: at } };
   }
   return { ok: true, command: { kind: 'dnd-start' } };
 }
 
 /** `focusline://ticket/1042/start` → the command; the URL host is the first path segment. */
-export function parseFocusLink(url: URL): ParsedFocusCommand {
-  return parseFocusCommand(`${url.hostname}/${url.pathname}`, url.searchParams);
+export function parseFocusLink(url: URL, now: Date = new Date()): ParsedFocusCommand {
+  return parseFocusCommand(`${url.hostname}/${url.pathname}`, url.searchParams, now);
 }

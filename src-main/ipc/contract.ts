@@ -537,6 +537,11 @@ export const commands = {
   'app.rendererReady': { request: Empty, response: Ok },
   /** Global hotkeys and auto-update, as the desktop app has them (Settings shows them). */
   'app.desktop': { request: Empty, response: DesktopStatusSchema },
+  /** The tech's answer to a focusline:// link's prompt (event app.focusLink): run it, or not. Unknown or expired ids do nothing. */
+  'app.answerFocusLink': {
+    request: z.object({ id: z.string().min(1).max(64), run: z.boolean() }).strict(),
+    response: z.object({ ran: z.boolean() }),
+  },
   'settings.get': { request: Empty, response: SettingsViewSchema },
   'settings.saveAccount': {
     request: z.object({ account: AccountSchema, password: z.string().max(256).optional() }).strict(),
@@ -859,6 +864,8 @@ export const events = {
   'app.desktopChanged': DesktopStatusSchema,
   /** Main brings the window forward at a place: the follow-up list (a held-back-call notification clicked, the tray's follow-ups). */
   'app.show': z.object({ view: z.literal('follow-ups'), attemptId: z.string().max(300).optional() }),
+  /** A focusline:// link from another app waits for the tech: show what it asks, answer with app.answerFocusLink. */
+  'app.focusLink': z.object({ id: z.string().min(1).max(64), summary: z.string().max(300) }),
   'history.changed': z.object({ entries: z.array(HistoryEntrySchema) }),
   /** Dial request from outside the window: a tel:/sip:/callto: link or the tray. */
   'phone.dial': z.object({

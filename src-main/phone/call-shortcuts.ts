@@ -60,3 +60,39 @@ export function shortcutCommand(action: ShortcutAction, context: ShortcutContext
         : { kind: 'nothing', message: 'There is no held-back call to make a ticket of.' };
   }
 }
+
+/** A key's auto-repeat or a bouncing media key: the same action again within this long is one press. */
+export const SHORTCUT_DEBOUNCE_MS = 500;
+/** After answering, a hang-up of that same call this soon is the answer's key pressed twice (Play/Pause is a toggle), not a wish to hang up. */
+export const HANGUP_AFTER_ANSWER_MS = 1500;
+
+/**
+ * Hotkeys and the media key are stateless toggles, repeated by the OS and by
+ * Bluetooth stacks: a held key or a double tap must not answer and then hang
+ * up. The guard turns away a repeat of the same action within
+ * SHORTCUT_DEBOUNCE_MS, and a hang-up (from Hang up or Play/Pause) of the
+ * call answered less than HANGUP_AFTER_ANSWER_MS ago. Pure but for the
+ * injected clock; the shell keeps one for all keys.
+ */
+export function createShortcutGuard(now: () => number) {
+  const lastPress = new Map<ShortcutAction, number>();
+  let answered: { callId: string; at: number } | null = null;
+  return {
+    /** Whether this press, and the command it decided on, should run; remembers it either way. */
+    allow(action: ShortcutAction, command: ShortcutCommand): boolean {
+      const at = now();
+      const previous = lastPress.get(action);
+      lastPress.set(action, at);
+      if (previous !== undefined && at - previous < SHORTCUT_DEBOUNCE_MS) return false;
+      if (command.kind !== 'phone') return true;
+      if (command.name === 'phone.answer') {
+        answered = { callId: command.request.callId, at };
+        return true;
+      }
+      if (command.name === 'phone.hangup' && answered?.callId === command.request.callId && at - answered.at < HANGUP_AFTER_ANSWER_MS) return false;
+      return true;
+    },
+  };
+}
+
+export type ShortcutGuard = ReturnType<typeof createShortcutGuard>;

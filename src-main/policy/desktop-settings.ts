@@ -47,11 +47,12 @@ export const desktopSettings = {
     '',
     'Global hotkey for "Create ticket instead" on the newest held-back call to follow up. Empty: none.',
   ),
+  // Policy only: a link is what any web page or email can fire, so only the organization may waive the question.
   'links.trusted': setting(
-    'lockable',
+    'policy-only',
     z.boolean(),
     false,
-    'Dial tel:, sip: and callto: links from other apps at once. Off: Focusline shows the number and asks before dialling.',
+    'Act on links from other apps at once: dial tel:, sip: and callto: links, and run focusline:// commands. Off: Focusline shows what the link asks and waits for the technician.',
   ),
   'updates.url': setting(
     'policy-only',

@@ -1,5 +1,14 @@
 import type { FocuslineApi } from '../../src-main/ipc/contract.js';
-import { headsetIntents, ledReports, ledStates, readButtons, type ButtonStates, type HeadsetIntent } from '../../src-shared/headset/headset-calls.js';
+import {
+  headsetIntents,
+  isLedEcho,
+  ledReports,
+  ledStates,
+  readButtons,
+  type ButtonStates,
+  type HeadsetIntent,
+  type SentLeds,
+} from '../../src-shared/headset/headset-calls.js';
 import { layoutFromCollections, TELEPHONY_PAGE, type HidCollectionLike, type TelephonyLayout } from '../../src-shared/headset/hid-report-descriptor.js';
 import { messageOf } from '../../src-shared/errors.js';
 import { useAppStore } from '../state/app-store.js';
@@ -63,11 +72,14 @@ function policyValue<T>(key: string, fallback: T): T {
 class HeadsetLink {
   private previous: ButtonStates | null = null;
   private lastLeds = '';
+  /** What the LEDs were last set to, and when: a report repeating it soon after is the headset's echo (isLedEcho). */
+  private sent: SentLeds | null = null;
   private readonly stopLeds: () => void;
   constructor(
     readonly device: HidDeviceLike,
     private readonly layout: TelephonyLayout,
     private readonly act: (intent: HeadsetIntent) => void,
+    private readonly now: () => number,
   ) {
     device.addEventListener('inputreport', this.onReport);
     this.stopLeds = usePhoneStore.subscribe(() => this.showLeds());
@@ -79,15 +91,18 @@ class HeadsetLink {
     const data = new Uint8Array(report.data.buffer, report.data.byteOffset, report.data.byteLength);
     const next = readButtons(this.layout, report.reportId, data);
     if (!next) return;
-    for (const intent of headsetIntents(this.layout, this.previous, next, usePhoneStore.getState().calls)) this.act(intent);
+    const echo = isLedEcho(this.sent, next, this.now());
+    if (!echo) for (const intent of headsetIntents(this.layout, this.previous, next, usePhoneStore.getState().calls)) this.act(intent);
     this.previous = { ...this.previous, ...next };
   };
 
   private showLeds(): void {
-    const reports = ledReports(this.layout, ledStates(usePhoneStore.getState().calls));
+    const leds = ledStates(usePhoneStore.getState().calls);
+    const reports = ledReports(this.layout, leds);
     const key = JSON.stringify(reports.map((r) => [r.reportId, [...r.data]]));
     if (key === this.lastLeds) return;
     this.lastLeds = key;
+    if (reports.length > 0) this.sent = { leds, at: this.now() };
     for (const report of reports) void this.device.sendReport(report.reportId, Uint8Array.from(report.data)).catch(() => {});
   }
 
@@ -99,7 +114,7 @@ class HeadsetLink {
 }
 
 /** Follows headset.device and headset.buttons: opens the chosen headset when it is granted and plugged in, closes it otherwise. */
-export function startHeadset(api: FocuslineApi, hid: HidLike | null = webHid()): () => void {
+export function startHeadset(api: FocuslineApi, hid: HidLike | null = webHid(), now: () => number = () => performance.now()): () => void {
   if (!hid) return () => {};
   let link: HeadsetLink | null = null;
   let wanted = '';
@@ -128,7 +143,7 @@ export function startHeadset(api: FocuslineApi, hid: HidLike | null = webHid()):
       const layout = layoutFromCollections(device.collections);
       if (!layout.telephony) return;
       if (!device.opened) await device.open();
-      link = new HeadsetLink(device, layout, act);
+      link = new HeadsetLink(device, layout, act, now);
     });
     busy = busy.catch((e: unknown) => useAppStore.getState().setNotice(`Could not open the headset: ${messageOf(e)}. Unplug it and plug it in again.`));
   };

@@ -115,7 +115,7 @@ export function App({ session }: { session: Session }) {
       <StatusBar onCall={() => setTab('phone')} />
       <FocusBar api={session.api} />
       <EscalationPrompt api={session.api} phone={session.phone} />
-      <LinkConfirm call={(target) => session.phone.call(target)} />
+      <LinkConfirm call={(target) => session.phone.call(target)} runFocusLink={(id, run) => session.api.invoke('app.answerFocusLink', { id, run })} />
       <CoworkerPresence api={session.api} />
       <nav aria-label="Focusline">
         <TabList

@@ -1,43 +1,71 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { reportError } from '../state/app-store.js';
-import { useDesktopStore } from '../state/desktop-store.js';
+import { settleLink, useDesktopStore, type PendingLink } from '../state/desktop-store.js';
+
+/** How long Call (or Run) stays disabled after what it would do changes: a click or Enter meant for the old prompt can't land on a new one. */
+export const LINK_CONFIRM_ARM_MS = 750;
 
 /**
- * A tel:, sip: or callto: link from another app (a web page, an email, a
- * PSA) shows its number and dials only when the tech says so: any page can
- * carry a link, and a call placed by mistake costs money and trust. Policy's
- * links.trusted skips this (main then sends the number without asking).
+ * A link from another app (a web page, an email, a PSA) shows what it asks
+ * and acts only when the tech says so: any page can carry a link, and a call
+ * placed by mistake costs money and trust. A tel:, sip: or callto: link shows
+ * its number; a focusline:// link shows its focus command, which main runs on
+ * the answer. Focus starts on Cancel, and Call is armed only after
+ * LINK_CONFIRM_ARM_MS, so a keypress already on its way can't accept. A link
+ * arriving meanwhile waits its turn (state/desktop-store.ts). Policy's
+ * links.trusted skips this (main then acts without asking).
  */
-export function LinkConfirm({ call }: { call: (target: string) => Promise<unknown> }) {
-  const target = useDesktopStore((s) => s.pendingDial);
-  const callButton = useRef<HTMLButtonElement>(null);
+export function LinkConfirm({
+  call,
+  runFocusLink,
+}: {
+  call: (target: string) => Promise<unknown>;
+  runFocusLink: (id: string, run: boolean) => Promise<unknown>;
+}) {
+  const link = useDesktopStore((s) => s.pendingLinks[0] ?? null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  const [armedFor, setArmedFor] = useState<PendingLink | null>(null);
   useEffect(() => {
-    if (target) callButton.current?.focus();
-  }, [target]);
-  if (!target) return null;
-  const close = () => useDesktopStore.getState().set({ pendingDial: null });
-  const dial = () => {
-    close();
-    call(target).catch(reportError);
+    if (!link) return;
+    cancelButton.current?.focus();
+    const timer = setTimeout(() => setArmedFor(link), LINK_CONFIRM_ARM_MS);
+    return () => clearTimeout(timer);
+  }, [link]);
+  if (!link) return null;
+  const armed = armedFor === link;
+  const cancel = () => {
+    settleLink(link);
+    if (link.kind === 'focus') runFocusLink(link.id, false).catch(reportError);
   };
+  const accept = () => {
+    if (!armed) return;
+    settleLink(link);
+    const done = link.kind === 'dial' ? call(link.target) : runFocusLink(link.id, true);
+    done.catch(reportError);
+  };
+  const title = link.kind === 'dial' ? `Call ${link.target}?` : `${link.summary}?`;
+  const text =
+    link.kind === 'dial'
+      ? 'A link in another app asked Focusline to call this number. Check it before you call.'
+      : 'A focusline:// link in another app asked Focusline to do this. Run it only if you just clicked such a link.';
   return (
     <div
       className="card link-confirm"
       role="alertdialog"
       aria-labelledby="link-confirm-title"
       aria-describedby="link-confirm-text"
-      onKeyDown={(e) => e.key === 'Escape' && close()}
+      onKeyDown={(e) => e.key === 'Escape' && cancel()}
       data-testid="link-confirm"
     >
-      <h2 id="link-confirm-title">Call {target}?</h2>
+      <h2 id="link-confirm-title">{title}</h2>
       <p id="link-confirm-text" className="hint">
-        A link in another app asked Focusline to call this number. Check it before you call.
+        {text}
       </p>
       <div className="row">
-        <button ref={callButton} className="primary" onClick={dial} data-testid="link-confirm-call">
-          Call
+        <button className="primary" onClick={accept} disabled={!armed} data-testid="link-confirm-call">
+          {link.kind === 'dial' ? 'Call' : 'Run'}
         </button>
-        <button className="secondary" onClick={close} data-testid="link-confirm-cancel">
+        <button ref={cancelButton} className="secondary" onClick={cancel} data-testid="link-confirm-cancel">
           Cancel
         </button>
       </div>

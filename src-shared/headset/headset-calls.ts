@@ -5,11 +5,12 @@ import type { HeadsetButton, HeadsetLed, ReportField, TelephonyLayout } from './
  * Pure: the renderer feeds it WebHID input reports and the phone's calls, and
  * sends the output reports it builds.
  *
- * A field the descriptor marks Relative is a momentary button (HID 1.11
- * §6.2.2.5): each 0→1 edge is one press, so the hook switch answers a ringing
- * call or hangs up, and Phone Mute toggles. An Absolute field is a state: the
- * hook switch at 1 means the headset went off-hook (answer), back to 0 means
- * on-hook (hang up), and mute at 1 means muted. Flash (0x21) puts the call on
+ * A momentary field (Relative, or Absolute with a preferred state: see
+ * ReportField) is a button that springs back: each 0→1 edge is one press, so
+ * the hook switch answers a ringing call or hangs up, and Phone Mute toggles;
+ * the release does nothing. Only an Absolute field with No Preferred State
+ * is a latching state: the hook switch at 1 means the headset went off-hook
+ * (answer), back to 0 means on-hook (hang up), and mute at 1 means muted. Flash (0x21) puts the call on
  * hold or takes it off. Only a change is acted on, and only when it disagrees
  * with the call: the LEDs we send make a latching headset report the state we
  * are already in, which must not answer or hang up anything.
@@ -61,7 +62,7 @@ export function headsetIntents(layout: TelephonyLayout, previous: ButtonStates |
   const hook = layout.buttons.hookSwitch;
   if (hook && changed('hookSwitch')) {
     const offHook = (next.hookSwitch ?? 0) !== 0;
-    if (hook.relative) {
+    if (hook.momentary) {
       if (pressed('hookSwitch')) {
         if (ringing && !live) intents.push({ kind: 'answer', callId: ringing.id });
         else if (live) intents.push({ kind: 'hangup', callId: live.id });
@@ -73,7 +74,7 @@ export function headsetIntents(layout: TelephonyLayout, previous: ButtonStates |
   const mute = layout.buttons.phoneMute;
   const talking = calls.find((c) => c.state === 'active');
   if (mute && talking && changed('phoneMute')) {
-    if (mute.relative) {
+    if (mute.momentary) {
       if (pressed('phoneMute')) intents.push({ kind: 'mute', callId: talking.id, muted: !talking.muted });
     } else {
       const muted = (next.phoneMute ?? 0) !== 0;
@@ -99,6 +100,29 @@ export function ledStates(calls: readonly HeadsetCall[]): LedStates {
     mute: live?.state === 'active' ? live.muted : false,
     hold: live?.state === 'held',
   };
+}
+
+/** How long after sending LEDs an input report that merely repeats them is taken for the headset's echo. */
+export const LED_ECHO_MS = 1000;
+
+export type SentLeds = { leds: LedStates; at: number };
+
+/**
+ * Whether an input report is the headset echoing the LEDs we just sent:
+ * Bluetooth and DECT headsets report their hook and mute state back after an
+ * output report, late and sometimes as a fresh 0→1 edge, which would read as
+ * a press and hang up the call just answered. Within LED_ECHO_MS of sending,
+ * a report whose hook switch and mute (those it carries, at least one) equal
+ * the off-hook and mute LEDs we sent is the echo: nothing is acted on.
+ */
+export function isLedEcho(sent: SentLeds | null, next: ButtonStates, now: number): boolean {
+  if (sent === null || now - sent.at > LED_ECHO_MS || now < sent.at) return false;
+  const pairs: Array<[number | undefined, boolean]> = [
+    [next.hookSwitch, sent.leds.offHook],
+    [next.phoneMute, sent.leds.mute],
+  ];
+  const carried = pairs.filter(([value]) => value !== undefined);
+  return carried.length > 0 && carried.every(([value, led]) => (value !== 0) === led);
 }
 
 export type OutputReport = { reportId: number; data: Uint8Array };

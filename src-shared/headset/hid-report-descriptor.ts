@@ -20,8 +20,24 @@ export const LED_USAGES = { mute: 0x09, offHook: 0x17, ring: 0x18, hold: 0x20 } 
 export type HeadsetButton = keyof typeof TELEPHONY_USAGES;
 export type HeadsetLed = keyof typeof LED_USAGES;
 
-/** One 1-bit-or-wider field of a report. `relative`: a momentary button (each press is a 0→1 edge), else the value is a state. */
-export type ReportField = { reportId: number; bitOffset: number; bitSize: number; relative: boolean };
+/**
+ * One 1-bit-or-wider field of a report. `momentary`: a button that springs
+ * back, so each 0→1 edge is one press; else the value is a latching state.
+ * A field is momentary when it is Relative, or Absolute with a preferred
+ * state (the control returns to rest by itself: HID 1.11 §6.2.2.5, bit 5 of
+ * the Input/Output item clear, WebHID's `hasPreferredState`). Only Absolute
+ * with No Preferred State (bit 5 set) is a latching switch whose value is the
+ * state, such as a hook switch that stays off-hook while the boom is down.
+ */
+export type ReportField = { reportId: number; bitOffset: number; bitSize: number; momentary: boolean };
+
+/** Bit 5 of an Input/Output/Feature item: the control has no state it returns to by itself. */
+const NO_PREFERRED_STATE = 0x20;
+
+/** The rule above, on the two flags that decide it. */
+export function isMomentary(flags: { relative: boolean; noPreferredState: boolean }): boolean {
+  return flags.relative || !flags.noPreferredState;
+}
 
 export type TelephonyLayout = {
   /** Whether any top-level collection is on the Telephony page (what Electron's permission handler checks too). */
@@ -107,13 +123,13 @@ export function layoutFromDescriptor(bytes: Uint8Array): TelephonyLayout {
         const start = used.get(globals.reportId) ?? 0;
         const constant = (data & 0x1) !== 0;
         const variable = (data & 0x2) !== 0;
-        const relative = (data & 0x4) !== 0;
+        const momentary = isMomentary({ relative: (data & 0x4) !== 0, noPreferredState: (data & NO_PREFERRED_STATE) !== 0 });
         if (!constant && variable) {
           for (let i = 0; i < globals.reportCount; i++) {
             // With fewer usages than fields, the last usage repeats (HID 1.11 §6.2.2.8).
             const usage = usages[Math.min(i, usages.length - 1)];
             if (usage === undefined) break;
-            const field: ReportField = { reportId: globals.reportId, bitOffset: start + i * globals.reportSize, bitSize: globals.reportSize, relative };
+            const field: ReportField = { reportId: globals.reportId, bitOffset: start + i * globals.reportSize, bitSize: globals.reportSize, momentary };
             place(layout, kind, usage, field);
           }
         }
@@ -152,6 +168,8 @@ export type HidReportItemLike = {
   isArray?: boolean;
   isAbsolute?: boolean;
   isRange?: boolean;
+  /** WebHID's inverse of the item's No Preferred State bit; absent means the default (a preferred state). */
+  hasPreferredState?: boolean;
 };
 export type HidReportInfoLike = { reportId?: number; items?: readonly HidReportItemLike[] };
 export type HidCollectionLike = {
@@ -186,12 +204,18 @@ export function layoutFromCollections(collections: readonly HidCollectionLike[])
             for (let i = 0; i < count; i++) {
               const usage = usages[Math.min(i, usages.length - 1)];
               if (usage === undefined) break;
-              place(layout, kind, usage, { reportId, bitOffset: offset + i * size, bitSize: size, relative: item.isAbsolute === false });
+              place(layout, kind, usage, {
+                reportId,
+                bitOffset: offset + i * size,
+                bitSize: size,
+                momentary: isMomentary({ relative: item.isAbsolute === false, noPreferredState: item.hasPreferredState === false }),
+              });
             }
           }
           offset += size * count;
         }
-        if (kind === 'output') outputBits.set(reportId, offset);
+        // A report's items can be spread over a collection and its children: the longest reading is its length.
+        if (kind === 'output') outputBits.set(reportId, Math.max(outputBits.get(reportId) ?? 0, offset));
       }
     }
     for (const child of collection.children ?? []) walk(child);

@@ -96,6 +96,64 @@ const PUNCTUATION = new Set([
   '/',
 ]);
 
+/** The order modifiers are written in, so "Shift+Ctrl+A" and "Ctrl+Shift+A" come out the same. */
+const MODIFIER_ORDER = ['CommandOrControl', 'Command', 'Control', 'Alt', 'AltGr', 'Shift', 'Super'] as const;
+/** Modifiers that make a chord no app types by itself; Shift and AltGr only pick another character. */
+const COMMAND_MODIFIERS = new Set(['CommandOrControl', 'Command', 'Control', 'Alt', 'Super']);
+
+/**
+ * Chords the system or nearly every app owns: taking them globally would
+ * break copy and paste, closing windows, switching apps or locking the
+ * screen. Written as concreteChords writes them.
+ */
+const SYSTEM_CHORDS = new Set(
+  [
+    ...['C', 'V', 'X', 'Z', 'A', 'Y'].flatMap((k) => [`Control+${k}`, `Command+${k}`]),
+    'Command+Q',
+    'Command+W',
+    'Command+H',
+    'Command+M',
+    'Command+Tab',
+    'Command+Space',
+    'Control+Space',
+    'Control+Escape',
+    'Control+Shift+Escape',
+    'Control+Alt+Delete',
+    'Alt+F4',
+    'Alt+Tab',
+    'Alt+Shift+Tab',
+    'Alt+Space',
+    'Alt+Escape',
+    'Super+L',
+    'Super+D',
+    'Super+E',
+    'Super+R',
+    'Super+Tab',
+    'Super+Space',
+  ].map((chord) => chord.toLowerCase()),
+);
+
+function ordered(modifiers: readonly string[]): string[] {
+  return [...new Set(modifiers)].sort((a, b) => MODIFIER_ORDER.indexOf(a as never) - MODIFIER_ORDER.indexOf(b as never));
+}
+
+/**
+ * The keys an accelerator stands for on any system, lower-cased: CommandOrControl
+ * is Control on Windows and Linux and Command on macOS, so
+ * "CommandOrControl+Alt+A" is both "control+alt+a" and "command+alt+a".
+ * Two hotkeys clash when these overlap.
+ */
+export function concreteChords(accelerator: string): string[] {
+  if (accelerator === '') return [];
+  const parts = accelerator.split('+');
+  // "Control+Plus" never contains a bare "+" after parsing, so splitting is safe here.
+  const key = parts.pop() ?? '';
+  const variants = parts.includes('CommandOrControl')
+    ? [parts.map((p) => (p === 'CommandOrControl' ? 'Control' : p)), parts.map((p) => (p === 'CommandOrControl' ? 'Command' : p))]
+    : [parts];
+  return [...new Set(variants.map((mods) => [...ordered(mods), key].join('+').toLowerCase()))];
+}
+
 export type ParsedAccelerator = { ok: true; accelerator: string } | { ok: false; message: string };
 
 export const MAX_ACCELERATOR_LENGTH = 64;
@@ -119,9 +177,19 @@ export function parseAccelerator(raw: string): ParsedAccelerator {
   const keyName = keyNameOf(key);
   if (!keyName)
     return { ok: false, message: `"${key.slice(0, 20)}" is not a key Focusline can listen for (use a letter, digit, F1–F24 or a named key such as Space)` };
-  if (modifiers.length === 0 && !/^F([1-9]|1\d|2[0-4])$/.test(keyName))
-    return { ok: false, message: 'needs a modifier such as Ctrl or Alt: on its own it would take that key from every other app' };
-  return { ok: true, accelerator: [...modifiers, keyName].join('+') };
+  const functionKey = /^F([1-9]|1\d|2[0-4])$/.test(keyName);
+  if (!functionKey && !modifiers.some((m) => COMMAND_MODIFIERS.has(m)))
+    return {
+      ok: false,
+      message:
+        modifiers.length === 0
+          ? 'needs a modifier such as Ctrl or Alt: on its own it would take that key from every other app'
+          : 'needs Ctrl, Alt, Super or Command: with only Shift or AltGr it is a character people type in every other app',
+    };
+  const accelerator = [...ordered(modifiers), keyName].join('+');
+  if (concreteChords(accelerator).some((chord) => SYSTEM_CHORDS.has(chord)))
+    return { ok: false, message: `is a shortcut the system or nearly every app uses (copy, paste, close, switch apps, lock); choose another` };
+  return { ok: true, accelerator };
 }
 
 function keyNameOf(key: string): string | null {

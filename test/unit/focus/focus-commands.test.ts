@@ -29,6 +29,18 @@ describe('focus commands (focusline:// links and the local endpoint)', () => {
     if (!r.ok) expect(r.message).toMatch(message);
   });
 
+  it('refuses an until more than 24 hours ahead, as minutes stops at 1440', () => {
+    const now = new Date('2026-11-23T08:00:00Z');
+    expect(parseFocusCommand('/dnd/start', new URLSearchParams('until=2026-11-24T08:00:00Z'), now)).toEqual({
+      ok: true,
+      command: { kind: 'dnd-start', until: new Date('2026-11-24T08:00:00Z') },
+    });
+    const far = parseFocusLink(new URL('focusline://dnd/start?until=2026-11-24T08:00:01Z'), now);
+    expect(far.ok).toBe(false);
+    if (!far.ok) expect(far.message).toMatch(/at most 24 hours ahead/);
+    expect(parseFocusCommand('/dnd/start', new URLSearchParams('until=2099-01-01T00:00:00Z'), now).ok).toBe(false);
+  });
+
   it('explains bad durations', () => {
     const r = parseFocusCommand('/dnd/start', new URLSearchParams('minutes=forever'));
     expect(r).toEqual({ ok: false, message: 'minutes must be a whole number from 1 to 1440, not "forever".' });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { shortcutCommand, type ShortcutAction, type ShortcutContext } from '../../../src-main/phone/call-shortcuts.js';
+import {
+  createShortcutGuard,
+  HANGUP_AFTER_ANSWER_MS,
+  SHORTCUT_DEBOUNCE_MS,
+  shortcutCommand,
+  type ShortcutAction,
+  type ShortcutContext,
+} from '../../../src-main/phone/call-shortcuts.js';
 
 type Call = ShortcutContext['calls'][number];
 const ringing: Call = { id: 'r1', state: 'ringing', muted: false, direction: 'incoming' };
@@ -39,5 +46,43 @@ describe('what a hotkey or the media key does', () => {
     ['create ticket: none waiting', 'createTicket', idle, { kind: 'nothing', message: 'There is no held-back call to make a ticket of.' }],
   ])('%s', (_name, action, context, expected) => {
     expect(shortcutCommand(action, context)).toEqual(expected);
+  });
+});
+
+describe('repeats and double taps of a stateless key', () => {
+  const clock = () => {
+    let t = 0;
+    return { now: () => t, advance: (ms: number) => (t += ms) };
+  };
+
+  it('the same action again at once is one press; after a pause it is a new one', () => {
+    const { now, advance } = clock();
+    const guard = createShortcutGuard(now);
+    const mute = shortcutCommand('mute', withCalls(active));
+    expect(guard.allow('mute', mute)).toBe(true);
+    advance(SHORTCUT_DEBOUNCE_MS - 1);
+    expect(guard.allow('mute', mute)).toBe(false);
+    advance(SHORTCUT_DEBOUNCE_MS);
+    expect(guard.allow('mute', mute)).toBe(true);
+  });
+
+  it('Play/Pause pressed twice answers, and does not hang up the call it just answered', () => {
+    const { now, advance } = clock();
+    const guard = createShortcutGuard(now);
+    expect(guard.allow('playPause', shortcutCommand('playPause', withCalls(ringing)))).toBe(true);
+    advance(SHORTCUT_DEBOUNCE_MS + 100);
+    const answeredCall: Call = { ...ringing, state: 'active' };
+    expect(guard.allow('playPause', shortcutCommand('playPause', withCalls(answeredCall)))).toBe(false);
+    expect(guard.allow('hangup', shortcutCommand('hangup', withCalls(answeredCall)))).toBe(false);
+    advance(HANGUP_AFTER_ANSWER_MS);
+    expect(guard.allow('hangup', shortcutCommand('hangup', withCalls(answeredCall)))).toBe(true);
+  });
+
+  it('hanging up another call right after answering is allowed', () => {
+    const { now, advance } = clock();
+    const guard = createShortcutGuard(now);
+    expect(guard.allow('answer', shortcutCommand('answer', withCalls(active, ringing)))).toBe(true);
+    advance(100);
+    expect(guard.allow('hangup', shortcutCommand('hangup', withCalls(active, { ...ringing, state: 'held' })))).toBe(true);
   });
 });

@@ -195,6 +195,13 @@ describe('PolicyService and the technician’s own settings', () => {
     expect(service.current().values['policy.url']).toBe('');
   });
 
+  it('only policy may trust links from other apps: the technician cannot waive the question', async () => {
+    const { service } = await setup();
+    await service.start();
+    await expect(service.setUserValue('links.trusted', true)).rejects.toThrow(/can only be set by your organization's policy/);
+    expect(service.current().values['links.trusted']).toBe(false);
+  });
+
   it('saves a setting the technician may change, over the recommendation, and clearing it brings the recommendation back', async () => {
     const { service, policyDir, userSettings, changes } = await setup();
     await writeFile(join(policyDir, 'recommended', 'r.json'), JSON.stringify({ 'focus.action': 'voicemail' }));

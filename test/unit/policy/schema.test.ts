@@ -27,7 +27,7 @@ describe('the settings registry', () => {
       'voicemail.name',
       'headset.device',
     ]);
-    expect(by('policy-only')).toEqual(['presence.shareTicketSummary', 'updates.url', 'updates.channel', 'policy.url', 'policy.pollSeconds']);
+    expect(by('policy-only')).toEqual(['presence.shareTicketSummary', 'links.trusted', 'updates.url', 'updates.channel', 'policy.url', 'policy.pollSeconds']);
     expect(by('lockable')).toContain('account.wsServer');
     expect(policyKeys()).not.toContain('account.sipUri');
     expect(userKeys()).not.toContain('policy.url');

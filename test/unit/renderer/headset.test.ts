@@ -132,6 +132,32 @@ describe('the headset in the window', () => {
     expect(device.sent.at(-1)).toEqual([0x0b, [0]]);
   });
 
+  it("ignores the headset echoing the LEDs just sent, so a late echo doesn't hang up the call it answered", async () => {
+    const device = new FakeDevice();
+    const { api, invoke } = fakeApi();
+    let now = 10_000;
+    useAppStore.getState().set({ policy: policy({ 'headset.device': '0b0e:245e', 'headset.buttons': true }) });
+    usePhoneStore.getState().setPhone(phone([call('ringing')]));
+    stops.push(startHeadset(api, new FakeHid([device]), () => now));
+    await vi.waitFor(() => expect(device.opened).toBe(true));
+    now += 2000;
+    device.press(0x00);
+    device.press(0x01);
+    expect(invoke).toHaveBeenCalledExactlyOnceWith('phone.answer', { callId: 'c1' });
+    device.press(0x00);
+    // Answered: the off-hook LED goes out to the headset, and a Bluetooth headset reports it back as a fresh 0→1 hook edge.
+    usePhoneStore.getState().setPhone(phone([call('active')]));
+    expect(device.sent.at(-1)).toEqual([0x0b, [0b001]]);
+    now += 400;
+    device.press(0x01);
+    expect(invoke).toHaveBeenCalledTimes(1);
+    // Later, a press is a press again.
+    device.press(0x00);
+    now += 1000;
+    device.press(0x01);
+    expect(invoke).toHaveBeenLastCalledWith('phone.hangup', { callId: 'c1' });
+  });
+
   it('leaves a headset alone that was not chosen, or when policy turns the buttons off', async () => {
     const device = new FakeDevice();
     const { api, invoke } = fakeApi();

@@ -5,7 +5,7 @@ import {
   layoutFromDescriptor,
   type HidCollectionLike,
 } from '../../../../src-shared/headset/hid-report-descriptor.js';
-import { headsetIntents, ledReports, ledStates, readButtons, type HeadsetCall } from '../../../../src-shared/headset/headset-calls.js';
+import { headsetIntents, isLedEcho, LED_ECHO_MS, ledReports, ledStates, readButtons, type HeadsetCall } from '../../../../src-shared/headset/headset-calls.js';
 import { BOOT_KEYBOARD, GIGASET_DONGLE_TELEPHONY, JLAB_JH5003_TELEPHONY, POLY_BT700_TELEPHONY } from '../../../fixtures/headsets/descriptors.js';
 
 const ringing: HeadsetCall = { id: 'c1', state: 'ringing', muted: false, direction: 'incoming' };
@@ -18,24 +18,25 @@ describe('reading report descriptors of real headsets', () => {
     const layout = layoutFromDescriptor(JLAB_JH5003_TELEPHONY);
     expect(layout.telephony).toBe(true);
     expect(layout.buttons).toEqual({
-      hookSwitch: { reportId: 0x0b, bitOffset: 0, bitSize: 1, relative: true },
-      phoneMute: { reportId: 0x0b, bitOffset: 1, bitSize: 1, relative: true },
-      flash: { reportId: 0x0b, bitOffset: 3, bitSize: 1, relative: true },
+      hookSwitch: { reportId: 0x0b, bitOffset: 0, bitSize: 1, momentary: true },
+      phoneMute: { reportId: 0x0b, bitOffset: 1, bitSize: 1, momentary: true },
+      flash: { reportId: 0x0b, bitOffset: 3, bitSize: 1, momentary: true },
     });
     expect(layout.leds).toEqual({
-      offHook: { reportId: 0x0b, bitOffset: 0, bitSize: 1, relative: false },
-      mute: { reportId: 0x0b, bitOffset: 1, bitSize: 1, relative: false },
-      ring: { reportId: 0x0b, bitOffset: 2, bitSize: 1, relative: false },
-      hold: { reportId: 0x0b, bitOffset: 5, bitSize: 1, relative: false },
+      offHook: { reportId: 0x0b, bitOffset: 0, bitSize: 1, momentary: false },
+      mute: { reportId: 0x0b, bitOffset: 1, bitSize: 1, momentary: false },
+      ring: { reportId: 0x0b, bitOffset: 2, bitSize: 1, momentary: false },
+      hold: { reportId: 0x0b, bitOffset: 5, bitSize: 1, momentary: false },
     });
     expect(layout.outputReportBytes).toEqual({ 0x0b: 1 });
   });
 
   it('Poly BT700: a latching hook switch, a momentary mute, and nothing read from its consumer-keys collection', () => {
     const layout = layoutFromDescriptor(POLY_BT700_TELEPHONY);
-    expect(layout.buttons.hookSwitch).toEqual({ reportId: 1, bitOffset: 0, bitSize: 1, relative: false });
-    expect(layout.buttons.phoneMute).toEqual({ reportId: 1, bitOffset: 1, bitSize: 1, relative: true });
-    expect(layout.buttons.flash).toEqual({ reportId: 1, bitOffset: 2, bitSize: 1, relative: false });
+    expect(layout.buttons.hookSwitch).toEqual({ reportId: 1, bitOffset: 0, bitSize: 1, momentary: false });
+    expect(layout.buttons.phoneMute).toEqual({ reportId: 1, bitOffset: 1, bitSize: 1, momentary: true });
+    // Flash is Absolute with a preferred state (0x81 0x02): a button that springs back, so momentary.
+    expect(layout.buttons.flash).toEqual({ reportId: 1, bitOffset: 2, bitSize: 1, momentary: true });
     expect(layout.leds).toMatchObject({ mute: { bitOffset: 0 }, offHook: { bitOffset: 1 }, ring: { bitOffset: 2 }, hold: { bitOffset: 3 } });
     expect(layout.outputReportBytes).toEqual({ 1: 1 });
   });
@@ -81,7 +82,13 @@ describe('reading report descriptors of real headsets', () => {
           {
             reportId: 0x0b,
             items: [
-              { usages: [u(8, 0x17), u(8, 0x09), u(8, 0x18), u(8, 0x21), u(8, 0x2a), u(8, 0x20)], reportSize: 1, reportCount: 6, isAbsolute: true },
+              {
+                usages: [u(8, 0x17), u(8, 0x09), u(8, 0x18), u(8, 0x21), u(8, 0x2a), u(8, 0x20)],
+                reportSize: 1,
+                reportCount: 6,
+                isAbsolute: true,
+                hasPreferredState: false,
+              },
               { usages: [], reportSize: 1, reportCount: 2, isConstant: true, isArray: true },
             ],
           },
@@ -124,26 +131,28 @@ describe('buttons to call intents', () => {
     ['Poly: going off-hook with nothing ringing does nothing', poly, 1, [[0x00], [0x01]], [], []],
     ['Poly: off-hook echo of our own answer does nothing', poly, 1, [[0x00], [0x01]], [active], []],
     [
-      'Gigaset (absolute mute): mute state 1 mutes',
+      'Gigaset (Absolute with a preferred state: a button): mute press mutes',
       gigaset,
       2,
       [
         [0x01, 0x00],
         [0x09, 0x00],
+        [0x01, 0x00],
       ],
       [active],
       [{ kind: 'mute', callId: 'c1', muted: true }],
     ],
     [
-      'Gigaset: mute state agreeing with the call does nothing',
+      'Gigaset: mute press on a muted call unmutes',
       gigaset,
       2,
       [
         [0x01, 0x00],
         [0x09, 0x00],
+        [0x01, 0x00],
       ],
       [activeMuted],
-      [],
+      [{ kind: 'mute', callId: 'c1', muted: false }],
     ],
     ['a report of another id is ignored', jlab, 0x0b, [[0x00]], [ringing], []],
   ] as const)('%s', (_name, layout, reportId, reports, calls, expected) => {
@@ -165,6 +174,111 @@ describe('buttons to call intents', () => {
 
   it('an outgoing call that rings at the far end is not answered by the hook', () => {
     expect(play(jlab, 0x0b, [[0x00], [0x01]], [{ id: 'o1', state: 'ringing', muted: false, direction: 'outgoing' }])).toEqual([]);
+  });
+});
+
+/**
+ * A one-report telephony collection whose hook switch is described by the
+ * given Input item flags (HID 1.11 §6.2.2.5): 0x02 Data,Var,Abs (with a
+ * preferred state), 0x06 Data,Var,Rel, 0x22 Data,Var,Abs,No Preferred State.
+ */
+const hookOnly = (inputFlags: number) =>
+  Uint8Array.from([
+    0x05,
+    0x0b,
+    0x09,
+    0x05,
+    0xa1,
+    0x01,
+    0x85,
+    0x03,
+    0x15,
+    0x00,
+    0x25,
+    0x01,
+    0x75,
+    0x01,
+    0x95,
+    0x01,
+    0x09,
+    0x20,
+    0x81,
+    inputFlags,
+    0x95,
+    0x07,
+    0x81,
+    0x03,
+    0xc0,
+  ]);
+
+describe('the No Preferred State flag decides momentary or latching', () => {
+  const playHook = (flags: number, reports: number[], calls: HeadsetCall[]) => {
+    const layout = layoutFromDescriptor(hookOnly(flags));
+    let previous = readButtons(layout, 3, Uint8Array.from([reports[0] ?? 0]));
+    const intents = [];
+    for (const byte of reports.slice(1)) {
+      const next = readButtons(layout, 3, Uint8Array.from([byte])) ?? {};
+      intents.push(...headsetIntents(layout, previous, next, calls));
+      previous = next;
+      // The phone follows: an answered call is up for the next report.
+      if (intents.at(-1)?.kind === 'answer') calls = [active];
+    }
+    return intents;
+  };
+
+  it.each([
+    ['Relative (0x06)', 0x06, true],
+    ['Absolute with a preferred state (0x02)', 0x02, true],
+    ['Absolute, No Preferred State (0x22)', 0x22, false],
+    ['Relative and No Preferred State (0x26)', 0x26, true],
+  ] as const)('%s: momentary %s', (_name, flags, momentary) => {
+    expect(layoutFromDescriptor(hookOnly(flags)).buttons.hookSwitch).toEqual({ reportId: 3, bitOffset: 0, bitSize: 1, momentary });
+  });
+
+  it('Absolute with a preferred state: press answers, and the release does not hang up', () => {
+    expect(playHook(0x02, [0, 1, 0], [ringing])).toEqual([{ kind: 'answer', callId: 'c1' }]);
+  });
+
+  it('Relative: press answers, the release does nothing', () => {
+    expect(playHook(0x06, [0, 1, 0], [ringing])).toEqual([{ kind: 'answer', callId: 'c1' }]);
+  });
+
+  it('Absolute, No Preferred State: off-hook answers and back on-hook hangs up', () => {
+    expect(playHook(0x22, [0, 1, 0], [ringing])).toEqual([
+      { kind: 'answer', callId: 'c1' },
+      { kind: 'hangup', callId: 'c1' },
+    ]);
+  });
+
+  it("WebHID's hasPreferredState gives the same answer as the descriptor bit", () => {
+    const u = (id: number) => (0x0b << 16) | id;
+    const withItem = (item: { isAbsolute: boolean; hasPreferredState?: boolean }): HidCollectionLike[] => [
+      { usagePage: 0x0b, inputReports: [{ reportId: 3, items: [{ usages: [u(0x20)], reportSize: 1, reportCount: 1, ...item }] }] },
+    ];
+    expect(layoutFromCollections(withItem({ isAbsolute: true, hasPreferredState: true })).buttons.hookSwitch?.momentary).toBe(true);
+    expect(layoutFromCollections(withItem({ isAbsolute: true })).buttons.hookSwitch?.momentary).toBe(true);
+    expect(layoutFromCollections(withItem({ isAbsolute: true, hasPreferredState: false })).buttons.hookSwitch?.momentary).toBe(false);
+    expect(layoutFromCollections(withItem({ isAbsolute: false, hasPreferredState: false })).buttons.hookSwitch?.momentary).toBe(true);
+  });
+
+  it('an output report split over a collection and its child is as long as its longest reading', () => {
+    const led = (id: number) => (0x08 << 16) | id;
+    const layout = layoutFromCollections([
+      {
+        usagePage: 0x0b,
+        outputReports: [
+          {
+            reportId: 4,
+            items: [
+              { usages: [led(0x17)], reportSize: 1, reportCount: 1, isAbsolute: true },
+              { reportSize: 1, reportCount: 15, isConstant: true },
+            ],
+          },
+        ],
+        children: [{ usagePage: 0x08, outputReports: [{ reportId: 4, items: [{ usages: [led(0x09)], reportSize: 1, reportCount: 1, isAbsolute: true }] }] }],
+      },
+    ]);
+    expect(layout.outputReportBytes).toEqual({ 4: 2 });
   });
 });
 
@@ -190,5 +304,20 @@ describe('LEDs follow the call', () => {
 
   it('a device without LEDs gets no report', () => {
     expect(ledReports(layoutFromDescriptor(BOOT_KEYBOARD), ledStates([active]))).toEqual([]);
+  });
+});
+
+describe("the headset's echo of our LEDs", () => {
+  const inCall = { leds: ledStates([active]), at: 1000 };
+  it.each([
+    ['hook and mute as sent, soon after', inCall, { hookSwitch: 1, phoneMute: 0 }, 1500, true],
+    ['only the hook, as sent', inCall, { hookSwitch: 1 }, 1500, true],
+    ['hook differs from the off-hook LED', inCall, { hookSwitch: 0, phoneMute: 0 }, 1500, false],
+    ['mute differs from the mute LED', inCall, { hookSwitch: 1, phoneMute: 1 }, 1500, false],
+    ['as sent, but later than the echo window', inCall, { hookSwitch: 1, phoneMute: 0 }, 1000 + LED_ECHO_MS + 1, false],
+    ['nothing sent yet', null, { hookSwitch: 1 }, 1500, false],
+    ['a report with neither hook nor mute', inCall, { flash: 1 }, 1500, false],
+  ] as const)('%s: echo %s', (_name, sent, next, now, echo) => {
+    expect(isLedEcho(sent, next, now)).toBe(echo);
   });
 });

@@ -6,7 +6,16 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startAutoUpdate, type AutoUpdateDeps, type UpdaterPort } from '../../../../src-main/app/auto-update.js';
+import {
+  DOWNLOAD_STALL_MS,
+  NO_WINDOWS_PUBLISHER,
+  publishersFromUpdateConfig,
+  startAutoUpdate,
+  updateFilesProblem,
+  type AutoUpdateDeps,
+  type UpdateInfoLike,
+  type UpdaterPort,
+} from '../../../../src-main/app/auto-update.js';
 import type { UpdateStatus } from '../../../../src-main/ipc/contract.js';
 import type * as ElectronUpdater from 'electron-updater';
 
@@ -139,7 +148,17 @@ async function realUpdater(): Promise<UpdaterPort & { quitAndInstall: ReturnType
   return updater as unknown as UpdaterPort & { quitAndInstall: typeof quitAndInstall };
 }
 
-type Harness = { statuses: UpdateStatus[]; blocker: { now: string | null; changed(): void }; deps: AutoUpdateDeps; restarts: number };
+type Harness = {
+  statuses: UpdateStatus[];
+  blocker: { now: string | null; changed(): void };
+  deps: AutoUpdateDeps;
+  restarts: number;
+  restartFailures: number;
+  /** The download cancellation tokens handed to electron-updater. */
+  cancellations: Array<{ cancelled: boolean }>;
+  /** The one-off timers auto-update set, fired by the test. */
+  timers: Array<{ ms: number; run: () => void; cleared: boolean }>;
+};
 
 function harness(updater: () => UpdaterPort, url: string): Harness {
   const statuses: UpdateStatus[] = [];
@@ -147,6 +166,9 @@ function harness(updater: () => UpdaterPort, url: string): Harness {
   const h: Harness = {
     statuses,
     restarts: 0,
+    restartFailures: 0,
+    cancellations: [],
+    timers: [],
     blocker: {
       now: null,
       changed: () => {
@@ -166,8 +188,26 @@ function harness(updater: () => UpdaterPort, url: string): Harness {
       beforeRestart: () => {
         h.restarts++;
       },
+      restartFailed: () => {
+        h.restartFailures++;
+      },
+      platform: 'linux',
+      windowsPublishers: async () => [],
       log: () => {},
       every: () => () => {},
+      newCancellation: () => {
+        const { CancellationToken } = require('electron-updater') as typeof ElectronUpdater;
+        const token = new CancellationToken();
+        h.cancellations.push(token);
+        return token;
+      },
+      after: (ms, run) => {
+        const timer = { ms, run, cleared: false };
+        h.timers.push(timer);
+        return () => {
+          timer.cleared = true;
+        };
+      },
     },
   };
   return h;
@@ -261,23 +301,197 @@ describe('auto-update settings', () => {
     updates.stop();
   });
 
-  it('points electron-updater at the generic feed and channel policy names', async () => {
-    const fake = Object.assign(new EventEmitter(), {
-      autoDownload: false,
-      autoInstallOnAppQuit: false,
-      allowDowngrade: true,
-      setFeedURL: vi.fn(),
-      checkForUpdates: vi.fn(async () => null),
-      quitAndInstall: vi.fn(),
-    });
+  it('points electron-updater at the generic feed and channel policy names, and never lets it download by itself', async () => {
+    const fake = new FakeUpdater();
     const h = harness(() => fake, 'https://updates.msp.example/focusline/');
     h.deps.feed = () => ({ url: 'https://updates.msp.example/focusline/', channel: 'beta' });
     const updates = startAutoUpdate(h.deps);
     expect(fake.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: 'https://updates.msp.example/focusline/', channel: 'beta' });
-    expect(fake).toMatchObject({ autoDownload: true, autoInstallOnAppQuit: true, allowDowngrade: false });
+    expect(fake).toMatchObject({ autoDownload: false, autoInstallOnAppQuit: true, allowDowngrade: false });
     // An updater that is not active (not packaged) answers null without events: up to date, not stuck on checking.
     await updates.check();
     expect(updates.status().state).toBe('idle');
+    expect(fake.downloadUpdate).not.toHaveBeenCalled();
+    updates.stop();
+  });
+});
+
+/** electron-updater's surface, driven by hand: checkForUpdates announces `offer` as latest.yml would. */
+class FakeUpdater extends EventEmitter {
+  autoDownload = true;
+  autoInstallOnAppQuit = false;
+  allowDowngrade = true;
+  offer: UpdateInfoLike | null = null;
+  onBeforeRequest: ((details: { url: string }, callback: (response: { cancel?: boolean }) => void) => void) | null = null;
+  readonly netSession = {
+    webRequest: {
+      onBeforeRequest: (filter: { urls: string[] }, listener: NonNullable<FakeUpdater['onBeforeRequest']>) => {
+        expect(filter.urls).toEqual(['http://*/*']);
+        this.onBeforeRequest = listener;
+      },
+    },
+  };
+  readonly setFeedURL = vi.fn();
+  readonly checkForUpdates = vi.fn(async () => {
+    if (this.offer) this.emit('update-available', this.offer);
+    else this.emit('update-not-available');
+    return null;
+  });
+  readonly downloadUpdate = vi.fn(async () => []);
+  readonly quitAndInstall = vi.fn();
+}
+
+const HTTPS_FEED = 'https://updates.msp.example/focusline/';
+const offer = (files: string[], path?: string): UpdateInfoLike => ({ version: '1.2.0', files: files.map((url) => ({ url })), ...(path ? { path } : {}) });
+
+describe('what latest.yml may point the download at', () => {
+  it.each([
+    ['a file beside latest.yml on an https feed', offer(['Focusline-1.2.0.exe']), HTTPS_FEED, null],
+    ['an absolute https URL elsewhere', offer(['https://cdn.msp.example/Focusline-1.2.0.exe']), HTTPS_FEED, null],
+    [
+      'an absolute http URL',
+      offer(['http://cdn.msp.example/Focusline-1.2.0.exe']),
+      HTTPS_FEED,
+      /http:\/\/cdn\.msp\.example\/Focusline-1\.2\.0\.exe, which is not https/,
+    ],
+    ['a protocol-relative URL resolves against the https feed', offer(['//cdn.msp.example/F.exe']), HTTPS_FEED, null],
+    ['an http `path` beside good files', offer(['Focusline-1.2.0.exe'], 'http://cdn.msp.example/F.exe'), HTTPS_FEED, /not https/],
+    ['http on this computer when the feed is http on this computer too', offer(['F.AppImage']), 'http://127.0.0.1:8080/', null],
+    ['http on this computer from an https feed', offer(['http://127.0.0.1:8080/F.exe']), HTTPS_FEED, /not https/],
+    ['a file: URL', offer(['file:///etc/passwd']), HTTPS_FEED, /not https/],
+    ['no files at all', offer([]), HTTPS_FEED, /names no file/],
+  ] as const)('%s', (_name, info, feedUrl, expected) => {
+    const problem = updateFilesProblem(info, feedUrl);
+    if (expected === null) expect(problem).toBeNull();
+    else expect(problem).toMatch(expected);
+  });
+
+  it('refuses to download an update whose file is on http, and says so', async () => {
+    const fake = new FakeUpdater();
+    fake.offer = offer(['http://cdn.msp.example/Focusline-1.2.0.exe']);
+    const h = harness(() => fake, HTTPS_FEED);
+    const updates = startAutoUpdate(h.deps);
+    await updates.check();
+    expect(fake.downloadUpdate).not.toHaveBeenCalled();
+    expect(updates.status()).toMatchObject({ state: 'error', version: '1.2.0' });
+    expect(updates.status().message).toMatch(/is not https, so Focusline 1\.2\.0 was not downloaded/);
+    updates.stop();
+  });
+
+  it('downloads once the files are vetted', async () => {
+    const fake = new FakeUpdater();
+    fake.offer = offer(['Focusline-1.2.0.exe']);
+    const h = harness(() => fake, HTTPS_FEED);
+    const updates = startAutoUpdate(h.deps);
+    await updates.check();
+    expect(fake.downloadUpdate).toHaveBeenCalledOnce();
+    expect(updates.status().state).toBe('downloading');
+    updates.stop();
+  });
+
+  it("cancels every plain-http request in the updater's session, a redirect to http among them", () => {
+    const fake = new FakeUpdater();
+    const h = harness(() => fake, HTTPS_FEED);
+    const updates = startAutoUpdate(h.deps);
+    const decide = (url: string) => {
+      let cancel: boolean | undefined;
+      fake.onBeforeRequest?.({ url }, (response) => {
+        cancel = response.cancel;
+      });
+      return cancel;
+    };
+    expect(fake.onBeforeRequest).not.toBeNull();
+    expect(decide('http://cdn.msp.example/Focusline-1.2.0.exe')).toBe(true);
+    expect(decide('http://127.0.0.1:8080/Focusline-1.2.0.exe')).toBe(true);
+    updates.stop();
+  });
+});
+
+describe('Windows installers are checked against a code-signing publisher', () => {
+  it('refuses to update at all when the build names no publisher', async () => {
+    const fake = new FakeUpdater();
+    fake.offer = offer(['Focusline-Setup-1.2.0.exe']);
+    const h = harness(() => fake, HTTPS_FEED);
+    h.deps.platform = 'win32';
+    h.deps.windowsPublishers = async () => [];
+    const updates = startAutoUpdate(h.deps);
+    await updates.check();
+    expect(updates.status()).toEqual({ state: 'error', version: null, message: NO_WINDOWS_PUBLISHER });
+    expect(fake.checkForUpdates).not.toHaveBeenCalled();
+    expect(fake.downloadUpdate).not.toHaveBeenCalled();
+    updates.stop();
+  });
+
+  it('updates when app-update.yml names the publisher', async () => {
+    const fake = new FakeUpdater();
+    fake.offer = offer(['Focusline-Setup-1.2.0.exe']);
+    const h = harness(() => fake, HTTPS_FEED);
+    h.deps.platform = 'win32';
+    h.deps.windowsPublishers = async () => ['Focusline Contributors'];
+    const updates = startAutoUpdate(h.deps);
+    await updates.check();
+    expect(fake.downloadUpdate).toHaveBeenCalledOnce();
+    updates.stop();
+  });
+
+  it('reads the publishers electron-builder writes into app-update.yml', () => {
+    expect(publishersFromUpdateConfig({ provider: 'generic', publisherName: ['A Corp', 'B Ltd'] })).toEqual(['A Corp', 'B Ltd']);
+    expect(publishersFromUpdateConfig({ provider: 'generic', publisherName: 'A Corp' })).toEqual(['A Corp']);
+    expect(publishersFromUpdateConfig({ provider: 'generic' })).toEqual([]);
+    expect(publishersFromUpdateConfig(undefined)).toEqual([]);
+  });
+});
+
+describe('a failed restart and a stalled download leave updating usable', () => {
+  it('a download with no progress is given up, and the next check starts again', async () => {
+    const fake = new FakeUpdater();
+    fake.offer = offer(['Focusline-1.2.0.AppImage']);
+    const h = harness(() => fake, HTTPS_FEED);
+    const updates = startAutoUpdate(h.deps);
+    await updates.check();
+    expect(updates.status().state).toBe('downloading');
+    // Progress pushes the watch on; then nothing more arrives.
+    fake.emit('download-progress', { percent: 10 });
+    const watches = h.timers.filter((t) => t.ms === DOWNLOAD_STALL_MS && !t.cleared);
+    expect(watches).toHaveLength(1);
+    watches[0]?.run();
+    expect(updates.status()).toMatchObject({ state: 'error' });
+    // Cancelled: electron-updater would otherwise hand the next downloadUpdate() the stalled promise.
+    expect(h.cancellations.map((c) => c.cancelled)).toEqual([true]);
+    expect(fake.downloadUpdate).toHaveBeenCalledWith(h.cancellations[0]);
+    expect(updates.status().message).toMatch(/stalled, so nothing was installed/);
+    await updates.check();
+    expect(fake.checkForUpdates).toHaveBeenCalledTimes(2);
+    expect(fake.downloadUpdate).toHaveBeenCalledTimes(2);
+    updates.stop();
+  });
+
+  it('when quitAndInstall throws, the app is no longer marked as quitting and the update stays offered', async () => {
+    const fake = new FakeUpdater();
+    fake.quitAndInstall.mockImplementation(() => {
+      throw new Error('installer missing');
+    });
+    const h = harness(() => fake, HTTPS_FEED);
+    const updates = startAutoUpdate(h.deps);
+    fake.emit('update-downloaded', { version: '1.2.0' });
+    updates.restartToUpdate();
+    expect(h.restarts).toBe(1);
+    expect(h.restartFailures).toBe(1);
+    expect(updates.status()).toMatchObject({ state: 'ready', version: '1.2.0' });
+    updates.stop();
+  });
+
+  it('when quitAndInstall reports an error instead of quitting, the same', async () => {
+    const fake = new FakeUpdater();
+    fake.quitAndInstall.mockImplementation(() => {
+      fake.emit('error', new Error("No update filepath provided, can't quit and install"));
+    });
+    const h = harness(() => fake, HTTPS_FEED);
+    const updates = startAutoUpdate(h.deps);
+    fake.emit('update-downloaded', { version: '1.2.0' });
+    updates.restartToUpdate();
+    expect(h.restartFailures).toBe(1);
+    expect(updates.status()).toMatchObject({ state: 'ready', version: '1.2.0' });
     updates.stop();
   });
 });

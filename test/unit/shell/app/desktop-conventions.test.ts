@@ -7,6 +7,7 @@ import { RENDERER_URL } from '../../../../src-main/app/app-origin.js';
 import { startElectronShell, type Shell } from '../../../../src-main/app/electron-shell.js';
 import type { EventName } from '../../../../src-main/ipc/contract.js';
 import { commands } from '../../../../src-main/ipc/contract.js';
+import { SHORTCUT_DEBOUNCE_MS } from '../../../../src-main/phone/call-shortcuts.js';
 import { createFakeElectron, type FakeElectron, type FakeElectronOptions } from '../fake-electron.js';
 
 /**
@@ -24,12 +25,22 @@ afterEach(async () => {
 
 type Booted = { fake: FakeElectron; shell: Shell; events: Array<{ name: EventName; payload: unknown }>; logs: string[]; updater: FakeUpdater };
 
+/** Moves the wall clock on (only Date is faked: the shell's timers and I/O run for real). */
+function laterBy(ms: number): void {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  cleanups.push(async () => {
+    vi.useRealTimers();
+  });
+  vi.setSystemTime(Date.now() + ms);
+}
+
 class FakeUpdater extends EventEmitter {
   autoDownload = false;
   autoInstallOnAppQuit = false;
   allowDowngrade = true;
   readonly setFeedURL = vi.fn();
   readonly checkForUpdates = vi.fn(async () => null);
+  readonly downloadUpdate = vi.fn(async () => []);
   readonly quitAndInstall = vi.fn();
 }
 
@@ -120,6 +131,10 @@ describe('global hotkeys', () => {
     const { fake, shell } = await boot({ managed: { 'hotkeys.toggleDnd': 'Ctrl+Alt+D', 'hotkeys.mediaKeys': true } });
     fake.press('Control+Alt+D');
     await vi.waitFor(() => expect(shell.services.focusView().mode).toBe('dnd'));
+    // At once again is the same press (phone/call-shortcuts.ts's guard); a moment later, a new one.
+    fake.press('Control+Alt+D');
+    expect(shell.services.focusView().mode).toBe('dnd');
+    laterBy(SHORTCUT_DEBOUNCE_MS);
     fake.press('Control+Alt+D');
     await vi.waitFor(() => expect(shell.services.focusView().mode).toBe('off'));
     fake.press('MediaPlayPause');
@@ -134,6 +149,7 @@ describe('global hotkeys', () => {
     fake.press('Control+Alt+T');
     await vi.waitFor(() => expect(fake.notifications.at(-1)?.options.body).toMatch(/^Ticket #\d+ created for Jane Doe: /));
     expect(shell.services.newestFollowUp()).toBeNull();
+    laterBy(SHORTCUT_DEBOUNCE_MS);
     fake.press('Control+Alt+T');
     await vi.waitFor(() => expect(fake.notifications.at(-1)?.options.body).toBe('There is no held-back call to make a ticket of.'));
   });
@@ -180,6 +196,16 @@ describe('the headset: WebHID device permissions', () => {
     expect(pick([keyboard, jabra])).toBe('hid-1');
     expect(pick([keyboard])).toBeUndefined();
     expect(pick([jabra], 'https://evil.example/')).toBeUndefined();
+  });
+
+  it('offers nothing when Electron cannot say which frame asked', async () => {
+    const { fake } = await boot();
+    for (const frame of [null, undefined, {}]) {
+      const callback = vi.fn();
+      fake.hid.select?.({ preventDefault: () => {} }, { deviceList: [jabra], frame }, callback);
+      expect(callback).toHaveBeenCalledOnce();
+      expect(callback.mock.calls[0]?.[0]).toBeUndefined();
+    }
   });
 
   it('keeps a grant for the headset the tech picked in Settings → Audio, and for nothing else', async () => {

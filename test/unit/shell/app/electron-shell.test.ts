@@ -360,8 +360,35 @@ describe('single instance and dial links', () => {
     expect(events).toEqual([{ name: 'phone.dial', payload: { target: 'sip:bob@pbx.example.com', confirm: true } }]);
   });
 
-  it('a focusline:// link from a second launch starts and stops focus on a ticket', async () => {
+  it('a focusline:// link from another app does nothing until the tech says yes in the window', async () => {
     const { fake, shell, events, logs, rendererReady } = await start();
+    only(fake.windows).finishLoad();
+    await rendererReady();
+    fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', 'focusline://dnd/start?minutes=30']);
+    const prompts = () => events.filter((e) => e.name === 'app.focusLink').map((e) => e.payload as { id: string; summary: string });
+    expect(prompts()).toEqual([{ id: expect.any(String), summary: 'Turn on do-not-disturb for 30 minutes' }]);
+    expect(shell.services.focusView().mode).toBe('off');
+    const [prompt] = prompts();
+    // A made-up id runs nothing; "Cancel" drops it; only the real prompt's yes runs it, once.
+    expect(await shell.services.route('app.answerFocusLink', { id: 'made-up', run: true })).toEqual({ ok: true, value: { ran: false } });
+    expect(await shell.services.route('app.answerFocusLink', { id: prompt?.id ?? '', run: true })).toEqual({ ok: true, value: { ran: true } });
+    expect(shell.services.focusView().mode).toBe('dnd');
+    expect(await shell.services.route('app.answerFocusLink', { id: prompt?.id ?? '', run: true })).toEqual({ ok: true, value: { ran: false } });
+    fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', 'focusline://dnd/stop']);
+    const stop = prompts()[1];
+    expect(await shell.services.route('app.answerFocusLink', { id: stop?.id ?? '', run: false })).toEqual({ ok: true, value: { ran: false } });
+    expect(shell.services.focusView().mode).toBe('dnd');
+    fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', 'focusline://rm/rf']);
+    await vi.waitFor(() => expect(logs.some((l) => l.includes('is not a Focusline command'))).toBe(true));
+    expect(prompts()).toHaveLength(2);
+  });
+
+  it('with links trusted by policy, a focusline:// link starts and stops focus on a ticket at once', async () => {
+    const policyDir = await mkdtemp(join(tmpdir(), 'focusline-policy-'));
+    cleanups.push(() => rm(policyDir, { recursive: true, force: true }));
+    await mkdir(join(policyDir, 'managed'));
+    await writeFile(join(policyDir, 'managed', '10-links.json'), JSON.stringify({ 'links.trusted': true }));
+    const { fake, shell, events, logs, rendererReady } = await start({ env: { FOCUSLINE_POLICY_DIR: policyDir } });
     only(fake.windows).finishLoad();
     await rendererReady();
     const created = await shell.services.route('tickets.create', { summary: 'Printer down', company: 'Acme' });
@@ -374,8 +401,7 @@ describe('single instance and dial links', () => {
     await vi.waitFor(() => expect(shell.services.focusView().mode).toBe('off'));
     fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', 'focusline://ticket/99999/start']);
     await vi.waitFor(() => expect(logs.some((l) => l.includes('Ticket #99999 was not found'))).toBe(true));
-    fake.electron.app.emit('second-instance', fakeEvent(), ['/opt/Focusline/focusline', 'focusline://rm/rf']);
-    await vi.waitFor(() => expect(logs.some((l) => l.includes('is not a Focusline command'))).toBe(true));
+    expect(events.some((e) => e.name === 'app.focusLink')).toBe(false);
   });
 
   it('registers as the OS handler for tel:, sip:, callto: and focusline:', async () => {
