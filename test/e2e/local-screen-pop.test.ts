@@ -11,7 +11,7 @@ import { runSipp } from '../harness/sipp.js';
 import { startFocuslineWeb, type FocuslineWeb } from './focusline-web.js';
 import { connectIpc, type IpcClient } from './ipc-client.js';
 import { makePolicyFolder } from './policy-files.js';
-import { waitRegistered } from './phone-page.js';
+import { followUpAction, waitRegistered } from './phone-page.js';
 
 const MANAGER = 'sip:manager@127.0.0.1';
 
@@ -69,7 +69,8 @@ test('a caller on a Focusline ticket is named by its contact and company, not by
   await expect(card.getByTestId('caller-ticket')).toHaveAttribute('data-ticket-id', ticketId);
   await expect(card).not.toContainText('Front Desk');
 
-  await entry.getByTestId('quiet-create-ticket').click();
+  // Her open ticket makes "Call back" the row's primary action; "Create ticket instead" is under More.
+  await followUpAction(entry, 'create-ticket');
   await expect(page.getByTestId('notice')).toContainText('created');
   const made = (await ipc.invoke('tickets.list', {})).tickets.find((t) => t.id !== ticketId);
   expect(made).toMatchObject({ contactName: 'Maria Lopez', company: 'Contoso Dental', contactNumbers: ['+13125550142'] });
