@@ -120,7 +120,7 @@ export async function createServices(options: ServiceOptions) {
   const app = createAppCommands({ version: options.version, mode: options.mode }, bus);
   const focusLinks = createFocusLinkPrompts({ now: () => clock.now().getTime(), newId: randomUUID });
   const settings = createSettingsDesk({ policy, userSettings, bus, log, accountSaved: () => void phoneRestart() });
-  const focus = createFocusDesk({ db, clock, tickets: ticketDesk.source, callLog, bus });
+  const focus = createFocusDesk({ db, clock, tickets: ticketDesk.source, callLog, bus, log });
   const ticketing = createTicketing({ db, clock, policy, log, psa, outbox, desk: ticketDesk, focus: focus.controller });
   const attempts = createAttemptLogging({ ticketing, settings: values, log });
   // Presence comes before the calls and the phone: the decision asks it who is offline, the phone hands it the line.
@@ -208,7 +208,6 @@ export async function createServices(options: ServiceOptions) {
     settings: values,
     callLog,
     focusPeriods: focus.periods,
-    focusSince: () => focus.controller.periodSince(),
     voicemails: voicemailStore,
     whoIs: (number) => {
       const found = ticketing.whoIs(number);

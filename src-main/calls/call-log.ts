@@ -31,6 +31,23 @@ export const ContactAttemptSchema = z.object({
   missed: z.boolean(),
 });
 export type ContactAttempt = z.infer<typeof ContactAttemptSchema>;
+
+/** What a report (Insights) reads of an attempt: the facts, not the reason texts and targets. */
+export const AttemptFactsSchema = ContactAttemptSchema.pick({
+  id: true,
+  at: true,
+  callerUri: true,
+  callerKey: true,
+  callerName: true,
+  rule: true,
+  action: true,
+  repeatCaller: true,
+  handled: true,
+  handledAt: true,
+  callbackDueAt: true,
+  missed: true,
+});
+export type AttemptFacts = z.infer<typeof AttemptFactsSchema>;
 export type RepeatCallerRow = { callerKey: string; callerName: string; attempts: number; suppressed: number; firstAt: number; lastAt: number };
 export type NewContactAttempt = Omit<ContactAttempt, 'handled' | 'handledAt' | 'missed'>;
 
@@ -125,6 +142,7 @@ export class CallLog {
   private readonly recent;
   private readonly open;
   private readonly between;
+  private readonly factsBetween;
   private readonly setHandled;
   private readonly byId;
   private readonly byCallId;
@@ -143,6 +161,11 @@ export class CallLog {
     this.recent = db.prepare('SELECT * FROM contact_attempts ORDER BY at DESC LIMIT ?');
     this.open = db.prepare("SELECT * FROM contact_attempts WHERE handled IS NULL AND (action != 'ring' OR missed = 1) ORDER BY at DESC LIMIT ?");
     this.between = db.prepare('SELECT * FROM contact_attempts WHERE at >= ? AND at < ? ORDER BY at');
+    this.factsBetween = db.prepare(
+      `SELECT id, at, caller_uri AS callerUri, caller_key AS callerKey, caller_name AS callerName, rule, action,
+         repeat_caller AS repeatCaller, handled, handled_at AS handledAt, callback_due_at AS callbackDueAt, missed
+       FROM contact_attempts WHERE at >= ? AND at < ? ORDER BY at`,
+    );
     this.setHandled = db.prepare('UPDATE contact_attempts SET handled = ?, handled_at = ? WHERE id = ?');
     this.byId = db.prepare('SELECT * FROM contact_attempts WHERE id = ?');
     this.byCallId = db.prepare('SELECT * FROM contact_attempts WHERE call_id = ? ORDER BY at DESC LIMIT 1');
@@ -207,6 +230,13 @@ export class CallLog {
   inRange(fromMs: number, toMs: number): ContactAttempt[] {
     this.flush();
     return (this.between.all(fromMs, toMs) as Row[]).map(fromRow);
+  }
+
+  /** The attempts of [fromMs, toMs) with only the columns a report needs: a year's log without its texts. */
+  factsInRange(fromMs: number, toMs: number): AttemptFacts[] {
+    this.flush();
+    const rows = this.factsBetween.all(fromMs, toMs) as (Omit<AttemptFacts, 'repeatCaller' | 'missed'> & { repeatCaller: number; missed: number })[];
+    return rows.map((r) => AttemptFactsSchema.parse({ ...r, repeatCaller: r.repeatCaller === 1, missed: r.missed === 1 }));
   }
 
   get(id: string): ContactAttempt | undefined {

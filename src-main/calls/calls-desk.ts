@@ -95,6 +95,8 @@ export function createCallsDesk(ports: CallsDeskPorts) {
       return toAttemptView(attempt);
     },
     'reports.repeatCallers': ({ days }) => {
+      // The same report as Insights' repeat callers, so the same policy turns it off.
+      if (!ports.settings()['insights.visible']) throw new Error('Reports are turned off by your organization (policy insights.visible).');
       const to = clock.now().getTime();
       const rows = callLog.repeatCallers(to - days * 86_400_000, to + 1);
       return {

@@ -130,11 +130,12 @@ export class FocusSession {
     this.endListeners.clear();
   }
 
-  private moveTo(next: FocusState): FocusState {
+  /** `at`: when the change happened; a timer that fires late (after sleep) passes the time it was due. */
+  private moveTo(next: FocusState, at: Date = this.clock.now()): FocusState {
     const previous = this.current;
     this.current = next;
     this.armExpiry();
-    const ended = this.trackPeriod(next);
+    const ended = this.trackPeriod(next, at);
     // Listeners see the state already settled; one that throws doesn't stop
     // the others, and the error still reaches whoever made the change.
     const errors: unknown[] = [];
@@ -144,15 +145,15 @@ export class FocusSession {
     return next;
   }
 
-  private trackPeriod(next: FocusState): FocusPeriod | undefined {
+  private trackPeriod(next: FocusState, at: Date): FocusPeriod | undefined {
     const ticketId = ticketIdOf(next);
     if (ticketId !== undefined) this.lastTicketId = ticketId;
     if (next.mode !== 'off') {
-      this.periodStart ??= this.clock.now();
+      this.periodStart ??= at;
       return undefined;
     }
     if (this.periodStart === null) return undefined;
-    const period: FocusPeriod = { started: this.periodStart, endedAt: this.clock.now(), ...(this.lastTicketId ? { ticketId: this.lastTicketId } : {}) };
+    const period: FocusPeriod = { started: this.periodStart, endedAt: at, ...(this.lastTicketId ? { ticketId: this.lastTicketId } : {}) };
     this.periodStart = null;
     this.lastTicketId = undefined;
     return period;
@@ -165,8 +166,9 @@ export class FocusSession {
     if (state.mode !== 'dnd' || state.until === null) return;
     const until = state.until;
     this.cancelExpiry = this.clock.setTimer(until, () => {
-      // A timer that fires late, or after the DND was changed, must not end a newer state.
-      if (this.current === state) this.moveTo(afterDnd(state, until));
+      // A timer that fires after the DND was changed must not end a newer state. One that fires late (the
+      // computer slept) still ends the DND at its time: the hours asleep were not spent in Focus.
+      if (this.current === state) this.moveTo(afterDnd(state, until), until);
     });
   }
 }

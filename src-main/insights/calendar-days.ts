@@ -88,3 +88,46 @@ export function daysBetween(from: DayKey, to: DayKey): DayKey[] {
 export function dayCount(from: DayKey, to: DayKey): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / (24 * HOUR_MS)) + 1;
 }
+
+/**
+ * The days of a range with their starts worked out once, so placing a moment
+ * in its day is a binary search rather than an Intl call: a year's call log
+ * is placed in milliseconds, and main (which runs the phone) is not held up.
+ */
+export class DayIndex {
+  readonly days: readonly DayKey[];
+  /** starts[i] is where days[i] begins; the last entry is where the range ends. */
+  private readonly starts: readonly number[];
+
+  constructor(range: { from: DayKey; to: DayKey; timeZone: string }) {
+    this.days = daysBetween(range.from, range.to);
+    this.starts = [...this.days.map((d) => startOfDay(d, range.timeZone)), startOfDay(nextDay(range.to), range.timeZone)];
+  }
+
+  /** The index of the day `ms` falls on; -1 outside the range. */
+  indexOf(ms: number): number {
+    let lo = 0;
+    let hi = this.days.length; // the answer is in [lo, hi)
+    if (this.days.length === 0 || ms < (this.starts[0] ?? 0) || ms >= (this.starts[hi] ?? 0)) return -1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (ms >= (this.starts[mid] ?? 0)) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The day `ms` falls on; undefined outside the range. */
+  dayOf(ms: number): DayKey | undefined {
+    return this.days[this.indexOf(ms)];
+  }
+
+  startOf(i: number): number {
+    return this.starts[i] ?? Number.NaN;
+  }
+
+  /** Where day i ends: the next day's start. */
+  endOf(i: number): number {
+    return this.starts[i + 1] ?? Number.NaN;
+  }
+}

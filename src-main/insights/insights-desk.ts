@@ -2,18 +2,19 @@ import type { Clock } from '../../src-shared/time/clock.js';
 import type { CallLog } from '../calls/call-log.js';
 import type { FocusPeriods } from '../focus/focus-periods.js';
 import type { CommandHandlers } from '../ipc/router.js';
+import { isTrustedHost, trustedHostSet } from '../numbers/caller-host.js';
+import { parseAddress } from '../numbers/sip-uri.js';
 import type { SettingsValues } from '../policy/schema.js';
 import type { VoicemailStore } from '../voicemail/voicemail-store.js';
-import { dayCount, isDayKey, isTimeZone, nextDay, startOfDay } from './calendar-days.js';
+import { dayCount, dayKey, isDayKey, isTimeZone, nextDay, startOfDay } from './calendar-days.js';
 import { computeInsights, type KnownCaller } from './insights.js';
 
 export type InsightsDeskPorts = {
   clock: Clock;
-  settings: () => Pick<SettingsValues, 'insights.visible'>;
-  callLog: Pick<CallLog, 'inRange'>;
-  focusPeriods: Pick<FocusPeriods, 'between'>;
-  /** When the focus period running now began; null while focus is off. */
-  focusSince: () => Date | null;
+  settings: () => Pick<SettingsValues, 'insights.visible' | 'account.sipUri' | 'numbers.trustedHosts' | 'voicemail.retentionDays'>;
+  callLog: Pick<CallLog, 'factsInRange'>;
+  /** The running period is among them (endedAt null): its row is written when focus starts. */
+  focusPeriods: Pick<FocusPeriods, 'between' | 'recordingSince'>;
   voicemails: Pick<VoicemailStore, 'between'>;
   /** The caller as the PSA's index or the built-in tickets know them. */
   whoIs: (number: string) => KnownCaller | null;
@@ -23,6 +24,8 @@ type Handlers = Pick<CommandHandlers, 'insights.get'>;
 
 /** The longest range one query may ask for: a year, so a typo can't make main read the whole log. */
 export const MAX_INSIGHT_DAYS = 366;
+const DAY_MS = 24 * 3_600_000;
+const RETURNS_AFTER_RANGE_MS = 7 * DAY_MS;
 
 /**
  * The insights room's desk: reads the range from the call log, the focus
@@ -41,16 +44,24 @@ export function createInsightsDesk(ports: InsightsDeskPorts) {
       const fromMs = startOfDay(from, timeZone);
       const toMs = startOfDay(nextDay(to), timeZone);
       const now = ports.clock.now().getTime();
-      const running = ports.focusSince();
-      const spans: { startedAt: number; endedAt: number | null }[] = ports.focusPeriods.between(fromMs, toMs);
-      if (running !== null && running.getTime() < toMs) spans.push({ startedAt: running.getTime(), endedAt: null });
+      const spans = ports.focusPeriods.between(fromMs, toMs);
+      const values = ports.settings();
+      const trusted = trustedHostSet({ ownDomain: parseAddress(values['account.sipUri'])?.host ?? '', trustedHosts: values['numbers.trustedHosts'] });
+      // Handled voicemails older than the retention are gone: count whole days since then, and say so.
+      const cutoff = now - values['voicemail.retentionDays'] * DAY_MS;
+      const countedFrom = cutoff > fromMs ? nextDay(dayKey(cutoff, timeZone)) : null;
+      const voicemailsFrom = countedFrom === null ? fromMs : startOfDay(countedFrom, timeZone);
       return computeInsights({
         range: { from, to, timeZone },
         now,
-        attempts: ports.callLog.inRange(fromMs, toMs),
+        // A week past the range too: a call on its last day may be returned after it.
+        attempts: ports.callLog.factsInRange(fromMs, toMs + RETURNS_AFTER_RANGE_MS),
         focus: spans,
-        voicemails: ports.voicemails.between(fromMs, toMs),
+        focusRecordedSince: ports.focusPeriods.recordingSince(),
+        voicemails: voicemailsFrom < toMs ? ports.voicemails.between(voicemailsFrom, toMs) : [],
+        voicemailRetention: { countedFrom, retentionDays: values['voicemail.retentionDays'] },
         whoIs: ports.whoIs,
+        hostTrusted: (callerUri) => isTrustedHost(parseAddress(callerUri)?.host ?? null, 'from', trusted),
       });
     },
   };

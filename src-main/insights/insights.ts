@@ -1,7 +1,7 @@
-import type { ContactAttempt } from '../calls/call-log.js';
+import type { AttemptFacts } from '../calls/call-log.js';
 import type { InsightsView } from '../ipc/contract.js';
 import type { VoicemailMessage } from '../voicemail/voicemail-schema.js';
-import { dayKey, daysBetween, nextDay, startOfDay, type DayKey } from './calendar-days.js';
+import { DayIndex, dayKey, type DayKey } from './calendar-days.js';
 
 /**
  * The Insights charts, computed from what Focusline has on record. Pure: the
@@ -9,38 +9,46 @@ import { dayKey, daysBetween, nextDay, startOfDay, type DayKey } from './calenda
  * in with `now` and the tech's time zone; every chart's numbers come out.
  * What counts, chart by chart:
  *
- * - Interruptions prevented: attempts that didn't ring (redirected, voicemail,
+ * - Interruptions prevented: attempts Focus held back (redirected, voicemail,
  *   busy, shown silently), except the block list's rejections, which happen
- *   in any state and protect nothing. By the day of the call.
+ *   in any state and protect nothing, and the after-hours rule's, which
+ *   happen whether or not the tech is focused. By the day of the call.
  * - Time protected in Focus: the focus periods (ticket focus and
  *   do-not-disturb, from leaving "off" to returning to it), cut at midnight
  *   and at `now`, in whole minutes per day.
- * - Callbacks: every call to return (held back, the block list aside, or
- *   rang and missed), by the day of the call. On time: called back by its due
- *   time (calls/callback-due.ts: same business day); late: after it;
- *   overdue: not called back and past due. A call settled another way (a
- *   ticket, a note, dismissed, answered) is no callback.
+ * - Callbacks: one per caller per day, not per attempt (Maria calling three
+ *   times in ten minutes wants one call back). A caller's day counts when
+ *   they made a call to return (held back, the block list aside, or rang and
+ *   missed) that wasn't settled another way (a ticket, a note, dismissed). It
+ *   is returned by the first connected callback (an attempt of theirs marked
+ *   called back) or answered call with them after their last such call:
+ *   on time by the first call's due time (calls/callback-due.ts: same
+ *   business day), late after it; overdue when not returned and past due.
  * - Voicemail response times: messages left in the range (not empty ones),
  *   from the end of the message to the tech acting on it (called back, a
- *   ticket, a note). Dismissed messages have no response time.
+ *   ticket, a note), on the message or on its call (a voicemail called back
+ *   from "To follow up" marks the call). Dismissed messages have no response
+ *   time.
  * - Repeat callers by company: callers the repeat rule flagged at least once
- *   in the range, with all their calls in it. Coworkers are never counted:
- *   neither a caller the decision matched as a coworker nor one the PSA knows
- *   as a member. Callers are named as the PSA or the tickets know them, else
+ *   in the range, with all their calls in it. Coworkers' calls are never
+ *   counted, decided per attempt: the decision matched a coworker (rule
+ *   `coworker`), or the PSA knows the number as a member and the call came
+ *   from our own or a trusted host (numbers/caller-host.ts; anyone on the
+ *   internet can send a member's number from elsewhere). Callers are named as the PSA or the tickets know them, else
  *   by what their phone sent, else by their number, never by a SIP URI.
  */
 
 export type InsightsRange = { from: DayKey; to: DayKey; timeZone: string };
 
-export type InsightAttempt = Pick<
-  ContactAttempt,
-  'at' | 'callerKey' | 'callerUri' | 'callerName' | 'rule' | 'action' | 'repeatCaller' | 'handled' | 'handledAt' | 'callbackDueAt' | 'missed'
->;
+export type InsightAttempt = AttemptFacts;
 
 /** A focus period; `endedAt` null while it still runs. */
 export type FocusSpan = { startedAt: number; endedAt: number | null };
 
-export type InsightVoicemail = Pick<VoicemailMessage, 'startedAt' | 'endedAt' | 'state' | 'handled' | 'handledAt'>;
+export type InsightVoicemail = Pick<VoicemailMessage, 'startedAt' | 'endedAt' | 'state' | 'handled' | 'handledAt'> & {
+  /** The call the message was left on (its attempt in the call log), if known. */
+  attemptId?: string | null;
+};
 
 /** Who a caller is, as the PSA or the built-in tickets know them. */
 export type KnownCaller = { name: string; company: string | null; coworker: boolean };
@@ -53,6 +61,12 @@ export type InsightsInput = {
   voicemails: readonly InsightVoicemail[];
   /** Looks a caller's number up (the PSA's caller index, or the contacts on the built-in tickets). */
   whoIs: (number: string) => KnownCaller | null;
+  /** When focus time started being kept (FocusPeriods.recordingSince); null or undefined: always. */
+  focusRecordedSince?: number | null;
+  /** Voicemails are in `voicemails` from this day on (retention deleted older handled ones); null: the whole range. */
+  voicemailRetention?: { countedFrom: DayKey | null; retentionDays: number };
+  /** Whether a stored caller URI's host may claim our people (our own SIP domain or a trusted host). */
+  hostTrusted: (callerUri: string) => boolean;
 };
 
 const MINUTE_MS = 60_000;
@@ -60,30 +74,40 @@ const ANONYMOUS_KEY = 'anonymous';
 
 export function computeInsights(input: InsightsInput): InsightsView {
   const { range } = input;
-  const days = new Set(daysBetween(range.from, range.to));
-  const attempts = input.attempts.filter((a) => days.has(dayKey(a.at, range.timeZone)));
+  const days = new DayIndex(range);
+  const attempts = input.attempts.filter((a) => days.indexOf(a.at) >= 0);
   return {
     from: range.from,
     to: range.to,
     timeZone: range.timeZone,
-    interruptions: interruptionsPrevented(attempts, range),
-    focus: timeInFocus(input.focus, range, input.now),
-    callbacks: callbacksReturned(attempts, range, input.now),
-    voicemail: voicemailResponseTimes(input.voicemails),
-    repeatCallers: repeatCallersByCompany(attempts, input.whoIs),
+    interruptions: interruptionsPrevented(attempts, days),
+    focus: { ...timeInFocus(input.focus, days, input.now), recordedFrom: recordedFrom(days, input.focusRecordedSince ?? null, range.timeZone) },
+    // Returns may come after the range (a call on its last day returned the next morning).
+    callbacks: callbacksReturned(attempts, days, input.now, input.attempts),
+    voicemail: {
+      ...voicemailResponseTimes(input.voicemails, input.attempts),
+      countedFrom: input.voicemailRetention?.countedFrom ?? null,
+      retentionDays: input.voicemailRetention?.retentionDays ?? 0,
+    },
+    repeatCallers: repeatCallersByCompany(attempts, input.whoIs, input.hostTrusted),
   };
 }
 
-/** The attempts Focus held back: every action but ring, the block list aside. */
+/** The attempts held back: every action but ring, the block list aside. */
 export function wasPrevented(a: Pick<InsightAttempt, 'action' | 'rule'>): boolean {
   return a.action !== 'ring' && a.rule !== 'blocked';
 }
 
-export function interruptionsPrevented(attempts: readonly InsightAttempt[], range: InsightsRange): InsightsView['interruptions'] {
-  const rows = new Map(daysBetween(range.from, range.to).map((day) => [day, { day, redirected: 0, voicemail: 0, busy: 0, silent: 0, total: 0 }]));
+/** Held back because the tech was focused: the after-hours rule holds calls back whether or not they are. */
+export function heldByFocus(a: Pick<InsightAttempt, 'action' | 'rule'>): boolean {
+  return wasPrevented(a) && a.rule !== 'after-hours';
+}
+
+export function interruptionsPrevented(attempts: readonly InsightAttempt[], days: DayIndex): InsightsView['interruptions'] {
+  const rows = days.days.map((day) => ({ day, redirected: 0, voicemail: 0, busy: 0, silent: 0, total: 0 }));
   for (const a of attempts) {
-    if (!wasPrevented(a)) continue;
-    const row = rows.get(dayKey(a.at, range.timeZone));
+    if (!heldByFocus(a)) continue;
+    const row = rows[days.indexOf(a.at)];
     if (row === undefined) continue;
     if (a.action === 'redirect') row.redirected++;
     else if (a.action === 'voicemail') row.voicemail++;
@@ -91,14 +115,19 @@ export function interruptionsPrevented(attempts: readonly InsightAttempt[], rang
     else row.silent++;
     row.total++;
   }
-  const list = [...rows.values()];
-  return { rows: list, total: list.reduce((n, r) => n + r.total, 0) };
+  return { rows, total: rows.reduce((n, r) => n + r.total, 0) };
 }
 
-export function timeInFocus(spans: readonly FocusSpan[], range: InsightsRange, now: number): InsightsView['focus'] {
-  const rows = daysBetween(range.from, range.to).map((day) => {
-    const dayStart = startOfDay(day, range.timeZone);
-    const dayEnd = startOfDay(nextDay(day), range.timeZone);
+/** The day focus time is on record from, when that is after the range's start (earlier days show 0 for want of a record). */
+function recordedFrom(days: DayIndex, since: number | null, timeZone: string): DayKey | null {
+  if (since === null || since <= days.startOf(0)) return null;
+  return days.dayOf(since) ?? dayKey(since, timeZone);
+}
+
+export function timeInFocus(spans: readonly FocusSpan[], days: DayIndex, now: number): Omit<InsightsView['focus'], 'recordedFrom'> {
+  const rows = days.days.map((day, i) => {
+    const dayStart = days.startOf(i);
+    const dayEnd = days.endOf(i);
     let ms = 0;
     for (const span of spans) {
       const start = Math.max(span.startedAt, dayStart);
@@ -115,21 +144,59 @@ export function needsCallback(a: Pick<InsightAttempt, 'action' | 'rule' | 'misse
   return wasPrevented(a) || (a.action === 'ring' && a.missed);
 }
 
-export function callbacksReturned(attempts: readonly InsightAttempt[], range: InsightsRange, now: number): InsightsView['callbacks'] {
-  const rows = new Map(daysBetween(range.from, range.to).map((day) => [day, { day, onTime: 0, late: 0, overdue: 0 }]));
+/** How a call to return was settled without a callback. */
+const SETTLED_OTHERWISE = new Set<InsightAttempt['handled']>(['ticket-created', 'note-added', 'dismissed', 'answered']);
+
+/** When the tech and this caller spoke: a connected callback (handledAt), or a call that rang and was answered. */
+function returnTimes(attempts: readonly InsightAttempt[]): Map<string, number[]> {
+  const times = new Map<string, number[]>();
+  const add = (key: string, at: number) => {
+    const list = times.get(key);
+    if (list === undefined) times.set(key, [at]);
+    else list.push(at);
+  };
   for (const a of attempts) {
-    if (!needsCallback(a) || a.callerKey === ANONYMOUS_KEY) continue;
-    const day = dayKey(a.at, range.timeZone);
-    const row = rows.get(day);
-    if (row === undefined) continue;
-    // An attempt from before due times were kept is due by the end of its day.
-    const due = a.callbackDueAt ?? startOfDay(nextDay(day), range.timeZone) - 1;
-    if (a.handled === 'called-back') {
-      if ((a.handledAt ?? Number.POSITIVE_INFINITY) <= due) row.onTime++;
-      else row.late++;
-    } else if (a.handled === null && due < now) row.overdue++;
+    if (a.handled === 'called-back' && a.handledAt !== null) add(a.callerKey, a.handledAt);
+    if (a.action === 'ring' && !a.missed && a.rule !== 'blocked') add(a.callerKey, a.at);
   }
-  const list = [...rows.values()];
+  return times;
+}
+
+export function callbacksReturned(
+  attempts: readonly InsightAttempt[],
+  days: DayIndex,
+  now: number,
+  everything: readonly InsightAttempt[] = attempts,
+): InsightsView['callbacks'] {
+  const rows = days.days.map((day) => ({ day, onTime: 0, late: 0, overdue: 0 }));
+  // One callback owed per caller per day: from their first call's due time, returned after their last call.
+  const owed = new Map<string, { day: number; callerKey: string; due: number; last: number }>();
+  for (const a of attempts) {
+    if (!needsCallback(a) || a.callerKey === ANONYMOUS_KEY || SETTLED_OTHERWISE.has(a.handled)) continue;
+    const i = days.indexOf(a.at);
+    if (i < 0) continue;
+    // An attempt from before due times were kept is due by the end of its day.
+    const due = a.callbackDueAt ?? days.endOf(i) - 1;
+    const key = `${i}\u0000${a.callerKey}`;
+    const o = owed.get(key);
+    if (o === undefined) owed.set(key, { day: i, callerKey: a.callerKey, due, last: a.at });
+    else {
+      o.due = Math.min(o.due, due);
+      o.last = Math.max(o.last, a.at);
+    }
+  }
+  const returns = returnTimes(everything);
+  for (const o of owed.values()) {
+    const row = rows[o.day];
+    if (row === undefined) continue;
+    let returnedAt = Number.POSITIVE_INFINITY;
+    for (const t of returns.get(o.callerKey) ?? []) if (t > o.last && t < returnedAt) returnedAt = t;
+    if (Number.isFinite(returnedAt)) {
+      if (returnedAt <= o.due) row.onTime++;
+      else row.late++;
+    } else if (o.due < now) row.overdue++;
+  }
+  const list = rows;
   const totals = list.reduce((t, r) => ({ onTime: t.onTime + r.onTime, late: t.late + r.late, overdue: t.overdue + r.overdue }), {
     onTime: 0,
     late: 0,
@@ -148,15 +215,22 @@ export const RESPONSE_BUCKETS: readonly { label: string; below: number }[] = [
 ];
 export const NOT_ANSWERED_LABEL = 'Not answered yet';
 
-export function voicemailResponseTimes(messages: readonly InsightVoicemail[]): InsightsView['voicemail'] {
+export function voicemailResponseTimes(
+  messages: readonly InsightVoicemail[],
+  attempts: readonly InsightAttempt[] = [],
+): Omit<InsightsView['voicemail'], 'countedFrom' | 'retentionDays'> {
   const counts = RESPONSE_BUCKETS.map(() => 0);
   const minutes: number[] = [];
+  const calls = new Map(attempts.map((a) => [a.id, a]));
   let received = 0;
   let waiting = 0;
   let dismissed = 0;
-  for (const m of messages) {
-    if (m.state === 'recording' || m.state === 'empty') continue;
+  for (const message of messages) {
+    if (message.state === 'recording' || message.state === 'empty') continue;
     received++;
+    // Called back from "To follow up", the call is marked and not the message: its answer is the message's.
+    const call = message.handled === null && message.attemptId ? calls.get(message.attemptId) : undefined;
+    const m = call && call.handled !== null && call.handledAt !== null ? { ...message, handled: call.handled, handledAt: call.handledAt } : message;
     if (m.handled === null || m.handledAt === null) {
       waiting++;
       continue;
@@ -188,12 +262,24 @@ function median(values: number[]): number | null {
   return Math.round(m * 10) / 10;
 }
 
-type CallerTally = { key: string; number: string; displayName: string; flagged: boolean; coworker: boolean; calls: number; heldBack: number; lastAt: number };
+type CallerTally = { key: string; number: string; displayName: string; flagged: boolean; calls: number; heldBack: number; lastAt: number };
 
-export function repeatCallersByCompany(attempts: readonly InsightAttempt[], whoIs: InsightsInput['whoIs']): InsightsView['repeatCallers'] {
+export function repeatCallersByCompany(
+  attempts: readonly InsightAttempt[],
+  whoIs: InsightsInput['whoIs'],
+  hostTrusted: InsightsInput['hostTrusted'],
+): InsightsView['repeatCallers'] {
   const byCaller = new Map<string, CallerTally>();
+  const known = new Map<string, KnownCaller | null>();
+  const knownAs = (number: string) => {
+    if (!known.has(number)) known.set(number, whoIs(number));
+    return known.get(number) ?? null;
+  };
   for (const a of attempts) {
     if (a.callerKey === ANONYMOUS_KEY) continue;
+    // A coworker's call, decided per call: the decision said so, or a member's number from a host that may claim it.
+    if (a.rule === 'coworker') continue;
+    if (knownAs(readableNumber(a.callerUri, a.callerKey))?.coworker && hostTrusted(a.callerUri)) continue;
     let t = byCaller.get(a.callerKey);
     if (t === undefined) {
       t = {
@@ -201,7 +287,6 @@ export function repeatCallersByCompany(attempts: readonly InsightAttempt[], whoI
         number: readableNumber(a.callerUri, a.callerKey),
         displayName: '',
         flagged: false,
-        coworker: false,
         calls: 0,
         heldBack: 0,
         lastAt: a.at,
@@ -211,7 +296,6 @@ export function repeatCallersByCompany(attempts: readonly InsightAttempt[], whoI
     t.calls++;
     if (a.action !== 'ring') t.heldBack++;
     if (a.repeatCaller) t.flagged = true;
-    if (a.rule === 'coworker') t.coworker = true;
     if (a.at >= t.lastAt) {
       t.lastAt = a.at;
       if (a.callerName.trim() !== '' && a.callerName !== t.number) t.displayName = a.callerName.trim();
@@ -219,11 +303,12 @@ export function repeatCallersByCompany(attempts: readonly InsightAttempt[], whoI
   }
   const groups = new Map<string, InsightsView['repeatCallers']['rows'][number]>();
   for (const t of byCaller.values()) {
-    if (!t.flagged || t.coworker) continue;
-    const known = whoIs(t.number);
-    if (known?.coworker) continue;
-    const name = known?.name || t.displayName || t.number;
-    const company = known?.company?.trim() || null;
+    if (!t.flagged) continue;
+    const who = knownAs(t.number);
+    // A member's number sent from an untrusted host: not our coworker, and not to be named as them either.
+    const person = who?.coworker ? null : who;
+    const name = person?.name || t.displayName || t.number;
+    const company = person?.company?.trim() || null;
     const groupKey = company === null ? `caller:${t.key}` : `company:${company.toLowerCase()}`;
     let group = groups.get(groupKey);
     if (group === undefined) {

@@ -343,14 +343,19 @@ export const InsightsViewSchema = z.object({
   from: DaySchema,
   to: DaySchema,
   timeZone: z.string(),
-  /** Calls Focus, do-not-disturb or business hours held back (never the block list), per day, by what was done instead. */
+  /** Calls Focus or do-not-disturb held back (never the block list or the after-hours rule), per day, by what was done instead. */
   interruptions: z.object({
     rows: z.array(z.object({ day: DaySchema, redirected: Count, voicemail: Count, busy: Count, silent: Count, total: Count })),
     total: Count,
   }),
   /** Minutes in Focus (ticket focus and do-not-disturb), per day. */
-  focus: z.object({ rows: z.array(z.object({ day: DaySchema, minutes: Count })), totalMinutes: Count }),
-  /** Calls to return (held back or missed), per day of the call: called back by the due time, after it, or overdue and not yet. */
+  focus: z.object({
+    rows: z.array(z.object({ day: DaySchema, minutes: Count })),
+    totalMinutes: Count,
+    /** Focus time is on record from this day on (the version that keeps it came later than the range's start); null: the whole range. */
+    recordedFrom: DaySchema.nullable(),
+  }),
+  /** Callbacks owed, one per caller per day of their calls (held back or missed): returned by the due time, after it, or overdue and not yet. */
   callbacks: z.object({
     rows: z.array(z.object({ day: DaySchema, onTime: Count, late: Count, overdue: Count })),
     totals: z.object({ onTime: Count, late: Count, overdue: Count }),
@@ -363,6 +368,12 @@ export const InsightsViewSchema = z.object({
     waiting: Count,
     dismissed: Count,
     medianMinutes: z.number().nonnegative().nullable(),
+    /**
+     * Handled voicemails are deleted after policy's voicemail.retentionDays, so the chart counts only the
+     * messages left from this day on; null when the whole range is still kept.
+     */
+    countedFrom: DaySchema.nullable(),
+    retentionDays: Count,
   }),
   /** Callers flagged as repeat callers in the range, grouped by company; coworkers are never counted. */
   repeatCallers: z.object({

@@ -8,7 +8,7 @@ import { shownNumber, type CallOnRecord } from '../calls/call-caller.js';
 import type { TicketView } from '../ipc/contract.js';
 import type { SettingsValues } from '../policy/schema.js';
 import type { Db } from '../storage/database.js';
-import { findLocalCaller, type LocalCaller } from './local/local-caller.js';
+import { LocalCallerIndex, type LocalCaller } from './local/local-caller.js';
 import { LocalTicketStore, type LocalTicket, type NewLocalTicket } from './local/local-ticket-store.js';
 import type { PsaConnection } from './psa-connection.js';
 import type { CallerMatch, PsaTicket } from './psa.js';
@@ -40,6 +40,8 @@ export function createTicketDesk(options: TicketDeskOptions) {
   const { clock, psa, outbox } = options;
   const store = new LocalTicketStore(options.db);
   const now = () => clock.now().getTime();
+  // The screen pop's number index, rebuilt only when a ticket was written or the region changed (local-caller.ts).
+  let callers: { revision: number; region: string; index: LocalCallerIndex } | undefined;
   /** The PSA's open tickets as last fetched (the list, and Focus when the PSA is down). */
   let psaOpen: TicketView[] = [];
   const known = new Map<string, TicketView>();
@@ -182,7 +184,11 @@ export function createTicketDesk(options: TicketDeskOptions) {
     /** With no PSA connected: the caller as the contacts on Focusline's own tickets name them (null when a PSA is connected, or nobody matches). */
     localCaller: (callerNumberText: string): LocalCaller | null => {
       if (psa.adapter()) return null;
-      return findLocalCaller(store.withContactNumbers(), callerNumberText, options.settings()['numbers.defaultRegion']);
+      const region = options.settings()['numbers.defaultRegion'];
+      if (callers === undefined || callers.revision !== store.revision || callers.region !== region) {
+        callers = { revision: store.revision, region, index: new LocalCallerIndex(store.withContactNumbers(), region) };
+      }
+      return callers.index.find(callerNumberText);
     },
     toTicketView,
   };

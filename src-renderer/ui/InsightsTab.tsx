@@ -6,9 +6,12 @@ import { usePolicyValue } from './use-policy-value.js';
 // so the phone's window starts no slower for them.
 const InsightsView = lazy(() => import('./InsightsView.js').then((m) => ({ default: m.InsightsView })));
 
-/** Policy may hide the Insights tab (`insights.visible`); main refuses its query then too. */
+/**
+ * Policy may hide the Insights tab (`insights.visible`); main refuses its query then too. Hidden until
+ * policy has loaded, so an organization that turned it off never sees it flash up at start.
+ */
 export function useInsightsVisible(): boolean {
-  return usePolicyValue('insights.visible', true);
+  return usePolicyValue('insights.visible', false);
 }
 
 export function InsightsTab({ api }: { api: FocuslineApi }) {

@@ -30,6 +30,11 @@ function shortDay(day: string): string {
   return new Date(`${day}T12:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
 
+/** A day in running text, marked up as a date. */
+function Day({ day }: { day: string }) {
+  return <time dateTime={day}>{shortDay(day)}</time>;
+}
+
 /** "1 call", "3 calls". */
 function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -74,12 +79,15 @@ function InsightCard({
   chart,
   title,
   headline,
+  note,
   view,
   children,
 }: {
   chart: InsightChart;
   title: string;
   headline: string;
+  /** What the numbers leave out, in plain words; shown under the headline. */
+  note?: ReactNode;
   view: Insights;
   children: ReactNode;
 }) {
@@ -96,6 +104,11 @@ function InsightCard({
       <p className="insight-headline" data-testid={`insight-${chart}-headline`}>
         {headline}
       </p>
+      {note && (
+        <p className="insight-note" data-testid={`insight-${chart}-note`}>
+          {note}
+        </p>
+      )}
       {children}
       <details className="insight-numbers">
         <summary>Show the numbers</summary>
@@ -160,6 +173,7 @@ export function InsightsView({ api }: { api: FocuslineApi }) {
     if (/^\d{4}-\d{2}-\d{2}$/.test(value)) setRange((r) => ({ ...r, [which]: value }));
   };
   const backwards = range.from > range.to;
+  const stale = view !== null && (view.from !== range.from || view.to !== range.to);
 
   return (
     <div className="insights" data-testid="insights">
@@ -185,7 +199,17 @@ export function InsightsView({ api }: { api: FocuslineApi }) {
           </p>
         )}
       </section>
-      {view && view.from === range.from && view.to === range.to && <Charts view={view} />}
+      {/* The last range's charts stay while the next one loads, marked as busy, rather than vanishing. */}
+      {view && (
+        <div aria-busy={stale} className={stale ? 'insights-stale' : undefined} data-testid="insights-charts" data-stale={stale}>
+          {stale && !backwards && !error && (
+            <p className="hint" role="status">
+              Loading {shortDay(range.from)} to {shortDay(range.to)}…
+            </p>
+          )}
+          <Charts view={view} />
+        </div>
+      )}
     </div>
   );
 }
@@ -201,7 +225,8 @@ function Charts({ view }: { view: Insights }) {
         chart="interruptions"
         title="Interruptions prevented"
         view={view}
-        headline={`${count(view.interruptions.total, 'call', 'calls')} held back while you were focused`}
+        headline={`${count(view.interruptions.total, 'call', 'calls')} held back by Focus`}
+        note="Calls the after-hours rule handled are not counted here: they would have been held back anyway."
       >
         <Chart label={`Calls held back per day: ${view.interruptions.total} in all`}>
           <BarChart data={days(view.interruptions.rows)}>
@@ -218,7 +243,19 @@ function Charts({ view }: { view: Insights }) {
         </Chart>
       </InsightCard>
 
-      <InsightCard chart="focus" title="Time protected in Focus" view={view} headline={`${hoursAndMinutes(view.focus.totalMinutes)} in Focus`}>
+      <InsightCard
+        chart="focus"
+        title="Time protected in Focus"
+        view={view}
+        headline={`${hoursAndMinutes(view.focus.totalMinutes)} in Focus`}
+        note={
+          view.focus.recordedFrom === null ? undefined : (
+            <>
+              Focus time is on record from <Day day={view.focus.recordedFrom} /> on (this version started keeping it then); earlier days show none.
+            </>
+          )
+        }
+      >
         <Chart label={`Minutes in Focus per day: ${view.focus.totalMinutes} in all`}>
           <BarChart data={days(view.focus.rows)}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -234,9 +271,10 @@ function Charts({ view }: { view: Insights }) {
         chart="callbacks"
         title="Callbacks"
         view={view}
-        headline={`${cb.onTime} of ${count(returned, 'call', 'calls')} returned on time (same day), ${cb.late} late, ${cb.overdue} overdue`}
+        headline={`${cb.onTime} of ${count(returned, 'caller', 'callers')} called back on time (same day), ${cb.late} late, ${cb.overdue} overdue`}
+        note="One callback per caller per day: it counts once you reach them (or they reach you) after their last call."
       >
-        <Chart label={`Callbacks per day of the call: ${cb.onTime} on time, ${cb.late} late, ${cb.overdue} overdue`}>
+        <Chart label={`Callers to call back per day: ${cb.onTime} on time, ${cb.late} late, ${cb.overdue} overdue`}>
           <BarChart data={days(view.callbacks.rows)}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="label" />
@@ -254,6 +292,14 @@ function Charts({ view }: { view: Insights }) {
         chart="voicemail"
         title="Voicemail response times"
         view={view}
+        note={
+          vm.countedFrom === null ? undefined : (
+            <>
+              Handled voicemails are deleted after {count(vm.retentionDays, 'day', 'days')} (your organization&apos;s setting), so this counts those left from{' '}
+              <Day day={vm.countedFrom} /> on.
+            </>
+          )
+        }
         headline={
           vm.medianMinutes === null
             ? `${count(vm.received, 'voicemail', 'voicemails')}, none answered yet`

@@ -10,11 +10,15 @@ type Cell = string | number | null;
  * One chart's numbers as CSV (RFC 4180: every field quoted, CRLF lines), for
  * a spreadsheet. Caller names come from phones and PSAs, so a text cell that
  * a spreadsheet would run as a formula (=, +, -, @, tab, CR) is prefixed with
- * an apostrophe; a phone number ("+14155550100") is left as it is.
+ * an apostrophe; a phone number ("+14155550100") is left as it is. The text
+ * starts with a UTF-8 byte order mark: without it Excel reads the file as
+ * the system's code page, and "15–60 min" or "Zoë" comes out garbled.
  */
 export function chartCsv(view: InsightsView, chart: InsightChart): { fileName: string; text: string } {
-  return { fileName: `focusline-${chart}-${view.from}-to-${view.to}.csv`, text: toCsv(chartTable(view, chart)) };
+  return { fileName: `focusline-${chart}-${view.from}-to-${view.to}.csv`, text: UTF8_BOM + toCsv(chartTable(view, chart)) };
 }
+
+export const UTF8_BOM = '\uFEFF';
 
 /** The chart's numbers as rows, the header first: what the CSV holds and the tab's table shows. */
 export function chartTable(view: InsightsView, chart: InsightChart): Cell[][] {

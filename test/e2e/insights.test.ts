@@ -110,12 +110,15 @@ async function tableRows(chart: string): Promise<string[][]> {
 
 async function downloadedCsv(chart: string): Promise<{ name: string; lines: string[] }> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`insight-${chart}-csv`).click()]);
-  const text = await readFile(await download.path(), 'utf8');
+  const bytes = await readFile(await download.path());
+  // UTF-8 with a byte order mark, so Excel doesn't garble "15–60 min".
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const text = bytes.subarray(3).toString('utf8');
   return { name: download.suggestedFilename(), lines: text.split('\r\n').filter(Boolean) };
 }
 
 test('interruptions prevented per day: 3, 1 and 2 calls held back, the blocked caller and rung calls aside', async () => {
-  await expect(page.getByTestId('insight-interruptions-headline')).toHaveText('6 calls held back while you were focused', { timeout: 10_000 });
+  await expect(page.getByTestId('insight-interruptions-headline')).toHaveText('6 calls held back by Focus', { timeout: 10_000 });
   expect(await tableRows('interruptions')).toEqual([
     ['Mar 7', '2', '1', '0', '0', '3'],
     ['Mar 8', '0', '0', '1', '0', '1'],
@@ -143,11 +146,11 @@ test('time protected in Focus: 6 h and 3 h (the night the clocks went forward is
   expect((await downloadedCsv('focus')).lines).toEqual(['"day","minutes_in_focus"', '"2026-03-07","360"', '"2026-03-08","180"', '"2026-03-09","0"']);
 });
 
-test('callbacks: 2 returned the same day, 1 late, 2 overdue', async () => {
-  await expect(page.getByTestId('insight-callbacks-headline')).toHaveText('2 of 3 calls returned on time (same day), 1 late, 2 overdue');
+test('callbacks, one per caller per day: Maria’s three calls returned by one callback, 2 on time, 1 overdue', async () => {
+  await expect(page.getByTestId('insight-callbacks-headline')).toHaveText('2 of 2 callers called back on time (same day), 0 late, 1 overdue');
   expect((await downloadedCsv('callbacks')).lines).toEqual([
     '"day","called_back_on_time","called_back_late","overdue"',
-    '"2026-03-07","1","1","1"',
+    '"2026-03-07","1","0","0"',
     '"2026-03-08","0","0","1"',
     '"2026-03-09","1","0","0"',
   ]);

@@ -69,7 +69,7 @@ test('a caller on a Focusline ticket is named by its contact and company, not by
   await expect(card.getByTestId('caller-ticket')).toHaveAttribute('data-ticket-id', ticketId);
   await expect(card).not.toContainText('Front Desk');
 
-  // Her open ticket makes Call back the row's first action; Create ticket instead is in its menu.
+  // Her open ticket makes "Call back" the row's primary action; "Create ticket instead" is under More.
   await followUpAction(entry, 'create-ticket');
   await expect(page.getByTestId('notice')).toContainText('created');
   const made = (await ipc.invoke('tickets.list', {})).tickets.find((t) => t.id !== ticketId);

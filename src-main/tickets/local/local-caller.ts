@@ -33,35 +33,57 @@ export type LocalCaller = {
 
 const MAX_TICKETS = 10;
 
-export function findLocalCaller(tickets: readonly LocalTicket[], callerNumberText: string, region: string): LocalCaller | null {
-  const caller = identityOfNumberText(callerNumberText, region);
-  if (caller === null || caller.anonymous) return null;
-  const index = new NumberIndex<LocalTicket>();
-  for (const ticket of tickets) {
-    if (ticket.contactName.trim() === '' && ticket.company.trim() === '') continue;
-    for (const text of ticket.contactNumbers) {
-      const parsed = parsePhoneText(text, region);
-      if (parsed.kind === 'number') index.addNumber(parsed, ticket);
+/**
+ * The tickets' contact numbers, parsed once and kept between lookups: parsing
+ * every number on up to 5,000 tickets takes libphonenumber long enough to
+ * hold up main (which runs the phone) on each incoming call. The ticket desk
+ * builds a new one only when a ticket was written (LocalTicketStore.revision).
+ */
+export class LocalCallerIndex {
+  private readonly index = new NumberIndex<LocalTicket>();
+  private readonly order: Map<LocalTicket, number>;
+
+  /** `tickets` newest first (the store's order). */
+  constructor(
+    private readonly tickets: readonly LocalTicket[],
+    private readonly region: string,
+  ) {
+    for (const ticket of tickets) {
+      if (ticket.contactName.trim() === '' && ticket.company.trim() === '') continue;
+      for (const text of ticket.contactNumbers) {
+        const parsed = parsePhoneText(text, region);
+        if (parsed.kind === 'number') this.index.addNumber(parsed, ticket);
+      }
     }
+    this.order = new Map(tickets.map((t, i) => [t, i]));
   }
-  const order = new Map(tickets.map((t, i) => [t, i]));
-  let best: { ticket: LocalTicket; via: MatchStrength } | undefined;
-  const matching = new Set<LocalTicket>();
-  for (const hit of index.hits(caller)) {
-    matching.add(hit.value);
-    if (best === undefined || beats(hit.value, hit.via, best, order)) best = { ticket: hit.value, via: hit.via };
+
+  find(callerNumberText: string): LocalCaller | null {
+    const caller = identityOfNumberText(callerNumberText, this.region);
+    if (caller === null || caller.anonymous) return null;
+    let best: { ticket: LocalTicket; via: MatchStrength } | undefined;
+    const matching = new Set<LocalTicket>();
+    for (const hit of this.index.hits(caller)) {
+      matching.add(hit.value);
+      if (best === undefined || beats(hit.value, hit.via, best, this.order)) best = { ticket: hit.value, via: hit.via };
+    }
+    if (best === undefined) return null;
+    const { ticket } = best;
+    const name = ticket.contactName.trim();
+    const company = ticket.company.trim();
+    const sameCompany = (t: LocalTicket) => company !== '' && t.company.trim().toLowerCase() === company.toLowerCase();
+    return {
+      person: name === '' ? null : { id: `local:${ticket.id}`, kind: 'contact', name, company, numbers: [...ticket.contactNumbers] },
+      company: company === '' ? null : { name: company },
+      openTickets: this.tickets.filter((t) => t.status !== 'closed' && (matching.has(t) || sameCompany(t))).slice(0, MAX_TICKETS),
+      via: best.via,
+    };
   }
-  if (best === undefined) return null;
-  const { ticket } = best;
-  const name = ticket.contactName.trim();
-  const company = ticket.company.trim();
-  const sameCompany = (t: LocalTicket) => company !== '' && t.company.trim().toLowerCase() === company.toLowerCase();
-  return {
-    person: name === '' ? null : { id: `local:${ticket.id}`, kind: 'contact', name, company, numbers: [...ticket.contactNumbers] },
-    company: company === '' ? null : { name: company },
-    openTickets: tickets.filter((t) => t.status !== 'closed' && (matching.has(t) || sameCompany(t))).slice(0, MAX_TICKETS),
-    via: best.via,
-  };
+}
+
+/** One lookup over `tickets` (newest first); the desk keeps a LocalCallerIndex instead. */
+export function findLocalCaller(tickets: readonly LocalTicket[], callerNumberText: string, region: string): LocalCaller | null {
+  return new LocalCallerIndex(tickets, region).find(callerNumberText);
 }
 
 function beats(ticket: LocalTicket, via: MatchStrength, best: { ticket: LocalTicket; via: MatchStrength }, order: Map<LocalTicket, number>): boolean {

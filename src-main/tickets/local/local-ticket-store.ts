@@ -94,8 +94,15 @@ function fromRow(r: Row): LocalTicket {
 }
 
 export class LocalTicketStore {
+  private writes = 0;
+
   constructor(private readonly db: Db) {
     migrate(db, MIGRATIONS);
+  }
+
+  /** Goes up with every write through this store, so a reader can keep what it built from the tickets until it changes. */
+  get revision(): number {
+    return this.writes;
   }
 
   create(input: NewLocalTicket, now: number): LocalTicket {
@@ -106,6 +113,7 @@ export class LocalTicketStore {
          VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?)`,
       )
       .run(t.summary, t.company, t.contactName, JSON.stringify(t.contactNumbers), t.description, t.source, now, now);
+    this.writes++;
     return this.get(String(info.lastInsertRowid))!;
   }
 
@@ -129,6 +137,7 @@ export class LocalTicketStore {
 
   setStatus(id: string, status: LocalTicket['status'], now: number): LocalTicket | undefined {
     this.db.prepare('UPDATE local_tickets SET status = ?, updated_at = ? WHERE id = ?').run(status, now, Number(id));
+    this.writes++;
     return this.get(id);
   }
 
@@ -136,6 +145,7 @@ export class LocalTicketStore {
     if (!this.get(id)) throw new Error(`Ticket #${id} does not exist in the local ticket store.`);
     this.db.prepare('INSERT INTO local_ticket_notes (ticket_id, at, text) VALUES (?, ?, ?)').run(Number(id), now, text);
     this.db.prepare('UPDATE local_tickets SET updated_at = ? WHERE id = ?').run(now, Number(id));
+    this.writes++;
     return { ticketId: id, at: now, text };
   }
 
@@ -155,6 +165,7 @@ export class LocalTicketStore {
         )
         .run(now, now, Number(id));
     })();
+    this.writes++;
     return this.get(id)!;
   }
 

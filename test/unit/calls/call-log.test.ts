@@ -41,6 +41,31 @@ describe('call log', () => {
     ]);
   });
 
+  it('reads a range for a report with only the facts a report needs, not the reason texts', async () => {
+    const log = new CallLog(openDatabase(await dir()));
+    log.record(attempt('early', 1000));
+    log.record(attempt('in', 5000, { repeatCaller: true }));
+    log.markMissed('in');
+    log.markHandled('in', 'called-back', 7000);
+    log.record(attempt('late', 9000));
+    expect(log.factsInRange(2000, 9000)).toEqual([
+      {
+        id: 'in',
+        at: 5000,
+        callerUri: 'sip:+15550199@pbx',
+        callerKey: '+15550199',
+        callerName: '',
+        rule: 'focus',
+        action: 'redirect',
+        repeatCaller: true,
+        handled: 'called-back',
+        handledAt: 7000,
+        callbackDueAt: 5000 + 3_600_000,
+        missed: true,
+      },
+    ]);
+  });
+
   it('counts a caller’s attempts inside a window only', async () => {
     const log = new CallLog(openDatabase(await dir()));
     for (const at of [1000, 5000, 9000]) log.record(attempt(`a${at}`, at));

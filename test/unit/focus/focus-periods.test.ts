@@ -35,6 +35,19 @@ describe('FocusPeriods', () => {
   });
 });
 
+describe('FocusPeriods upgrade', () => {
+  it('keeps the periods an earlier version wrote when it starts writing open rows', async () => {
+    const db = openDatabase(await tempDir());
+    db.exec('CREATE TABLE focus_periods (id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL, ended_at INTEGER NOT NULL, ticket_id TEXT)');
+    db.prepare('INSERT INTO migrations (id, applied_at) VALUES (?, ?)').run('focus-periods-1', 0);
+    db.prepare('INSERT INTO focus_periods (started_at, ended_at, ticket_id) VALUES (?, ?, ?)').run(1000, 61_000, '7');
+    const periods = new FocusPeriods(db);
+    expect(periods.between(0, 100_000)).toEqual([{ startedAt: 1000, endedAt: 61_000, ticketId: '7' }]);
+    expect(periods.closeDangling()).toBe(0);
+    expect(periods.recordingSince()).toBe(0); // when the first version made the table
+  });
+});
+
 describe('time in Focus through the services', () => {
   let services: Services;
   afterAll(() => services?.close());
@@ -63,5 +76,73 @@ describe('time in Focus through the services', () => {
     clock.advanceMinutes(10); // 09:45 to 09:55, still running
     const view = await call('insights.get', { from: '2026-03-07', to: '2026-03-07', timeZone: 'UTC' });
     expect(view.focus.rows).toEqual([{ day: '2026-03-07', minutes: 40 }]);
+  });
+});
+
+describe('time in Focus across a restart', () => {
+  let services: Services | undefined;
+  afterAll(() => services?.close());
+
+  const start = async (dir: string, clock: ManualClock) => {
+    services = await createServices({
+      mode: 'web',
+      version: '1.0.0',
+      dataDir: join(dir, 'data'),
+      secrets: new InMemorySecretStore(),
+      log: () => {},
+      env: { FOCUSLINE_POLICY_DIR: join(dir, 'policy') },
+      clock,
+    });
+    return services;
+  };
+  async function call<K extends CommandName>(s: Services, name: K, request: CommandRequest<K>): Promise<CommandResponse<K>> {
+    const result = await s.route(name, request);
+    if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
+    return result.value as CommandResponse<K>;
+  }
+  const focusRows = async (s: Services, from: string, to: string) => (await call(s, 'insights.get', { from, to, timeZone: 'UTC' })).focus.rows;
+
+  it('a focus kept on over a night the app was closed counts up to the quit, then again from the restart', async () => {
+    const dir = await tempDir();
+    const clock = new ManualClock('2026-03-07T16:00:00Z');
+    let s = await start(dir, clock);
+    await call(s, 'focus.dnd', {}); // until turned off
+    clock.advanceMinutes(60);
+    await s.close();
+    services = undefined;
+    clock.advance(15 * 60 * 60_000); // closed from 17:00 to 08:00 the next morning
+    s = await start(dir, clock);
+    clock.advanceMinutes(30);
+    expect(await focusRows(s, '2026-03-07', '2026-03-08')).toEqual([
+      { day: '2026-03-07', minutes: 60 },
+      { day: '2026-03-08', minutes: 30 },
+    ]);
+  });
+
+  it('a do-not-disturb that ran out while the app was closed is still counted, up to the quit', async () => {
+    const dir = await tempDir();
+    const clock = new ManualClock('2026-03-07T09:00:00Z');
+    let s = await start(dir, clock);
+    await call(s, 'focus.dnd', { minutes: 30 });
+    clock.advanceMinutes(20);
+    await s.close();
+    services = undefined;
+    clock.advanceMinutes(120);
+    s = await start(dir, clock);
+    expect((await call(s, 'focus.get', {})).mode).toBe('off');
+    expect(await focusRows(s, '2026-03-07', '2026-03-07')).toEqual([{ day: '2026-03-07', minutes: 20 }]);
+  });
+
+  it('a crash costs at most the minute since the last beat', async () => {
+    const dir = await tempDir();
+    const clock = new ManualClock('2026-03-07T09:00:00Z');
+    const db = openDatabase(join(dir, 'data'));
+    const periods = new FocusPeriods(db);
+    const id = periods.open(Date.parse('2026-03-07T09:00:00Z'), Date.parse('2026-03-07T09:44:00Z'), { ticketId: '1001', endsBy: null });
+    expect(id).toBeGreaterThan(0);
+    db.close(); // the app died at 09:44:40, after its beat at 09:44
+    clock.advanceMinutes(120);
+    const s = await start(dir, clock);
+    expect(await focusRows(s, '2026-03-07', '2026-03-07')).toEqual([{ day: '2026-03-07', minutes: 44 }]);
   });
 });

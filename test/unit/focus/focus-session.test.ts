@@ -115,6 +115,24 @@ describe('FocusSession', () => {
       expect(ended).toEqual([{ started: t(0), endedAt: t(30) }]);
     });
 
+    it('ends at its time when the timer fires late (the computer slept), not when it woke', () => {
+      const { session, clock, ended } = setup();
+      session.startDnd({ minutes: 30 });
+      clock.wakeAfter(3 * 60 * 60_000);
+      expect(session.state).toEqual({ mode: 'off' });
+      expect(ended).toEqual([{ started: t(0), endedAt: t(30) }]);
+    });
+
+    it('hands back to the waiting ticket from its time when the timer fires late', () => {
+      const { session, clock, ended } = setup();
+      session.startTicket(T1042);
+      session.startDnd({ minutes: 30 });
+      clock.wakeAfter(3 * 60 * 60_000);
+      expect(session.state).toEqual({ mode: 'ticket', ticket: T1042, since: t(30) });
+      session.stopTicket();
+      expect(ended).toEqual([{ started: t(0), endedAt: t(180), ticketId: '1042' }]);
+    });
+
     it('runs until a given time', () => {
       const { session, clock } = setup();
       session.startDnd({ until: t(90) });

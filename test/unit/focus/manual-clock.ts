@@ -36,6 +36,17 @@ export class ManualClock implements Clock {
     this.current = target;
   }
 
+  /** Like a computer waking from sleep: time jumps first, then the timers that came due fire, late. */
+  wakeAfter(ms: number): void {
+    this.current += ms;
+    for (;;) {
+      const due = [...this.timers.entries()].filter(([, t]) => t.at <= this.current).sort((a, b) => a[1].at - b[1].at)[0];
+      if (due === undefined) break;
+      this.timers.delete(due[0]);
+      due[1].fn();
+    }
+  }
+
   advanceMinutes(minutes: number): void {
     this.advance(minutes * 60_000);
   }

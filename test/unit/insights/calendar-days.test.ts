@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayCount, dayKey, daysBetween, isDayKey, isTimeZone, nextDay, startOfDay } from '../../../src-main/insights/calendar-days.js';
+import { DayIndex, dayCount, dayKey, daysBetween, isDayKey, isTimeZone, nextDay, startOfDay } from '../../../src-main/insights/calendar-days.js';
 
 describe('calendar days in the tech’s time zone', () => {
   it.each([
@@ -43,5 +43,14 @@ describe('calendar days in the tech’s time zone', () => {
   it('knows real time zones and refuses made-up ones', () => {
     expect(isTimeZone('America/Chicago')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
+  });
+
+  it.each(['America/Chicago', 'Europe/Berlin', 'Asia/Kolkata', 'UTC'])('DayIndex places every half hour of March in %s on the day dayKey says', (zone) => {
+    const days = new DayIndex({ from: '2026-03-01', to: '2026-03-31', timeZone: zone });
+    const first = startOfDay('2026-03-01', zone);
+    const end = startOfDay('2026-04-01', zone);
+    expect(days.dayOf(first - 1)).toBeUndefined();
+    expect(days.dayOf(end)).toBeUndefined();
+    for (let ms = first; ms < end; ms += 30 * 60_000) expect(days.dayOf(ms)).toBe(dayKey(ms, zone));
   });
 });

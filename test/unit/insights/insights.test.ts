@@ -1,10 +1,11 @@
 // The Insights charts' numbers from the seeded call log (test/fixtures/insights):
 // each expectation is worked out by hand from the seed's comments.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { computeInsights, type InsightVoicemail, type KnownCaller } from '../../../src-main/insights/insights.js';
 import { ATTEMPTS, FOCUS_PERIODS, FROM, KNOWN_CALLERS, TIME_ZONE, TO, VOICEMAILS, seed, toContactAttempt } from '../../fixtures/insights/seeded-call-log.js';
 
-const DANA = '+13125550111'; // a PSA member calling from a number the decision didn't know as a coworker
+const DANA = '+13125550111';
+const MARIA_N = '+13125550142'; // a PSA member calling from a number the decision didn't know as a coworker
 const NOW = Date.parse('2026-03-10T12:00-05:00');
 const RUNNING_SINCE = Date.parse('2026-03-09T23:00-05:00');
 
@@ -29,6 +30,7 @@ const insights = (extra: ReturnType<typeof seed>[] = []) =>
     focus: [...FOCUS_PERIODS.map((p) => ({ startedAt: p.started, endedAt: p.ended })), { startedAt: RUNNING_SINCE, endedAt: null }],
     voicemails,
     whoIs: (number) => known.get(number) ?? null,
+    hostTrusted: (uri) => uri.endsWith('@pbx.example'),
   });
 
 describe('Insights from the seeded call log', () => {
@@ -52,13 +54,13 @@ describe('Insights from the seeded call log', () => {
     expect(view.focus.totalMinutes).toBe(600);
   });
 
-  it('callbacks per day of the call: on time, late, overdue; dismissed, blocked and withheld callers are no callbacks', () => {
+  it('callbacks per caller per day: Maria’s three calls returned by one callback after the last; dismissed, blocked and withheld callers are no callbacks', () => {
     expect(view.callbacks.rows).toEqual([
-      { day: '2026-03-07', onTime: 1, late: 1, overdue: 1 },
+      { day: '2026-03-07', onTime: 1, late: 0, overdue: 0 },
       { day: '2026-03-08', onTime: 0, late: 0, overdue: 1 },
       { day: '2026-03-09', onTime: 1, late: 0, overdue: 0 },
     ]);
-    expect(view.callbacks.totals).toEqual({ onTime: 2, late: 1, overdue: 2 });
+    expect(view.callbacks.totals).toEqual({ onTime: 1 + 1, late: 0, overdue: 1 });
   });
 
   it('voicemail response times: from the end of the message to the tech acting on it', () => {
@@ -116,6 +118,7 @@ describe('Insights from the seeded call log', () => {
       focus: [],
       voicemails: [],
       whoIs: () => null,
+      hostTrusted: () => true,
     });
     expect(empty.interruptions.rows.map((r) => [r.day, r.total])).toEqual([
       ['2026-03-01', 0],
@@ -124,4 +127,113 @@ describe('Insights from the seeded call log', () => {
     expect(empty.voicemail.medianMinutes).toBeNull();
     expect(empty.repeatCallers.rows).toEqual([]);
   });
+
+  it('places a year of calls in their days without asking Intl per call (main runs the phone meanwhile)', () => {
+    const formats = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    try {
+      const start = Date.parse('2026-01-01T00:00-06:00');
+      const calls = Array.from({ length: 20_000 }, (_, i) => toContactAttempt(seed(`y${i}`, start + i * 1_500_000, '+13125550142', {})));
+      const year = computeInsights({
+        range: { from: '2026-01-01', to: '2026-12-31', timeZone: TIME_ZONE },
+        now: NOW,
+        attempts: calls,
+        focus: [],
+        voicemails: [],
+        whoIs: () => null,
+        hostTrusted: () => true,
+      });
+      expect(year.interruptions.total).toBe(calls.filter((c) => c.action !== 'ring').length);
+      // About three per day to find where each day starts; none per call.
+      expect(formats.mock.calls.length).toBeLessThan(4 * 366);
+    } finally {
+      formats.mockRestore();
+    }
+  });
+});
+
+describe('Insights, one rule at a time', () => {
+  const CST = (local: string) => Date.parse(`${local}-06:00`);
+  const day = (attempts: ReturnType<typeof seed>[], more: Partial<Parameters<typeof computeInsights>[0]> = {}) =>
+    computeInsights({
+      range: { from: '2026-03-07', to: '2026-03-07', timeZone: TIME_ZONE },
+      now: NOW,
+      attempts: attempts.map(toContactAttempt),
+      focus: [],
+      voicemails: [],
+      whoIs: (number) => known.get(number) ?? null,
+      hostTrusted: (uri) => uri.endsWith('@pbx.example'),
+      ...more,
+    });
+  const due = CST('2026-03-07T17:00');
+
+  it.each([
+    [
+      'a callback before her last call leaves her waiting (overdue)',
+      [
+        seed('m1', CST('2026-03-07T09:00'), MARIA_N, { handled: 'called-back', handledAt: CST('2026-03-07T09:30'), callbackDueAt: due }),
+        seed('m2', CST('2026-03-07T11:00'), MARIA_N, { callbackDueAt: due }),
+      ],
+      { onTime: 0, late: 0, overdue: 1 },
+    ],
+    [
+      'a call of hers answered after her last held call returns them all, by the first call’s due time',
+      [
+        seed('m1', CST('2026-03-07T09:00'), MARIA_N, { callbackDueAt: due }),
+        seed('m2', CST('2026-03-07T09:05'), MARIA_N, { callbackDueAt: due }),
+        seed('m3', CST('2026-03-07T18:00'), MARIA_N, { rule: 'ring', action: 'ring', handled: 'answered', handledAt: CST('2026-03-07T18:00') }),
+      ],
+      { onTime: 0, late: 1, overdue: 0 },
+    ],
+    [
+      'a call settled with a ticket owes no callback',
+      [seed('m1', CST('2026-03-07T09:00'), MARIA_N, { handled: 'ticket-created', handledAt: CST('2026-03-07T09:10'), callbackDueAt: due })],
+      { onTime: 0, late: 0, overdue: 0 },
+    ],
+  ])('callbacks: %s', (_, attempts, totals) => {
+    expect(day(attempts).callbacks.totals).toEqual(totals);
+  });
+
+  it('after-hours calls are no interruption Focus prevented, but still calls to return', () => {
+    const view = day([seed('n1', CST('2026-03-07T20:00'), MARIA_N, { rule: 'after-hours', action: 'voicemail', callbackDueAt: CST('2026-03-09T17:00') })]);
+    expect(view.interruptions.total).toBe(0);
+    expect(view.callbacks.totals).toEqual({ onTime: 0, late: 0, overdue: 1 });
+  });
+
+  it('a voicemail called back from "To follow up" (its call marked, not the message) has a response time', () => {
+    const call = seed('v1', CST('2026-03-07T09:00'), MARIA_N, {
+      rule: 'dnd',
+      action: 'voicemail',
+      handled: 'called-back',
+      handledAt: CST('2026-03-07T09:31'),
+    });
+    const message: InsightVoicemail = {
+      startedAt: CST('2026-03-07T09:00'),
+      endedAt: CST('2026-03-07T09:01'),
+      state: 'complete',
+      handled: null,
+      handledAt: null,
+      attemptId: 'v1',
+    };
+    expect(day([call], { voicemails: [message] }).voicemail).toMatchObject({ received: 1, answered: 1, waiting: 0, medianMinutes: 30 });
+  });
+
+  it('a PSA member’s number counts as a coworker only from our own or a trusted host', () => {
+    const from = (host: string, i: number) => ({
+      ...toContactAttempt(seed(`d${i}`, CST(`2026-03-07T1${i}:00`), DANA, { repeatCaller: i > 1 })),
+      callerUri: `sip:${DANA}@${host}`,
+    });
+    const ours = computeInsights({ ...baseDay, attempts: [1, 2, 3].map((i) => from('pbx.example', i)) });
+    expect(ours.repeatCallers.rows).toEqual([]);
+    const spoofed = computeInsights({ ...baseDay, attempts: [1, 2, 3].map((i) => from('evil.example', i)) });
+    expect(spoofed.repeatCallers.rows.map((r) => [r.label, r.calls])).toEqual([[DANA, 3]]);
+  });
+
+  const baseDay = {
+    range: { from: '2026-03-07', to: '2026-03-07', timeZone: TIME_ZONE },
+    now: NOW,
+    focus: [],
+    voicemails: [],
+    whoIs: (number: string) => known.get(number) ?? null,
+    hostTrusted: (uri: string) => uri.endsWith('@pbx.example'),
+  };
 });

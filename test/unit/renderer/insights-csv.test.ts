@@ -16,9 +16,14 @@ const view: InsightsView = computeInsights({
     const k = KNOWN_CALLERS.find((c) => c.number === n);
     return k ? { name: k.contactName, company: k.company, coworker: false } : null;
   },
+  hostTrusted: () => true,
 });
 
-const lines = (text: string) => text.split('\r\n').filter(Boolean);
+// Every file starts with the byte order mark that makes Excel read UTF-8.
+const lines = (text: string) => {
+  expect(text.startsWith('\uFEFF"')).toBe(true);
+  return text.slice(1).split('\r\n').filter(Boolean);
+};
 
 describe('chartCsv', () => {
   it.each([
@@ -34,7 +39,7 @@ describe('chartCsv', () => {
     ['focus', ['"day","minutes_in_focus"', '"2026-03-07","360"', '"2026-03-08","180"', '"2026-03-09","0"']],
     [
       'callbacks',
-      ['"day","called_back_on_time","called_back_late","overdue"', '"2026-03-07","1","1","1"', '"2026-03-08","0","0","1"', '"2026-03-09","1","0","0"'],
+      ['"day","called_back_on_time","called_back_late","overdue"', '"2026-03-07","1","0","0"', '"2026-03-08","0","0","1"', '"2026-03-09","1","0","0"'],
     ],
     [
       'repeat-callers',

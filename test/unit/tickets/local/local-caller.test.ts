@@ -1,14 +1,14 @@
 // Screen pop with the built-in ticket store: the contacts on Focusline's own
 // tickets name the caller (issue #14, item 7), as the pure rule and through
 // the services with no PSA connected.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, type Services } from '../../../../src-main/app/services.js';
 import type { CommandName, CommandRequest, CommandResponse } from '../../../../src-main/ipc/contract.js';
 import { findLocalCaller } from '../../../../src-main/tickets/local/local-caller.js';
-import type { LocalTicket } from '../../../../src-main/tickets/local/local-ticket-store.js';
+import { LocalTicketStore, type LocalTicket } from '../../../../src-main/tickets/local/local-ticket-store.js';
 import { InMemorySecretStore } from '../../in-memory-secret-store.js';
 
 const ticket = (id: string, fields: Partial<LocalTicket>): LocalTicket => ({
@@ -130,5 +130,20 @@ describe('the screen pop with no PSA connected', () => {
     const attempt = (await call('callLog.list', { limit: 10, unhandledOnly: true })).attempts.find((a) => a.callerName === 'Front Desk');
     const created = await call('callLog.createTicket', { attemptId: attempt?.id ?? 'missing' });
     expect(created.ticket).toMatchObject({ contactName: 'Maria Lopez', company: 'Contoso Dental' });
+  });
+
+  it('keeps the parsed numbers between calls and reads the tickets again only after one is written', async () => {
+    const reads = vi.spyOn(LocalTicketStore.prototype, 'withContactNumbers');
+    try {
+      await call('calls.lookup', { number: '+13125550142' });
+      const before = reads.mock.calls.length;
+      for (let i = 0; i < 3; i++) await call('calls.lookup', { number: '+13125550142' });
+      expect(reads.mock.calls.length).toBe(before);
+      await call('tickets.create', { summary: 'Phones down', company: 'Fabrikam', contactName: 'Ann Lee', contactNumbers: ['+1 415 555 0100'] });
+      expect(await call('calls.lookup', { number: '+14155550100' })).toMatchObject({ person: { name: 'Ann Lee' } });
+      expect(reads.mock.calls.length).toBe(before + 1);
+    } finally {
+      reads.mockRestore();
+    }
   });
 });
