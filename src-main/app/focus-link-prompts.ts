@@ -27,13 +27,18 @@ export function describeFocusCommand(command: FocusCommand): string {
       return `Stop focus on ticket ${command.ticketId}`;
     case 'dnd-start':
       if (command.minutes !== undefined) return `Turn on do-not-disturb for ${command.minutes} minutes`;
-      if (command.until !== undefined) return `Turn on do-not-disturb until ${command.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+      if (command.until !== undefined) return `Turn on do-not-disturb until ${localTime(command.until)}`;
       return 'Turn on do-not-disturb until you turn it off';
     case 'dnd-stop':
       return 'Turn off do-not-disturb';
     case 'focus-stop':
       return 'End focus and do-not-disturb';
   }
+}
+
+/** "Mon 14:00": the tech's own clock (main runs on the tech's machine, in their time zone). */
+function localTime(at: Date): string {
+  return at.toLocaleString('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit' });
 }
 
 export function createFocusLinkPrompts(deps: { now: () => number; newId: () => string }) {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { reportError } from '../state/app-store.js';
+import { reportError, useAppStore } from '../state/app-store.js';
 import { settleLink, useDesktopStore, type PendingLink } from '../state/desktop-store.js';
 
 /** How long Call (or Run) stays disabled after what it would do changes: a click or Enter meant for the old prompt can't land on a new one. */
@@ -20,7 +20,7 @@ export function LinkConfirm({
   runFocusLink,
 }: {
   call: (target: string) => Promise<unknown>;
-  runFocusLink: (id: string, run: boolean) => Promise<unknown>;
+  runFocusLink: (id: string, run: boolean) => Promise<{ ran: boolean }>;
 }) {
   const link = useDesktopStore((s) => s.pendingLinks[0] ?? null);
   const cancelButton = useRef<HTMLButtonElement>(null);
@@ -40,8 +40,16 @@ export function LinkConfirm({
   const accept = () => {
     if (!armed) return;
     settleLink(link);
-    const done = link.kind === 'dial' ? call(link.target) : runFocusLink(link.id, true);
-    done.catch(reportError);
+    if (link.kind === 'dial') {
+      call(link.target).catch(reportError);
+      return;
+    }
+    runFocusLink(link.id, true)
+      .then((answer) => {
+        // Main forgets a link nobody answered within 5 minutes: say so, rather than seem to have run it.
+        if (!answer.ran) useAppStore.getState().setNotice('That link waited too long and was not run. Click it again if you still want it.', 'problem');
+      })
+      .catch(reportError);
   };
   const title = link.kind === 'dial' ? `Call ${link.target}?` : `${link.summary}?`;
   const text =

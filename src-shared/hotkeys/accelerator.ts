@@ -143,11 +143,15 @@ function ordered(modifiers: readonly string[]): string[] {
  * "CommandOrControl+Alt+A" is both "control+alt+a" and "command+alt+a".
  * Two hotkeys clash when these overlap.
  */
+const KEY_ALIASES: Readonly<Record<string, string>> = { esc: 'Escape', return: 'Enter' };
+
 export function concreteChords(accelerator: string): string[] {
   if (accelerator === '') return [];
   const parts = accelerator.split('+');
   // "Control+Plus" never contains a bare "+" after parsing, so splitting is safe here.
-  const key = parts.pop() ?? '';
+  const spelled = parts.pop() ?? '';
+  // Two spellings, one key: Ctrl+Shift+Esc is Task Manager as surely as Ctrl+Shift+Escape.
+  const key = KEY_ALIASES[spelled.toLowerCase()] ?? spelled;
   const variants = parts.includes('CommandOrControl')
     ? [parts.map((p) => (p === 'CommandOrControl' ? 'Control' : p)), parts.map((p) => (p === 'CommandOrControl' ? 'Command' : p))]
     : [parts];

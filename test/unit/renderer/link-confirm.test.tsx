@@ -108,6 +108,16 @@ describe('a dial link from another app', () => {
 });
 
 describe('a focusline:// link from another app', () => {
+  it('a link main no longer holds (answered after 5 minutes) says it was not run', async () => {
+    const runFocusLink = vi.fn(async (_id: string, _run: boolean) => ({ ran: false }));
+    render(<LinkConfirm call={vi.fn(async () => 'call-1')} runFocusLink={runFocusLink} />);
+    act(() => takeFocusLink({ id: 'p9', summary: 'Turn on do-not-disturb for 60 minutes' }));
+    arm();
+    fireEvent.click(screen.getByTestId('link-confirm-call'));
+    await vi.waitFor(() => expect(useAppStore.getState().notice).toBe('That link waited too long and was not run. Click it again if you still want it.'));
+    act(() => useAppStore.getState().setNotice(''));
+  });
+
   it('shows the command and answers main: Run runs it, Cancel drops it', () => {
     const runFocusLink = vi.fn(async (_id: string, _run: boolean) => ({ ran: true }));
     const call = vi.fn(async (_target: string) => 'call-1');

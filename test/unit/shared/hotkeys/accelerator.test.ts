@@ -33,15 +33,26 @@ describe('global hotkeys as Electron accelerators', () => {
     expect(parseAccelerator(raw)).toEqual({ ok: false, message });
   });
 
-  it.each(['Ctrl+C', 'ctrl+v', 'CmdOrCtrl+X', 'Command+Z', 'Control+A', 'Alt+F4', 'Alt+Tab', 'Super+L', 'Cmd+Q', 'Ctrl+Alt+Delete', 'Alt+Ctrl+Delete'])(
-    '%j is a system chord, refused',
-    (raw) => {
-      expect(parseAccelerator(raw)).toEqual({
-        ok: false,
-        message: 'is a shortcut the system or nearly every app uses (copy, paste, close, switch apps, lock); choose another',
-      });
-    },
-  );
+  it.each([
+    'Ctrl+C',
+    'ctrl+v',
+    'CmdOrCtrl+X',
+    'Command+Z',
+    'Control+A',
+    'Alt+F4',
+    'Alt+Tab',
+    'Super+L',
+    'Cmd+Q',
+    'Ctrl+Alt+Delete',
+    'Alt+Ctrl+Delete',
+    'Ctrl+Shift+Esc',
+    'Ctrl+Esc',
+  ])('%j is a system chord, refused', (raw) => {
+    expect(parseAccelerator(raw)).toEqual({
+      ok: false,
+      message: 'is a shortcut the system or nearly every app uses (copy, paste, close, switch apps, lock); choose another',
+    });
+  });
 
   it('spells CommandOrControl out, so it clashes with Control and with Command', () => {
     expect(concreteChords('CommandOrControl+Alt+A')).toEqual(['control+alt+a', 'command+alt+a']);

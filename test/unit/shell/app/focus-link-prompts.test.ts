@@ -12,7 +12,11 @@ describe('focusline:// links wait for the tech', () => {
   it('says what the link would do', () => {
     expect(describeFocusCommand({ kind: 'ticket-start', ticketId: '1042' })).toBe('Start focus on ticket 1042');
     expect(describeFocusCommand({ kind: 'dnd-start', minutes: 30 })).toBe('Turn on do-not-disturb for 30 minutes');
-    expect(describeFocusCommand({ kind: 'dnd-start', until: new Date('2026-11-23T17:00:00Z') })).toBe('Turn on do-not-disturb until 2026-11-23 17:00 UTC');
+    // The tech's own clock, not UTC: a tech at UTC-5 must not read 22:00 for a DND that ends at 17:00 their time.
+    const until = new Date('2026-11-23T17:00:00Z');
+    const local = until.toLocaleString('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+    expect(describeFocusCommand({ kind: 'dnd-start', until })).toBe(`Turn on do-not-disturb until ${local}`);
+    expect(describeFocusCommand({ kind: 'dnd-start', until })).not.toContain('UTC');
     expect(describeFocusCommand({ kind: 'dnd-start' })).toBe('Turn on do-not-disturb until you turn it off');
   });
 
