@@ -4,14 +4,14 @@
 // A call in progress needs a SIP peer, which unit tests don't start: the phone
 // desk is the real one, but its status (what the reminders follow) is fed here.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServices, type Services } from '../../../src-main/app/services.js';
-import type { CommandName, CommandRequest, CommandResponse, PhoneStatus } from '../../../src-main/ipc/contract.js';
+import type { Services } from '../../../src-main/app/services.js';
+import type { CommandName, CommandRequest, PhoneStatus } from '../../../src-main/ipc/contract.js';
 import type * as PhoneDeskModule from '../../../src-main/phone/phone-desk.js';
 import { ManualClock } from '../focus/manual-clock.js';
-import { InMemorySecretStore } from '../in-memory-secret-store.js';
+import { routeOrThrow, startWebServices, writeManagedPolicy } from '../web-services.js';
 
 const phoneStatus = vi.hoisted(() => {
   let current: PhoneStatus = { registration: 'registered', detail: '', activeCalls: 0, ringing: false };
@@ -51,33 +51,17 @@ const clock = new ManualClock('2026-11-23T10:30:00Z'); // a Monday
 const reminders: { count: number; delayed: boolean; at: string }[] = [];
 const texts: string[] = [];
 
-async function call<K extends CommandName>(name: K, request: CommandRequest<K>): Promise<CommandResponse<K>> {
-  const result = await services.route(name, request);
-  if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
-  return result.value as CommandResponse<K>;
-}
+const call = <K extends CommandName>(name: K, request: CommandRequest<K>) => routeOrThrow(services, name, request);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fl-reminders-'));
-  await mkdir(join(dir, 'policy', 'managed'), { recursive: true });
-  await writeFile(
-    join(dir, 'policy', 'managed', 'focusline.json'),
-    JSON.stringify({
-      'hours.timeZone': 'UTC',
-      'hours.weekly': { mon: [{ start: '09:00', end: '17:00' }] },
-      'reminders.schedule': 'odd-hours',
-      'focus.action': 'silent',
-    }),
-  );
-  services = await createServices({
-    mode: 'web',
-    version: '1.0.0',
-    dataDir: join(dir, 'data'),
-    secrets: new InMemorySecretStore(),
-    log: () => {},
-    env: { FOCUSLINE_POLICY_DIR: join(dir, 'policy') },
-    clock,
+  await writeManagedPolicy(dir, {
+    'hours.timeZone': 'UTC',
+    'hours.weekly': { mon: [{ start: '09:00', end: '17:00' }] },
+    'reminders.schedule': 'odd-hours',
+    'focus.action': 'silent',
   });
+  services = await startWebServices(dir, { clock });
   services.bus.subscribe((name, payload) => {
     if (name !== 'reminders.due') return;
     const { count, delayed } = payload as { count: number; delayed: boolean };

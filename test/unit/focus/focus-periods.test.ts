@@ -3,11 +3,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServices, type Services } from '../../../src-main/app/services.js';
+import type { Services } from '../../../src-main/app/services.js';
 import { FocusPeriods } from '../../../src-main/focus/focus-periods.js';
-import type { CommandName, CommandRequest, CommandResponse } from '../../../src-main/ipc/contract.js';
+import type { CommandName, CommandRequest } from '../../../src-main/ipc/contract.js';
 import { openDatabase } from '../../../src-main/storage/database.js';
-import { InMemorySecretStore } from '../in-memory-secret-store.js';
+import { routeOrThrow, startWebServices } from '../web-services.js';
 import { ManualClock } from './manual-clock.js';
 
 const dirs: string[] = [];
@@ -52,24 +52,12 @@ describe('time in Focus through the services', () => {
   let services: Services;
   afterAll(() => services?.close());
 
-  async function call<K extends CommandName>(name: K, request: CommandRequest<K>): Promise<CommandResponse<K>> {
-    const result = await services.route(name, request);
-    if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
-    return result.value as CommandResponse<K>;
-  }
+  const call = <K extends CommandName>(name: K, request: CommandRequest<K>) => routeOrThrow(services, name, request);
 
   it('a do-not-disturb that ran out is kept, and the period running now counts up to now', async () => {
     const dir = await tempDir();
     const clock = new ManualClock('2026-03-07T09:00:00Z');
-    services = await createServices({
-      mode: 'web',
-      version: '1.0.0',
-      dataDir: join(dir, 'data'),
-      secrets: new InMemorySecretStore(),
-      log: () => {},
-      env: { FOCUSLINE_POLICY_DIR: join(dir, 'policy') },
-      clock,
-    });
+    services = await startWebServices(dir, { clock });
     await call('focus.dnd', { minutes: 30 });
     clock.advanceMinutes(45); // the DND ended by itself at 09:30
     await call('focus.dnd', { minutes: 60 });
@@ -84,22 +72,10 @@ describe('time in Focus across a restart', () => {
   afterAll(() => services?.close());
 
   const start = async (dir: string, clock: ManualClock) => {
-    services = await createServices({
-      mode: 'web',
-      version: '1.0.0',
-      dataDir: join(dir, 'data'),
-      secrets: new InMemorySecretStore(),
-      log: () => {},
-      env: { FOCUSLINE_POLICY_DIR: join(dir, 'policy') },
-      clock,
-    });
+    services = await startWebServices(dir, { clock });
     return services;
   };
-  async function call<K extends CommandName>(s: Services, name: K, request: CommandRequest<K>): Promise<CommandResponse<K>> {
-    const result = await s.route(name, request);
-    if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
-    return result.value as CommandResponse<K>;
-  }
+  const call = routeOrThrow;
   const focusRows = async (s: Services, from: string, to: string) => (await call(s, 'insights.get', { from, to, timeZone: 'UTC' })).focus.rows;
 
   it('a focus kept on over a night the app was closed counts up to the quit, then again from the restart', async () => {

@@ -1,26 +1,18 @@
 // Policy's insights.visible: false turns off every report main keeps, not only the tab.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServices, type Services } from '../../../src-main/app/services.js';
-import { InMemorySecretStore } from '../in-memory-secret-store.js';
+import type { Services } from '../../../src-main/app/services.js';
+import { startWebServices, writeManagedPolicy } from '../web-services.js';
 
 let dir: string;
 let services: Services;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fl-insights-policy-'));
-  await mkdir(join(dir, 'policy', 'managed'), { recursive: true });
-  await writeFile(join(dir, 'policy', 'managed', 'focusline.json'), JSON.stringify({ 'insights.visible': false }));
-  services = await createServices({
-    mode: 'web',
-    version: '1.0.0',
-    dataDir: join(dir, 'data'),
-    secrets: new InMemorySecretStore(),
-    log: () => {},
-    env: { FOCUSLINE_POLICY_DIR: join(dir, 'policy') },
-  });
+  await writeManagedPolicy(dir, { 'insights.visible': false });
+  services = await startWebServices(dir);
 });
 
 afterAll(async () => {

@@ -2,14 +2,14 @@
 // tickets name the caller (issue #14, item 7), as the pure rule and through
 // the services with no PSA connected.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServices, type Services } from '../../../../src-main/app/services.js';
-import type { CommandName, CommandRequest, CommandResponse } from '../../../../src-main/ipc/contract.js';
+import type { Services } from '../../../../src-main/app/services.js';
+import type { CommandName, CommandRequest } from '../../../../src-main/ipc/contract.js';
 import { findLocalCaller } from '../../../../src-main/tickets/local/local-caller.js';
 import { LocalTicketStore, type LocalTicket } from '../../../../src-main/tickets/local/local-ticket-store.js';
-import { InMemorySecretStore } from '../../in-memory-secret-store.js';
+import { routeOrThrow, startWebServices, writeManagedPolicy } from '../../web-services.js';
 
 const ticket = (id: string, fields: Partial<LocalTicket>): LocalTicket => ({
   id,
@@ -73,27 +73,12 @@ describe('findLocalCaller: who the built-in tickets say is calling', () => {
 let dir: string;
 let services: Services;
 
-async function call<K extends CommandName>(name: K, request: CommandRequest<K>): Promise<CommandResponse<K>> {
-  const result = await services.route(name, request);
-  if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
-  return result.value as CommandResponse<K>;
-}
+const call = <K extends CommandName>(name: K, request: CommandRequest<K>) => routeOrThrow(services, name, request);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fl-local-caller-'));
-  await mkdir(join(dir, 'policy', 'managed'), { recursive: true });
-  await writeFile(
-    join(dir, 'policy', 'managed', 'focusline.json'),
-    JSON.stringify({ 'numbers.defaultRegion': 'US', 'focus.action': 'redirect', 'focus.redirectTarget': 'sip:manager@pbx.example' }),
-  );
-  services = await createServices({
-    mode: 'web',
-    version: '1.0.0',
-    dataDir: join(dir, 'data'),
-    secrets: new InMemorySecretStore(),
-    log: () => {},
-    env: { FOCUSLINE_POLICY_DIR: join(dir, 'policy') },
-  });
+  await writeManagedPolicy(dir, { 'numbers.defaultRegion': 'US', 'focus.action': 'redirect', 'focus.redirectTarget': 'sip:manager@pbx.example' });
+  services = await startWebServices(dir);
 });
 
 afterAll(async () => {
